@@ -38,6 +38,7 @@ import org.dflib.jjava.jupyter.messages.request.HistoryRequest;
 import org.dflib.jjava.jupyter.messages.request.ExecuteRequest;
 import org.dflib.jjava.jupyter.messages.request.KernelInfoRequest;
 import org.hmmlab.dsl.results.Displayable;
+import org.jfree.chart.JFreeChart;
 import org.hmmlab.sim.Cancellation;
 import org.hmmlab.sim.CancellationToken;
 
@@ -83,6 +84,11 @@ public final class HmmLabKernel extends BaseKernel {
     /** Creates JShell and runs the start-up scripts; the first cell waits for this. Call once, off the shell thread. */
     void start() {
         try {
+            try {
+                ChartImages.installTheme();
+            } catch (RuntimeException | Error noFonts) {
+                // Charts will report it when drawn.
+            }
             CellEvaluator e = new CellEvaluator();
             List<String> problems = new ArrayList<>();
             runStartup(e, STARTUP_SCRIPT, "startup.jsh", problems);
@@ -212,6 +218,9 @@ public final class HmmLabKernel extends BaseKernel {
             d.mimeBundle().forEach(data::putData);
             d.mimeMetadata().forEach(data::putMetaData);
             return data;
+        }
+        if (value instanceof JFreeChart chart) {
+            return ChartImages.png(chart);
         }
         if (value instanceof CharSequence text) {
             return new DisplayData(text.toString());

@@ -1,15 +1,7 @@
 package org.hmmlab.kernel;
 
-import java.awt.Font;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import javax.imageio.ImageIO;
 
 import org.dflib.jjava.jupyter.channels.JupyterConnection;
 import org.dflib.jjava.jupyter.kernel.KernelConnectionProperties;
@@ -52,17 +44,11 @@ public final class KernelMain {
         System.exit(0);
     }
 
-    /** Draws text into an image and encodes it as PNG once: the first chart otherwise pays about a second for this. */
+    /** Draws one chart: the first chart otherwise pays about a second for fonts and the PNG encoder. */
     static void warmChartRenderer() {
         try {
-            BufferedImage image = new BufferedImage(64, 32, BufferedImage.TYPE_INT_ARGB);
-            Graphics2D g = image.createGraphics();
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-            g.drawString("HMM 0123456789", 2, 20);
-            g.dispose();
-            ImageIO.write(image, "png", new ByteArrayOutputStream());
-        } catch (IOException | RuntimeException | Error e) {
+            ChartImages.warmUp();
+        } catch (RuntimeException | Error e) {
             // A headless machine without fonts fails here and again at the first chart, which reports it.
         }
     }
