@@ -5,11 +5,8 @@ import java.util.*;
 import java.util.function.*;
 import java.util.stream.*;
 
-// Typed units: Bytes, SimDuration, SimTime, Bandwidth, with MiB(2), us(5), GBps(31.5)...
+// Typed units: Bytes, SimDuration, SimTime, Bandwidth (the DSL's Lab adds MiB(2), us(5), GBps(31.5)...)
 import org.hmmlab.units.*;
-import static org.hmmlab.units.Bytes.*;
-import static org.hmmlab.units.SimDuration.*;
-import static org.hmmlab.units.Bandwidth.*;
 
 // display(x), updateDisplay(id, x), progress(label, total)
 import static org.hmmlab.kernel.Notebook.*;
