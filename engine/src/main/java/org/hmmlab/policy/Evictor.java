@@ -1,0 +1,37 @@
+package org.hmmlab.policy;
+
+/**
+ * Chooses which device-resident chunk to evict back to host memory when a GPU's memory is full.
+ *
+ * <p>Mirrors the UVM driver's physical-memory manager eviction ({@code pick_root_chunk_to_evict()} in
+ * {@code uvm_pmm_gpu.c}): the driver keeps 2 MiB root chunks on a used list and evicts from its head; the victim's
+ * pages migrate back to the host through the same path as any migration ({@code migrate_vma} for HMM). The
+ * evictor learns residency from {@link #onMigrated}; it may also be told of device accesses.
+ *
+ * <p>Chunks are naturally aligned groups of {@link #chunkPages()} pages, identified by their first page.
+ */
+public interface Evictor extends DriverPolicy, ResidencyListener {
+
+    /** Eviction granularity in 4 KiB pages: 1 (4 KiB) up to 512 (a 2 MiB root chunk). */
+    long chunkPages();
+
+    /**
+     * The first page of the chunk to evict from GPU {@code gpu}, or -1 when it holds nothing evictable. The
+     * timing layer migrates the chunk's resident pages to the host and reports them through {@link #onMigrated}
+     * with {@link MigrationCause#EVICTION}; until then, repeated calls return the same victim.
+     */
+    long pickVictim(int gpu, long nowNanos);
+
+    /**
+     * Told that GPU {@code gpu} accessed its resident page {@code page} (for recency-based policies). UVM's LRU
+     * ignores accesses (it orders chunks by allocation), so the default does nothing; a timing layer may skip
+     * the call for evictors that do not {@link #wantsAccesses() want accesses}.
+     */
+    default void onDeviceAccess(int gpu, long page, long nowNanos) {
+    }
+
+    /** True when {@link #onDeviceAccess} must be called on every device-local access. */
+    default boolean wantsAccesses() {
+        return false;
+    }
+}

@@ -1,0 +1,132 @@
+package org.hmmlab.policy;
+
+import org.hmmlab.units.SimDuration;
+import org.hmmlab.workload.AccessType;
+
+/**
+ * The driver's complete policy: placement, prefetcher, evictor, thrashing detector and hints, composed in the
+ * order the UVM driver consults them. The one object the timing layer's fault handler calls.
+ *
+ * <p>Mirrors the decision part of the UVM driver's fault service ({@code uvm_va_block_service_locked()} and its
+ * callers): advice (the range's {@code uvm_va_policy_t}) first, then the thrashing hint
+ * ({@code uvm_perf_thrashing_get_hint()}), then the residency choice; prefetch
+ * ({@code uvm_perf_prefetch_get_hint_va_block()}) extends migrations; eviction ({@code pick_root_chunk_to_evict()})
+ * makes room. Immutable; the components hold the run's mutable state, so build a fresh policy per run
+ * (policies are cheap to build).
+ *
+ * @param placement  where faulting pages go
+ * @param prefetcher what migrates along with them
+ * @param evictor    what leaves a full GPU
+ * @param thrashing  bounce detection and mitigation
+ * @param hints      per-range advice
+ */
+public record MigrationPolicy(Placement placement, Prefetcher prefetcher, Evictor evictor,
+                              ThrashingDetector thrashing, Hints hints) implements ResidencyListener {
+
+    public MigrationPolicy {
+        if (placement == null || prefetcher == null || evictor == null || thrashing == null || hints == null) {
+            throw new IllegalArgumentException("migration policy: placement, prefetcher, evictor, thrashing and hints"
+                    + " must all be set (use Prefetcher.NONE, ThrashingDetector.NONE, Hints.none() to disable)");
+        }
+    }
+
+    /** This policy with another placement. */
+    public MigrationPolicy withPlacement(Placement p) {
+        return new MigrationPolicy(p, prefetcher, evictor, thrashing, hints);
+    }
+
+    public MigrationPolicy withPrefetcher(Prefetcher p) {
+        return new MigrationPolicy(placement, p, evictor, thrashing, hints);
+    }
+
+    public MigrationPolicy withEvictor(Evictor e) {
+        return new MigrationPolicy(placement, prefetcher, e, thrashing, hints);
+    }
+
+    public MigrationPolicy withThrashing(ThrashingDetector t) {
+        return new MigrationPolicy(placement, prefetcher, evictor, t, hints);
+    }
+
+    public MigrationPolicy withHints(Hints h) {
+        return new MigrationPolicy(placement, prefetcher, evictor, thrashing, h);
+    }
+
+    /**
+     * Decides for a GPU fault: hints, then the thrashing hint, then the placement. The timing layer charges
+     * {@link #deviceFaultCost()} for the call.
+     */
+    public Decision onDeviceFault(FaultContext fault) {
+        long page = fault.page();
+        int gpu = fault.processor();
+        if (!hints.isEmpty()) {
+            if (hints.readMostly(page)) {
+                return fault.access() == AccessType.READ ? Decision.DUPLICATE_PAGE : Decision.MIGRATE_PAGE;
+            }
+            int preferred = hints.preferredLocation(page);
+            if (preferred == Location.HOST) {
+                return Decision.MAP_REMOTE;
+            }
+            if (preferred == gpu) {
+                return Decision.MIGRATE_PAGE;
+            }
+            if (hints.accessedBy(page, gpu) && fault.residency(page) != Location.UNPOPULATED) {
+                return Decision.MAP_REMOTE;
+            }
+        }
+        switch (thrashing.hint(fault)) {
+            case THROTTLE:
+                return Decision.throttleOf(thrashing);
+            case PIN_HOST:
+                return Decision.MAP_REMOTE;
+            default:
+                break;
+        }
+        return placement.onDeviceFault(fault);
+    }
+
+    /**
+     * Decides for a CPU fault on a page resident on a GPU: throttle when the thrashing detector says so, else
+     * migrate the page back to host memory, as {@code migrate_to_ram} must for device-private memory.
+     */
+    public Decision onHostFault(FaultContext fault) {
+        if (thrashing.hint(fault) == ThrashingHint.THROTTLE) {
+            return Decision.throttleOf(thrashing);
+        }
+        return Decision.MIGRATE_PAGE;
+    }
+
+    /**
+     * Told about one remote GPU access; returns {@link Decision#NONE} or an access-counter migration. Pages the
+     * hints keep remote or the thrashing detector pinned never migrate this way.
+     */
+    public Decision onRemoteAccess(FaultContext access) {
+        long page = access.page();
+        if (!hints.isEmpty() && (hints.preferredLocation(page) == Location.HOST
+                || hints.accessedBy(page, access.processor()) || hints.readMostly(page))) {
+            return Decision.NONE;
+        }
+        if (thrashing.isPinned(page, access.nowNanos())) {
+            return Decision.NONE;
+        }
+        return placement.onRemoteAccess(access);
+    }
+
+    /** Forwards a completed migration to every component. */
+    @Override
+    public void onMigrated(long firstPage, long pages, int from, int to, MigrationCause cause, long nowNanos) {
+        placement.onMigrated(firstPage, pages, from, to, cause, nowNanos);
+        evictor.onMigrated(firstPage, pages, from, to, cause, nowNanos);
+        thrashing.onMigrated(firstPage, pages, from, to, cause, nowNanos);
+    }
+
+    /** Driver CPU time of one {@link #onDeviceFault} or {@link #onHostFault}: thrashing check plus placement. */
+    public SimDuration deviceFaultCost() {
+        return thrashing.decisionCost().plus(placement.decisionCost());
+    }
+
+    /** A one-line description: {@code first-touch + density(51%) + lru-2MiB + thrashing(uvm)}. */
+    public String describe() {
+        return placement.name() + " + " + prefetcher.name() + " + " + evictor.name() + " + " + thrashing.name()
+                + (hints.isEmpty() ? "" : " + " + hints);
+    }
+}

@@ -1,0 +1,38 @@
+package org.hmmlab.policy;
+
+/**
+ * Chooses pages to migrate along with the faulted ones, within one 2 MiB VA block.
+ *
+ * <p>Mirrors the UVM driver's prefetch hint ({@code uvm_perf_prefetch_get_hint_va_block()} in
+ * {@code uvm_perf_prefetch.c}): given the pages of a block that are faulting towards a processor in this service
+ * and those already resident there, it returns more pages of the same block to migrate at the same time, saving
+ * later faults and batching copies.
+ *
+ * <p>Masks are {@link PageMask} bitmaps over the block's 512 pages, owned by the caller and reused; the prefetcher
+ * must not keep them.
+ */
+public interface Prefetcher extends DriverPolicy {
+
+    /**
+     * Fills {@code out} with the pages of block {@code block} to prefetch.
+     *
+     * @param block    the VA block number ({@code page >>> 9})
+     * @param resident pages of the block already resident on the destination processor
+     * @param faulted  pages of the block migrating to it in this service (at least one)
+     * @param out      cleared by the callee, then set to the pages to prefetch: never a faulted or resident page
+     */
+    void prefetch(long block, long[] resident, long[] faulted, long[] out);
+
+    /** No prefetching ({@code uvm_perf_prefetch_enable=0}). */
+    Prefetcher NONE = new Prefetcher() {
+        @Override
+        public void prefetch(long block, long[] resident, long[] faulted, long[] out) {
+            PageMask.clearAll(out);
+        }
+
+        @Override
+        public String name() {
+            return "none";
+        }
+    };
+}

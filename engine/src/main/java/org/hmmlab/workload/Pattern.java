@@ -1,0 +1,32 @@
+package org.hmmlab.workload;
+
+import org.hmmlab.units.Bytes;
+
+/**
+ * The shape of a phase's accesses over its footprint: where the next access goes. Immutable and validated on
+ * construction; {@link #stream} turns it into an allocation-free {@link AccessStream}.
+ *
+ * <p>Read/write mix, access size and amount of work are not part of the shape: the phase supplies them, so one
+ * pattern value serves a read-only CPU phase and a read-write GPU kernel alike. Build patterns with
+ * {@link Patterns}.
+ */
+public sealed interface Pattern permits Patterns.Sequential, Patterns.Strided, Patterns.UniformRandom,
+        Patterns.Zipf, Patterns.HotSet, Patterns.Stencil, Patterns.PointerChase {
+
+    /**
+     * A fresh stream of {@code accesses} accesses over {@code footprint} bytes.
+     *
+     * @param footprint     bytes the phase touches, starting at offset 0 of its allocation; at least {@code accessSize}
+     * @param accesses      number of accesses to produce, {@code >= 0}
+     * @param accessSize    bytes per access, {@code 1 ..} footprint (for example 128 B for a coalesced warp access,
+     *                      4 KiB to reason per page)
+     * @param writeFraction fraction of accesses that are writes, in [0, 1]; drawn from the seeded stream unless
+     *                      0 or 1
+     * @param seed          seed of the stream's random source; same seed, same accesses
+     * @throws IllegalArgumentException naming the parameter and its allowed range
+     */
+    AccessStream stream(Bytes footprint, long accesses, Bytes accessSize, double writeFraction, long seed);
+
+    /** A short name for tables and traces: {@code sequential}, {@code zipf(0.99)}. */
+    String label();
+}

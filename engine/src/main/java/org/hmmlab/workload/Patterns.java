@@ -1,0 +1,421 @@
+package org.hmmlab.workload;
+
+import java.util.Locale;
+import java.util.SplittableRandom;
+import org.hmmlab.units.Bytes;
+
+/**
+ * The access patterns of GPU kernels and CPU phases: sequential stream, strided, uniform random, Zipf, hot set,
+ * 2-D stencil and pointer chasing.
+ *
+ * <p>These are the patterns the unified-memory literature evaluates (perf-figures.md section 3: Allen and Ge
+ * SC'21 contrast "regular" with "random" warps; Ganguly et al. ISCA'19 and the NVIDIA oversubscription blog show
+ * streaming versus random access). Every stream is deterministic in its seed and allocation-free per access.
+ *
+ * <pre>{@code
+ * Pattern p = Patterns.zipf(0.99);
+ * AccessStream s = p.stream(Bytes.MiB(64), 10_000, Bytes.PAGE, 0.0, 7);
+ * }</pre>
+ */
+public final class Patterns {
+
+    private Patterns() {
+    }
+
+    /** Element after element from offset 0, wrapping around: a streaming kernel, or a loop over a working set. */
+    public static Sequential sequential() {
+        return new Sequential();
+    }
+
+    /** Every {@code stride} bytes, wrapping with a shift of one access so that all elements are eventually touched. */
+    public static Strided strided(Bytes stride) {
+        return new Strided(stride);
+    }
+
+    /** Each access at an element drawn uniformly from the footprint. */
+    public static UniformRandom uniformRandom() {
+        return new UniformRandom();
+    }
+
+    /** Element ranks drawn from a Zipf law of the given exponent; rank 1 is element 0, the hottest. */
+    public static Zipf zipf(double exponent) {
+        return new Zipf(exponent);
+    }
+
+    /** A hot set of {@code hotFraction} of the elements receives {@code hotProbability} of the accesses. */
+    public static HotSet hotSet(double hotFraction, double hotProbability) {
+        return new HotSet(hotFraction, hotProbability);
+    }
+
+    /** A 5-point 2-D stencil over a row-major grid with rows of {@code rowBytes}. */
+    public static Stencil stencil(Bytes rowBytes) {
+        return new Stencil(rowBytes);
+    }
+
+    /** Dependent accesses along one random cycle through all elements (a linked-list walk). */
+    public static PointerChase pointerChase() {
+        return new PointerChase();
+    }
+
+    // ------------------------------------------------------------------------------------------------ shapes
+
+    /** See {@link Patterns#sequential()}. */
+    public record Sequential() implements Pattern {
+        @Override
+        public AccessStream stream(Bytes footprint, long accesses, Bytes accessSize, double writeFraction, long seed) {
+            return new Cursor(footprint, accesses, accessSize, writeFraction, seed) {
+                @Override
+                long element(long i) {
+                    return i % elements;
+                }
+            };
+        }
+
+        @Override
+        public String label() {
+            return "sequential";
+        }
+    }
+
+    /** See {@link Patterns#strided(Bytes)}. */
+    public record Strided(Bytes stride) implements Pattern {
+        public Strided {
+            if (stride == null || stride.bytes() < 1) {
+                throw new IllegalArgumentException("stride must be >= 1 B, got " + stride);
+            }
+        }
+
+        @Override
+        public AccessStream stream(Bytes footprint, long accesses, Bytes accessSize, double writeFraction, long seed) {
+            if (stride.bytes() % accessSize.bytes() != 0) {
+                throw new IllegalArgumentException("stride must be a multiple of accessSize (" + accessSize
+                        + "), got " + stride);
+            }
+            long step = stride.bytes() / accessSize.bytes();
+            return new Cursor(footprint, accesses, accessSize, writeFraction, seed) {
+                @Override
+                long element(long i) {
+                    // Wrap i*step around the element count, shifting by one element per lap.
+                    long perLap = Math.max(1, (elements + step - 1) / step);
+                    long lap = i / perLap;
+                    long within = i % perLap;
+                    return (within * step + lap) % elements;
+                }
+            };
+        }
+
+        @Override
+        public String label() {
+            return "strided(" + stride + ")";
+        }
+    }
+
+    /** See {@link Patterns#uniformRandom()}. */
+    public record UniformRandom() implements Pattern {
+        @Override
+        public AccessStream stream(Bytes footprint, long accesses, Bytes accessSize, double writeFraction, long seed) {
+            return new Cursor(footprint, accesses, accessSize, writeFraction, seed) {
+                @Override
+                long element(long i) {
+                    return random.nextLong(elements);
+                }
+            };
+        }
+
+        @Override
+        public String label() {
+            return "uniform-random";
+        }
+    }
+
+    /**
+     * See {@link Patterns#zipf(double)}. Sampled by rejection-inversion (Hörmann and Derflinger, 1996), which
+     * needs no table, so a footprint of millions of elements costs nothing to set up.
+     */
+    public record Zipf(double exponent) implements Pattern {
+        public Zipf {
+            if (!(exponent > 0.0 && exponent <= 10.0)) {
+                throw new IllegalArgumentException("zipf exponent must be in (0, 10], got " + exponent);
+            }
+        }
+
+        @Override
+        public AccessStream stream(Bytes footprint, long accesses, Bytes accessSize, double writeFraction, long seed) {
+            return new Cursor(footprint, accesses, accessSize, writeFraction, seed) {
+                final ZipfSampler sampler = new ZipfSampler(elements, exponent);
+
+                @Override
+                long element(long i) {
+                    return sampler.sample(random) - 1;
+                }
+            };
+        }
+
+        @Override
+        public String label() {
+            return String.format(Locale.ROOT, "zipf(%s)", exponent);
+        }
+    }
+
+    /** See {@link Patterns#hotSet(double, double)}. The hot set is the first elements of the footprint. */
+    public record HotSet(double hotFraction, double hotProbability) implements Pattern {
+        public HotSet {
+            if (!(hotFraction > 0.0 && hotFraction <= 1.0)) {
+                throw new IllegalArgumentException("hotFraction must be in (0, 1], got " + hotFraction);
+            }
+            if (!(hotProbability >= 0.0 && hotProbability <= 1.0)) {
+                throw new IllegalArgumentException("hotProbability must be in [0, 1], got " + hotProbability);
+            }
+        }
+
+        @Override
+        public AccessStream stream(Bytes footprint, long accesses, Bytes accessSize, double writeFraction, long seed) {
+            return new Cursor(footprint, accesses, accessSize, writeFraction, seed) {
+                final long hot = Math.max(1, (long) Math.floor(elements * hotFraction));
+
+                @Override
+                long element(long i) {
+                    boolean inHot = random.nextDouble() < hotProbability;
+                    if (inHot || hot == elements) {
+                        return random.nextLong(hot);
+                    }
+                    return hot + random.nextLong(elements - hot);
+                }
+            };
+        }
+
+        @Override
+        public String label() {
+            return String.format(Locale.ROOT, "hot-set(%s, %s)", hotFraction, hotProbability);
+        }
+    }
+
+    /**
+     * See {@link Patterns#stencil(Bytes)}. For each grid point in row-major order: reads of the north, west,
+     * east and south neighbours (clamped at the edges), then the centre, which is a write with probability
+     * {@code writeFraction} (in-place update, as in Gauss-Seidel).
+     */
+    public record Stencil(Bytes rowBytes) implements Pattern {
+        public Stencil {
+            if (rowBytes == null || rowBytes.bytes() < 1) {
+                throw new IllegalArgumentException("stencil rowBytes must be >= 1 B, got " + rowBytes);
+            }
+        }
+
+        @Override
+        public AccessStream stream(Bytes footprint, long accesses, Bytes accessSize, double writeFraction, long seed) {
+            if (rowBytes.bytes() % accessSize.bytes() != 0 || rowBytes.bytes() > footprint.bytes()) {
+                throw new IllegalArgumentException("stencil rowBytes must be a multiple of accessSize (" + accessSize
+                        + ") and at most the footprint (" + footprint + "), got " + rowBytes);
+            }
+            long cols = rowBytes.bytes() / accessSize.bytes();
+            return new Cursor(footprint, accesses, accessSize, writeFraction, seed) {
+                final long rows = elements / cols;
+                final long points = rows * cols;
+
+                @Override
+                long element(long i) {
+                    long point = (i / 5) % points;
+                    long r = point / cols;
+                    long c = point % cols;
+                    return switch ((int) (i % 5)) {
+                        case 0 -> (r == 0 ? r : r - 1) * cols + c;
+                        case 1 -> r * cols + (c == 0 ? c : c - 1);
+                        case 2 -> r * cols + (c == cols - 1 ? c : c + 1);
+                        case 3 -> (r == rows - 1 ? r : r + 1) * cols + c;
+                        default -> point;
+                    };
+                }
+
+                @Override
+                AccessType typeOf(long i) {
+                    return i % 5 == 4 ? super.typeOf(i) : AccessType.READ;
+                }
+            };
+        }
+
+        @Override
+        public String label() {
+            return "stencil(" + rowBytes + ")";
+        }
+    }
+
+    /**
+     * See {@link Patterns#pointerChase()}. The cycle is a full-period linear congruential sequence modulo the
+     * next power of two, walked past the values outside the footprint (cycle walking): a random permutation in
+     * O(1) memory. Every access is {@link AccessStream#dependent() dependent} on the previous one.
+     */
+    public record PointerChase() implements Pattern {
+        @Override
+        public AccessStream stream(Bytes footprint, long accesses, Bytes accessSize, double writeFraction, long seed) {
+            return new Cursor(footprint, accesses, accessSize, writeFraction, seed) {
+                final long mask = (Long.highestOneBit(Math.max(1, elements - 1)) << 1) - 1;
+                // a = 1 (mod 4) and c odd give the LCG full period modulo any power of two (Hull-Dobell).
+                final long a = 0x5851F42D4C957F2DL;
+                final long c = random.nextLong() | 1L;
+                long x = random.nextLong(elements);
+
+                @Override
+                long element(long i) {
+                    if (i == 0) {
+                        return x;
+                    }
+                    do {
+                        x = (a * x + c) & mask;
+                    } while (x >= elements);
+                    return x;
+                }
+
+                @Override
+                public boolean dependent() {
+                    return index > 0;
+                }
+            };
+        }
+
+        @Override
+        public String label() {
+            return "pointer-chase";
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ cursor
+
+    /** The shared cursor: validates the extent, counts accesses and draws the read/write mix. */
+    abstract static class Cursor implements AccessStream {
+        final long elements;
+        final long size;
+        final long accesses;
+        final double writeFraction;
+        final SplittableRandom random;
+        long index = -1;
+        long offset;
+        AccessType type;
+
+        Cursor(Bytes footprint, long accesses, Bytes accessSize, double writeFraction, long seed) {
+            if (accessSize == null || accessSize.bytes() < 1) {
+                throw new IllegalArgumentException("accessSize must be >= 1 B, got " + accessSize);
+            }
+            if (footprint == null || footprint.bytes() < accessSize.bytes()) {
+                throw new IllegalArgumentException("footprint must be >= accessSize (" + accessSize + "), got "
+                        + footprint);
+            }
+            if (accesses < 0) {
+                throw new IllegalArgumentException("accesses must be >= 0, got " + accesses);
+            }
+            if (!(writeFraction >= 0.0 && writeFraction <= 1.0)) {
+                throw new IllegalArgumentException("writeFraction must be in [0, 1], got " + writeFraction);
+            }
+            this.size = accessSize.bytes();
+            this.elements = footprint.bytes() / size;
+            this.accesses = accesses;
+            this.writeFraction = writeFraction;
+            this.random = new SplittableRandom(seed);
+        }
+
+        /** The element index of access {@code i}; called once per access, in order. */
+        abstract long element(long i);
+
+        /** The type of access {@code i}; called once per access, after {@link #element(long)}. */
+        AccessType typeOf(long i) {
+            if (writeFraction == 0.0) {
+                return AccessType.READ;
+            }
+            if (writeFraction == 1.0) {
+                return AccessType.WRITE;
+            }
+            return random.nextDouble() < writeFraction ? AccessType.WRITE : AccessType.READ;
+        }
+
+        @Override
+        public final boolean next() {
+            if (index + 1 >= accesses) {
+                index = accesses;
+                return false;
+            }
+            index++;
+            offset = element(index) * size;
+            type = typeOf(index);
+            return true;
+        }
+
+        @Override
+        public final long offset() {
+            return offset;
+        }
+
+        @Override
+        public final AccessType type() {
+            return type;
+        }
+
+        @Override
+        public final long size() {
+            return size;
+        }
+
+        @Override
+        public final long length() {
+            return accesses;
+        }
+    }
+
+    /** Rejection-inversion sampler of Zipf ranks 1..n with exponent s. */
+    static final class ZipfSampler {
+        private final long n;
+        private final double s;
+        private final double hIntegralX1;
+        private final double hIntegralN;
+        private final double threshold;
+
+        ZipfSampler(long n, double s) {
+            this.n = n;
+            this.s = s;
+            this.hIntegralX1 = hIntegral(1.5) - 1.0;
+            this.hIntegralN = hIntegral(n + 0.5);
+            this.threshold = 2.0 - hIntegralInverse(hIntegral(2.5) - h(2.0));
+        }
+
+        long sample(SplittableRandom random) {
+            while (true) {
+                double u = hIntegralN + random.nextDouble() * (hIntegralX1 - hIntegralN);
+                double x = hIntegralInverse(u);
+                long k = (long) (x + 0.5);
+                if (k < 1) {
+                    k = 1;
+                } else if (k > n) {
+                    k = n;
+                }
+                if (k - x <= threshold || u >= hIntegral(k + 0.5) - h(k)) {
+                    return k;
+                }
+            }
+        }
+
+        /** Antiderivative of h: ((x^(1-s)) - 1) / (1 - s), continuous at s = 1 (log x). */
+        private double hIntegral(double x) {
+            double logX = Math.log(x);
+            return expm1OverX((1.0 - s) * logX) * logX;
+        }
+
+        private double h(double x) {
+            return Math.exp(-s * Math.log(x));
+        }
+
+        private double hIntegralInverse(double x) {
+            double t = x * (1.0 - s);
+            if (t < -1.0) {
+                t = -1.0; // rounding guard: the argument of log1p must stay above -1
+            }
+            return Math.exp(log1pOverX(t) * x);
+        }
+
+        private static double expm1OverX(double x) {
+            return Math.abs(x) > 1e-8 ? Math.expm1(x) / x : 1.0 + x * 0.5 * (1.0 + x / 3.0);
+        }
+
+        private static double log1pOverX(double x) {
+            return Math.abs(x) > 1e-8 ? Math.log1p(x) / x : 1.0 - x * (0.5 - x / 3.0);
+        }
+    }
+}

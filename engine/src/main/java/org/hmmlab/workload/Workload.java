@@ -1,0 +1,105 @@
+package org.hmmlab.workload;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.hmmlab.units.Bytes;
+
+/**
+ * A workload: named allocations and the sequence of CPU and GPU phases that run over them, in order.
+ *
+ * <p>Validated as a whole on construction (unique allocation names, every phase names an existing allocation and
+ * fits inside it), so a run never starts on a description that would fail half-way.
+ *
+ * <pre>{@code
+ * Workload w = Workload.of(List.of(new Allocation("x", Bytes.MiB(64))),
+ *         List.of(Phase.cpu("init", "x", Patterns.sequential(), Bytes.MiB(64), 16_384).withWriteFraction(1),
+ *                 Phase.gpu("scan", "x", Patterns.sequential(), Bytes.MiB(64), 16_384)));
+ * }</pre>
+ */
+public record Workload(List<Allocation> allocations, List<Phase> phases) {
+
+    public Workload {
+        if (allocations == null || allocations.isEmpty()) {
+            throw new IllegalArgumentException("workload allocations must hold at least one allocation");
+        }
+        if (phases == null || phases.isEmpty()) {
+            throw new IllegalArgumentException("workload phases must hold at least one phase");
+        }
+        allocations = List.copyOf(allocations);
+        phases = List.copyOf(phases);
+        Map<String, Allocation> byName = new LinkedHashMap<>();
+        for (Allocation a : allocations) {
+            if (byName.putIfAbsent(a.name(), a) != null) {
+                throw new IllegalArgumentException("allocation name '" + a.name() + "' is used twice");
+            }
+        }
+        for (Phase p : phases) {
+            Allocation a = byName.get(p.allocation());
+            if (a == null) {
+                throw new IllegalArgumentException("phase '" + p.name() + "' allocation '" + p.allocation()
+                        + "' is not one of " + byName.keySet());
+            }
+            if (p.footprint().compareTo(a.size()) > 0) {
+                throw new IllegalArgumentException("phase '" + p.name() + "' footprint must be <= the size of '"
+                        + a.name() + "' (" + a.size() + "), got " + p.footprint());
+            }
+        }
+    }
+
+    public static Workload of(List<Allocation> allocations, List<Phase> phases) {
+        return new Workload(allocations, phases);
+    }
+
+    /**
+     * CPU/GPU ping-pong on one shared buffer: {@code rounds} times, the GPU then the CPU each run
+     * {@code pattern} over the whole buffer with {@code workPerPhase} accesses, the CPU writing what the GPU
+     * reads. The classic page-bouncing case that UVM's thrashing detection exists for
+     * ({@code uvm_perf_thrashing.c}).
+     */
+    public static Workload pingPong(String allocation, Bytes size, int rounds, Pattern pattern, long workPerPhase) {
+        if (rounds < 1 || rounds > 1_000_000) {
+            throw new IllegalArgumentException("ping-pong rounds must be in [1, 1000000], got " + rounds);
+        }
+        List<Phase> phases = new ArrayList<>(2 * rounds);
+        for (int r = 0; r < rounds; r++) {
+            phases.add(Phase.gpu("gpu-" + r, allocation, pattern, size, workPerPhase).withWriteFraction(0.0));
+            phases.add(Phase.cpu("cpu-" + r, allocation, pattern, size, workPerPhase).withWriteFraction(1.0));
+        }
+        return new Workload(List.of(new Allocation(allocation, size)), phases);
+    }
+
+    /** The allocation called {@code name}. */
+    public Allocation allocation(String name) {
+        for (Allocation a : allocations) {
+            if (a.name().equals(name)) {
+                return a;
+            }
+        }
+        throw new IllegalArgumentException("allocation '" + name + "' is not in this workload");
+    }
+
+    /** Sum of the allocation sizes: the working set the host must be able to back. */
+    public Bytes totalSize() {
+        Bytes total = Bytes.ZERO;
+        for (Allocation a : allocations) {
+            total = total.plus(a.size());
+        }
+        return total;
+    }
+
+    /**
+     * Checks that the allocations fit in host memory, since every managed page starts (and can always be evicted
+     * back) there.
+     *
+     * @throws IllegalArgumentException naming the sizes when they do not fit
+     */
+    public Workload requireFitsInHost(Bytes hostMemory) {
+        if (totalSize().compareTo(hostMemory) > 0) {
+            throw new IllegalArgumentException("workload working set (" + totalSize()
+                    + ") must be <= host memory (" + hostMemory + ")");
+        }
+        return this;
+    }
+}
