@@ -1,0 +1,46 @@
+package org.hmmlab.metrics;
+
+/**
+ * The events a run counts. Names follow the kernel's and the UVM driver's vocabulary where one exists
+ * (the migrate counters of /proc/vmstat, the fault-buffer batch and replay of nvidia-uvm).
+ */
+public enum Counter {
+    /** Device accesses issued by warps. */
+    ACCESSES,
+    /** Accesses whose translation hit in the device TLB (ATC). */
+    TLB_HITS,
+    /** Accesses that missed the device TLB and walked the device page table. */
+    TLB_MISSES,
+    /** Device page faults raised (before deduplication). */
+    FAULTS,
+    /** Faults dropped as duplicates of one already queued (same page, same batch). */
+    DUPLICATE_FAULTS,
+    /** Fault-buffer batches serviced by the host. */
+    FAULT_BATCHES,
+    /** Replays issued to the device after servicing. */
+    REPLAYS,
+    /** hmm_range_fault calls retried after -EBUSY. */
+    RETRIES,
+    /** ATS translation requests sent. */
+    ATS_TRANSLATIONS,
+    /** PRI page requests sent. */
+    PRI_REQUESTS,
+    /** Device TLB invalidations requested by the host (ATS invalidations or driver TLB flushes). */
+    INVALIDATIONS,
+    /** CPU TLB shootdowns (IPIs) issued while unmapping. */
+    TLB_SHOOTDOWNS,
+    /** Pages migrated to device memory (pgmigrate-style counter). */
+    PAGES_TO_DEVICE,
+    /** Pages migrated back to host memory. */
+    PAGES_TO_HOST,
+    /** Payload bytes moved host to device over the link. */
+    BYTES_TO_DEVICE,
+    /** Payload bytes moved device to host over the link. */
+    BYTES_TO_HOST,
+    /** Accesses served remotely over the link (zero-copy). */
+    REMOTE_ACCESSES,
+    /** Pages evicted from device memory to make room. */
+    EVICTIONS,
+    /** Thrashing events detected. */
+    THRASHING_EVENTS
+}

@@ -1,0 +1,51 @@
+package org.hmmlab.metrics;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * Per-fault latency with its breakdown by {@link Stage}: one histogram for the whole fault and one per stage.
+ */
+public final class StageBreakdown {
+
+    private final LatencyHistogram total = new LatencyHistogram();
+    private final LatencyHistogram[] stages = new LatencyHistogram[Stage.values().length];
+
+    public StageBreakdown() {
+        for (int i = 0; i < stages.length; i++) {
+            stages[i] = new LatencyHistogram();
+        }
+    }
+
+    /**
+     * Records one fault whose stage times (indexed by {@link Stage#ordinal()}) are {@code stageNanos};
+     * the fault's latency is {@code totalNanos}, which may exceed their sum when stages overlap or wait.
+     */
+    public void record(long totalNanos, long[] stageNanos) {
+        total.record(totalNanos);
+        for (int i = 0; i < stages.length; i++) {
+            if (stageNanos[i] > 0) {
+                stages[i].record(stageNanos[i]);
+            }
+        }
+    }
+
+    /** Latency of whole faults, from the faulting access to its successful retry. */
+    public LatencyHistogram total() {
+        return total;
+    }
+
+    public LatencyHistogram stage(Stage s) {
+        return stages[s.ordinal()];
+    }
+
+    /** Mean time per fault spent in each stage (total over all faults divided by the number of faults). */
+    public Map<Stage, Double> meanNanosPerFault() {
+        Map<Stage, Double> m = new EnumMap<>(Stage.class);
+        long n = Math.max(1, total.count());
+        for (Stage s : Stage.values()) {
+            m.put(s, (double) stages[s.ordinal()].total().nanos() / n);
+        }
+        return m;
+    }
+}

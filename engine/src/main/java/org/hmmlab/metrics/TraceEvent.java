@@ -1,0 +1,54 @@
+package org.hmmlab.metrics;
+
+/**
+ * One line of a run's event trace: a typed record, never an integer tag with an untyped payload.
+ * Each serialises itself to one JSON object by hand (the engine carries no JSON library).
+ */
+public sealed interface TraceEvent {
+
+    /** Simulated time of the event. */
+    long time_ns();
+
+    /** The event as one JSON object on one line. */
+    String toJson();
+
+    /** A warp's access faulted on {@code page} (a 4 KiB virtual page number). */
+    record FaultRaised(long time_ns, int warp, long page, boolean write) implements TraceEvent {
+        public String toJson() {
+            return "{\"type\":\"fault\",\"time_ns\":" + time_ns + ",\"warp\":" + warp + ",\"page\":" + page
+                    + ",\"write\":" + write + "}";
+        }
+    }
+
+    /** The host started servicing a batch of {@code faults} unique faults ({@code duplicates} dropped). */
+    record BatchStarted(long time_ns, int faults, int duplicates) implements TraceEvent {
+        public String toJson() {
+            return "{\"type\":\"batch\",\"time_ns\":" + time_ns + ",\"faults\":" + faults + ",\"duplicates\":"
+                    + duplicates + "}";
+        }
+    }
+
+    /** {@code pages} pages starting at {@code page} migrated, to the device or to the host. */
+    record Migrated(long time_ns, long page, int pages, boolean toDevice) implements TraceEvent {
+        public String toJson() {
+            return "{\"type\":\"migrate\",\"time_ns\":" + time_ns + ",\"page\":" + page + ",\"pages\":" + pages
+                    + ",\"to\":\"" + (toDevice ? "device" : "host") + "\"}";
+        }
+    }
+
+    /** Device translations for [{@code page}, {@code page + pages}) were invalidated. */
+    record Invalidated(long time_ns, long page, long pages, String reason) implements TraceEvent {
+        public String toJson() {
+            return "{\"type\":\"invalidate\",\"time_ns\":" + time_ns + ",\"page\":" + page + ",\"pages\":" + pages
+                    + ",\"reason\":" + TraceWriter.quote(reason) + "}";
+        }
+    }
+
+    /** A stalled warp resumed after its fault was serviced, {@code latency_ns} after it faulted. */
+    record Replayed(long time_ns, int warp, long page, long latency_ns) implements TraceEvent {
+        public String toJson() {
+            return "{\"type\":\"replay\",\"time_ns\":" + time_ns + ",\"warp\":" + warp + ",\"page\":" + page
+                    + ",\"latency_ns\":" + latency_ns + "}";
+        }
+    }
+}

@@ -1,0 +1,221 @@
+package org.hmmlab.pcie;
+
+import java.math.BigInteger;
+import java.util.Arrays;
+
+import org.hmmlab.metrics.BandwidthSeries;
+import org.hmmlab.sim.EventHandler;
+import org.hmmlab.sim.EventPhase;
+import org.hmmlab.sim.Simulator;
+import org.hmmlab.units.Bandwidth;
+
+/**
+ * One direction of a PCIe link as a shared resource: every transfer crossing it at the same time gets an
+ * equal share of its TLP bandwidth (processor sharing), as TLPs from concurrent streams interleave.
+ *
+ * <p>Work is kept exactly in integer units of a billionth of a wire byte, so that a lone transfer takes
+ * exactly {@code ceil(wireBytes * 1e9 / rate)} nanoseconds and two equal transfers started together each
+ * take twice that. When a transfer starts or ends the direction recomputes the shares and reschedules only
+ * its own next completion; a stale completion event is recognised by its generation number and ignored.
+ */
+public final class LinkDirection {
+
+    private static final long WORK_PER_BYTE = 1_000_000_000L;
+    /** Largest single transfer: work must fit a {@code long}. Copy engines split larger copies. */
+    public static final long MAX_TRANSFER_BYTES = Long.MAX_VALUE / WORK_PER_BYTE;
+
+    private final Simulator sim;
+    private final String name;
+    private final long rate;
+    private final EventHandler drainHandler = this::onDrain;
+
+    private long[] work = new long[16];
+    private long[] workTotal = new long[16];
+    private long[] payload = new long[16];
+    private long[] tail = new long[16];
+    private EventHandler[] done = new EventHandler[16];
+    private long[] doneArg = new long[16];
+    private int active;
+
+    private long lastUpdate;
+    private long generation;
+    private BandwidthSeries series;
+
+    private long transfers;
+    private long wireBytes;
+    private long payloadBytes;
+    private long busyNanos;
+
+    LinkDirection(Simulator sim, String name, Bandwidth tlpBandwidth) {
+        this.sim = sim;
+        this.name = name;
+        this.rate = tlpBandwidth.bytesPerSecond();
+    }
+
+    /** "host-to-device" or "device-to-host". */
+    public String name() {
+        return name;
+    }
+
+    /** TLP-layer bandwidth of this direction. */
+    public Bandwidth bandwidth() {
+        return Bandwidth.bytesPerSecond(rate);
+    }
+
+    /** Records delivered payload bytes over time into {@code s} (null to stop). */
+    public void recordInto(BandwidthSeries s) {
+        this.series = s;
+    }
+
+    /** Number of transfers in flight on this direction now. */
+    public int activeTransfers() {
+        return active;
+    }
+
+    public long transfers() {
+        return transfers;
+    }
+
+    /** Bytes put on the wire so far (payload plus TLP headers and framing) by finished and running transfers. */
+    public long wireBytes() {
+        return wireBytes;
+    }
+
+    public long payloadBytes() {
+        return payloadBytes;
+    }
+
+    /** Nanoseconds during which at least one transfer was draining. */
+    public long busyNanos() {
+        advance();
+        return busyNanos;
+    }
+
+    /**
+     * Starts a transfer of {@code wire} bytes (of which {@code payloadBytes} are data) now; when its last
+     * byte has crossed, {@code onDone} runs {@code tailNanos} later with {@code arg}. {@code onDone} may be
+     * null for traffic nobody waits on (read requests, ACKs).
+     */
+    public void start(long wire, long payloadOfTransfer, long tailNanos, EventHandler onDone, long arg) {
+        if (wire <= 0 || wire > MAX_TRANSFER_BYTES) {
+            throw new IllegalArgumentException("transfer wire size must be between 1 and " + MAX_TRANSFER_BYTES
+                    + " bytes; got " + wire);
+        }
+        advance();
+        if (active == work.length) {
+            grow();
+        }
+        int i = active++;
+        work[i] = wire * WORK_PER_BYTE;
+        workTotal[i] = work[i];
+        payload[i] = payloadOfTransfer;
+        tail[i] = tailNanos;
+        done[i] = onDone;
+        doneArg[i] = arg;
+        transfers++;
+        wireBytes += wire;
+        payloadBytes += payloadOfTransfer;
+        reschedule();
+    }
+
+    private void onDrain(long gen) {
+        if (gen != generation) {
+            return; // superseded by a later start or drain
+        }
+        advance();
+        long now = sim.nowNanos();
+        for (int i = 0; i < active; ) {
+            if (work[i] <= 0) {
+                if (done[i] != null) {
+                    sim.scheduleAtNanos(now + tail[i], EventPhase.LINK, done[i], doneArg[i]);
+                }
+                int last = --active;
+                work[i] = work[last];
+                workTotal[i] = workTotal[last];
+                payload[i] = payload[last];
+                tail[i] = tail[last];
+                done[i] = done[last];
+                doneArg[i] = doneArg[last];
+                done[last] = null;
+            } else {
+                i++;
+            }
+        }
+        reschedule();
+    }
+
+    /** Brings every active transfer's remaining work up to the current time. */
+    private void advance() {
+        long now = sim.nowNanos();
+        long dt = now - lastUpdate;
+        lastUpdate = now;
+        if (dt <= 0 || active == 0) {
+            return;
+        }
+        busyNanos += dt;
+        long per = share(dt);
+        double delivered = 0;
+        for (int i = 0; i < active; i++) {
+            long w = work[i];
+            long d = Math.min(per, Math.max(w, 0));
+            if (series != null && d > 0) {
+                delivered += (double) d / workTotal[i] * payload[i];
+            }
+            work[i] = w - per;
+        }
+        if (series != null && delivered > 0) {
+            series.add(now - dt, now, delivered);
+        }
+    }
+
+    /** Work each active transfer gets in {@code dt} nanoseconds: rate * dt / active, in work units. */
+    private long share(long dt) {
+        long hi = Math.multiplyHigh(rate, dt);
+        long lo = rate * dt;
+        if (hi == 0 && lo >= 0) {
+            return lo / active;
+        }
+        BigInteger v = BigInteger.valueOf(rate).multiply(BigInteger.valueOf(dt)).divide(BigInteger.valueOf(active));
+        return v.bitLength() < 63 ? v.longValue() : Long.MAX_VALUE;
+    }
+
+    private void reschedule() {
+        generation++;
+        if (active == 0) {
+            return;
+        }
+        long min = Long.MAX_VALUE;
+        for (int i = 0; i < active; i++) {
+            min = Math.min(min, work[i]);
+        }
+        long delay;
+        if (min <= 0) {
+            delay = 0;
+        } else {
+            long hi = Math.multiplyHigh(min, active);
+            long prod = min * active;
+            if (hi == 0 && prod >= 0) {
+                delay = Math.ceilDiv(prod, rate);
+            } else {
+                BigInteger p = BigInteger.valueOf(min).multiply(BigInteger.valueOf(active));
+                delay = p.add(BigInteger.valueOf(rate - 1)).divide(BigInteger.valueOf(rate)).longValueExact();
+            }
+        }
+        sim.scheduleAtNanos(sim.nowNanos() + delay, EventPhase.LINK, drainHandler, generation);
+    }
+
+    private void grow() {
+        int n = work.length * 2;
+        work = Arrays.copyOf(work, n);
+        workTotal = Arrays.copyOf(workTotal, n);
+        payload = Arrays.copyOf(payload, n);
+        tail = Arrays.copyOf(tail, n);
+        done = Arrays.copyOf(done, n);
+        doneArg = Arrays.copyOf(doneArg, n);
+    }
+
+    @Override
+    public String toString() {
+        return name + " " + bandwidth();
+    }
+}

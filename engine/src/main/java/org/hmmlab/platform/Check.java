@@ -1,0 +1,63 @@
+package org.hmmlab.platform;
+
+import org.hmmlab.units.Bytes;
+import org.hmmlab.units.SimDuration;
+
+/** Range checks for profile fields; each error names the field and the allowed range. */
+final class Check {
+
+    private Check() {
+    }
+
+    static int range(String field, int v, int min, int max) {
+        if (v < min || v > max) {
+            throw new IllegalArgumentException(field + " must be between " + min + " and " + max + "; got " + v);
+        }
+        return v;
+    }
+
+    static void notNull(String field, Object v) {
+        if (v == null) {
+            throw new IllegalArgumentException(field + " must be given");
+        }
+    }
+
+    static void atMost(String field, SimDuration v, SimDuration max) {
+        notNull(field, v);
+        if (v.compareTo(max) > 0) {
+            throw new IllegalArgumentException(field + " must be between 0 ns and " + max + "; got " + v);
+        }
+    }
+
+    static void positive(String field, SimDuration v, SimDuration max) {
+        atMost(field, v, max);
+        if (v.nanos() == 0) {
+            throw new IllegalArgumentException(field + " must be between 1 ns and " + max + "; got 0 ns");
+        }
+    }
+
+    static void bytesRange(String field, Bytes v, Bytes min, Bytes max) {
+        notNull(field, v);
+        if (v.compareTo(min) < 0 || v.compareTo(max) > 0) {
+            throw new IllegalArgumentException(field + " must be between " + min + " and " + max + "; got " + v);
+        }
+    }
+
+    static String ns(SimDuration d) {
+        return "\"" + d.nanos() + "ns\"";
+    }
+
+    static String bytes(Bytes b) {
+        long v = b.bytes();
+        if (v != 0 && v % (1L << 30) == 0) {
+            return "\"" + (v >> 30) + "GiB\"";
+        }
+        if (v != 0 && v % (1L << 20) == 0) {
+            return "\"" + (v >> 20) + "MiB\"";
+        }
+        if (v != 0 && v % (1L << 10) == 0) {
+            return "\"" + (v >> 10) + "KiB\"";
+        }
+        return "\"" + v + "B\"";
+    }
+}

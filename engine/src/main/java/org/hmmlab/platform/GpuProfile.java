@@ -1,0 +1,140 @@
+package org.hmmlab.platform;
+
+import java.util.List;
+
+import org.hmmlab.units.Bandwidth;
+import org.hmmlab.units.Bytes;
+import org.hmmlab.units.SimDuration;
+
+/**
+ * A GPU as the timing model sees it: its parallelism, local memory, device TLB (ATC), fault hardware and
+ * copy engines.
+ *
+ * @param name                  a label, for example {@code "A100-40GB"}
+ * @param sms                   streaming multiprocessors (1..1024)
+ * @param warpsPerSm            resident warps per SM that issue accesses (1..64)
+ * @param vram                  device memory capacity
+ * @param localBandwidth        device memory bandwidth
+ * @param localLatency          device memory access latency as a warp sees it
+ * @param tlbEntries            entries of the device's last-level TLB (ATC)
+ * @param tlbPageSize           bytes one TLB entry maps (4 KiB, 64 KiB or 2 MiB); entries x page size = reach
+ * @param tlbHitLatency         added latency of a TLB hit
+ * @param pageWalkLatency       device page-table walk on a TLB miss that finds a valid entry
+ * @param faultReport           writing a fault-buffer entry and raising the interrupt (or, on the ATS path,
+ *                              the ATC's own processing before the request leaves)
+ * @param faultBufferEntries    replayable fault buffer size in entries
+ * @param faultBatchCount       faults fetched and serviced as one batch (uvm_perf_fault_batch_count)
+ * @param utlbOutstandingFaults faults one uTLB can have outstanding before it stops issuing more
+ * @param copyEngines           DMA copy engines available for migration
+ * @param copySetup             pushing a copy to a copy engine until its first request leaves
+ * @param copyInflightGranules  granules one copy engine keeps in flight
+ * @param atcInvalidate         the device flushing ATC entries for an invalidation before it answers
+ * @param replayLatency         the replay (or PRG response) reaching the stalled uTLBs and their retry
+ */
+public record GpuProfile(String name, int sms, int warpsPerSm, Bytes vram, Bandwidth localBandwidth,
+                         SimDuration localLatency, int tlbEntries, Bytes tlbPageSize, SimDuration tlbHitLatency,
+                         SimDuration pageWalkLatency, SimDuration faultReport, int faultBufferEntries,
+                         int faultBatchCount, int utlbOutstandingFaults, int copyEngines, SimDuration copySetup,
+                         int copyInflightGranules, SimDuration atcInvalidate, SimDuration replayLatency) {
+
+    static final List<String> FIELDS = List.of("name", "sms", "warpsPerSm", "vram", "localBandwidth",
+            "localLatency", "tlbEntries", "tlbPageSize", "tlbHitLatency", "pageWalkLatency", "faultReport",
+            "faultBufferEntries", "faultBatchCount", "utlbOutstandingFaults", "copyEngines", "copySetup",
+            "copyInflightGranules", "atcInvalidate", "replayLatency");
+
+    /** The x86-64 user address space with 4-level paging (128 TiB); no TLB can reach further. */
+    public static final Bytes ADDRESS_SPACE = Bytes.of(1L << 47);
+    private static final SimDuration MAX = SimDuration.ms(10);
+
+    public GpuProfile {
+        Check.notNull("gpu.name", name);
+        Check.range("gpu.sms", sms, 1, 1024);
+        Check.range("gpu.warpsPerSm", warpsPerSm, 1, 64);
+        Check.bytesRange("gpu.vram", vram, Bytes.MiB(2), Bytes.of(1L << 44));
+        if (vram.bytes() % Bytes.HUGE_PAGE.bytes() != 0) {
+            throw new IllegalArgumentException("gpu.vram must be a whole number of 2 MiB blocks; got " + vram);
+        }
+        Check.notNull("gpu.localBandwidth", localBandwidth);
+        Check.atMost("gpu.localLatency", localLatency, MAX);
+        Check.range("gpu.tlbEntries", tlbEntries, 1, 1 << 30);
+        Check.notNull("gpu.tlbPageSize", tlbPageSize);
+        if (tlbPageSize.bytes() != 4096 && tlbPageSize.bytes() != 65536 && tlbPageSize.bytes() != (2L << 20)) {
+            throw new IllegalArgumentException("gpu.tlbPageSize must be one of 4 KiB, 64 KiB, 2 MiB; got " + tlbPageSize);
+        }
+        if ((double) tlbEntries * tlbPageSize.bytes() > ADDRESS_SPACE.bytes()) {
+            throw new IllegalArgumentException("gpu.tlbEntries x gpu.tlbPageSize (TLB reach) must be at most the "
+                    + ADDRESS_SPACE + " address space; got " + tlbEntries + " x " + tlbPageSize);
+        }
+        Check.atMost("gpu.tlbHitLatency", tlbHitLatency, MAX);
+        Check.atMost("gpu.pageWalkLatency", pageWalkLatency, MAX);
+        Check.atMost("gpu.faultReport", faultReport, MAX);
+        Check.range("gpu.faultBufferEntries", faultBufferEntries, 1, 1 << 20);
+        Check.range("gpu.faultBatchCount", faultBatchCount, 1, faultBufferEntries);
+        Check.range("gpu.utlbOutstandingFaults", utlbOutstandingFaults, 1, 4096);
+        Check.range("gpu.copyEngines", copyEngines, 1, 64);
+        Check.atMost("gpu.copySetup", copySetup, MAX);
+        Check.range("gpu.copyInflightGranules", copyInflightGranules, 1, 1024);
+        Check.atMost("gpu.atcInvalidate", atcInvalidate, MAX);
+        Check.atMost("gpu.replayLatency", replayLatency, MAX);
+    }
+
+    /** Bytes the TLB maps when full: entries x page size. */
+    public Bytes tlbReach() {
+        return Bytes.of((long) tlbEntries * tlbPageSize.bytes());
+    }
+
+    /** Warps the device can run at once. */
+    public int warps() {
+        return sms * warpsPerSm;
+    }
+
+    /** A copy of this profile with {@code vram} of device memory. */
+    public GpuProfile withVram(Bytes v) {
+        return new GpuProfile(name, sms, warpsPerSm, v, localBandwidth, localLatency, tlbEntries, tlbPageSize,
+                tlbHitLatency, pageWalkLatency, faultReport, faultBufferEntries, faultBatchCount,
+                utlbOutstandingFaults, copyEngines, copySetup, copyInflightGranules, atcInvalidate, replayLatency);
+    }
+
+    /** A copy of this profile with {@code batch} faults per batch. */
+    public GpuProfile withFaultBatchCount(int batch) {
+        return new GpuProfile(name, sms, warpsPerSm, vram, localBandwidth, localLatency, tlbEntries, tlbPageSize,
+                tlbHitLatency, pageWalkLatency, faultReport, Math.max(faultBufferEntries, batch), batch,
+                utlbOutstandingFaults, copyEngines, copySetup, copyInflightGranules, atcInvalidate, replayLatency);
+    }
+
+    void toJson(StringBuilder sb, String in) {
+        sb.append("{\n")
+                .append(in).append("  \"name\": ").append(Fields.quote(name)).append(",\n")
+                .append(in).append("  \"sms\": ").append(sms).append(",\n")
+                .append(in).append("  \"warpsPerSm\": ").append(warpsPerSm).append(",\n")
+                .append(in).append("  \"vram\": ").append(Check.bytes(vram)).append(",\n")
+                .append(in).append("  \"localBandwidth\": \"").append(localBandwidth.bytesPerSecond()).append("B/s\",\n")
+                .append(in).append("  \"localLatency\": ").append(Check.ns(localLatency)).append(",\n")
+                .append(in).append("  \"tlbEntries\": ").append(tlbEntries).append(",\n")
+                .append(in).append("  \"tlbPageSize\": ").append(Check.bytes(tlbPageSize)).append(",\n")
+                .append(in).append("  \"tlbHitLatency\": ").append(Check.ns(tlbHitLatency)).append(",\n")
+                .append(in).append("  \"pageWalkLatency\": ").append(Check.ns(pageWalkLatency)).append(",\n")
+                .append(in).append("  \"faultReport\": ").append(Check.ns(faultReport)).append(",\n")
+                .append(in).append("  \"faultBufferEntries\": ").append(faultBufferEntries).append(",\n")
+                .append(in).append("  \"faultBatchCount\": ").append(faultBatchCount).append(",\n")
+                .append(in).append("  \"utlbOutstandingFaults\": ").append(utlbOutstandingFaults).append(",\n")
+                .append(in).append("  \"copyEngines\": ").append(copyEngines).append(",\n")
+                .append(in).append("  \"copySetup\": ").append(Check.ns(copySetup)).append(",\n")
+                .append(in).append("  \"copyInflightGranules\": ").append(copyInflightGranules).append(",\n")
+                .append(in).append("  \"atcInvalidate\": ").append(Check.ns(atcInvalidate)).append(",\n")
+                .append(in).append("  \"replayLatency\": ").append(Check.ns(replayLatency)).append('\n')
+                .append(in).append('}');
+    }
+
+    static GpuProfile fromJson(Object json) {
+        Fields f = new Fields("gpu", json);
+        GpuProfile g = new GpuProfile(f.string("name"), f.integer("sms"), f.integer("warpsPerSm"), f.bytes("vram"),
+                f.bandwidth("localBandwidth"), f.duration("localLatency"), f.integer("tlbEntries"),
+                f.bytes("tlbPageSize"), f.duration("tlbHitLatency"), f.duration("pageWalkLatency"),
+                f.duration("faultReport"), f.integer("faultBufferEntries"), f.integer("faultBatchCount"),
+                f.integer("utlbOutstandingFaults"), f.integer("copyEngines"), f.duration("copySetup"),
+                f.integer("copyInflightGranules"), f.duration("atcInvalidate"), f.duration("replayLatency"));
+        f.finish(FIELDS);
+        return g;
+    }
+}

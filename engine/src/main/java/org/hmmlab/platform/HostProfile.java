@@ -1,0 +1,88 @@
+package org.hmmlab.platform;
+
+import java.util.List;
+
+import org.hmmlab.units.Bandwidth;
+import org.hmmlab.units.SimDuration;
+
+/**
+ * The host's costs for servicing device faults and keeping the device's view of memory coherent.
+ *
+ * <p>Each cost stands for a kernel or driver step; the stage it is charged to is named in brackets.
+ *
+ * @param name              a label, for example {@code "Xeon, Linux 6.x"}
+ * @param faultEntry        interrupt delivery to the fault handler's bottom half running and fetching the
+ *                          batch [FAULT_ENTRY]; nvidia-uvm's replayable-fault ISR plus its bottom half
+ * @param batchOverhead     fixed work per fault batch: reading the buffer pointers, sorting, deduplicating,
+ *                          flushing the buffer before replay [FAULT_ENTRY]
+ * @param perFaultOverhead  per unique fault in a batch: looking up its VA block and policy decisions [FAULT_ENTRY]
+ * @param rangeFaultPerPage hmm_range_fault() page-table walk per 4 KiB page [RANGE_FAULT]
+ * @param populatePerPage   allocating and zeroing a destination page and its bookkeeping (migrate_vma_setup's
+ *                          collection, device page allocation) per 4 KiB page [MIGRATION_COPY]
+ * @param dmaMapPerPage     DMA-mapping one page for the copy engine [MIGRATION_COPY]
+ * @param pteUpdatePerPage  writing one device PTE [PTE_UPDATE]
+ * @param ptePushOverhead   pushing a batch of PTE writes to the GPU and waiting for its membar [PTE_UPDATE]
+ * @param tlbShootdown      a CPU TLB shootdown round (IPIs to the CPUs that ran the process) when CPU
+ *                          mappings change [TLB_INVALIDATION]
+ * @param iommuWalk         the IOMMU walking the CPU page table to answer an ATS translation request
+ * @param priDispatch       the IOMMU driver taking a PRI page request off its queue and calling the fault
+ *                          handler (iommu_sva, handle_mm_fault or the driver's HMM path) [FAULT_ENTRY]
+ * @param memoryBandwidth   host DRAM bandwidth, a ceiling for copies to and from host memory
+ */
+public record HostProfile(String name, SimDuration faultEntry, SimDuration batchOverhead,
+                          SimDuration perFaultOverhead, SimDuration rangeFaultPerPage, SimDuration populatePerPage,
+                          SimDuration dmaMapPerPage, SimDuration pteUpdatePerPage, SimDuration ptePushOverhead,
+                          SimDuration tlbShootdown, SimDuration iommuWalk, SimDuration priDispatch,
+                          Bandwidth memoryBandwidth) {
+
+    static final List<String> FIELDS = List.of("name", "faultEntry", "batchOverhead", "perFaultOverhead",
+            "rangeFaultPerPage", "populatePerPage", "dmaMapPerPage", "pteUpdatePerPage", "ptePushOverhead",
+            "tlbShootdown", "iommuWalk", "priDispatch", "memoryBandwidth");
+
+    private static final SimDuration MAX = SimDuration.ms(100);
+
+    public HostProfile {
+        Check.notNull("host.name", name);
+        Check.atMost("host.faultEntry", faultEntry, MAX);
+        Check.atMost("host.batchOverhead", batchOverhead, MAX);
+        Check.atMost("host.perFaultOverhead", perFaultOverhead, MAX);
+        Check.atMost("host.rangeFaultPerPage", rangeFaultPerPage, MAX);
+        Check.atMost("host.populatePerPage", populatePerPage, MAX);
+        Check.atMost("host.dmaMapPerPage", dmaMapPerPage, MAX);
+        Check.atMost("host.pteUpdatePerPage", pteUpdatePerPage, MAX);
+        Check.atMost("host.ptePushOverhead", ptePushOverhead, MAX);
+        Check.atMost("host.tlbShootdown", tlbShootdown, MAX);
+        Check.atMost("host.iommuWalk", iommuWalk, MAX);
+        Check.atMost("host.priDispatch", priDispatch, MAX);
+        Check.notNull("host.memoryBandwidth", memoryBandwidth);
+    }
+
+    void toJson(StringBuilder sb, String in) {
+        sb.append("{\n")
+                .append(in).append("  \"name\": ").append(Fields.quote(name)).append(",\n")
+                .append(in).append("  \"faultEntry\": ").append(Check.ns(faultEntry)).append(",\n")
+                .append(in).append("  \"batchOverhead\": ").append(Check.ns(batchOverhead)).append(",\n")
+                .append(in).append("  \"perFaultOverhead\": ").append(Check.ns(perFaultOverhead)).append(",\n")
+                .append(in).append("  \"rangeFaultPerPage\": ").append(Check.ns(rangeFaultPerPage)).append(",\n")
+                .append(in).append("  \"populatePerPage\": ").append(Check.ns(populatePerPage)).append(",\n")
+                .append(in).append("  \"dmaMapPerPage\": ").append(Check.ns(dmaMapPerPage)).append(",\n")
+                .append(in).append("  \"pteUpdatePerPage\": ").append(Check.ns(pteUpdatePerPage)).append(",\n")
+                .append(in).append("  \"ptePushOverhead\": ").append(Check.ns(ptePushOverhead)).append(",\n")
+                .append(in).append("  \"tlbShootdown\": ").append(Check.ns(tlbShootdown)).append(",\n")
+                .append(in).append("  \"iommuWalk\": ").append(Check.ns(iommuWalk)).append(",\n")
+                .append(in).append("  \"priDispatch\": ").append(Check.ns(priDispatch)).append(",\n")
+                .append(in).append("  \"memoryBandwidth\": \"").append(memoryBandwidth.bytesPerSecond()).append("B/s\"\n")
+                .append(in).append('}');
+    }
+
+    static HostProfile fromJson(Object json) {
+        Fields f = new Fields("host", json);
+        HostProfile h = new HostProfile(f.string("name"), f.duration("faultEntry"), f.duration("batchOverhead"),
+                f.duration("perFaultOverhead"), f.duration("rangeFaultPerPage"), f.duration("populatePerPage"),
+                f.duration("dmaMapPerPage"), f.duration("pteUpdatePerPage"), f.duration("ptePushOverhead"),
+                f.duration("tlbShootdown"), f.duration("iommuWalk"), f.duration("priDispatch"),
+                f.bandwidth("memoryBandwidth"));
+        f.finish(FIELDS);
+        return h;
+    }
+}

@@ -1,0 +1,92 @@
+package org.hmmlab.platform;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.stream.Stream;
+
+import org.hmmlab.units.Bytes;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class PlatformTest {
+
+    static Stream<Platform> ready() {
+        return Stream.of(Platforms.V100_PCIE3, Platforms.A100_PCIE4, Platforms.H100_PCIE5);
+    }
+
+    @ParameterizedTest
+    @MethodSource("ready")
+    void aReadyProfileSurvivesAJsonRoundTrip(Platform p) {
+        assertEquals(p, Platform.fromJson(p.toJson()));
+    }
+
+    @Test
+    void readyProfilesUseTheirGenerations() {
+        assertEquals(3, Platforms.V100_PCIE3.link().gen().number());
+        assertEquals(4, Platforms.A100_PCIE4.link().gen().number());
+        assertEquals(5, Platforms.H100_PCIE5.link().gen().number());
+    }
+
+    @Test
+    void anUnknownFieldIsNamed() {
+        String json = Platforms.A100_PCIE4.toJson().replace("\"tlbEntries\"", "\"tlbEntriez\"");
+        var e = assertThrows(IllegalArgumentException.class, () -> Platform.fromJson(json));
+        assertTrue(e.getMessage().contains("gpu.tlbEntries is missing") || e.getMessage().contains("gpu.tlbEntriez"),
+                e.getMessage());
+    }
+
+    @Test
+    void anExtraFieldIsNamedAsUnknown() {
+        String json = Platforms.A100_PCIE4.toJson().replace("\"ecrc\": false,", "\"ecrc\": false, \"speed\": 3,");
+        var e = assertThrows(IllegalArgumentException.class, () -> Platform.fromJson(json));
+        assertTrue(e.getMessage().startsWith("unknown field 'link.speed'"), e.getMessage());
+    }
+
+    @Test
+    void zeroLanesInJsonIsRefusedWithTheFieldAndRange() {
+        String json = Platforms.A100_PCIE4.toJson().replace("\"lanes\": 16", "\"lanes\": 0");
+        var e = assertThrows(IllegalArgumentException.class, () -> Platform.fromJson(json));
+        assertEquals("link.lanes must be one of 1, 2, 4, 8, 16; got 0", e.getMessage());
+    }
+
+    @Test
+    void aGenerationThatDoesNotExistIsRefused() {
+        String json = Platforms.A100_PCIE4.toJson().replace("\"gen\": 4", "\"gen\": 9");
+        var e = assertThrows(IllegalArgumentException.class, () -> Platform.fromJson(json));
+        assertEquals("link.gen must be one of 3, 4, 5, 6; got 9", e.getMessage());
+    }
+
+    @Test
+    void aNegativeLatencyIsRefusedWithTheFieldName() {
+        String json = Platforms.A100_PCIE4.toJson().replaceFirst("\"faultEntry\": \"[0-9]+ns\"",
+                "\"faultEntry\": \"-5us\"");
+        var e = assertThrows(IllegalArgumentException.class, () -> Platform.fromJson(json));
+        assertEquals("host.faultEntry must be >= 0 ns; got -5us", e.getMessage());
+    }
+
+    @Test
+    void aTlbLargerThanTheAddressSpaceIsRefused() {
+        GpuProfile g = Platforms.A100_PCIE4.gpu();
+        var e = assertThrows(IllegalArgumentException.class, () -> new GpuProfile(g.name(), g.sms(), g.warpsPerSm(),
+                g.vram(), g.localBandwidth(), g.localLatency(), 1 << 27, Bytes.MiB(2), g.tlbHitLatency(),
+                g.pageWalkLatency(), g.faultReport(), g.faultBufferEntries(), g.faultBatchCount(),
+                g.utlbOutstandingFaults(), g.copyEngines(), g.copySetup(), g.copyInflightGranules(),
+                g.atcInvalidate(), g.replayLatency()));
+        assertTrue(e.getMessage().startsWith("gpu.tlbEntries x gpu.tlbPageSize (TLB reach) must be at most"),
+                e.getMessage());
+    }
+
+    @Test
+    void malformedJsonSaysWhere() {
+        var e = assertThrows(IllegalArgumentException.class, () -> Platform.fromJson("{\"name\": }"));
+        assertTrue(e.getMessage().startsWith("profile JSON, offset"), e.getMessage());
+    }
+
+    @Test
+    void tlbReachIsEntriesTimesPageSize() {
+        assertEquals(Bytes.MiB(256), Platforms.V100_PCIE3.gpu().tlbReach());
+    }
+}
