@@ -18,7 +18,8 @@ public interface Evictor extends DriverPolicy, ResidencyListener {
     /**
      * The first page of the chunk to evict from GPU {@code gpu}, or -1 when it holds nothing evictable. The
      * timing layer migrates the chunk's resident pages to the host and reports them through {@link #onMigrated}
-     * with {@link MigrationCause#EVICTION}; until then, repeated calls return the same victim.
+     * with {@link MigrationCause#EVICTION}. Repeated calls with no residency change or access in between return the
+     * same victim.
      */
     long pickVictim(int gpu, long nowNanos);
 

@@ -1,0 +1,141 @@
+package org.hmmlab.dsl;
+
+import java.util.List;
+import org.hmmlab.dsl.results.Row;
+import org.hmmlab.units.Bandwidth;
+import org.hmmlab.units.Bytes;
+import org.hmmlab.units.SimDuration;
+
+/**
+ * The one static entry point of the DSL: {@code import static org.hmmlab.dsl.Lab.*;} and a notebook cell
+ * reads like the experiment.
+ *
+ * <p>Unit helpers make every number carry its unit ({@code MiB(2)}, {@code us(5)}, {@code GBps(25)}); a
+ * value out of range is refused here, at the call that introduced it, with the parameter and the range in
+ * the message. Sweeps start from {@link #param} and {@link #sweep}.
+ *
+ * <pre>{@code
+ * var size = param("size", MiB(1), MiB(4), MiB(16));
+ * sweep(size).run(p -> row().with("pages", p.get(size).pagesCeil()))
+ * }</pre>
+ */
+public final class Lab {
+
+    private Lab() {
+    }
+
+    // --- sizes -------------------------------------------------------------------------------------
+
+    /** A size in bytes: {@code bytes(4096)}. */
+    public static Bytes bytes(long n) {
+        return new Bytes(checkCount("bytes", n, Long.MAX_VALUE));
+    }
+
+    /** Kibibytes (1024 bytes): {@code KiB(64)}. */
+    public static Bytes KiB(long n) {
+        return Bytes.KiB(checkCount("KiB", n, Long.MAX_VALUE >> 10));
+    }
+
+    /** Mebibytes (2^20 bytes): {@code MiB(2)}. */
+    public static Bytes MiB(long n) {
+        return Bytes.MiB(checkCount("MiB", n, Long.MAX_VALUE >> 20));
+    }
+
+    /** Gibibytes (2^30 bytes): {@code GiB(8)}. */
+    public static Bytes GiB(long n) {
+        return Bytes.GiB(checkCount("GiB", n, Long.MAX_VALUE >> 30));
+    }
+
+    /** A number of 4 KiB base pages: {@code pages(512)} is 2 MiB. */
+    public static Bytes pages(long n) {
+        return Bytes.pages(checkCount("pages", n, Long.MAX_VALUE / Bytes.PAGE.bytes()));
+    }
+
+    // --- durations ---------------------------------------------------------------------------------
+
+    /** Nanoseconds of simulated time: {@code ns(250)}. */
+    public static SimDuration ns(long n) {
+        return SimDuration.ns(checkCount("ns", n, Long.MAX_VALUE));
+    }
+
+    /** Microseconds of simulated time: {@code us(5)}. */
+    public static SimDuration us(long n) {
+        return SimDuration.us(checkCount("us", n, Long.MAX_VALUE / 1_000));
+    }
+
+    /** Milliseconds of simulated time: {@code ms(10)}. */
+    public static SimDuration ms(long n) {
+        return SimDuration.ms(checkCount("ms", n, Long.MAX_VALUE / 1_000_000));
+    }
+
+    // --- rates -------------------------------------------------------------------------------------
+
+    /** A rate in decimal gigabytes per second, as vendors quote links: {@code GBps(31.5)}. */
+    public static Bandwidth GBps(double n) {
+        if (!(n > 0 && n <= 1e6)) {
+            throw new IllegalArgumentException("GBps(n): n must be in (0, 1000000] GB/s, got " + n);
+        }
+        return Bandwidth.GBps(n);
+    }
+
+    /** A rate in decimal megabytes per second: {@code MBps(900)}. */
+    public static Bandwidth MBps(double n) {
+        if (!(n >= 1e-6 && n <= 1e9)) {
+            throw new IllegalArgumentException("MBps(n): n must be in [0.000001, 1000000000] MB/s, got " + n);
+        }
+        return Bandwidth.MBps(n);
+    }
+
+    private static long checkCount(String unit, long n, long max) {
+        if (n < 0 || n > max) {
+            throw new IllegalArgumentException(unit + "(n): n must be in [0, " + max + "], got " + n);
+        }
+        return n;
+    }
+
+    // --- sweeps ------------------------------------------------------------------------------------
+
+    /** A swept parameter with its values in declaration order: {@code param("threshold", 64, 128, 256)}. */
+    @SafeVarargs
+    public static <T> Param<T> param(String name, T... values) {
+        return Param.of(name, List.of(values));
+    }
+
+    /** A swept parameter from a list of values: {@code param("size", sizes)}. */
+    public static <T> Param<T> param(String name, List<T> values) {
+        return Param.of(name, values);
+    }
+
+    /**
+     * Sizes from {@code from} to {@code to} doubling each step (both powers-of-two apart):
+     * {@code doublings(KiB(64), MiB(64))}.
+     */
+    public static List<Bytes> doublings(Bytes from, Bytes to) {
+        if (from.bytes() <= 0) {
+            throw new IllegalArgumentException("doublings(from, to): from must be > 0 bytes, got " + from);
+        }
+        if (to.compareTo(from) < 0) {
+            throw new IllegalArgumentException("doublings(from, to): to must be >= from (" + from + "), got " + to);
+        }
+        java.util.ArrayList<Bytes> out = new java.util.ArrayList<>();
+        for (long b = from.bytes(); b <= to.bytes() && b > 0; b <<= 1) {
+            out.add(new Bytes(b));
+        }
+        return List.copyOf(out);
+    }
+
+    /** A sweep over one parameter: {@code sweep(size).run(p -> ...)}. */
+    public static Sweep sweep(Param<?> first) {
+        return Sweep.over(first);
+    }
+
+    /** A sweep over two parameters; the first varies slowest: {@code sweep(size, threshold)}. */
+    public static Sweep sweep(Param<?> first, Param<?> second) {
+        return Sweep.over(first, second);
+    }
+
+    /** An empty measurement row to add cells to: {@code row().with("faults", 12)}. */
+    public static Row row() {
+        return Row.of();
+    }
+}

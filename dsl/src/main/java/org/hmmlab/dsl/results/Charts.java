@@ -1,0 +1,576 @@
+package org.hmmlab.dsl.results;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.annotations.XYTextAnnotation;
+import org.jfree.chart.axis.CategoryAxis;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.SymbolAxis;
+import org.jfree.chart.axis.ValueAxis;
+import org.jfree.chart.block.BlockBorder;
+import org.jfree.chart.plot.CategoryPlot;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.ValueMarker;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.LookupPaintScale;
+import org.jfree.chart.renderer.category.StackedBarRenderer;
+import org.jfree.chart.renderer.category.StandardBarPainter;
+import org.jfree.chart.renderer.xy.StackedXYAreaRenderer2;
+import org.jfree.chart.renderer.xy.StandardXYBarPainter;
+import org.jfree.chart.renderer.xy.XYBarRenderer;
+import org.jfree.chart.renderer.xy.XYBlockRenderer;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.renderer.xy.XYStepRenderer;
+import org.jfree.chart.title.PaintScaleLegend;
+import org.jfree.chart.ui.RectangleEdge;
+import org.jfree.chart.ui.RectangleInsets;
+import org.jfree.chart.ui.TextAnchor;
+import org.jfree.data.category.DefaultCategoryDataset;
+import org.jfree.data.xy.DefaultTableXYDataset;
+import org.jfree.data.xy.DefaultXYZDataset;
+import org.jfree.data.xy.XYIntervalSeries;
+import org.jfree.data.xy.XYIntervalSeriesCollection;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+/**
+ * Ready charts for memory experiments, all in one theme: latency CDF and histogram on a log axis, a
+ * stacked breakdown of fault stages, bandwidth and residency over simulated time, sweep curves and a heat
+ * map for two-parameter sweeps.
+ *
+ * <p>Charts are drawn from {@link Table}s by column name (and latency charts from {@link Distribution}s), so
+ * one preset applies to every run's result. Axis units come from the column names' suffixes: a
+ * {@code time_ns} column is shown in us or ms as its range needs, {@code size_bytes} in KiB, MiB or GiB.
+ *
+ * <pre>{@code Charts.curves("Bandwidth vs size", sweep, "size_bytes", "h2d_GBps", "d2h_GBps")}</pre>
+ */
+public final class Charts {
+
+    /** Points kept per CDF curve; longer distributions are thinned at even steps of probability. */
+    static final int CDF_POINTS = 2000;
+    /** Histogram bins per decade of latency on the log axis. */
+    static final int BINS_PER_DECADE = 20;
+    /** Heat maps with at most this many cells print each cell's value. */
+    static final int HEAT_MAP_LABELLED_CELLS = 144;
+
+    private Charts() {
+    }
+
+    // --- latency -----------------------------------------------------------------------------------
+
+    /**
+     * The cumulative distribution of fault latency, one step curve per distribution, on a log latency axis.
+     * With one distribution, dashed markers show p50 and p99.
+     *
+     * <pre>{@code Charts.latencyCdf("Fault latency", run.faultLatency())}</pre>
+     */
+    public static Chart latencyCdf(String title, Distribution... distributions) {
+        return latencyCdf(title, List.of(distributions));
+    }
+
+    /** {@link #latencyCdf(String, Distribution...)} for a list. */
+    public static Chart latencyCdf(String title, List<Distribution> distributions) {
+        requireSeries("latencyCdf", distributions);
+        XYSeriesCollection data = new XYSeriesCollection();
+        long max = 1;
+        for (Distribution d : distributions) {
+            XYSeries s = new XYSeries(d.name(), true, true);
+            long[] v = d.values();
+            long[] c = d.counts();
+            long seen = 0;
+            double next = 0;
+            for (int i = 0; i < v.length; i++) {
+                seen += c[i];
+                double f = (double) seen / d.count();
+                if (f >= next || i == v.length - 1) {
+                    s.add(Math.max(1, v[i]), f, false);
+                    next = f + 1.0 / CDF_POINTS;
+                }
+            }
+            max = Math.max(max, d.maxNs());
+            data.addSeries(s);
+        }
+        AxisUnit unit = AxisUnit.forColumn("latency_ns", 1);
+        LogAxis x = logAxis(unit.label());
+        NumberAxis y = new NumberAxis("fraction of faults at or below");
+        y.setRange(0, 1.02);
+        y.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(0.2));
+        XYStepRenderer r = new XYStepRenderer();
+        lineStyle(r, distributions.size());
+        XYPlot plot = new XYPlot(data, x, y, r);
+        if (distributions.size() == 1) {
+            Distribution d = distributions.get(0);
+            plot.addDomainMarker(marker(Math.max(1, d.percentile(50)), "p50"));
+            plot.addDomainMarker(marker(Math.max(1, d.percentile(99)), "p99"));
+        }
+        return chart(title, plot, distributions.size() > 1);
+    }
+
+    /**
+     * A histogram of fault latency on a log axis ({@value #BINS_PER_DECADE} bins per decade), as the
+     * fraction of faults per bin so runs of different lengths compare; several distributions overlap
+     * translucently.
+     *
+     * <pre>{@code Charts.latencyHistogram("Fault latency", javaPolicy, jsPolicy)}</pre>
+     */
+    public static Chart latencyHistogram(String title, Distribution... distributions) {
+        return latencyHistogram(title, List.of(distributions));
+    }
+
+    /** {@link #latencyHistogram(String, Distribution...)} for a list. */
+    public static Chart latencyHistogram(String title, List<Distribution> distributions) {
+        requireSeries("latencyHistogram", distributions);
+        long min = Long.MAX_VALUE;
+        long max = 1;
+        for (Distribution d : distributions) {
+            min = Math.min(min, Math.max(1, d.minNs()));
+            max = Math.max(max, d.maxNs());
+        }
+        double lo = Math.floor(Math.log10(min) * BINS_PER_DECADE) / BINS_PER_DECADE;
+        double hi = Math.ceil(Math.log10(Math.max(max, min + 1)) * BINS_PER_DECADE + 1e-9) / BINS_PER_DECADE;
+        int bins = Math.max(1, (int) Math.round((hi - lo) * BINS_PER_DECADE));
+        XYIntervalSeriesCollection data = new XYIntervalSeriesCollection();
+        for (Distribution d : distributions) {
+            double[] frac = new double[bins];
+            long[] v = d.values();
+            long[] c = d.counts();
+            for (int i = 0; i < v.length; i++) {
+                int b = (int) Math.floor((Math.log10(Math.max(1, v[i])) - lo) * BINS_PER_DECADE);
+                frac[Math.min(bins - 1, Math.max(0, b))] += (double) c[i] / d.count();
+            }
+            XYIntervalSeries s = new XYIntervalSeries(d.name());
+            for (int b = 0; b < bins; b++) {
+                if (frac[b] > 0) {
+                    double x0 = Math.pow(10, lo + (double) b / BINS_PER_DECADE);
+                    double x1 = Math.pow(10, lo + (double) (b + 1) / BINS_PER_DECADE);
+                    s.add(Math.sqrt(x0 * x1), x0, x1, frac[b], 0, frac[b]);
+                }
+            }
+            data.addSeries(s);
+        }
+        LogAxis x = logAxis(AxisUnit.forColumn("latency_ns", 1).label());
+        NumberAxis y = new NumberAxis("fraction of faults");
+        y.setNumberFormatOverride(AxisUnit.tickFormat());
+        XYBarRenderer r = new XYBarRenderer();
+        r.setBarPainter(new StandardXYBarPainter());
+        r.setShadowVisible(false);
+        r.setDrawBarOutline(false);
+        r.setMargin(0.05);
+        int alpha = distributions.size() > 1 ? 150 : 255;
+        for (int i = 0; i < distributions.size(); i++) {
+            Color c = ChartStyle.color(i);
+            r.setSeriesPaint(i, new Color(c.getRed(), c.getGreen(), c.getBlue(), alpha));
+        }
+        return chart(title, new XYPlot(data, x, y, r), distributions.size() > 1);
+    }
+
+    // --- stage breakdown ---------------------------------------------------------------------------
+
+    /**
+     * Where fault time goes: one stacked bar per row (a run, a policy), one stack segment per stage column.
+     * Stages are every numeric column except {@code categoryColumn}.
+     *
+     * <pre>{@code Charts.stageBreakdown("Fault stages", stages, "policy")}</pre>
+     */
+    public static Chart stageBreakdown(String title, Table table, String categoryColumn) {
+        List<String> stages = new ArrayList<>();
+        for (Column c : table.columns()) {
+            if (!c.name().equals(categoryColumn) && c.type().isNumeric()) {
+                stages.add(c.name());
+            }
+        }
+        return stageBreakdown(title, table, categoryColumn, stages.toArray(String[]::new));
+    }
+
+    /** {@link #stageBreakdown(String, Table, String)} with the stage columns named, in stacking order. */
+    public static Chart stageBreakdown(String title, Table table, String categoryColumn, String... stageColumns) {
+        if (stageColumns.length == 0) {
+            throw new IllegalArgumentException("stageBreakdown: stageColumns must name at least one numeric column of '"
+                    + table.name() + "'; columns: " + table.columnNames());
+        }
+        Column cat = table.column(categoryColumn);
+        double maxTotal = 0;
+        for (int r = 0; r < table.rowCount(); r++) {
+            double t = 0;
+            for (String s : stageColumns) {
+                t += numeric(table, s, "stageBreakdown").number(r);
+            }
+            maxTotal = Math.max(maxTotal, t);
+        }
+        AxisUnit unit = AxisUnit.forColumn(stageColumns[0], maxTotal);
+        DefaultCategoryDataset data = new DefaultCategoryDataset();
+        for (String s : stageColumns) {
+            if (!AxisUnit.sameSuffix(s, stageColumns[0])) {
+                throw new IllegalArgumentException("stageBreakdown: stage columns must share one unit; '" + s
+                        + "' and '" + stageColumns[0] + "' differ");
+            }
+            Column col = table.column(s);
+            for (int r = 0; r < table.rowCount(); r++) {
+                data.addValue(unit.scale(col.number(r)), AxisUnit.seriesName(s), AxisUnit.formatValue(cat, r));
+            }
+        }
+        CategoryAxis x = new CategoryAxis(cat.name().replace('_', ' '));
+        x.setCategoryMargin(0.3);
+        NumberAxis y = new NumberAxis(unit.label("time per fault"));
+        y.setNumberFormatOverride(AxisUnit.tickFormat());
+        StackedBarRenderer r = new StackedBarRenderer();
+        r.setBarPainter(new StandardBarPainter());
+        r.setShadowVisible(false);
+        r.setMaximumBarWidth(0.12);
+        r.setDrawBarOutline(false);
+        for (int i = 0; i < stageColumns.length; i++) {
+            r.setSeriesPaint(i, ChartStyle.color(i));
+        }
+        CategoryPlot plot = new CategoryPlot(data, x, y, r);
+        plot.setOrientation(PlotOrientation.VERTICAL);
+        return chart(title, plot, true);
+    }
+
+    // --- over simulated time -----------------------------------------------------------------------
+
+    /**
+     * Link bandwidth over simulated time, one line per direction column (for example {@code h2d_GBps},
+     * {@code d2h_GBps}).
+     *
+     * <pre>{@code Charts.bandwidthOverTime("PCIe traffic", run.bandwidth(), "time_ns", "h2d_GBps", "d2h_GBps")}</pre>
+     */
+    public static Chart bandwidthOverTime(String title, Table table, String timeColumn, String... directionColumns) {
+        return lines(title, table, timeColumn, directionColumns, "bandwidth", false, true);
+    }
+
+    /**
+     * Where the data lives over simulated time, as stacked areas (for example {@code cpu_bytes},
+     * {@code gpu_bytes}), so the top edge is the whole working set.
+     *
+     * <pre>{@code Charts.residencyOverTime("Residency", run.residency(), "time_ns", "gpu_bytes", "cpu_bytes")}</pre>
+     */
+    public static Chart residencyOverTime(String title, Table table, String timeColumn, String... placeColumns) {
+        requireColumns("residencyOverTime", table, placeColumns);
+        Column t = numeric(table, timeColumn, "residencyOverTime");
+        double maxStack = 0;
+        for (int r = 0; r < table.rowCount(); r++) {
+            double s = 0;
+            for (String p : placeColumns) {
+                s += numeric(table, p, "residencyOverTime").number(r);
+            }
+            maxStack = Math.max(maxStack, s);
+        }
+        AxisUnit xu = AxisUnit.forColumn(timeColumn, maxAbs(t));
+        AxisUnit yu = AxisUnit.forColumn(placeColumns[0], maxStack);
+        DefaultTableXYDataset data = new DefaultTableXYDataset();
+        for (String p : placeColumns) {
+            XYSeries s = new XYSeries(AxisUnit.seriesName(p), true, false);
+            Column c = table.column(p);
+            for (int r = 0; r < table.rowCount(); r++) {
+                s.addOrUpdate(xu.scale(t.number(r)), yu.scale(c.number(r)));
+            }
+            data.addSeries(s);
+        }
+        StackedXYAreaRenderer2 r = new StackedXYAreaRenderer2();
+        for (int i = 0; i < placeColumns.length; i++) {
+            Color c = ChartStyle.color(i);
+            r.setSeriesPaint(i, new Color(c.getRed(), c.getGreen(), c.getBlue(), 200));
+        }
+        NumberAxis x = numberAxis(xu.label());
+        NumberAxis y = numberAxis(yu.label("resident"));
+        return chart(title, new XYPlot(data, x, y, r), true);
+    }
+
+    // --- sweeps ------------------------------------------------------------------------------------
+
+    /**
+     * Sweep curves: one line per y column against a parameter column; the x axis turns logarithmic when the
+     * parameter spans two decades or more (sizes in powers of two).
+     *
+     * <pre>{@code Charts.curves("Migration bandwidth", sweep.table(), "size_bytes", "h2d_GBps", "d2h_GBps")}</pre>
+     */
+    public static Chart curves(String title, Table table, String xColumn, String... yColumns) {
+        return lines(title, table, xColumn, yColumns, null, true, false);
+    }
+
+    /**
+     * Sweep curves grouped by a second parameter: one line of {@code yColumn} against {@code xColumn} for
+     * each value of {@code seriesColumn}, in the order the values first appear.
+     *
+     * <pre>{@code Charts.curvesBy("Faults vs threshold", sweep.table(), "threshold", "faults", "size_bytes")}</pre>
+     */
+    public static Chart curvesBy(String title, Table table, String xColumn, String yColumn, String seriesColumn) {
+        Column x = numeric(table, xColumn, "curvesBy");
+        Column y = numeric(table, yColumn, "curvesBy");
+        Column by = table.column(seriesColumn);
+        AxisUnit xu = xUnit(x);
+        AxisUnit yu = AxisUnit.forColumn(yColumn, maxAbs(y));
+        Map<String, XYSeries> groups = new LinkedHashMap<>();
+        String byName = AxisUnit.seriesName(seriesColumn);
+        for (int r = 0; r < table.rowCount(); r++) {
+            String key = byName + " = " + AxisUnit.formatValue(by, r);
+            groups.computeIfAbsent(key, k -> new XYSeries(k, true, true)).add(xu.scale(x.number(r)), yu.scale(y.number(r)));
+        }
+        XYSeriesCollection data = new XYSeriesCollection();
+        groups.values().forEach(data::addSeries);
+        return chart(title, xyLines(data, xAxisFor(x, xu), numberAxis(yu.label()), true), groups.size() > 1);
+    }
+
+    /**
+     * A heat map of {@code valueColumn} over a two-parameter sweep: {@code xColumn} across, {@code yColumn} up,
+     * one cell per point, with a colour legend; small grids print each cell's value.
+     *
+     * <pre>{@code Charts.heatMap("Faults", sweep.table(), "threshold", "vram_bytes", "faults")}</pre>
+     */
+    public static Chart heatMap(String title, Table table, String xColumn, String yColumn, String valueColumn) {
+        Column xc = table.column(xColumn);
+        Column yc = table.column(yColumn);
+        Column vc = numeric(table, valueColumn, "heatMap");
+        if (table.rowCount() == 0) {
+            throw new IllegalArgumentException("heatMap: table '" + table.name() + "' has no rows to draw");
+        }
+        List<String> xs = new ArrayList<>();
+        List<String> ys = new ArrayList<>();
+        int n = table.rowCount();
+        double[][] xyz = new double[3][n];
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int r = 0; r < n; r++) {
+            String xv = AxisUnit.formatValue(xc, r);
+            String yv = AxisUnit.formatValue(yc, r);
+            if (!xs.contains(xv)) {
+                xs.add(xv);
+            }
+            if (!ys.contains(yv)) {
+                ys.add(yv);
+            }
+            xyz[0][r] = xs.indexOf(xv);
+            xyz[1][r] = ys.indexOf(yv);
+            xyz[2][r] = vc.number(r);
+            min = Math.min(min, xyz[2][r]);
+            max = Math.max(max, xyz[2][r]);
+        }
+        if (max <= min) {
+            max = min + 1;
+        }
+        DefaultXYZDataset data = new DefaultXYZDataset();
+        data.addSeries(valueColumn, xyz);
+        XYBlockRenderer r = new XYBlockRenderer();
+        LookupPaintScale scale = viridis(min, max);
+        r.setPaintScale(scale);
+        SymbolAxis x = new SymbolAxis(AxisUnit.seriesName(xColumn).replace('_', ' '), xs.toArray(String[]::new));
+        SymbolAxis y = new SymbolAxis(AxisUnit.seriesName(yColumn).replace('_', ' '), ys.toArray(String[]::new));
+        for (SymbolAxis a : List.of(x, y)) {
+            a.setGridBandsVisible(false);
+            a.setLowerMargin(0);
+            a.setUpperMargin(0);
+        }
+        x.setRange(-0.5, xs.size() - 0.5);
+        y.setRange(-0.5, ys.size() - 0.5);
+        XYPlot plot = new XYPlot(data, x, y, r);
+        plot.setDomainGridlinesVisible(false);
+        plot.setRangeGridlinesVisible(false);
+        if (n <= HEAT_MAP_LABELLED_CELLS) {
+            for (int i = 0; i < n; i++) {
+                XYTextAnnotation a = new XYTextAnnotation(AxisUnit.formatShort(vc, i), xyz[0][i], xyz[1][i]);
+                a.setFont(ChartStyle.SMALL);
+                a.setTextAnchor(TextAnchor.CENTER);
+                Color bg = (Color) scale.getPaint(xyz[2][i]);
+                double lum = 0.299 * bg.getRed() + 0.587 * bg.getGreen() + 0.114 * bg.getBlue();
+                a.setPaint(lum < 140 ? Color.WHITE : Color.BLACK);
+                plot.addAnnotation(a);
+            }
+        }
+        Chart chart = chart(title, plot, false);
+        NumberAxis legendAxis = new NumberAxis(AxisUnit.forColumn(valueColumn, 1).label());
+        legendAxis.setRange(min, max);
+        ChartStyle.styleAxis(legendAxis);
+        legendAxis.setNumberFormatOverride(AxisUnit.tickFormat());
+        PaintScaleLegend legend = new PaintScaleLegend(scale, legendAxis);
+        legend.setPosition(RectangleEdge.RIGHT);
+        legend.setStripWidth(14);
+        legend.setMargin(new RectangleInsets(6, 10, 6, 4));
+        legend.setFrame(BlockBorder.NONE);
+        legend.setBackgroundPaint(Color.WHITE);
+        chart.jfreeChart().addSubtitle(legend);
+        return chart;
+    }
+
+    // --- helpers -----------------------------------------------------------------------------------
+
+    private static Chart lines(String title, Table table, String xColumn, String[] yColumns, String quantity,
+            boolean shapes, boolean timeAxis) {
+        String preset = timeAxis ? "bandwidthOverTime" : "curves";
+        requireColumns(preset, table, yColumns);
+        Column x = numeric(table, xColumn, preset);
+        double ymax = 0;
+        for (String y : yColumns) {
+            if (!AxisUnit.sameSuffix(y, yColumns[0])) {
+                throw new IllegalArgumentException(preset + ": y columns must share one unit; '" + y + "' and '"
+                        + yColumns[0] + "' differ");
+            }
+            ymax = Math.max(ymax, maxAbs(numeric(table, y, preset)));
+        }
+        AxisUnit xu = timeAxis ? AxisUnit.forColumn(xColumn, maxAbs(x)) : xUnit(x);
+        AxisUnit yu = AxisUnit.forColumn(yColumns[0], ymax);
+        XYSeriesCollection data = new XYSeriesCollection();
+        for (String y : yColumns) {
+            XYSeries s = new XYSeries(yColumns.length == 1 ? yu.label() : AxisUnit.seriesName(y), true, true);
+            Column c = table.column(y);
+            for (int r = 0; r < table.rowCount(); r++) {
+                s.add(xu.scale(x.number(r)), yu.scale(c.number(r)));
+            }
+            data.addSeries(s);
+        }
+        String yLabel = quantity == null ? (yColumns.length == 1 ? yu.label() : yu.label(yu.unit().isEmpty() ? "value" : yu.unit().equals("GB/s") ? "bandwidth" : "value"))
+                : yu.label(quantity);
+        ValueAxis xa = timeAxis ? numberAxis(xu.label()) : xAxisFor(x, xu);
+        return chart(title, xyLines(data, xa, numberAxis(yLabel), shapes), yColumns.length > 1);
+    }
+
+    private static XYPlot xyLines(XYSeriesCollection data, ValueAxis x, NumberAxis y, boolean shapes) {
+        XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, shapes);
+        lineStyle(r, data.getSeriesCount());
+        if (shapes) {
+            java.awt.Shape dot = new java.awt.geom.Ellipse2D.Double(-3.5, -3.5, 7, 7);
+            for (int i = 0; i < data.getSeriesCount(); i++) {
+                r.setSeriesShape(i, dot);
+            }
+        }
+        return new XYPlot(data, x, y, r);
+    }
+
+    /** Whether a sweep parameter spans two decades or more of positive values, so it reads best on a log axis. */
+    private static boolean wantsLog(Column x) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = 0;
+        for (int r = 0; r < x.size(); r++) {
+            min = Math.min(min, x.number(r));
+            max = Math.max(max, x.number(r));
+        }
+        return min > 0 && max / min >= 100;
+    }
+
+    /** A sweep parameter's unit; sizes on a log axis stay in bytes and their ticks say KiB, MiB, GiB. */
+    private static AxisUnit xUnit(Column x) {
+        if (x.name().endsWith("_bytes") && wantsLog(x)) {
+            return new AxisUnit(AxisUnit.seriesName(x.name()).replace('_', ' '), "", 1);
+        }
+        return AxisUnit.forColumn(x.name(), maxAbs(x));
+    }
+
+    private static ValueAxis xAxisFor(Column x, AxisUnit xu) {
+        if (wantsLog(x)) {
+            LogAxis a = logAxis(xu.label());
+            a.setBase(2);
+            if (x.name().endsWith("_bytes")) {
+                a.setNumberFormatOverride(new BytesFormat());
+            }
+            return a;
+        }
+        NumberAxis a = numberAxis(xu.label());
+        a.setAutoRangeIncludesZero(false);
+        return a;
+    }
+
+    private static void lineStyle(org.jfree.chart.renderer.xy.XYLineAndShapeRenderer r, int series) {
+        for (int i = 0; i < series; i++) {
+            r.setSeriesPaint(i, ChartStyle.color(i));
+            r.setSeriesStroke(i, ChartStyle.LINE);
+        }
+    }
+
+    private static LogAxis logAxis(String label) {
+        LogAxis a = new LogAxis(label);
+        a.setBase(10);
+        a.setNumberFormatOverride(AxisUnit.tickFormat());
+        a.setStandardTickUnits(NumberAxis.createIntegerTickUnits()); // ticks on whole powers only
+        a.setMinorTickMarksVisible(true);
+        return a;
+    }
+
+    private static NumberAxis numberAxis(String label) {
+        NumberAxis a = new NumberAxis(label);
+        a.setNumberFormatOverride(AxisUnit.tickFormat());
+        return a;
+    }
+
+    private static ValueMarker marker(double x, String label) {
+        ValueMarker m = new ValueMarker(x, new Color(0x66, 0x66, 0x66),
+                new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {5, 4}, 0));
+        m.setLabel(label);
+        m.setLabelFont(ChartStyle.SMALL);
+        m.setLabelPaint(ChartStyle.TEXT);
+        m.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP_LEFT);
+        m.setLabelTextAnchor(TextAnchor.TOP_RIGHT);
+        m.setLabelOffset(new RectangleInsets(4, 4, 4, 4));
+        return m;
+    }
+
+    /** A perceptually even blue-green-yellow scale (anchor colours of matplotlib's viridis) from min to max. */
+    private static LookupPaintScale viridis(double min, double max) {
+        int[] anchors = {0x440154, 0x3B528B, 0x21918C, 0x5EC962, 0xFDE725};
+        LookupPaintScale s = new LookupPaintScale(min, max + (max - min) * 1e-9, new Color(anchors[anchors.length - 1]));
+        int steps = 64;
+        for (int i = 0; i < steps; i++) {
+            double f = (double) i / (steps - 1);
+            double pos = f * (anchors.length - 1);
+            int k = Math.min(anchors.length - 2, (int) pos);
+            double t = pos - k;
+            Color a = new Color(anchors[k]);
+            Color b = new Color(anchors[k + 1]);
+            Color c = new Color((int) Math.round(a.getRed() + t * (b.getRed() - a.getRed())),
+                    (int) Math.round(a.getGreen() + t * (b.getGreen() - a.getGreen())),
+                    (int) Math.round(a.getBlue() + t * (b.getBlue() - a.getBlue())));
+            s.add(min + (max - min) * i / steps, c);
+        }
+        return s;
+    }
+
+    private static Chart chart(String title, org.jfree.chart.plot.Plot plot, boolean legend) {
+        Objects.requireNonNull(title, "title");
+        JFreeChart c = new JFreeChart(title, ChartStyle.TITLE, plot, legend);
+        if (legend) {
+            c.getLegend().setPosition(RectangleEdge.BOTTOM);
+        }
+        ChartStyle.apply(c);
+        return new Chart(c, Chart.DEFAULT_WIDTH, Chart.DEFAULT_HEIGHT);
+    }
+
+    private static Column numeric(Table table, String column, String preset) {
+        Column c = table.column(column);
+        if (!c.type().isNumeric()) {
+            throw new IllegalArgumentException(preset + ": column '" + column + "' of '" + table.name()
+                    + "' holds " + c.type().jsonName() + "; it needs numbers");
+        }
+        return c;
+    }
+
+    private static void requireColumns(String preset, Table table, String[] columns) {
+        if (columns.length == 0) {
+            throw new IllegalArgumentException(preset + ": name at least one numeric column of '" + table.name()
+                    + "'; columns: " + table.columnNames());
+        }
+    }
+
+    private static void requireSeries(String preset, List<Distribution> ds) {
+        if (ds.isEmpty()) {
+            throw new IllegalArgumentException(preset + ": give at least one distribution");
+        }
+        for (Distribution d : ds) {
+            if (d.isEmpty()) {
+                throw new IllegalArgumentException(preset + ": distribution '" + d.name() + "' has no samples");
+            }
+        }
+    }
+
+    private static double maxAbs(Column c) {
+        double m = 0;
+        for (int r = 0; r < c.size(); r++) {
+            m = Math.max(m, Math.abs(c.number(r)));
+        }
+        return m;
+    }
+}

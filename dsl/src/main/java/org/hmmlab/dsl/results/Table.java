@@ -1,0 +1,471 @@
+package org.hmmlab.dsl.results;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.IntPredicate;
+
+/**
+ * A result as a table of named, typed columns: counters, latency percentiles by stage, a sweep's points.
+ *
+ * <p>Tables come first among results because they print, export (CSV here, JSON through
+ * {@code org.hmmlab.dsl.json.Json}) and compare across runs; charts are drawn from them. A table is
+ * immutable. In a notebook it renders as HTML, on a terminal as aligned text; both show the first and
+ * last rows of a long table, while CSV and JSON always hold every row.
+ *
+ * <pre>{@code
+ * Table t = Table.of("faults", Column.strings("stage", "entry", "copy"), Column.longs("p50_ns", 900, 5200));
+ * }</pre>
+ */
+public final class Table implements Displayable {
+
+    /** Rows shown in text and HTML before the middle of a long table is elided. */
+    static final int SHOW_HEAD = 20;
+    static final int SHOW_TAIL = 5;
+
+    private final String name;
+    private final List<Column> columns;
+    private final int rowCount;
+
+    private Table(String name, List<Column> columns) {
+        this.name = checkTitle(name);
+        this.columns = List.copyOf(columns);
+        Set<String> seen = new HashSet<>();
+        int rows = columns.isEmpty() ? 0 : columns.get(0).size();
+        for (Column c : columns) {
+            if (!seen.add(c.name())) {
+                throw new IllegalArgumentException("table '" + name + "' has two columns named '" + c.name() + "'");
+            }
+            if (c.size() != rows) {
+                throw new IllegalArgumentException("table '" + name + "': column '" + c.name() + "' has " + c.size()
+                        + " rows but '" + columns.get(0).name() + "' has " + rows);
+            }
+        }
+        this.rowCount = rows;
+    }
+
+    private static String checkTitle(String name) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("table name must be non-empty text");
+        }
+        return name;
+    }
+
+    /** A table from whole columns of equal length. */
+    public static Table of(String name, Column... columns) {
+        return new Table(name, List.of(columns));
+    }
+
+    /** A table from whole columns of equal length. */
+    public static Table of(String name, List<Column> columns) {
+        return new Table(name, columns);
+    }
+
+    /**
+     * A table from rows that all have the same cell names and types, in the order given, for example the
+     * rows a sweep's points reported.
+     */
+    public static Table fromRows(String name, List<Row> rows) {
+        if (rows.isEmpty()) {
+            return new Table(name, List.of());
+        }
+        List<Row.Cell> shape = rows.get(0).cells();
+        Builder b = builder(name);
+        for (Row.Cell c : shape) {
+            b = b.column(c.name(), c.type());
+        }
+        for (int r = 0; r < rows.size(); r++) {
+            List<Row.Cell> cells = rows.get(r).cells();
+            if (!rows.get(r).names().equals(rows.get(0).names())) {
+                throw new IllegalArgumentException("table '" + name + "': row " + r + " has cells " + rows.get(r).names()
+                        + " but row 0 has " + rows.get(0).names());
+            }
+            Object[] values = new Object[cells.size()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = cells.get(i).value();
+            }
+            b.row(values);
+        }
+        return b.build();
+    }
+
+    /** Starts a table filled row by row: {@code Table.builder("t").column("size_bytes", LONG).row(4096L).build()}. */
+    public static Builder builder(String name) {
+        return new Builder(checkTitle(name));
+    }
+
+    /**
+     * Collects a table row by row. Unlike the DSL's values this is a mutable collector; {@link #build()} makes
+     * the immutable table. Every row is checked against the declared columns when it is added.
+     */
+    public static final class Builder {
+        private final String name;
+        private final List<String> names = new ArrayList<>();
+        private final List<ColumnType> types = new ArrayList<>();
+        private final List<Object[]> rows = new ArrayList<>();
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        /** Declares the next column; all columns come before the first row. */
+        public Builder column(String columnName, ColumnType type) {
+            Column.checkName(columnName);
+            Objects.requireNonNull(type, "type");
+            if (!rows.isEmpty()) {
+                throw new IllegalStateException("table '" + name + "': declare column '" + columnName + "' before adding rows");
+            }
+            if (names.contains(columnName)) {
+                throw new IllegalArgumentException("table '" + name + "' already has a column named '" + columnName + "'");
+            }
+            names.add(columnName);
+            types.add(type);
+            return this;
+        }
+
+        /** Adds one row; each value must fit its column's type (an int or long for LONG, any number for DOUBLE). */
+        public Builder row(Object... values) {
+            if (values.length != names.size()) {
+                throw new IllegalArgumentException("table '" + name + "': row " + rows.size() + " has " + values.length
+                        + " values but the table has " + names.size() + " columns " + names);
+            }
+            Object[] row = new Object[values.length];
+            for (int i = 0; i < values.length; i++) {
+                row[i] = coerce(names.get(i), types.get(i), values[i]);
+            }
+            rows.add(row);
+            return this;
+        }
+
+        private Object coerce(String col, ColumnType type, Object v) {
+            Object out = switch (type) {
+                case LONG -> v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte
+                        ? (Object) ((Number) v).longValue() : null;
+                case DOUBLE -> v instanceof Number n ? (Object) n.doubleValue() : null;
+                case STRING -> v instanceof String ? v : null;
+                case BOOLEAN -> v instanceof Boolean ? v : null;
+            };
+            if (out == null) {
+                throw new IllegalArgumentException("table '" + name + "': column '" + col + "' holds " + type.jsonName()
+                        + " values, row " + rows.size() + " gave " + (v == null ? "null" : v.getClass().getSimpleName() + " " + v));
+            }
+            return out;
+        }
+
+        /** The immutable table. */
+        public Table build() {
+            List<Column> cols = new ArrayList<>(names.size());
+            int n = rows.size();
+            for (int c = 0; c < names.size(); c++) {
+                String cn = names.get(c);
+                cols.add(switch (types.get(c)) {
+                    case LONG -> {
+                        long[] a = new long[n];
+                        for (int r = 0; r < n; r++) {
+                            a[r] = (Long) rows.get(r)[c];
+                        }
+                        yield Column.longs(cn, a);
+                    }
+                    case DOUBLE -> {
+                        double[] a = new double[n];
+                        for (int r = 0; r < n; r++) {
+                            a[r] = (Double) rows.get(r)[c];
+                        }
+                        yield Column.doubles(cn, a);
+                    }
+                    case STRING -> {
+                        String[] a = new String[n];
+                        for (int r = 0; r < n; r++) {
+                            a[r] = (String) rows.get(r)[c];
+                        }
+                        yield Column.strings(cn, a);
+                    }
+                    case BOOLEAN -> {
+                        boolean[] a = new boolean[n];
+                        for (int r = 0; r < n; r++) {
+                            a[r] = (Boolean) rows.get(r)[c];
+                        }
+                        yield Column.booleans(cn, a);
+                    }
+                });
+            }
+            return new Table(name, cols);
+        }
+    }
+
+    /** The table's title, also its CSV file stem. */
+    public String name() {
+        return name;
+    }
+
+    /** The same columns under another title. */
+    public Table named(String newName) {
+        return new Table(newName, columns);
+    }
+
+    public List<Column> columns() {
+        return columns;
+    }
+
+    public List<String> columnNames() {
+        return columns.stream().map(Column::name).toList();
+    }
+
+    public int rowCount() {
+        return rowCount;
+    }
+
+    /** The column named {@code columnName}; the error lists the columns there are. */
+    public Column column(String columnName) {
+        for (Column c : columns) {
+            if (c.name().equals(columnName)) {
+                return c;
+            }
+        }
+        throw new IllegalArgumentException("table '" + name + "' has no column '" + columnName + "'; columns: " + columnNames());
+    }
+
+    public boolean hasColumn(String columnName) {
+        return columns.stream().anyMatch(c -> c.name().equals(columnName));
+    }
+
+    /** A copy of a whole-number column. */
+    public long[] longs(String columnName) {
+        return column(columnName).longValues();
+    }
+
+    /** A copy of a numeric column as doubles. */
+    public double[] doubles(String columnName) {
+        return column(columnName).doubleValues();
+    }
+
+    /** A copy of a text column. */
+    public String[] strings(String columnName) {
+        return column(columnName).stringValues();
+    }
+
+    /** The cell in {@code row} of {@code columnName}, boxed. */
+    public Object get(int row, String columnName) {
+        return column(columnName).get(row);
+    }
+
+    /** Row {@code row} as column name to boxed value, in column order. */
+    public Map<String, Object> row(int row) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (Column c : columns) {
+            m.put(c.name(), c.get(row));
+        }
+        return Collections.unmodifiableMap(m);
+    }
+
+    /** Every row as column name to value, for JSON and scripts. */
+    public List<Map<String, Object>> rows() {
+        List<Map<String, Object>> out = new ArrayList<>(rowCount);
+        for (int r = 0; r < rowCount; r++) {
+            out.add(row(r));
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    /** Only the named columns, in the order named. */
+    public Table select(String... columnNames) {
+        List<Column> cols = new ArrayList<>();
+        for (String n : columnNames) {
+            cols.add(column(n));
+        }
+        return new Table(name, cols);
+    }
+
+    /** The rows whose index passes {@code keep}, in order. */
+    public Table filter(IntPredicate keep) {
+        int[] idx = java.util.stream.IntStream.range(0, rowCount).filter(keep).toArray();
+        return new Table(name, columns.stream().map(c -> c.pick(idx)).toList());
+    }
+
+    /** The rows whose {@code columnName} cell equals {@code value}: {@code where("policy", "first-touch")}. */
+    public Table where(String columnName, Object value) {
+        Column c = column(columnName);
+        Object wanted = value instanceof Integer i ? (Object) i.longValue() : value;
+        return filter(r -> c.get(r).equals(wanted));
+    }
+
+    /** The first {@code n} rows. */
+    public Table head(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("head(n): n must be >= 0, got " + n);
+        }
+        return filter(r -> r < n);
+    }
+
+    /** This table with {@code column} added on the right; it must have as many rows. */
+    public Table withColumn(Column column) {
+        List<Column> cols = new ArrayList<>(columns);
+        cols.add(column);
+        return new Table(name, cols);
+    }
+
+    // --- rendering ---------------------------------------------------------------------------------
+
+    @Override
+    public Map<String, String> mimeBundle() {
+        return Map.of("text/plain", toText(), "text/html", toHtml());
+    }
+
+    /** Aligned text: numbers right, text left; long tables show their first and last rows. */
+    public String toText() {
+        int[] shown = shownRows();
+        int nc = columns.size();
+        int[] width = new int[nc];
+        for (int c = 0; c < nc; c++) {
+            width[c] = columns.get(c).name().length();
+            for (int r : shown) {
+                width[c] = Math.max(width[c], columns.get(c).format(r).length());
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        sb.append(name).append(" (").append(rowCount).append(rowCount == 1 ? " row" : " rows").append(")\n");
+        appendLine(sb, width, c -> columns.get(c).name(), c -> columns.get(c).type().isNumeric());
+        for (int c = 0; c < nc; c++) {
+            sb.append(c == 0 ? "" : "  ").append("-".repeat(width[c]));
+        }
+        sb.append('\n');
+        int prev = -1;
+        for (int r : shown) {
+            if (prev >= 0 && r != prev + 1) {
+                sb.append("... ").append(r - prev - 1).append(" more rows ...\n");
+            }
+            appendLine(sb, width, c -> columns.get(c).format(r), c -> columns.get(c).type().isNumeric());
+            prev = r;
+        }
+        return sb.toString();
+    }
+
+    private void appendLine(StringBuilder sb, int[] width, java.util.function.IntFunction<String> cell,
+            IntPredicate rightAligned) {
+        StringBuilder line = new StringBuilder();
+        for (int c = 0; c < width.length; c++) {
+            String s = cell.apply(c);
+            if (c > 0) {
+                line.append("  ");
+            }
+            String pad = " ".repeat(width[c] - s.length());
+            line.append(rightAligned.test(c) ? pad + s : s + pad);
+        }
+        sb.append(line.toString().stripTrailing()).append('\n');
+    }
+
+    /** An HTML table with a caption, numbers right-aligned; long tables show their first and last rows. */
+    public String toHtml() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("<table class=\"hmmlab-table\">\n<caption style=\"text-align:left\"><b>").append(escape(name))
+                .append("</b> (").append(rowCount).append(rowCount == 1 ? " row" : " rows").append(")</caption>\n<thead><tr>");
+        for (Column c : columns) {
+            sb.append("<th style=\"text-align:").append(c.type().isNumeric() ? "right" : "left").append("\">")
+                    .append(escape(c.name())).append("</th>");
+        }
+        sb.append("</tr></thead>\n<tbody>\n");
+        int prev = -1;
+        for (int r : shownRows()) {
+            if (prev >= 0 && r != prev + 1) {
+                sb.append("<tr><td colspan=\"").append(columns.size()).append("\" style=\"text-align:center\">&#8942; ")
+                        .append(r - prev - 1).append(" more rows</td></tr>\n");
+            }
+            sb.append("<tr>");
+            for (Column c : columns) {
+                sb.append("<td style=\"text-align:").append(c.type().isNumeric() ? "right" : "left").append("\">")
+                        .append(escape(c.format(r))).append("</td>");
+            }
+            sb.append("</tr>\n");
+            prev = r;
+        }
+        return sb.append("</tbody>\n</table>\n").toString();
+    }
+
+    private int[] shownRows() {
+        if (rowCount <= SHOW_HEAD + SHOW_TAIL + 5) {
+            return java.util.stream.IntStream.range(0, rowCount).toArray();
+        }
+        return java.util.stream.IntStream.concat(java.util.stream.IntStream.range(0, SHOW_HEAD),
+                java.util.stream.IntStream.range(rowCount - SHOW_TAIL, rowCount)).toArray();
+    }
+
+    static String escape(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        for (char ch : s.toCharArray()) {
+            switch (ch) {
+                case '<' -> sb.append("&lt;");
+                case '>' -> sb.append("&gt;");
+                case '&' -> sb.append("&amp;");
+                case '"' -> sb.append("&quot;");
+                default -> sb.append(ch);
+            }
+        }
+        return sb.toString();
+    }
+
+    /**
+     * The table as CSV (RFC 4180): a header of column names, then every row. Doubles are written so that
+     * they read back to the same value.
+     */
+    public String toCsv() {
+        StringBuilder sb = new StringBuilder();
+        for (int c = 0; c < columns.size(); c++) {
+            sb.append(c == 0 ? "" : ",").append(csvField(columns.get(c).name()));
+        }
+        sb.append("\r\n");
+        for (int r = 0; r < rowCount; r++) {
+            for (int c = 0; c < columns.size(); c++) {
+                Column col = columns.get(c);
+                String cell = col.type() == ColumnType.DOUBLE ? Double.toString(col.number(r)) : col.format(r);
+                sb.append(c == 0 ? "" : ",").append(csvField(cell));
+            }
+            sb.append("\r\n");
+        }
+        return sb.toString();
+    }
+
+    private static String csvField(String s) {
+        if (s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0) {
+            return '"' + s.replace("\"", "\"\"") + '"';
+        }
+        return s;
+    }
+
+    /** Writes {@link #toCsv()} to {@code file} (UTF-8). */
+    public Path writeCsv(Path file) {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            return Files.writeString(file, toCsv(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write table '" + name + "' to " + file, e);
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Table t && t.name.equals(name) && t.columns.equals(columns);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, columns);
+    }
+
+    @Override
+    public String toString() {
+        return toText();
+    }
+}

@@ -1,0 +1,6 @@
+// HMM Lab: the imports a notebook cell or a `./hmmlab run FILE.jsh` script starts with.
+// One list for both: the kernel evaluates this resource at start, the CLI prepends it to .jsh scripts.
+import static org.hmmlab.dsl.Lab.*;
+import org.hmmlab.dsl.*;
+import org.hmmlab.dsl.results.*;
+import org.hmmlab.units.*;

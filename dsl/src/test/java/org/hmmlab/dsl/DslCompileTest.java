@@ -1,0 +1,204 @@
+package org.hmmlab.dsl;
+
+import static org.hmmlab.dsl.Lab.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.hmmlab.dsl.json.Json;
+import org.hmmlab.dsl.json.JsonNodeReader;
+import org.hmmlab.dsl.results.Chart;
+import org.hmmlab.dsl.results.Charts;
+import org.hmmlab.dsl.results.Column;
+import org.hmmlab.dsl.results.ColumnType;
+import org.hmmlab.dsl.results.Distribution;
+import org.hmmlab.dsl.results.Row;
+import org.hmmlab.dsl.results.Table;
+import org.hmmlab.dsl.script.JsScript;
+import org.hmmlab.dsl.script.ScriptLimits;
+import org.hmmlab.units.Bytes;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Calls every public DSL method once, so an accidental change to the DSL's surface breaks the build
+ * (Gatling's compile tests). Behaviour is tested elsewhere; here the calls must compile and not throw.
+ */
+class DslCompileTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyPublicMethodOnce() throws Exception {
+        // Lab: units
+        Bytes b = bytes(4096);
+        KiB(4);
+        MiB(2);
+        GiB(1);
+        pages(1);
+        ns(1);
+        us(1);
+        ms(1);
+        GBps(12.5);
+        MBps(900);
+        List<Bytes> sizes = doublings(KiB(64), MiB(1));
+
+        // Lab: sweeps
+        Param<Bytes> size = param("size", sizes);
+        Param<Integer> thr = param("threshold", 64, 256);
+        Param<String> policy = Param.of("policy", List.of("first-touch"));
+        size.name();
+        size.values();
+        size.size();
+        Sweep s1 = sweep(size);
+        Sweep s2 = sweep(size, thr).named("compile").seed(1).parallelism(2).onProgress(p -> {
+            p.fraction();
+            p.line();
+            p.done();
+            p.total();
+            p.last();
+        });
+        Sweep.over(size, thr, policy).size();
+        s2.params();
+        s2.seed();
+        s2.size();
+        List<Point> points = s2.points();
+        Point p0 = points.get(0);
+        p0.get(size);
+        p0.index();
+        p0.seed();
+        p0.row();
+        SweepResult r = s2.run(p -> row().with("pages", p.get(size).pagesCeil()).with("t", p.get(thr)));
+        s1.run(p -> row().with("pages", 1));
+        r.table();
+        r.seed();
+        r.paramColumn(0);
+        r.column("pages");
+        r.curves("pages");
+        r.heatMap("pages");
+        r.mimeBundle();
+
+        // results: rows, columns, tables
+        Row row = Row.of().with("a", 1L).with("b", 2.0).with("c", "x").with("d", true).with("e", b)
+                .with("f", us(1)).with("g", GBps(1)).withValue("h", 3).with(Row.of().with("i", 1));
+        row.cells();
+        row.get("a");
+        row.names();
+        Column.longs("n", 1).renamed("m");
+        Column.doubles("x", 1.0).doubleValues();
+        Column.strings("s", "a").stringValues();
+        Column.booleans("z", true).booleanValues();
+        Column col = Column.longs("l", 5);
+        col.name();
+        col.type();
+        col.size();
+        col.get(0);
+        col.number(0);
+        col.longValues();
+        ColumnType.LONG.isNumeric();
+        ColumnType.LONG.jsonName();
+        Table t = Table.fromRows("rows", List.of(row));
+        Table.of("cols", List.of(col));
+        Table built = Table.builder("b").column("l", ColumnType.LONG).row(1L).build();
+        t.name();
+        t.named("other");
+        t.columns();
+        t.columnNames();
+        t.rowCount();
+        t.column("a");
+        t.hasColumn("a");
+        t.longs("a");
+        t.doubles("b");
+        t.strings("c");
+        t.get(0, "a");
+        t.row(0);
+        t.rows();
+        t.select("a");
+        t.filter(i -> true);
+        t.where("c", "x");
+        t.head(1);
+        built.withColumn(Column.longs("m", 2));
+        t.toText();
+        t.toHtml();
+        t.toCsv();
+        t.writeCsv(dir.resolve("t.csv"));
+        t.mimeBundle();
+        t.toPlainText();
+
+        // distributions and charts
+        Distribution d = Distribution.ofSamples("d", new long[] {100, 200, 300, 5000});
+        Distribution.ofCounts("c", new long[] {100}, new long[] {2}).named("e");
+        d.name();
+        d.count();
+        d.isEmpty();
+        d.values();
+        d.counts();
+        d.minNs();
+        d.maxNs();
+        d.meanNs();
+        d.percentile(50);
+        d.fractionAtOrBelow(200);
+        d.toTable();
+        d.summary();
+        Table series = Table.of("s", Column.longs("time_ns", 0, 1000), Column.doubles("h2d_GBps", 1, 2),
+                Column.longs("gpu_bytes", 0, 4096), Column.strings("k", "a", "b"));
+        List<Chart> charts = List.of(
+                Charts.latencyCdf("cdf", d),
+                Charts.latencyCdf("cdf", List.of(d)),
+                Charts.latencyHistogram("hist", d),
+                Charts.latencyHistogram("hist", List.of(d)),
+                Charts.stageBreakdown("stages", series.select("k", "time_ns"), "k"),
+                Charts.stageBreakdown("stages", series, "k", "time_ns"),
+                Charts.bandwidthOverTime("bw", series, "time_ns", "h2d_GBps"),
+                Charts.residencyOverTime("res", series, "time_ns", "gpu_bytes"),
+                Charts.curves("c", series, "time_ns", "h2d_GBps"),
+                Charts.curvesBy("c", series, "time_ns", "h2d_GBps", "k"),
+                Charts.heatMap("h", series, "k", "time_ns", "h2d_GBps"));
+        Chart c = charts.get(0).size(400, 300);
+        c.title();
+        c.width();
+        c.height();
+        c.jfreeChart();
+        c.seriesCount();
+        c.itemCount();
+        c.image(1);
+        c.png();
+        c.svg();
+        c.save(dir.resolve("c.png"));
+        c.save(dir.resolve("c.svg"));
+        c.mimeBundle();
+        c.mimeMetadata();
+        c.withSvg().mimeBundle();
+
+        // JSON
+        Json.mapper();
+        String json = Json.toJson(t);
+        Json.write(Json.tree(t));
+        Json.table(JsonNodeReader.root(Json.parse(json)));
+        Json.tableFromJson(json);
+
+        // JavaScript
+        try (JsScript js = JsScript.load("a.js", "function f(x) { return x + 1; }");
+                JsScript js2 = JsScript.load("b.js", "function g() { return 's'; }", Map.of(), ScriptLimits.DEFAULT)) {
+            js.name();
+            js.limits();
+            js.hasFunction("f");
+            js.function("f").call(1);
+            js.function("f").callDouble(1);
+            js.function("f").callLong(1);
+            js.function("f").name();
+            js2.function("g").callString();
+            JsScript.load("c.js", "function h() { return true; }").function("h").callBoolean();
+        }
+        ScriptLimits.DEFAULT.statements(5000).time(java.time.Duration.ofSeconds(1));
+
+        assertEquals(10, r.table().rowCount());
+        assertTrue(Files.size(dir.resolve("c.png")) > 0);
+        assertFalse(charts.isEmpty());
+    }
+}

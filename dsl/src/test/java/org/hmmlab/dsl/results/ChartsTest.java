@@ -1,0 +1,139 @@
+package org.hmmlab.dsl.results;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.SplittableRandom;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every chart preset drawn from small seeded data: checked for its pixel size, its series count and that
+ * it holds data. Each PNG is also written under target/chart-gallery for a person to look at.
+ */
+class ChartsTest {
+
+    static final Path GALLERY = Path.of("target", "chart-gallery");
+
+    static Distribution lognormal(String name, long seed, double medianNs, double sigma, int n) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        long[] s = new long[n];
+        for (int i = 0; i < n; i++) {
+            double g = Math.sqrt(-2 * Math.log(1 - rnd.nextDouble())) * Math.cos(2 * Math.PI * rnd.nextDouble());
+            s[i] = Math.round(medianNs * Math.exp(sigma * g));
+        }
+        return Distribution.ofSamples(name, s);
+    }
+
+    static void check(Chart chart, String file, int series) throws Exception {
+        assertEquals(series, chart.seriesCount(), "series of " + chart.title());
+        assertTrue(chart.itemCount() > 0, "chart has data");
+        byte[] png = chart.png();
+        BufferedImage img = ImageIO.read(new ByteArrayInputStream(png));
+        assertEquals(2 * chart.width(), img.getWidth());
+        assertEquals(2 * chart.height(), img.getHeight());
+        assertEquals(chart.width(), chart.mimeMetadata().get("image/png").get("width"));
+        assertTrue(Base64.getDecoder().decode(chart.mimeBundle().get("image/png")).length == png.length);
+        Files.createDirectories(GALLERY);
+        Files.write(GALLERY.resolve(file), png);
+    }
+
+    @Test
+    void latencyCdfHasOneCurvePerDistribution() throws Exception {
+        Chart c = Charts.latencyCdf("Latency CDF (synthetic lognormal samples)", lognormal("median 12 us", 1, 12_000, 0.6, 20_000),
+                lognormal("median 4 us", 2, 4_000, 0.9, 20_000));
+        check(c, "latency-cdf.png", 2);
+        assertTrue(c.itemCount() <= 2 * (Charts.CDF_POINTS + 1), "thinned to at most CDF_POINTS per curve");
+    }
+
+    @Test
+    void latencyHistogramUsesLogBins() throws Exception {
+        Chart c = Charts.latencyHistogram("Latency histogram (synthetic lognormal samples)", lognormal("median 12 us", 1, 12_000, 0.6, 20_000));
+        check(c, "latency-histogram.png", 1);
+    }
+
+    @Test
+    void stageBreakdownStacksEveryNumericColumn() throws Exception {
+        Table t = Table.of("stages", Column.strings("policy", "first-touch", "counters", "prefetch"),
+                Column.longs("fault_entry_ns", 900, 900, 900), Column.longs("range_fault_ns", 2_100, 2_000, 2_300),
+                Column.longs("copy_ns", 9_800, 1_200, 14_500), Column.longs("pte_update_ns", 600, 500, 700),
+                Column.longs("replay_ns", 1_000, 1_000, 1_000));
+        check(Charts.stageBreakdown("Stage breakdown (made-up stage times)", t, "policy"), "stage-breakdown.png", 5);
+    }
+
+    @Test
+    void bandwidthOverTimeHasOneLinePerDirection() throws Exception {
+        int n = 200;
+        long[] t = new long[n];
+        double[] h2d = new double[n];
+        double[] d2h = new double[n];
+        for (int i = 0; i < n; i++) {
+            t[i] = i * 10_000L;
+            h2d[i] = i < 120 ? 22 + 2 * Math.sin(i / 5.0) : 3;
+            d2h[i] = i > 100 ? 11 + Math.cos(i / 7.0) : 0.5;
+        }
+        Table bw = Table.of("bandwidth", Column.longs("time_ns", t), Column.doubles("h2d_GBps", h2d),
+                Column.doubles("d2h_GBps", d2h));
+        check(Charts.bandwidthOverTime("Bandwidth over time (synthetic series)", bw, "time_ns", "h2d_GBps", "d2h_GBps"), "bandwidth.png", 2);
+    }
+
+    @Test
+    void residencyStacksPlaces() throws Exception {
+        int n = 100;
+        long[] t = new long[n];
+        long[] gpu = new long[n];
+        long[] cpu = new long[n];
+        for (int i = 0; i < n; i++) {
+            t[i] = i * 50_000L;
+            gpu[i] = Math.min(i, 60) * (8L << 20);
+            cpu[i] = (800L << 20) - gpu[i];
+        }
+        Table res = Table.of("residency", Column.longs("time_ns", t), Column.longs("gpu_bytes", gpu),
+                Column.longs("cpu_bytes", cpu));
+        check(Charts.residencyOverTime("Residency over time (synthetic series)", res, "time_ns", "gpu_bytes", "cpu_bytes"),
+                "residency.png", 2);
+    }
+
+    @Test
+    void curvesDrawOneLinePerColumnAndPerGroup() throws Exception {
+        Table.Builder b = Table.builder("sweep").column("size_bytes", ColumnType.LONG).column("threshold", ColumnType.LONG)
+                .column("h2d_GBps", ColumnType.DOUBLE).column("d2h_GBps", ColumnType.DOUBLE);
+        for (long size = 64 << 10; size <= 256L << 20; size *= 4) {
+            for (long thr : new long[] {1, 64, 256}) {
+                double g = 24.0 * size / (size + 2_000_000.0 * Math.log(thr + 1));
+                b.row(size, thr, g, 0.8 * g);
+            }
+        }
+        Table t = b.build();
+        check(Charts.curves("Sweep curves (synthetic formula)", t.where("threshold", 64), "size_bytes", "h2d_GBps", "d2h_GBps"),
+                "sweep-curves.png", 2);
+        check(Charts.curvesBy("Sweep curves by parameter (synthetic formula)", t, "size_bytes", "h2d_GBps", "threshold"),
+                "sweep-curves-by.png", 3);
+        check(Charts.heatMap("Heat map (synthetic formula)", t, "threshold", "size_bytes", "h2d_GBps"), "heat-map.png", 1);
+    }
+
+    @Test
+    void svgIsAnSvgDocument() {
+        Chart c = Charts.latencyHistogram("h", lognormal("x", 3, 1000, 0.5, 1000));
+        String svg = c.svg();
+        assertTrue(svg.contains("<svg"), svg.substring(0, Math.min(200, svg.length())));
+        assertTrue(svg.contains("hmmlab"), "ids carry the per-chart prefix");
+    }
+
+    @Test
+    void presetsRefuseColumnsThatAreNotThere() {
+        Table t = Table.of("t", Column.longs("time_ns", 1, 2), Column.strings("policy", "a", "b"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Charts.bandwidthOverTime("x", t, "time_ns", "h2d_GBps"));
+        assertTrue(e.getMessage().contains("h2d_GBps") && e.getMessage().contains("time_ns"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Charts.curves("x", t, "time_ns", "policy"));
+        assertTrue(e.getMessage().contains("needs numbers"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Charts.latencyCdf("x"));
+    }
+}

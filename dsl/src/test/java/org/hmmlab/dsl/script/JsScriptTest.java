@@ -1,0 +1,108 @@
+package org.hmmlab.dsl.script;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Map;
+import org.graalvm.polyglot.HostAccess;
+import org.junit.jupiter.api.Test;
+
+/** The JavaScript sandbox: what a script may reach, the budgets, and errors that point at the line. */
+class JsScriptTest {
+
+    /** A host object with one exported and one hidden method. */
+    public static final class Counters {
+        private long faults = 7;
+
+        @HostAccess.Export
+        public long faults() {
+            return faults;
+        }
+
+        public void reset() {
+            faults = 0;
+        }
+    }
+
+    @Test
+    void callsAFunctionWithArguments() {
+        try (JsScript s = JsScript.load("policy.js", "function decide(count, threshold) { return count >= threshold; }")) {
+            JsFunction f = s.function("decide");
+            assertTrue(f.callBoolean(300, 256));
+            assertEquals(false, f.callBoolean(3, 256));
+        }
+    }
+
+    @Test
+    void seesOnlyExportedMembersOfGlobals() {
+        Counters c = new Counters();
+        try (JsScript s = JsScript.load("c.js", "function f() { return counters.faults(); }\nfunction g() { counters.reset(); }",
+                Map.of("counters", c), ScriptLimits.DEFAULT)) {
+            assertEquals(7, s.function("f").callLong());
+            ScriptException e = assertThrows(ScriptException.class, () -> s.function("g").call());
+            assertEquals(2, e.line(), e.getMessage());
+            assertEquals(7, c.faults(), "the hidden method did not run");
+        }
+    }
+
+    @Test
+    void hasNoJavaClassLookupNoIoNoThreads() {
+        try (JsScript s = JsScript.load("evil.js", """
+                function javaType() { return Java.type('java.lang.System'); }
+                function packages() { return java.lang.System.getProperty('user.home'); }
+                function load2() { return load('/etc/passwd'); }
+                """)) {
+            assertThrows(ScriptException.class, () -> s.function("javaType").call());
+            assertThrows(ScriptException.class, () -> s.function("packages").call());
+            assertThrows(ScriptException.class, () -> s.function("load2").call());
+        }
+    }
+
+    @Test
+    void errorsNameTheScriptAndLine() {
+        ScriptException syntax = assertThrows(ScriptException.class,
+                () -> JsScript.load("bad.js", "function ok() { return 1; }\nfunction broken( { }"));
+        assertEquals(2, syntax.line(), syntax.getMessage());
+        assertTrue(syntax.getMessage().startsWith("bad.js:2: "), syntax.getMessage());
+        try (JsScript s = JsScript.load("throws.js", "function a() {\n  return 1;\n}\nfunction b() {\n  throw new Error('no page');\n}")) {
+            ScriptException e = assertThrows(ScriptException.class, () -> s.function("b").call());
+            assertEquals(5, e.line());
+            assertTrue(e.getMessage().contains("no page"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aRunawayLoopStopsAtTheStatementBudget() {
+        try (JsScript s = JsScript.load("loop.js", "function spin() { while (true) {} }", Map.of(),
+                ScriptLimits.DEFAULT.statements(10_000))) {
+            ScriptException e = assertThrows(ScriptException.class, () -> s.function("spin").call());
+            assertTrue(e.getMessage().contains("10000 statements"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aLongCallStopsAtTheTimeBudget() {
+        try (JsScript s = JsScript.load("slow.js", "function spin() { while (true) {} }", Map.of(),
+                new ScriptLimits(1_000_000_000_000L, Duration.ofMillis(100)))) {
+            ScriptException e = assertThrows(ScriptException.class, () -> s.function("spin").call());
+            assertTrue(e.getMessage().contains("longer than 100 ms"), e.getMessage());
+        }
+    }
+
+    @Test
+    void missingFunctionIsNamed() {
+        try (JsScript s = JsScript.load("p.js", "var decide = 3;")) {
+            ScriptException e = assertThrows(ScriptException.class, () -> s.function("decide"));
+            assertTrue(e.getMessage().contains("must define a function 'decide'"), e.getMessage());
+        }
+    }
+
+    @Test
+    void limitsRefuseOutOfRangeValues() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ScriptLimits.DEFAULT.statements(5));
+        assertTrue(e.getMessage().contains("statementsPerCall must be in [1000"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> ScriptLimits.DEFAULT.time(Duration.ZERO));
+    }
+}

@@ -1,0 +1,106 @@
+package org.hmmlab.policy;
+
+import org.hmmlab.units.Bytes;
+import org.hmmlab.units.SimDuration;
+
+/**
+ * Counts a GPU's remote accesses per region and raises a notification when a region's count reaches the threshold,
+ * then clears it; counts optionally halve every decay period.
+ *
+ * <p>Mirrors the GPU access-counter unit as the UVM driver configures it ({@code uvm_gpu_access_counters.c}):
+ * {@code uvm_perf_access_counter_threshold} = 256 accesses by default (1 to 65535), tracking granularity 2 MiB by
+ * default (the hardware offers 64 KiB, 2 MiB, 16 MiB and 16 GiB), a notification per region crossing the
+ * threshold, after which the driver clears the counter (perf-figures.md section 2). Granularity here may be any
+ * power of two from 4 KiB (per page) to 16 GiB. Decay is this model's addition (the hardware has none; AMD's
+ * XNACK-based migration and research policies age their counts): {@code ZERO} disables it.
+ *
+ * <p>State is two primitive arrays indexed by region slot; recording allocates nothing once the region is known.
+ */
+public final class AccessCounters {
+
+    /** UVM's default notification threshold, {@code uvm_perf_access_counter_threshold}. */
+    public static final int DEFAULT_THRESHOLD = 256;
+    /** Largest threshold UVM accepts. */
+    public static final int MAX_THRESHOLD = 65535;
+    /** UVM's default tracking granularity. */
+    public static final Bytes DEFAULT_GRANULARITY = Bytes.MiB(2);
+    /** log2 pages of 16 GiB, the largest hardware granularity. */
+    static final int MAX_GRANULARITY_SHIFT = 22;
+
+    private final int threshold;
+    private final int shift;
+    private final long halfLifeNanos;
+    private final LongSlots regions = new LongSlots();
+    private int[] count = new int[64];
+    private long[] lastNanos = new long[64];
+    private long notifications;
+
+    /**
+     * @param threshold  accesses to a region before a notification, 1 to 65535
+     * @param granularity region size, a power of two from 4 KiB to 16 GiB
+     * @param halfLife   counts halve every {@code halfLife}; {@code ZERO} for no decay
+     */
+    public AccessCounters(int threshold, Bytes granularity, SimDuration halfLife) {
+        this.threshold = (int) Costs.inRange("access-counter threshold", threshold, 1, MAX_THRESHOLD);
+        this.shift = Pages.regionShift("access-counter granularity", granularity, MAX_GRANULARITY_SHIFT);
+        this.halfLifeNanos = Costs.nonNull("access-counter decay half-life", halfLife).nanos();
+    }
+
+    /** UVM's defaults: 256 accesses, 2 MiB regions, no decay. */
+    public AccessCounters() {
+        this(DEFAULT_THRESHOLD, DEFAULT_GRANULARITY, SimDuration.ZERO);
+    }
+
+    /**
+     * Counts one remote access to {@code page} at {@code nowNanos}; true when it raises a notification (the
+     * region's count reached the threshold and was cleared).
+     */
+    public boolean record(long page, long nowNanos) {
+        int s = regions.slot(page >>> shift);
+        if (s >= count.length) {
+            count = java.util.Arrays.copyOf(count, LongSlots.grownLength(count.length, s));
+            lastNanos = java.util.Arrays.copyOf(lastNanos, count.length);
+            lastNanos[s] = nowNanos;
+        }
+        if (count[s] == 0) {
+            lastNanos[s] = nowNanos;
+        }
+        if (halfLifeNanos > 0) {
+            long periods = (nowNanos - lastNanos[s]) / halfLifeNanos;
+            if (periods > 0) {
+                count[s] = periods >= 31 ? 0 : count[s] >>> periods;
+                lastNanos[s] += periods * halfLifeNanos;
+            }
+        }
+        if (++count[s] >= threshold) {
+            count[s] = 0;
+            notifications++;
+            return true;
+        }
+        return false;
+    }
+
+    /** The current count of the region holding {@code page} (without decay applied since its last access). */
+    public int count(long page) {
+        int s = regions.find(page >>> shift);
+        return s < 0 || s >= count.length ? 0 : count[s];
+    }
+
+    /** Notifications raised so far. */
+    public long notifications() {
+        return notifications;
+    }
+
+    public int threshold() {
+        return threshold;
+    }
+
+    /** log2 of the region's page count. */
+    public int regionShift() {
+        return shift;
+    }
+
+    public Bytes granularity() {
+        return Bytes.pages(1L << shift);
+    }
+}

@@ -1,0 +1,95 @@
+package org.hmmlab.policy;
+
+import org.hmmlab.units.Bytes;
+
+/**
+ * Ready-made policies with the NVIDIA UVM driver's documented defaults (perf-figures.md section 2), the entry point
+ * the DSL exposes.
+ *
+ * <pre>{@code
+ * MigrationPolicy p = Policies.uvmDefaults().withPlacement(Policies.accessCounters(64, Bytes.KiB(64)));
+ * }</pre>
+ */
+public final class Policies {
+
+    private Policies() {
+    }
+
+    /**
+     * What UVM does out of the box on a PCIe system: first-touch migration, the density prefetcher at 51 %, LRU
+     * over 2 MiB root chunks ordered by allocation, thrashing detection with throttle-then-pin, no advice. (Access-
+     * counter migration is off by default on non-ATS systems, {@code uvm_perf_access_counter_migration_enable}
+     * = -1.)
+     */
+    public static MigrationPolicy uvmDefaults() {
+        return new MigrationPolicy(firstTouch(), density(), lru(), thrashing(), Hints.none());
+    }
+
+    /** First touch without prefetch, LRU 2 MiB, no thrashing detection: the textbook on-demand baseline. */
+    public static MigrationPolicy onDemand() {
+        return new MigrationPolicy(firstTouch(), Prefetcher.NONE, lru(), ThrashingDetector.NONE, Hints.none());
+    }
+
+    /** Zero-copy: the GPU maps everything remotely and nothing migrates. */
+    public static MigrationPolicy zeroCopy() {
+        return new MigrationPolicy(remoteMap(), Prefetcher.NONE, lru(), ThrashingDetector.NONE, Hints.none());
+    }
+
+    public static Placement firstTouch() {
+        return new FirstTouchPlacement();
+    }
+
+    public static Placement remoteMap() {
+        return new RemoteMapPlacement();
+    }
+
+    /** Access-counter migration with UVM's defaults: 256 remote accesses per 2 MiB region. */
+    public static Placement accessCounters() {
+        return new AccessCounterPlacement();
+    }
+
+    /** Access-counter migration: {@code threshold} (1 to 65535) accesses per {@code granularity} region. */
+    public static Placement accessCounters(int threshold, Bytes granularity) {
+        return new AccessCounterPlacement(threshold, granularity);
+    }
+
+    /** UVM's density prefetcher, 51 %. */
+    public static Prefetcher density() {
+        return new DensityPrefetcher();
+    }
+
+    /** UVM's density prefetcher with another threshold, 1 to 100 percent. */
+    public static Prefetcher density(int thresholdPercent) {
+        return new DensityPrefetcher(thresholdPercent);
+    }
+
+    /** Prefetch the aligned neighbourhood of each fault (4 KiB to 2 MiB). */
+    public static Prefetcher neighbourhood(Bytes size) {
+        return new NeighbourhoodPrefetcher(size);
+    }
+
+    /** UVM's eviction: 2 MiB root chunks, least recently allocated first. */
+    public static Evictor lru() {
+        return new LruEvictor();
+    }
+
+    /** LRU at a granularity from 4 KiB to 2 MiB, refreshed on access or only on allocation. */
+    public static Evictor lru(Bytes granularity, boolean refreshOnAccess) {
+        return new LruEvictor(granularity, refreshOnAccess, org.hmmlab.units.SimDuration.ZERO);
+    }
+
+    /** Random victims at a granularity from 4 KiB to 2 MiB. */
+    public static Evictor random(Bytes granularity, long seed) {
+        return new RandomEvictor(granularity, seed);
+    }
+
+    /** SRRIP (re-reference interval prediction) at a granularity from 4 KiB to 2 MiB. */
+    public static Evictor rrip(Bytes granularity) {
+        return new RripEvictor(granularity);
+    }
+
+    /** UVM's thrashing detection and mitigation with its defaults. */
+    public static ThrashingDetector thrashing() {
+        return new UvmThrashingDetector();
+    }
+}
