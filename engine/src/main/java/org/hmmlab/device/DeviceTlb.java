@@ -17,6 +17,7 @@ public final class DeviceTlb {
     private final long[] tags;
     private final long[] stamps;
     private long clock;
+    private long epoch;
 
     /** A TLB of {@code entries} entries, each mapping {@code 2^pageShift} 4 KiB pages. */
     public DeviceTlb(int entries, int pageShift) {
@@ -63,8 +64,22 @@ public final class DeviceTlb {
         stamps[victim] = ++clock;
     }
 
+    /**
+     * A count that changes on every invalidation, so that per-SM micro-TLBs caching a translation from this TLB
+     * know when to drop it.
+     */
+    public long epoch() {
+        return epoch;
+    }
+
+    /** The TLB tag (region number) of {@code page}. */
+    public long tagOf(long page) {
+        return page >>> shift;
+    }
+
     /** Drops every entry overlapping [{@code firstPage}, {@code firstPage + pages}). */
     public void invalidate(long firstPage, long pages) {
+        epoch++;
         long first = firstPage >>> shift;
         long last = (firstPage + pages - 1) >>> shift;
         if (last - first > tags.length) {

@@ -107,6 +107,9 @@ public final class Gpu {
     private long[] faultAt = new long[0];
     private long[] faultPage = new long[0];
     private int[] faultBatch = new int[0];
+    private boolean[] inBuffer = new boolean[0];
+    private long[] utlbTag = new long[0];
+    private long[] utlbEpoch = new long[0];
     private int[] smOutstanding;
     private int[] runQueue = new int[0];
     private int runHead;
@@ -121,10 +124,12 @@ public final class Gpu {
     private final EventHandler issueHandler = this::onIssue;
     private final EventHandler remoteStart = this::onRemoteStart;
     private final EventHandler remoteDone = this::onRemoteDone;
-    private final EventHandler faultArrived = this::onFaultArrived;
     private final EventHandler atsStart = this::onAtsStart;
     private long memFreeFp;
     private final double fpPerByte;
+    private final long tlbHitNanos;
+    private final long walkNanos;
+    private final long localLatencyNanos;
     private final boolean evictorWantsAccesses;
 
     // fault buffer (replayable path) or PRI queue (ATS path): a ring of entries
@@ -171,6 +176,9 @@ public final class Gpu {
         this.capacityPages = g.vram().bytes() >>> 12;
         this.fpPerByte = (double) (1L << FP_SHIFT) * 1e9 / g.localBandwidth().bytesPerSecond();
         this.evictorWantsAccesses = policy.evictor().wantsAccesses();
+        this.tlbHitNanos = g.tlbHitLatency().nanos();
+        this.walkNanos = g.pageWalkLatency().nanos();
+        this.localLatencyNanos = g.localLatency().nanos();
         this.smOutstanding = new int[g.sms()];
         this.bufCapacity = path == FaultPath.REPLAYABLE_BUFFER ? g.faultBufferEntries() : 1 << 16;
         this.bufPage = new long[bufCapacity];
@@ -331,6 +339,9 @@ public final class Gpu {
             faultPage = new long[warps];
             faultBatch = new int[warps];
             runQueue = new int[warps];
+            utlbTag = new long[warps];
+            utlbEpoch = new long[warps];
+            inBuffer = new boolean[warps];
         }
         long now = sim.nowNanos();
         runHead = 0;
@@ -340,6 +351,8 @@ public final class Gpu {
             wstate[w] = RUN;
             pending[w] = false;
             faultBatch[w] = -1;
+            utlbTag[w] = -1;
+            inBuffer[w] = false;
             runQueue[runCount++] = w;
         }
         doneWarps = 0;
@@ -407,21 +420,25 @@ public final class Gpu {
                 boolean write = pWrite[w];
                 long t = ready[w];
                 boolean mapped = (e & VALID) != 0 && (!write || (e & WRITE) != 0);
-                boolean hit = tlb.lookup(page);
+                long tag = tlb.tagOf(page);
+                // the SM's micro-TLB holds the warp's last translation until the next invalidation
+                boolean hit = (utlbTag[w] == tag && utlbEpoch[w] == tlb.epoch()) || tlb.lookup(page);
                 if (mapped && (hit || (e & LOCAL) != 0 || path == FaultPath.REPLAYABLE_BUFFER)) {
                     if (hit) {
                         hits++;
-                        t += g.tlbHitLatency().nanos();
+                        t += tlbHitNanos;
                     } else {
                         misses++;
-                        t += g.pageWalkLatency().nanos();
+                        t += walkNanos;
                         tlb.insert(page);
                     }
+                    utlbTag[w] = tag;
+                    utlbEpoch[w] = tlb.epoch();
                     accesses++;
                     if ((e & LOCAL) != 0) {
                         long start = Math.max(t << FP_SHIFT, memFreeFp);
                         memFreeFp = start + (long) (pSize[w] * fpPerByte);
-                        ready[w] = (start >>> FP_SHIFT) + g.localLatency().nanos();
+                        ready[w] = (start >>> FP_SHIFT) + localLatencyNanos;
                         pending[w] = false;
                         if (evictorWantsAccesses) {
                             policy.evictor().onDeviceAccess(0, page, t);
@@ -504,16 +521,9 @@ public final class Gpu {
         if (metrics.tracing()) {
             metrics.trace(new TraceEvent.FaultRaised(t, w, page, write));
         }
-        sim.scheduleAtNanos(t + g.faultReport().nanos(), EventPhase.DEVICE, faultArrived, w);
-    }
-
-    private void onFaultArrived(long w) {
-        int wi = (int) w;
-        if (wstate[wi] != FAULTED) {
-            return;
-        }
-        if (!pushEntry(faultPage[wi], pWrite[wi], wi, sim.nowNanos())) {
-            wstate[wi] = WAIT_REPLAY; // buffer overflow: the fault is lost and replayed later
+        // the entry becomes visible to the host faultReport later; the handler only takes arrived entries
+        if (!pushEntry(page, write, w, t + g.faultReport().nanos())) {
+            wstate[w] = WAIT_REPLAY; // buffer overflow: the fault is lost and replayed later
         }
     }
 
@@ -527,10 +537,13 @@ public final class Gpu {
         bufWarp[slot] = warp;
         bufArrive[slot] = arrive;
         bufCount++;
+        if (warp >= 0) {
+            inBuffer[warp] = true;
+        }
         if (!hostBusy) {
             hostBusy = true;
             long entry = path == FaultPath.REPLAYABLE_BUFFER ? h.faultEntry().nanos() : h.priDispatch().nanos();
-            sim.scheduleAtNanos(sim.nowNanos() + entry, EventPhase.HOST, a -> startService(entry), 0);
+            sim.scheduleAtNanos(Math.max(arrive, sim.nowNanos()) + entry, EventPhase.HOST, a -> startService(entry), 0);
         }
         return true;
     }
@@ -541,8 +554,18 @@ public final class Gpu {
             hostBusy = false;
             return;
         }
+        long now = sim.nowNanos();
+        if (bufArrive[bufHead] > now) {
+            // the oldest entry is still on its way: look again when it lands
+            sim.scheduleAtNanos(bufArrive[bufHead], EventPhase.HOST, a -> startService(entryCharged), 0);
+            return;
+        }
         int batchId = batchSeq++;
-        int n = path == FaultPath.REPLAYABLE_BUFFER ? Math.min(bufCount, g.faultBatchCount()) : 1;
+        int limit = path == FaultPath.REPLAYABLE_BUFFER ? Math.min(bufCount, g.faultBatchCount()) : 1;
+        int n = 0;
+        while (n < limit && bufArrive[(bufHead + n) % bufCapacity] <= now) {
+            n++;
+        }
         long earliestArrive = Long.MAX_VALUE;
         for (int k = 0; k < n; k++) {
             int slot = bufHead;
@@ -551,8 +574,11 @@ public final class Gpu {
             keys[k] = (bufPage[slot] << 1) | (bufWrite[slot] ? 1 : 0);
             earliestArrive = Math.min(earliestArrive, bufArrive[slot]);
             int w = bufWarp[slot];
-            if (w >= 0 && wstate[w] == FAULTED) {
-                faultBatch[w] = batchId;
+            if (w >= 0) {
+                inBuffer[w] = false;
+                if (wstate[w] == FAULTED) {
+                    faultBatch[w] = batchId;
+                }
             }
         }
         Arrays.sort(keys, 0, n);
@@ -648,7 +674,8 @@ public final class Gpu {
                     if (r < 0) {
                         throw new IllegalStateException("hmm_range_fault failed with errno " + r + " on page " + page);
                     }
-                    charge(Stage.RANGE_FAULT, h.rangeFaultPerPage().nanos() + r * h.populatePerPage().nanos());
+                    charge(Stage.RANGE_FAULT, h.rangeFaultWalk().nanos() + h.rangeFaultPerPage().nanos()
+                            + r * h.populatePerPage().nanos());
                     if (resid[i] != R_GPU) {
                         resid[i] = R_HOST;
                         pte[i] = (byte) (VALID | (host.present(page, true) ? WRITE : 0));
@@ -711,9 +738,10 @@ public final class Gpu {
             long firstPage = block << Pages.BLOCK_PAGE_SHIFT;
             int n = PageMask.count(blockMask) + PageMask.count(prefetchMask);
             makeRoom(n);
-            // migrate_vma_setup: collect and unmap the source pages (one walk per page)
-            charge(Stage.RANGE_FAULT, n * h.rangeFaultPerPage().nanos());
-            charge(Stage.MIGRATION_COPY, n * (h.populatePerPage().nanos() + h.dmaMapPerPage().nanos()));
+            // migrate_vma_setup: one walk collects and unmaps the source pages
+            charge(Stage.RANGE_FAULT, h.rangeFaultWalk().nanos() + n * h.rangeFaultPerPage().nanos());
+            charge(Stage.MIGRATION_COPY, h.blockOverhead().nanos()
+                    + n * (h.populatePerPage().nanos() + h.dmaMapPerPage().nanos()));
             boolean cpuMapped = false;
             boolean deviceMapped = false;
             for (int p = 0; p < Pages.PAGES_PER_BLOCK; p++) {
@@ -832,10 +860,8 @@ public final class Gpu {
             if (path == FaultPath.REPLAYABLE_BUFFER) {
                 long replayAt = now + g.replayLatency().nanos();
                 stage[Stage.REPLAY.ordinal()] += g.replayLatency().nanos();
-                sim.scheduleAtNanos(replayAt, EventPhase.DEVICE, a -> replay(this), 0);
-                // the handler flushes the buffer and goes back for more, or sleeps
-                flushBuffer();
                 hostBusy = false;
+                sim.scheduleAtNanos(replayAt, EventPhase.DEVICE, a -> replay(this), 0);
             } else {
                 long page = page0;
                 priPending[idx(page)] = false;
@@ -861,35 +887,66 @@ public final class Gpu {
         sim.scheduleAtNanos(at, EventPhase.HOST, a -> ce.submit(toDevice, size, granule, b -> s.copyDone(), 0), 0);
     }
 
-    /** UVM's BATCH_FLUSH replay policy: entries still in the buffer are dropped; their warps refault after replay. */
-    private void flushBuffer() {
+    /**
+     * UVM's BATCH_FLUSH replay policy: before the replay the handler flushes the buffer, and every stalled uTLB
+     * retries. A flushed fault whose page is now mapped simply succeeds; one whose page is still missing faults
+     * again and reaches the buffer a walk and a fault report after the replay. Rather than dropping such entries
+     * and re-raising them warp by warp (the same outcome, at a host cost per warp), the entry is kept and its
+     * arrival moved to when the re-raised fault would land; it counts as a new fault.
+     */
+    private void flushAndRequeue(long now) {
+        long rearrive = now + g.pageWalkLatency().nanos() + g.faultReport().nanos();
+        int kept = 0;
         for (int k = 0; k < bufCount; k++) {
-            int w = bufWarp[(bufHead + k) % bufCapacity];
-            if (w >= 0 && wstate[w] == FAULTED) {
-                wstate[w] = WAIT_REPLAY;
+            int slot = (bufHead + k) % bufCapacity;
+            long page = bufPage[slot];
+            boolean write = bufWrite[slot];
+            byte e = pte[idx(page)];
+            boolean mapped = (e & VALID) != 0 && (!write || (e & WRITE) != 0);
+            int w = bufWarp[slot];
+            if (mapped || w < 0 || wstate[w] != FAULTED) {
+                if (w >= 0) {
+                    inBuffer[w] = false;
+                }
+                continue;
             }
+            int to = (bufHead + kept) % bufCapacity;
+            bufPage[to] = page;
+            bufWrite[to] = write;
+            bufWarp[to] = w;
+            bufArrive[to] = Math.max(bufArrive[slot], rearrive);
+            kept++;
         }
-        bufHead = 0;
-        bufCount = 0;
+        counters.add(Counter.FAULTS, kept);
+        bufCount = kept;
     }
 
     private final long[] stageScratch = new long[STAGES];
 
-    /** The replay reaches the GPU: every stalled warp retries; those serviced in batch {@code s} record their fault. */
+    /** The replay reaches the GPU: every stalled warp retries; those whose page is now mapped record their fault. */
     private void replay(Service s) {
         long now = sim.nowNanos();
         counters.increment(Counter.REPLAYS);
+        flushAndRequeue(now);
         Arrays.fill(smOutstanding, 0);
         for (int w = 0; w < warps; w++) {
             byte st = wstate[w];
             if (st != FAULTED && st != WAIT_REPLAY) {
                 continue;
             }
-            if (st == FAULTED && faultBatch[w] == s.id) {
-                recordFault(w, now, s, s.start);
+            long page = pPage[w];
+            int i = idx(page);
+            byte e = pte[i];
+            boolean mapped = (e & VALID) != 0 && (!pWrite[w] || (e & WRITE) != 0);
+            long throttle = throttleUntil[i];
+            if (st == FAULTED && !mapped && throttle <= now && inBuffer[w]) {
+                smOutstanding[w % smOutstanding.length]++; // its entry is still queued: it stays stalled
+                continue;
+            }
+            if (st == FAULTED && mapped) {
+                recordFault(w, now, s);
             }
             faultBatch[w] = -1;
-            long throttle = throttleUntil[idx(pPage[w])];
             if (throttle > now) {
                 wstate[w] = THROTTLED;
                 int wi = w;
@@ -898,9 +955,14 @@ public final class Gpu {
                 wake(w, now);
             }
         }
+        if (bufCount > 0 && !hostBusy) {
+            hostBusy = true;
+            long entry = h.faultEntry().nanos();
+            sim.scheduleAtNanos(Math.max(now, bufArrive[bufHead]) + entry, EventPhase.HOST, a -> startService(entry), 0);
+        }
     }
 
-    private void recordFault(int w, long now, Service s, long serviceStart) {
+    private void recordFault(int w, long now, Service s) {
         long total = now - faultAt[w];
         System.arraycopy(s.stage, 0, stageScratch, 0, STAGES);
         long transport = path == FaultPath.REPLAYABLE_BUFFER ? g.faultReport().nanos() : 0;
@@ -969,7 +1031,7 @@ public final class Gpu {
         s.stage[Stage.REPLAY.ordinal()] += now - sentAt;
         for (int w = 0; w < warps; w++) {
             if (wstate[w] == WAIT_PRI && faultPage[w] == page) {
-                recordFault(w, now, s, s.start);
+                recordFault(w, now, s);
                 long throttle = throttleUntil[idx(page)];
                 if (throttle > now) {
                     wstate[w] = THROTTLED;
@@ -1017,7 +1079,8 @@ public final class Gpu {
         counters.add(Counter.PAGES_TO_HOST, moved);
         counters.add(Counter.BYTES_TO_HOST, (long) moved << 12);
         counters.increment(Counter.INVALIDATIONS);
-        long cpu = moved * (h.populatePerPage().nanos() + h.dmaMapPerPage().nanos() + h.pteUpdatePerPage().nanos())
+        long cpu = h.rangeFaultWalk().nanos() + h.blockOverhead().nanos()
+                + moved * (h.populatePerPage().nanos() + h.dmaMapPerPage().nanos() + h.pteUpdatePerPage().nanos())
                 + invalidationCost();
         policy.onMigrated(first, last - first, 0, Location.HOST, MigrationCause.HOST_FAULT, now + cpu);
         if (metrics.tracing()) {

@@ -50,7 +50,8 @@ class GpuTest {
             long walk = G.pageWalkLatency().nanos();
             long faultAt = walk; // the TLB miss walks, finds no valid entry, faults
             long service = H.faultEntry().nanos() + H.batchOverhead().nanos() + H.perFaultOverhead().nanos()
-                    + H.rangeFaultPerPage().nanos() + H.populatePerPage().nanos() + H.dmaMapPerPage().nanos()
+                    + H.rangeFaultWalk().nanos() + H.rangeFaultPerPage().nanos() + H.blockOverhead().nanos()
+                    + H.populatePerPage().nanos() + H.dmaMapPerPage().nanos()
                     + H.pteUpdatePerPage().nanos() + H.ptePushOverhead().nanos();
             long replayAt = faultAt + G.faultReport().nanos() + service + G.replayLatency().nanos();
             assertEquals(1, r.faults().total().count());
@@ -62,7 +63,8 @@ class GpuTest {
             assertEquals(1, r.count(Counter.FAULT_BATCHES));
             assertEquals(1, r.count(Counter.PAGES_TO_DEVICE));
             assertEquals(0, r.count(Counter.BYTES_TO_DEVICE));
-            assertEquals((double) H.rangeFaultPerPage().nanos(), r.faults().meanNanosPerFault().get(Stage.RANGE_FAULT));
+            assertEquals((double) (H.rangeFaultWalk().nanos() + H.rangeFaultPerPage().nanos()),
+                    r.faults().meanNanosPerFault().get(Stage.RANGE_FAULT));
         }
 
         @Test
@@ -75,8 +77,8 @@ class GpuTest {
             long faultAt = cpuEnd + G.pageWalkLatency().nanos();
             long start = faultAt + G.faultReport().nanos() + H.faultEntry().nanos();
             long copyAt = start + H.batchOverhead().nanos() + H.perFaultOverhead().nanos()
-                    + H.rangeFaultPerPage().nanos() + H.populatePerPage().nanos() + H.dmaMapPerPage().nanos()
-                    + H.tlbShootdown().nanos();
+                    + H.rangeFaultWalk().nanos() + H.rangeFaultPerPage().nanos() + H.blockOverhead().nanos()
+                    + H.populatePerPage().nanos() + H.dmaMapPerPage().nanos() + H.tlbShootdown().nanos();
             long cpuDone = copyAt + H.pteUpdatePerPage().nanos() + H.ptePushOverhead().nanos();
             long copyDone = copyAt + G.copySetup().nanos() + L.roundTripLatency().nanos()
                     + wire(L.readCompletionWireBytes(4096));
@@ -166,8 +168,9 @@ class GpuTest {
             long half = L.oneWayLatency().nanos();
             long translate = wire(24) + half + H.iommuWalk().nanos() + wire(12 + 8 + 8) + half;
             long pageRequest = wire(24) + half;
-            long service = H.priDispatch().nanos() + H.perFaultOverhead().nanos() + H.rangeFaultPerPage().nanos()
-                    + H.populatePerPage().nanos() + H.pteUpdatePerPage().nanos() + H.ptePushOverhead().nanos();
+            long service = H.priDispatch().nanos() + H.perFaultOverhead().nanos() + H.rangeFaultWalk().nanos()
+                    + H.rangeFaultPerPage().nanos() + H.populatePerPage().nanos() + H.pteUpdatePerPage().nanos()
+                    + H.ptePushOverhead().nanos();
             long response = wire(24) + half;
             long fault = translate + pageRequest + service + response;
             assertEquals(fault, r.faults().total().total().nanos());
