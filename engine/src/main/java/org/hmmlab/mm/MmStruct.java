@@ -1,0 +1,1362 @@
+package org.hmmlab.mm;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.hmmlab.mm.devmem.DevPagemap;
+import org.hmmlab.mm.notifier.MmuIntervalNotifier;
+import org.hmmlab.mm.notifier.MmuNotifierRange;
+import org.hmmlab.mm.notifier.MmuNotifyEvent;
+
+/**
+ * A process address space: its areas, its CPU page table, its MMU notifiers, and the system calls and CPU faults
+ * that change them.
+ *
+ * <p>Mirrors struct mm_struct with mm/mmap.c, mm/mprotect.c, mm/madvise.c, mm/memory.c (handle_mm_fault, do_wp_page,
+ * zap_page_range), mm/huge_memory.c and kernel/fork.c's dup_mmap. Every page-table change the kernel notifies is
+ * notified here, with the kernel's event reason, before the entries change; a fault that fills an empty entry
+ * notifies nothing. System calls return 0 or {@code -errno} and change nothing when they fail.
+ */
+public final class MmStruct {
+    /** handle_mm_fault() flag: the access is a write (FAULT_FLAG_WRITE). */
+    public static final int FAULT_FLAG_WRITE = 1;
+    /** handle_mm_fault() flag: the fault is made on behalf of a device or another process (FAULT_FLAG_REMOTE). */
+    public static final int FAULT_FLAG_REMOTE = 1 << 1;
+
+    /** The lowest address mmap hands out (mmap_min_addr-like placement floor). */
+    public static final long MMAP_BASE = 0x1000_0000L;
+
+    private static final int FALLBACK = -1;
+    private static int nextId = 1;
+
+    private final Frames frames;
+    private final PageTable pt = new PageTable();
+    private final TreeMap<Long, Vma> vmas = new TreeMap<>();
+    private final MmuIntervalNotifier.Subscriptions subs = new MmuIntervalNotifier.Subscriptions(this);
+    private final List<MmObserver> observers = new ArrayList<>();
+    private final int id;
+    private Vma lastVma;
+    private boolean dead;
+    private int depth;
+
+    private MmStruct(Frames frames) {
+        this.frames = frames;
+        this.id = nextId++;
+        frames.register(this);
+    }
+
+    /** A new, empty address space on {@code frames} (the exec of a new process). */
+    public static MmStruct create(Frames frames) {
+        return new MmStruct(frames);
+    }
+
+    public Frames frames() {
+        return frames;
+    }
+
+    public PageTable pageTable() {
+        return pt;
+    }
+
+    /** A small number naming this address space in dumps and messages. */
+    public int id() {
+        return id;
+    }
+
+    public boolean isDead() {
+        return dead;
+    }
+
+    /** The interval-notifier state; engine-internal. */
+    public MmuIntervalNotifier.Subscriptions notifierSubscriptions() {
+        return subs;
+    }
+
+    public void addObserver(MmObserver o) {
+        observers.add(o);
+    }
+
+    public void removeObserver(MmObserver o) {
+        observers.remove(o);
+    }
+
+    /** Reports a page migration to the observers (called by the migration code). */
+    public void reportMigrated(long addr, long srcPfn, long dstPfn) {
+        for (int i = 0; i < observers.size(); i++) {
+            observers.get(i).migrated(this, addr, srcPfn, dstPfn);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "mm" + id;
+    }
+
+    // ---- areas ----------------------------------------------------------------------------------------------
+
+    /** The area containing {@code addr}, or null. Mirrors vma_lookup(). */
+    public Vma findVma(long addr) {
+        Vma v = lastVma;
+        if (v != null && addr >= v.start && addr < v.end) {
+            return v;
+        }
+        Map.Entry<Long, Vma> e = vmas.floorEntry(addr);
+        if (e == null || addr >= e.getValue().end) {
+            return null;
+        }
+        lastVma = e.getValue();
+        return lastVma;
+    }
+
+    /** The first area ending above {@code addr}, or null. Mirrors find_vma(). */
+    public Vma findVmaFrom(long addr) {
+        Vma v = findVma(addr);
+        if (v != null) {
+            return v;
+        }
+        Map.Entry<Long, Vma> e = vmas.ceilingEntry(addr);
+        return e == null ? null : e.getValue();
+    }
+
+    /** The areas in address order. */
+    public List<Vma> vmas() {
+        return List.copyOf(vmas.values());
+    }
+
+    private void insertVma(Vma v) {
+        vmas.put(v.start, v);
+        lastVma = null;
+    }
+
+    private void removeVma(Vma v) {
+        vmas.remove(v.start);
+        lastVma = null;
+    }
+
+    /** Splits areas so that {@code addr} is a boundary. */
+    private void splitAt(long addr) {
+        Vma v = findVma(addr);
+        if (v == null || v.start == addr) {
+            return;
+        }
+        removeVma(v);
+        insertVma(v.slice(v.start, addr));
+        insertVma(v.slice(addr, v.end));
+    }
+
+    /** Whether [start, end) is fully covered by areas. */
+    private boolean fullyMapped(long start, long end) {
+        long a = start;
+        while (a < end) {
+            Vma v = findVma(a);
+            if (v == null) {
+                return false;
+            }
+            a = v.end;
+        }
+        return true;
+    }
+
+    private List<Vma> vmasIn(long start, long end) {
+        List<Vma> out = new ArrayList<>();
+        for (Vma v : vmas.subMap(Math.max(0, start - 1), true, end, false).values()) {
+            if (v.end > start && v.start < end) {
+                out.add(v);
+            }
+        }
+        Map.Entry<Long, Vma> e = vmas.floorEntry(start);
+        if (e != null && e.getValue().end > start && !out.contains(e.getValue())) {
+            out.add(0, e.getValue());
+        }
+        out.sort((a, b) -> Long.compare(a.start, b.start));
+        return out;
+    }
+
+    private long findGap(long len, long align) {
+        long a = MMAP_BASE;
+        for (Vma v : vmas.values()) {
+            long cand = (a + align - 1) & -align;
+            if (cand + len <= v.start) {
+                return cand;
+            }
+            a = Math.max(a, v.end);
+        }
+        long cand = (a + align - 1) & -align;
+        return cand + len <= Mman.TASK_SIZE ? cand : -Errno.ENOMEM;
+    }
+
+    // ---- notifications --------------------------------------------------------------------------------------
+
+    /** Starts an invalidation over {@code range}: observers first, then the interval notifiers. */
+    public void invalidateRangeStart(MmuNotifierRange range) {
+        for (int i = 0; i < observers.size(); i++) {
+            observers.get(i).invalidate(range);
+        }
+        subs.invalidateStart(range);
+    }
+
+    public void invalidateRangeEnd(MmuNotifierRange range) {
+        subs.invalidateEnd();
+    }
+
+    /** Sends one complete invalidation (start then end) with the given reason and owner. */
+    public void notify(long start, long end, MmuNotifyEvent event, Object owner) {
+        MmuNotifierRange r = MmuNotifierRange.of(this, start, end, event, owner);
+        invalidateRangeStart(r);
+        invalidateRangeEnd(r);
+    }
+
+    // ---- mmap / munmap ---------------------------------------------------------------------------------------
+
+    /** Anonymous mmap at a kernel-chosen address; returns the address or {@code -errno}. */
+    public long mmap(long length, int prot, int flags) {
+        return mmap(0, length, prot, flags | Mman.MAP_ANONYMOUS, null, 0);
+    }
+
+    /**
+     * Maps {@code length} bytes; returns the address or {@code -errno}. Mirrors mmap(2): anonymous private or shared
+     * (shmem), file-backed through {@code file}'s page cache, MAP_HUGETLB (2 MiB pages), MAP_FIXED.
+     */
+    public long mmap(long addr, long length, int prot, int flags, MemFile file, long offset) {
+        return doMmap(addr, length, prot, flags, file, offset, null);
+    }
+
+    /** Maps a device file; its {@link DeviceFile#mmap} populates the area. Mirrors mmap(2) on a character device. */
+    public long mmapDevice(long addr, long length, int prot, int flags, DeviceFile device) {
+        if (device == null) {
+            throw new IllegalArgumentException("device must not be null");
+        }
+        return doMmap(addr, length, prot, flags, null, 0, device);
+    }
+
+    private long doMmap(long addr, long length, int prot, int flags, MemFile file, long offset, DeviceFile device) {
+        checkAlive();
+        int known = Mman.MAP_SHARED | Mman.MAP_PRIVATE | Mman.MAP_FIXED | Mman.MAP_ANONYMOUS | Mman.MAP_NORESERVE
+                | Mman.MAP_POPULATE | Mman.MAP_HUGETLB;
+        if ((flags & ~known) != 0 || (prot & ~(Mman.PROT_READ | Mman.PROT_WRITE | Mman.PROT_EXEC)) != 0) {
+            return -Errno.EINVAL;
+        }
+        boolean shared = (flags & Mman.MAP_SHARED) != 0;
+        if (shared == ((flags & Mman.MAP_PRIVATE) != 0)) {
+            return -Errno.EINVAL;
+        }
+        boolean anon = (flags & Mman.MAP_ANONYMOUS) != 0;
+        boolean hugetlb = (flags & Mman.MAP_HUGETLB) != 0;
+        if (length <= 0 || length > Mman.TASK_SIZE) {
+            return length == 0 ? -Errno.EINVAL : -Errno.ENOMEM;
+        }
+        if (!Mman.pageAligned(offset) || offset < 0) {
+            return -Errno.EINVAL;
+        }
+        if (anon && (file != null || device != null)) {
+            return -Errno.EINVAL;
+        }
+        if (!anon && file == null && device == null) {
+            return -Errno.EBADF;
+        }
+        if (hugetlb && !anon) {
+            return -Errno.EINVAL;
+        }
+        if (file != null && shared && (prot & Mman.PROT_WRITE) != 0 && !file.writable()) {
+            return -Errno.EACCES;
+        }
+        long align = hugetlb ? Mman.PMD_SIZE : Mman.PAGE_SIZE;
+        long len = (length + align - 1) & -align;
+        long start;
+        if ((flags & Mman.MAP_FIXED) != 0) {
+            if ((addr & (align - 1)) != 0) {
+                return -Errno.EINVAL;
+            }
+            if (addr < MMAP_BASE || addr + len > Mman.TASK_SIZE || addr + len < addr) {
+                return -Errno.ENOMEM;
+            }
+            start = addr;
+            munmap(start, len);
+        } else {
+            start = findGap(len, align);
+            if (start < 0) {
+                return start;
+            }
+        }
+        long vmFlags = VmFlags.fromProt(prot);
+        if (shared) {
+            vmFlags |= VmFlags.VM_SHARED;
+        }
+        if (hugetlb) {
+            vmFlags |= VmFlags.VM_HUGETLB;
+        }
+        MemFile backing = file;
+        long pgoff = offset >>> Mman.PAGE_SHIFT;
+        if (anon && shared) {
+            backing = MemFile.shmem(frames, len);
+            pgoff = 0;
+        }
+        Vma v = new Vma(start, start + len, vmFlags, backing, pgoff, device);
+        insertVma(v);
+        if (device != null) {
+            int rc = device.mmap(this, v);
+            if (rc != 0) {
+                Vma cur = findVma(start);
+                zapRange(start, start + len);
+                if (cur != null) {
+                    removeVma(cur);
+                }
+                return rc;
+            }
+        }
+        if ((flags & Mman.MAP_POPULATE) != 0) {
+            for (long a = start; a < start + len; a += Mman.PAGE_SIZE) {
+                handleMmFault(a, (prot & Mman.PROT_WRITE) != 0 ? FAULT_FLAG_WRITE : 0);
+            }
+        }
+        frames.checkpoint();
+        return start;
+    }
+
+    /**
+     * Unmaps {@code [addr, addr + length)}; returns 0 or {@code -errno}. Mirrors munmap(2): one UNMAP invalidation
+     * over the range, then the entries are zapped (device-private pages go back to their device) and the areas go.
+     */
+    public int munmap(long addr, long length) {
+        checkAlive();
+        if (!Mman.pageAligned(addr) || length <= 0) {
+            return -Errno.EINVAL;
+        }
+        long len = Mman.pageAlignUp(length);
+        long end = addr + len;
+        if (end > Mman.TASK_SIZE || end < addr) {
+            return -Errno.EINVAL;
+        }
+        for (Vma v : vmasIn(addr, end)) {
+            if (v.isHugetlb() && (((Math.max(addr, v.start)) & (Mman.PMD_SIZE - 1)) != 0
+                    || (Math.min(end, v.end) & (Mman.PMD_SIZE - 1)) != 0)) {
+                return -Errno.EINVAL;
+            }
+        }
+        List<Vma> hit = vmasIn(addr, end);
+        if (hit.isEmpty()) {
+            return 0;
+        }
+        notify(addr, end, MmuNotifyEvent.UNMAP, null);
+        splitAt(addr);
+        splitAt(end);
+        zapRange(addr, end);
+        for (Vma v : vmasIn(addr, end)) {
+            removeVma(v);
+        }
+        frames.checkpoint();
+        return 0;
+    }
+
+    // ---- mprotect --------------------------------------------------------------------------------------------
+
+    /**
+     * Changes the protection of {@code [addr, addr + length)}; returns 0 or {@code -errno}. Mirrors mprotect(2): a
+     * PROTECTION_VMA invalidation per area, write permission removed from entries (writable device-private and
+     * migration entries are downgraded on any mprotect), exclusive anonymous pages made writable again when write
+     * is granted.
+     */
+    public int mprotect(long addr, long length, int prot) {
+        checkAlive();
+        if (!Mman.pageAligned(addr) || (prot & ~(Mman.PROT_READ | Mman.PROT_WRITE | Mman.PROT_EXEC)) != 0) {
+            return -Errno.EINVAL;
+        }
+        if (length < 0) {
+            return -Errno.EINVAL;
+        }
+        if (length == 0) {
+            return 0;
+        }
+        long end = addr + Mman.pageAlignUp(length);
+        if (end > Mman.TASK_SIZE || end < addr) {
+            return -Errno.ENOMEM;
+        }
+        if (!fullyMapped(addr, end)) {
+            return -Errno.ENOMEM;
+        }
+        for (Vma v : vmasIn(addr, end)) {
+            if (v.isHugetlb() && (((Math.max(addr, v.start)) & (Mman.PMD_SIZE - 1)) != 0
+                    || (Math.min(end, v.end) & (Mman.PMD_SIZE - 1)) != 0)) {
+                return -Errno.EINVAL;
+            }
+            if ((prot & Mman.PROT_WRITE) != 0 && v.file != null && v.has(VmFlags.VM_SHARED) && !v.file.writable()) {
+                return -Errno.EACCES;
+            }
+        }
+        splitAt(addr);
+        splitAt(end);
+        long newProt = VmFlags.fromProt(prot);
+        for (Vma v : vmasIn(addr, end)) {
+            v.flags = (v.flags & ~(VmFlags.VM_READ | VmFlags.VM_WRITE | VmFlags.VM_EXEC)) | newProt;
+            changeProtection(v);
+        }
+        frames.checkpoint();
+        return 0;
+    }
+
+    private void changeProtection(Vma v) {
+        if (!anyPopulated(v.start, v.end)) {
+            return;
+        }
+        notify(v.start, v.end, MmuNotifyEvent.PROTECTION_VMA, null);
+        boolean vmWrite = v.has(VmFlags.VM_WRITE);
+        boolean shared = v.has(VmFlags.VM_SHARED);
+        for (long a = v.start; a < v.end; ) {
+            long next = Math.min((a | (Mman.PMD_SIZE - 1)) + 1, v.end);
+            long[] pmdt = pt.pmdTable(a);
+            if (pmdt == null) {
+                a = next;
+                continue;
+            }
+            int mi = PageTable.pmdIndex(a);
+            long pmde = pmdt[mi];
+            if (PageTable.pmdIsLeaf(pmde)) {
+                pmdt[mi] = protEntry(pmde, vmWrite, shared, true);
+            } else if (pmde != 0) {
+                long[] t = pt.pteTable(a);
+                for (long b = a; b < next; b += Mman.PAGE_SIZE) {
+                    int i = PageTable.pteIndex(b);
+                    if (t[i] != 0) {
+                        t[i] = protEntry(t[i], vmWrite, shared, false);
+                    }
+                }
+            }
+            a = next;
+        }
+    }
+
+    private long protEntry(long e, boolean vmWrite, boolean shared, boolean huge) {
+        if (!Pte.isPresent(e)) {
+            return Pte.wrprotect(e);
+        }
+        if (!vmWrite || Pte.isSpecial(e)) {
+            return Pte.wrprotect(e);
+        }
+        if (shared) {
+            return e | Pte.WRITE;
+        }
+        long pfn = Pte.pfn(e);
+        if (frames.hasFlag(pfn, Frames.F_ANON) && !frames.isZero(pfn) && exclusive(pfn)) {
+            return e | Pte.WRITE;
+        }
+        return e;
+    }
+
+    private boolean anyPopulated(long start, long end) {
+        for (long a = start; a < end; ) {
+            long next = Math.min((a | (Mman.PMD_SIZE - 1)) + 1, end);
+            long pmde = pt.pmd(a);
+            if (PageTable.pmdIsLeaf(pmde)) {
+                return true;
+            }
+            if (pmde != 0) {
+                long[] t = pt.pteTable(a);
+                for (long b = a; b < next; b += Mman.PAGE_SIZE) {
+                    if (t[PageTable.pteIndex(b)] != 0) {
+                        return true;
+                    }
+                }
+            }
+            a = next;
+        }
+        return false;
+    }
+
+    /** Whether an anonymous page is mapped once and has no reference beyond its mapping and pins (PageAnonExclusive). */
+    public boolean exclusive(long pfn) {
+        return frames.mapcount(pfn) == 1 && frames.refcount(pfn) - frames.pincount(pfn) == 1;
+    }
+
+    // ---- madvise ---------------------------------------------------------------------------------------------
+
+    /**
+     * Gives advice about {@code [addr, addr + length)}; returns 0 or {@code -errno}. Mirrors madvise(2) for
+     * MADV_DONTNEED (zap, CLEAR), MADV_FREE (CLEAR; data kept until reclaim, device-private entries left in place),
+     * MADV_HUGEPAGE/MADV_NOHUGEPAGE (THP eligibility) and MADV_COLLAPSE (collapse into 2 MiB pages now).
+     */
+    public int madvise(long addr, long length, int advice) {
+        checkAlive();
+        if (!Mman.pageAligned(addr) || length < 0) {
+            return -Errno.EINVAL;
+        }
+        if (advice != Mman.MADV_DONTNEED && advice != Mman.MADV_FREE && advice != Mman.MADV_HUGEPAGE
+                && advice != Mman.MADV_NOHUGEPAGE && advice != Mman.MADV_NORMAL && advice != Mman.MADV_COLLAPSE) {
+            return -Errno.EINVAL;
+        }
+        if (length == 0) {
+            return 0;
+        }
+        long end = addr + Mman.pageAlignUp(length);
+        if (end > Mman.TASK_SIZE || end < addr) {
+            return -Errno.EINVAL;
+        }
+        if (!fullyMapped(addr, end)) {
+            return -Errno.ENOMEM;
+        }
+        List<Vma> hit = vmasIn(addr, end);
+        switch (advice) {
+            case Mman.MADV_DONTNEED -> {
+                for (Vma v : hit) {
+                    if (v.has(VmFlags.VM_PFNMAP) || (v.isHugetlb() && ((addr | end) & (Mman.PMD_SIZE - 1)) != 0)) {
+                        return -Errno.EINVAL;
+                    }
+                }
+                for (Vma v : hit) {
+                    long s = Math.max(addr, v.start);
+                    long e = Math.min(end, v.end);
+                    notify(s, e, MmuNotifyEvent.CLEAR, null);
+                    zapRange(s, e);
+                }
+            }
+            case Mman.MADV_FREE -> {
+                for (Vma v : hit) {
+                    if (!v.isAnonymous()) {
+                        return -Errno.EINVAL;
+                    }
+                }
+                for (Vma v : hit) {
+                    long s = Math.max(addr, v.start);
+                    long e = Math.min(end, v.end);
+                    notify(s, e, MmuNotifyEvent.CLEAR, null);
+                    lazyFree(s, e);
+                }
+            }
+            case Mman.MADV_HUGEPAGE, Mman.MADV_NOHUGEPAGE, Mman.MADV_NORMAL -> {
+                splitAt(addr);
+                splitAt(end);
+                for (Vma v : vmasIn(addr, end)) {
+                    v.flags &= ~(VmFlags.VM_HUGEPAGE | VmFlags.VM_NOHUGEPAGE);
+                    if (advice == Mman.MADV_HUGEPAGE) {
+                        v.flags |= VmFlags.VM_HUGEPAGE;
+                    } else if (advice == Mman.MADV_NOHUGEPAGE) {
+                        v.flags |= VmFlags.VM_NOHUGEPAGE;
+                    }
+                }
+            }
+            case Mman.MADV_COLLAPSE -> {
+                int rc = collapse(addr, end);
+                if (rc != 0) {
+                    return rc;
+                }
+            }
+            default -> throw new AssertionError();
+        }
+        frames.checkpoint();
+        return 0;
+    }
+
+    private void lazyFree(long start, long end) {
+        for (long a = start; a < end; ) {
+            long next = Math.min((a | (Mman.PMD_SIZE - 1)) + 1, end);
+            long pmde = pt.pmd(a);
+            if (pmde != 0 && !PageTable.pmdIsLeaf(pmde)) {
+                long[] t = pt.pteTable(a);
+                for (long b = a; b < next; b += Mman.PAGE_SIZE) {
+                    int i = PageTable.pteIndex(b);
+                    if (Pte.isPresent(t[i])) {
+                        t[i] &= ~(Pte.DIRTY | Pte.YOUNG);
+                    }
+                }
+            }
+            a = next;
+        }
+    }
+
+    /** MADV_COLLAPSE: each aligned 2 MiB of anonymous memory in range whose pages are all system pages or empty. */
+    private int collapse(long start, long end) {
+        for (long pa = (start + Mman.PMD_SIZE - 1) & -Mman.PMD_SIZE; pa + Mman.PMD_SIZE <= end; pa += Mman.PMD_SIZE) {
+            Vma v = findVma(pa);
+            if (v == null || !v.isAnonymous() || pa + Mman.PMD_SIZE > v.end) {
+                return -Errno.EINVAL;
+            }
+            long pmde = pt.pmd(pa);
+            if (PageTable.pmdIsLeaf(pmde) && Pte.isPresent(pmde) && !frames.isZero(Pte.pfn(pmde))) {
+                continue;
+            }
+            long[] t = pt.pteTable(pa);
+            boolean anyWrite = false;
+            if (t != null) {
+                for (long e : t) {
+                    if (e != 0 && (!Pte.isPresent(e) || Pte.isSpecial(e) && !frames.isZero(Pte.pfn(e)))) {
+                        return -Errno.EAGAIN;
+                    }
+                    if (e != 0 && !frames.isZero(Pte.pfn(e)) && frames.mapcount(Pte.pfn(e)) > 1) {
+                        return -Errno.EAGAIN;
+                    }
+                    anyWrite |= Pte.isWrite(e);
+                }
+            }
+            long head = frames.allocHuge(Frames.F_ANON);
+            if (head < 0) {
+                return -Errno.ENOMEM;
+            }
+            notify(pa, pa + Mman.PMD_SIZE, MmuNotifyEvent.CLEAR, null);
+            if (PageTable.pmdIsLeaf(pmde)) {
+                pt.setPmdLeaf(pa, 0);
+            }
+            if (t != null) {
+                for (int i = 0; i < PageTable.ENTRIES; i++) {
+                    long e = t[i];
+                    if (e != 0) {
+                        long pfn = Pte.pfn(e);
+                        if (!frames.isZero(pfn)) {
+                            frames.copyPage(head + i, pfn);
+                            frames.decMapcount(pfn);
+                            frames.put(pfn);
+                        }
+                    }
+                }
+                pt.freePteTable(pa);
+            }
+            frames.incMapcount(head);
+            pt.setPmdLeaf(pa, Pte.mk(head, v.has(VmFlags.VM_WRITE), anyWrite) | Pte.HUGE);
+        }
+        return 0;
+    }
+
+    // ---- zap -------------------------------------------------------------------------------------------------
+
+    /** Removes every entry of [start, end) and drops its page references (the caller has notified). */
+    public void zapRange(long start, long end) {
+        for (long a = start; a < end; ) {
+            long[] pmdt = pt.pmdTable(a);
+            if (pmdt == null) {
+                a = Math.min((a | ((1L << Mman.PUD_SHIFT) - 1)) + 1, end);
+                continue;
+            }
+            long pa = a & -Mman.PMD_SIZE;
+            long next = Math.min(pa + Mman.PMD_SIZE, end);
+            int mi = PageTable.pmdIndex(a);
+            long pmde = pmdt[mi];
+            if (PageTable.pmdIsLeaf(pmde)) {
+                if (a == pa && next == pa + Mman.PMD_SIZE) {
+                    pmdt[mi] = 0;
+                    zapEntry(pmde);
+                    a = next;
+                    continue;
+                }
+                splitHugePmd(pa, false);
+                pmde = pmdt[mi];
+            }
+            if (pmde != 0) {
+                long[] t = pt.pteTable(a);
+                boolean empty = true;
+                for (int i = 0; i < PageTable.ENTRIES; i++) {
+                    long b = pa + ((long) i << Mman.PAGE_SHIFT);
+                    if (b >= a && b < next && t[i] != 0) {
+                        long e = t[i];
+                        t[i] = 0;
+                        zapEntry(e);
+                    }
+                    empty &= t[i] == 0;
+                }
+                if (empty) {
+                    pt.freePteTable(pa);
+                }
+            }
+            a = next;
+        }
+    }
+
+    private void zapEntry(long e) {
+        if (Pte.isPresent(e)) {
+            if (Pte.isSpecial(e)) {
+                return;
+            }
+        } else if (Pte.isMigration(e)) {
+            throw new IllegalStateException("zap of a migration entry: migrate_vma_finalize() not called");
+        }
+        long pfn = Pte.pfn(e);
+        frames.decMapcount(pfn);
+        frames.put(pfn);
+    }
+
+    // ---- huge pages ------------------------------------------------------------------------------------------
+
+    private boolean thpEligible(Vma v, long pa) {
+        return v.isAnonymous() && v.has(VmFlags.VM_HUGEPAGE) && !v.has(VmFlags.VM_NOHUGEPAGE)
+                && pa >= v.start && pa + Mman.PMD_SIZE <= v.end;
+    }
+
+    /**
+     * Replaces the huge PMD leaf at {@code pa} by a table of 512 PTEs mapping the same pages, and splits the folio
+     * (in every address space that maps it). Mirrors split_huge_pmd() followed by split_folio(); the kernel can keep
+     * a PTE-mapped folio whole, the engine does not (no HMM result depends on it). Sends CLEAR when {@code notify}.
+     */
+    public void splitHugePmd(long pa, boolean notify) {
+        long pmde = pt.pmd(pa);
+        if (!PageTable.pmdIsLeaf(pmde)) {
+            return;
+        }
+        long head = Pte.pfn(pmde);
+        boolean zero = Pte.isPresent(pmde) && frames.isZero(head);
+        if (zero || Pte.isSpecial(pmde)) {
+            if (notify) {
+                notify(pa, pa + Mman.PMD_SIZE, MmuNotifyEvent.CLEAR, null);
+            }
+            splitPmdMapping(pa);
+            return;
+        }
+        int maps = frames.mapcount(head);
+        int refs = frames.refcount(head);
+        if (maps > 1) {
+            for (MmStruct other : frames.addressSpaces()) {
+                other.splitAllMappingsOf(head, this, pa, notify);
+            }
+        } else {
+            if (notify) {
+                notify(pa, pa + Mman.PMD_SIZE, MmuNotifyEvent.CLEAR, null);
+            }
+            splitPmdMapping(pa);
+        }
+        frames.splitFolio(head, refs, maps);
+    }
+
+    private void splitAllMappingsOf(long head, MmStruct origin, long originPa, boolean notify) {
+        List<Long> found = new ArrayList<>();
+        for (Vma v : vmas.values()) {
+            for (long pa = (v.start + Mman.PMD_SIZE - 1) & -Mman.PMD_SIZE; pa + Mman.PMD_SIZE <= v.end;
+                    pa += Mman.PMD_SIZE) {
+                long e = pt.pmd(pa);
+                if (PageTable.pmdIsLeaf(e) && Pte.pfn(e) == head) {
+                    found.add(pa);
+                }
+            }
+        }
+        for (long pa : found) {
+            if (notify || this != origin || pa != originPa) {
+                notify(pa, pa + Mman.PMD_SIZE, MmuNotifyEvent.CLEAR, null);
+            }
+            splitPmdMapping(pa);
+        }
+    }
+
+    /** Converts the PMD leaf at {@code pa} into 512 PTEs with the same pages and permissions. */
+    private void splitPmdMapping(long pa) {
+        long pmde = pt.pmd(pa);
+        long[] ptes = new long[PageTable.ENTRIES];
+        long head = Pte.pfn(pmde);
+        boolean zero = Pte.isPresent(pmde) && frames.isZero(head);
+        for (int k = 0; k < PageTable.ENTRIES; k++) {
+            if (zero) {
+                ptes[k] = Pte.mk(Frames.ZERO_PFN, false, false) | Pte.SPECIAL;
+            } else if (Pte.isPresent(pmde)) {
+                ptes[k] = (pmde & ~Pte.HUGE & ~(Pte.PFN_MAX << Pte.PFN_SHIFT)) | ((head + k) << Pte.PFN_SHIFT);
+            } else {
+                ptes[k] = Pte.mkSwp(Pte.swpType(pmde), head + k, Pte.isWrite(pmde));
+            }
+        }
+        pt.setPmdLeaf(pa, 0);
+        pt.installPteTable(pa, ptes);
+    }
+
+    // ---- faults ----------------------------------------------------------------------------------------------
+
+    /**
+     * Handles a page fault at {@code addr}; returns a {@link VmFault} code (0 when resolved). Mirrors
+     * handle_mm_fault(): zero page on a first read of anonymous memory, a new page on a first write, copy-on-write
+     * on a write to a shared or read-only page, a 2 MiB page where the area allows THP, {@code migrate_to_ram} of the
+     * owning device for a device-private entry, revocation of device exclusivity. Permission is checked against the
+     * area (SIGSEGV), as the arch fault handler and GUP do.
+     */
+    public int handleMmFault(long addr, int faultFlags) {
+        if (addr < 0 || addr >= Mman.TASK_SIZE) {
+            return VmFault.SIGSEGV;
+        }
+        int r;
+        depth++;
+        try {
+            r = doFault(addr & -Mman.PAGE_SIZE, (faultFlags & FAULT_FLAG_WRITE) != 0);
+        } finally {
+            depth--;
+        }
+        for (int i = 0; i < observers.size(); i++) {
+            observers.get(i).cpuFault(this, addr, (faultFlags & FAULT_FLAG_WRITE) != 0, r);
+        }
+        return r;
+    }
+
+    private int doFault(long addr, boolean write) {
+        for (int attempt = 0; attempt < 4; attempt++) {
+            Vma vma = findVma(addr);
+            if (vma == null) {
+                return VmFault.SIGSEGV;
+            }
+            if (write ? !vma.has(VmFlags.VM_WRITE) : !vma.has(VmFlags.VM_READ)) {
+                return VmFault.SIGSEGV;
+            }
+            long pa = addr & -Mman.PMD_SIZE;
+            if (vma.isHugetlb()) {
+                return hugetlbFault(vma, pa, write);
+            }
+            long[] pmdt = pt.pmdTableAlloc(addr);
+            int mi = PageTable.pmdIndex(addr);
+            long pmde = pmdt[mi];
+            if (pmde == 0 && thpEligible(vma, pa)) {
+                int r = hugeAnonymousFault(vma, pa, write);
+                if (r != FALLBACK) {
+                    return r;
+                }
+            }
+            if (PageTable.pmdIsLeaf(pmde)) {
+                if (Pte.isPresent(pmde)) {
+                    if (!write || Pte.isWrite(pmde)) {
+                        pmdt[mi] = pmde | Pte.YOUNG | (write ? Pte.DIRTY : 0);
+                        return VmFault.OK;
+                    }
+                    int r = hugeWpFault(vma, pa, pmde);
+                    if (r != FALLBACK) {
+                        return r;
+                    }
+                } else if (Pte.isDevicePrivate(pmde)) {
+                    int r = devicePrivateFault(vma, addr, pmde, write);
+                    if (r != 0) {
+                        return r;
+                    }
+                    continue;
+                } else {
+                    return VmFault.RETRY;
+                }
+            }
+            long[] t = pt.pteTableAlloc(addr);
+            int i = PageTable.pteIndex(addr);
+            long e = t[i];
+            if (e == 0) {
+                return pteNoneFault(vma, addr, write, t, i);
+            }
+            if (Pte.isPresent(e)) {
+                if (!write || Pte.isWrite(e)) {
+                    t[i] = e | Pte.YOUNG | (write ? Pte.DIRTY : 0);
+                    return VmFault.OK;
+                }
+                return wpFault(vma, addr, e, t, i);
+            }
+            switch (Pte.swpType(e)) {
+                case Pte.SWP_DEVICE_PRIVATE -> {
+                    int r = devicePrivateFault(vma, addr, e, write);
+                    if (r != 0) {
+                        return r;
+                    }
+                }
+                case Pte.SWP_DEVICE_EXCLUSIVE -> restoreExclusive(addr, e);
+                default -> {
+                    return VmFault.RETRY;
+                }
+            }
+        }
+        return VmFault.RETRY;
+    }
+
+    private int hugeAnonymousFault(Vma vma, long pa, boolean write) {
+        if (!write) {
+            pt.setPmdLeaf(pa, Pte.mk(Frames.HUGE_ZERO_PFN, false, false) | Pte.HUGE | Pte.SPECIAL);
+            return VmFault.OK;
+        }
+        long head = frames.allocHuge(Frames.F_ANON);
+        if (head < 0) {
+            return FALLBACK;
+        }
+        frames.incMapcount(head);
+        pt.setPmdLeaf(pa, Pte.mk(head, true, true) | Pte.HUGE);
+        return VmFault.OK;
+    }
+
+    private int hugeWpFault(Vma vma, long pa, long pmde) {
+        long head = Pte.pfn(pmde);
+        if (frames.isZero(head)) {
+            long nh = frames.allocHuge(Frames.F_ANON);
+            if (nh < 0) {
+                splitHugePmd(pa, true);
+                return FALLBACK;
+            }
+            notify(pa, pa + Mman.PMD_SIZE, MmuNotifyEvent.CLEAR, null);
+            frames.incMapcount(nh);
+            pt.setPmdLeaf(pa, Pte.mk(nh, true, true) | Pte.HUGE);
+            return VmFault.OK;
+        }
+        if (frames.hasFlag(head, Frames.F_ANON) && exclusive(head)) {
+            pt.setPmdLeaf(pa, pmde | Pte.WRITE | Pte.DIRTY | Pte.YOUNG);
+            return VmFault.OK;
+        }
+        splitHugePmd(pa, true);
+        return FALLBACK;
+    }
+
+    private int hugetlbFault(Vma vma, long pa, boolean write) {
+        long pmde = pt.pmd(pa);
+        boolean shared = vma.has(VmFlags.VM_SHARED);
+        if (pmde == 0) {
+            long head = frames.allocHuge(Frames.F_ANON);
+            if (head < 0) {
+                return VmFault.OOM;
+            }
+            frames.incMapcount(head);
+            pt.setPmdLeaf(pa, Pte.mk(head, write || (shared && vma.has(VmFlags.VM_WRITE)), write) | Pte.HUGE);
+            return VmFault.OK;
+        }
+        if (!write || Pte.isWrite(pmde)) {
+            pt.setPmdLeaf(pa, pmde | Pte.YOUNG | (write ? Pte.DIRTY : 0));
+            return VmFault.OK;
+        }
+        long head = Pte.pfn(pmde);
+        if (shared || exclusive(head)) {
+            pt.setPmdLeaf(pa, pmde | Pte.WRITE | Pte.DIRTY | Pte.YOUNG);
+            return VmFault.OK;
+        }
+        long nh = frames.allocHuge(Frames.F_ANON);
+        if (nh < 0) {
+            return VmFault.OOM;
+        }
+        for (int k = 0; k < Mman.PMD_NR; k++) {
+            frames.copyPage(nh + k, head + k);
+        }
+        notify(pa, pa + Mman.PMD_SIZE, MmuNotifyEvent.CLEAR, null);
+        frames.incMapcount(nh);
+        pt.setPmdLeaf(pa, Pte.mk(nh, true, true) | Pte.HUGE);
+        frames.decMapcount(head);
+        frames.put(head);
+        return VmFault.OK;
+    }
+
+    private int pteNoneFault(Vma vma, long addr, boolean write, long[] t, int i) {
+        if (vma.device != null || vma.has(VmFlags.VM_PFNMAP)) {
+            return VmFault.SIGBUS;
+        }
+        if (vma.file == null) {
+            if (!write) {
+                t[i] = Pte.mk(Frames.ZERO_PFN, false, false) | Pte.SPECIAL;
+                return VmFault.OK;
+            }
+            long pfn = frames.allocPage(Frames.F_ANON);
+            if (pfn < 0) {
+                return VmFault.OOM;
+            }
+            frames.incMapcount(pfn);
+            t[i] = Pte.mk(pfn, true, true);
+            return VmFault.OK;
+        }
+        long index = vma.pgoff + ((addr - vma.start) >>> Mman.PAGE_SHIFT);
+        long cpfn = vma.file.getPage(index);
+        if (cpfn == -2) {
+            return VmFault.SIGBUS;
+        }
+        if (cpfn < 0) {
+            return VmFault.OOM;
+        }
+        boolean shared = vma.has(VmFlags.VM_SHARED);
+        if (!shared && write) {
+            long pfn = frames.allocPage(Frames.F_ANON);
+            if (pfn < 0) {
+                return VmFault.OOM;
+            }
+            frames.copyPage(pfn, cpfn);
+            frames.incMapcount(pfn);
+            t[i] = Pte.mk(pfn, true, true);
+            return VmFault.OK;
+        }
+        frames.get(cpfn);
+        frames.incMapcount(cpfn);
+        t[i] = Pte.mk(cpfn, shared && vma.has(VmFlags.VM_WRITE), write);
+        return VmFault.OK;
+    }
+
+    private int wpFault(Vma vma, long addr, long e, long[] t, int i) {
+        long pfn = Pte.pfn(e);
+        if (vma.has(VmFlags.VM_SHARED)) {
+            if (Pte.isSpecial(e)) {
+                return VmFault.SIGBUS;
+            }
+            t[i] = e | Pte.WRITE | Pte.DIRTY | Pte.YOUNG;
+            return VmFault.OK;
+        }
+        boolean zero = frames.isZero(pfn);
+        if (!zero && !Pte.isSpecial(e) && frames.hasFlag(pfn, Frames.F_ANON) && exclusive(pfn)) {
+            t[i] = e | Pte.WRITE | Pte.DIRTY | Pte.YOUNG;
+            return VmFault.OK;
+        }
+        if (Pte.isSpecial(e) && !zero) {
+            return VmFault.SIGBUS;
+        }
+        long npfn = frames.allocPage(Frames.F_ANON);
+        if (npfn < 0) {
+            return VmFault.OOM;
+        }
+        if (!zero) {
+            frames.copyPage(npfn, pfn);
+        }
+        notify(addr, addr + Mman.PAGE_SIZE, MmuNotifyEvent.CLEAR, null);
+        frames.incMapcount(npfn);
+        long[] tt = pt.pteTableAlloc(addr);
+        tt[i] = Pte.mk(npfn, true, true);
+        if (!zero) {
+            frames.decMapcount(pfn);
+            frames.put(pfn);
+        }
+        return VmFault.OK;
+    }
+
+    private int devicePrivateFault(Vma vma, long addr, long e, boolean write) {
+        long pfn = Pte.pfn(e);
+        DevPagemap pg = frames.pagemap(pfn);
+        if (pg == null) {
+            return VmFault.SIGBUS;
+        }
+        long faultPfn = pfn;
+        if (Pte.isHuge(e)) {
+            faultPfn = pfn + ((addr >>> Mman.PAGE_SHIFT) & (Mman.PMD_NR - 1));
+        }
+        frames.get(pfn);
+        int r;
+        try {
+            r = pg.ops().migrateToRam(this, vma, addr, faultPfn, write);
+        } finally {
+            if (!frames.isFree(pfn) || frames.refcount(pfn) > 0) {
+                frames.put(pfn);
+            }
+        }
+        return r;
+    }
+
+    /**
+     * Turns a device-exclusive entry back into a normal one; the device loses its atomic access. Mirrors
+     * remove_device_exclusive_entry(): a CLEAR invalidation with no owner (6.15+).
+     */
+    public void restoreExclusive(long addr, long e) {
+        notify(addr, addr + Mman.PAGE_SIZE, MmuNotifyEvent.CLEAR, null);
+        long[] t = pt.pteTableAlloc(addr);
+        int i = PageTable.pteIndex(addr);
+        if (t[i] == e) {
+            t[i] = Pte.mk(Pte.pfn(e), Pte.isWrite(e), true);
+        }
+    }
+
+    // ---- CPU access ------------------------------------------------------------------------------------------
+
+    /**
+     * Makes one CPU access to {@code addr}, faulting as needed; returns 0 or the {@link VmFault} code that would kill
+     * the process. The value form of a load or store.
+     */
+    public int touch(long addr, boolean write) {
+        checkAlive();
+        long r = accessiblePfn(addr, write);
+        frames.checkpoint();
+        return r >= 0 ? 0 : (int) -r;
+    }
+
+    private long accessiblePfn(long addr, boolean write) {
+        for (int attempt = 0; attempt < 8; attempt++) {
+            Vma v = findVma(addr);
+            if (v == null || (write ? !v.has(VmFlags.VM_WRITE) : !v.has(VmFlags.VM_READ))) {
+                int r = handleMmFault(addr, write ? FAULT_FLAG_WRITE : 0);
+                return -(r == 0 ? VmFault.SIGSEGV : r);
+            }
+            long e = pt.entry(addr);
+            if (Pte.isPresent(e) && (!write || Pte.isWrite(e))) {
+                long pfn = Pte.pfn(e);
+                if (Pte.isHuge(e)) {
+                    pfn += (addr >>> Mman.PAGE_SHIFT) & (Mman.PMD_NR - 1);
+                }
+                if (write && (e & Pte.DIRTY) == 0) {
+                    markDirty(addr, e);
+                }
+                return pfn;
+            }
+            int r = handleMmFault(addr, write ? FAULT_FLAG_WRITE : 0);
+            if ((r & VmFault.ERROR) != 0) {
+                return -r;
+            }
+        }
+        return -VmFault.SIGBUS;
+    }
+
+    private void markDirty(long addr, long e) {
+        if (Pte.isHuge(e)) {
+            pt.setPmdLeaf(addr & -Mman.PMD_SIZE, e | Pte.DIRTY | Pte.YOUNG);
+        } else {
+            pt.setPte(addr, e | Pte.DIRTY | Pte.YOUNG);
+        }
+    }
+
+    /** Loads the little-endian {@code int} at {@code addr} (4-byte aligned) as the CPU would. */
+    public int readInt(long addr) {
+        checkIntAddr(addr);
+        long pfn = accessiblePfn(addr, false);
+        if (pfn < 0) {
+            throw new MemoryAccessException(addr, false, (int) -pfn);
+        }
+        return frames.readInt(pfn, (int) (addr & (Mman.PAGE_SIZE - 1)));
+    }
+
+    /** Stores {@code value} at {@code addr} (4-byte aligned) as the CPU would. */
+    public void writeInt(long addr, int value) {
+        checkIntAddr(addr);
+        long pfn = accessiblePfn(addr, true);
+        if (pfn < 0) {
+            throw new MemoryAccessException(addr, true, (int) -pfn);
+        }
+        frames.writeInt(pfn, (int) (addr & (Mman.PAGE_SIZE - 1)), value);
+    }
+
+    private static void checkIntAddr(long addr) {
+        if ((addr & 3) != 0) {
+            throw new IllegalArgumentException("addr must be 4-byte aligned, got 0x" + Long.toHexString(addr));
+        }
+    }
+
+    /** Copies {@code len} bytes at {@code addr} into {@code dst} through CPU loads. */
+    public void read(long addr, byte[] dst, int off, int len) {
+        int done = 0;
+        while (done < len) {
+            long a = addr + done;
+            int in = (int) (a & (Mman.PAGE_SIZE - 1));
+            int n = Math.min(len - done, (int) Mman.PAGE_SIZE - in);
+            long pfn = accessiblePfn(a, false);
+            if (pfn < 0) {
+                throw new MemoryAccessException(a, false, (int) -pfn);
+            }
+            frames.read(pfn, in, dst, off + done, n);
+            done += n;
+        }
+    }
+
+    /** Copies {@code len} bytes of {@code src} to {@code addr} through CPU stores. */
+    public void write(long addr, byte[] src, int off, int len) {
+        int done = 0;
+        while (done < len) {
+            long a = addr + done;
+            int in = (int) (a & (Mman.PAGE_SIZE - 1));
+            int n = Math.min(len - done, (int) Mman.PAGE_SIZE - in);
+            long pfn = accessiblePfn(a, true);
+            if (pfn < 0) {
+                throw new MemoryAccessException(a, true, (int) -pfn);
+            }
+            frames.write(pfn, in, src, off + done, n);
+            done += n;
+        }
+    }
+
+    // ---- driver helpers --------------------------------------------------------------------------------------
+
+    /**
+     * Inserts a driver page into {@code vma} at {@code addr} (the area becomes VM_MIXEDMAP). Mirrors vm_insert_page():
+     * the entry is writable only in a shared writable mapping; returns 0 or {@code -errno}.
+     */
+    public int vmInsertPage(Vma vma, long addr, long pfn) {
+        if (!vma.contains(addr) || !Mman.pageAligned(addr)) {
+            return -Errno.EFAULT;
+        }
+        if (pt.entry(addr) != 0) {
+            return -Errno.EBUSY;
+        }
+        vma.flags |= VmFlags.VM_MIXEDMAP;
+        frames.get(pfn);
+        frames.incMapcount(pfn);
+        pt.setPte(addr, Pte.mk(pfn, vma.has(VmFlags.VM_SHARED) && vma.has(VmFlags.VM_WRITE), false));
+        return 0;
+    }
+
+    /**
+     * Maps raw frames (no page reference: I/O memory) at {@code addr}; the area becomes VM_IO|VM_PFNMAP. Mirrors
+     * remap_pfn_range().
+     */
+    public int remapPfnRange(Vma vma, long addr, long pfn, long size) {
+        if (addr < vma.start || addr + size > vma.end || !Mman.pageAligned(addr) || !Mman.pageAligned(size)) {
+            return -Errno.EINVAL;
+        }
+        vma.flags |= VmFlags.VM_IO | VmFlags.VM_PFNMAP | VmFlags.VM_DONTEXPAND;
+        boolean w = vma.has(VmFlags.VM_SHARED) && vma.has(VmFlags.VM_WRITE);
+        for (long k = 0; k < size / Mman.PAGE_SIZE; k++) {
+            pt.setPte(addr + k * Mman.PAGE_SIZE, Pte.mk(pfn + k, w, false) | Pte.SPECIAL);
+        }
+        return 0;
+    }
+
+    /** The leaf entry (PTE or huge PMD) mapping {@code addr}, 0 when none. */
+    public long entry(long addr) {
+        return pt.entry(addr);
+    }
+
+    /** Replaces the PTE at {@code addr} (engine-internal: migration, device-exclusive). */
+    public void setPte(long addr, long e) {
+        pt.setPte(addr, e);
+    }
+
+    /** Replaces the huge PMD leaf at {@code pa} (engine-internal). */
+    public void setPmdLeaf(long pa, long e) {
+        pt.setPmdLeaf(pa, e);
+    }
+
+    /** Frees an empty PTE table under {@code pa} and installs a huge leaf (engine-internal, THP migration). */
+    public void replacePteTableWithLeaf(long pa, long e) {
+        pt.freePteTable(pa);
+        pt.setPmdLeaf(pa, e);
+    }
+
+    /** Visits every populated leaf entry in address order. */
+    public void forEachEntry(EntryVisitor v) {
+        for (Vma vma : vmas.values()) {
+            for (long a = vma.start; a < vma.end; ) {
+                long[] pmdt = pt.pmdTable(a);
+                long next = Math.min((a | (Mman.PMD_SIZE - 1)) + 1, vma.end);
+                if (pmdt == null) {
+                    a = Math.min((a | ((1L << Mman.PUD_SHIFT) - 1)) + 1, vma.end);
+                    continue;
+                }
+                long pmde = pmdt[PageTable.pmdIndex(a)];
+                if (PageTable.pmdIsLeaf(pmde)) {
+                    v.visit(this, vma, a & -Mman.PMD_SIZE, pmde, true);
+                } else if (pmde != 0) {
+                    long[] t = pt.pteTable(a);
+                    for (long b = a; b < next; b += Mman.PAGE_SIZE) {
+                        long e = t[PageTable.pteIndex(b)];
+                        if (e != 0) {
+                            v.visit(this, vma, b, e, false);
+                        }
+                    }
+                }
+                a = next;
+            }
+        }
+    }
+
+    /** A visitor of page-table leaf entries. */
+    @FunctionalInterface
+    public interface EntryVisitor {
+        void visit(MmStruct mm, Vma vma, long addr, long entry, boolean pmd);
+    }
+
+    // ---- fork and exit ---------------------------------------------------------------------------------------
+
+    /**
+     * Creates a child address space. Mirrors dup_mmap()/copy_page_range(): private anonymous pages are shared
+     * write-protected in both (a PROTECTION_PAGE invalidation over each such parent area); pinned pages are copied
+     * at once; device-private entries are shared (writable ones become read-only in both); device-exclusive entries
+     * of the parent are restored first; shared file and shmem areas are not copied (the child faults them in).
+     */
+    public MmStruct fork() {
+        checkAlive();
+        MmStruct child = new MmStruct(frames);
+        for (Vma v : vmas.values()) {
+            if (v.has(VmFlags.VM_DONTCOPY)) {
+                continue;
+            }
+            Vma cv = new Vma(v.start, v.end, v.flags, v.file, v.pgoff, v.device);
+            child.insertVma(cv);
+            boolean cow = !v.has(VmFlags.VM_SHARED);
+            boolean copy = cow || v.has(VmFlags.VM_PFNMAP) || v.has(VmFlags.VM_MIXEDMAP);
+            if (!copy || !anyPopulated(v.start, v.end)) {
+                continue;
+            }
+            if (cow) {
+                List<long[]> excl = new ArrayList<>();
+                forEachIn(v, (mm, vv, a, e, pmd) -> {
+                    if (Pte.isDeviceExclusive(e)) {
+                        excl.add(new long[] {a, e});
+                    }
+                });
+                for (long[] x : excl) {
+                    restoreExclusive(x[0], x[1]);
+                }
+                notify(v.start, v.end, MmuNotifyEvent.PROTECTION_PAGE, null);
+            }
+            List<long[]> entries = new ArrayList<>();
+            forEachIn(v, (mm, vv, a, e, pmd) -> entries.add(new long[] {a, e, pmd ? 1 : 0}));
+            for (long[] x : entries) {
+                copyEntry(child, v, x[0], x[1], x[2] != 0, cow);
+            }
+        }
+        frames.checkpoint();
+        return child;
+    }
+
+    private void forEachIn(Vma vma, EntryVisitor v) {
+        for (long a = vma.start; a < vma.end; ) {
+            long next = Math.min((a | (Mman.PMD_SIZE - 1)) + 1, vma.end);
+            long pmde = pt.pmd(a);
+            if (PageTable.pmdIsLeaf(pmde)) {
+                v.visit(this, vma, a & -Mman.PMD_SIZE, pmde, true);
+            } else if (pmde != 0) {
+                long[] t = pt.pteTable(a);
+                for (long b = a; b < next; b += Mman.PAGE_SIZE) {
+                    long e = t[PageTable.pteIndex(b)];
+                    if (e != 0) {
+                        v.visit(this, vma, b, e, false);
+                    }
+                }
+            }
+            a = next;
+        }
+    }
+
+    private void copyEntry(MmStruct child, Vma v, long a, long e, boolean pmd, boolean cow) {
+        long pfn = Pte.pfn(e);
+        long ce = e;
+        if (Pte.isPresent(e)) {
+            if (!Pte.isSpecial(e) && !frames.isZero(pfn)) {
+                if (cow && frames.hasFlag(pfn, Frames.F_ANON) && frames.maybePinned(pfn) && !pmd) {
+                    long npfn = frames.allocPage(Frames.F_ANON);
+                    if (npfn >= 0) {
+                        frames.copyPage(npfn, pfn);
+                        frames.incMapcount(npfn);
+                        child.pt.setPte(a, Pte.mk(npfn, v.has(VmFlags.VM_WRITE), true));
+                        return;
+                    }
+                }
+                frames.get(pfn);
+                frames.incMapcount(pfn);
+                if (cow) {
+                    ce = Pte.wrprotect(e);
+                    setEntry(a, ce, pmd);
+                }
+            }
+        } else if (Pte.isDevicePrivate(e)) {
+            frames.get(pfn);
+            frames.incMapcount(pfn);
+            if (cow && Pte.isWrite(e)) {
+                ce = Pte.wrprotect(e);
+                setEntry(a, ce, pmd);
+            }
+        } else {
+            throw new IllegalStateException("fork with a " + Pte.describe(e) + " at 0x" + Long.toHexString(a));
+        }
+        child.setEntry(a, ce, pmd);
+    }
+
+    private void setEntry(long a, long e, boolean pmd) {
+        if (pmd) {
+            pt.setPmdLeaf(a, e);
+        } else {
+            pt.setPte(a, e);
+        }
+    }
+
+    /**
+     * Tears the address space down: one RELEASE invalidation over everything, then every area is unmapped. Mirrors
+     * exit_mmap() with mmu_notifier_release().
+     */
+    public void exit() {
+        if (dead) {
+            return;
+        }
+        notify(0, Mman.TASK_SIZE, MmuNotifyEvent.RELEASE, null);
+        for (Vma v : List.copyOf(vmas.values())) {
+            zapRange(v.start, v.end);
+            removeVma(v);
+        }
+        dead = true;
+        frames.unregister(this);
+        frames.checkpoint();
+    }
+
+    private void checkAlive() {
+        if (dead) {
+            throw new IllegalStateException(this + " has exited");
+        }
+    }
+
+    /** Whether a fault is being handled right now (engine-internal). */
+    boolean inFault() {
+        return depth > 0;
+    }
+}

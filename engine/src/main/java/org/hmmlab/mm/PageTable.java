@@ -1,0 +1,284 @@
+package org.hmmlab.mm;
+
+/**
+ * The CPU page table of one address space: a 4-level radix tree (PGD, PUD, PMD, PTE) of 512-entry {@code long}
+ * tables.
+ *
+ * <p>Mirrors x86-64 4-level paging (pgd_t/pud_t/pmd_t/pte_t). Interior entries point at the next table by number;
+ * a PMD entry is either a pointer to a PTE table or a 2 MiB leaf ({@link Pte#HUGE}, present or non-present). Tables
+ * live in one array of {@code long[]} indexed by table number, so an entry is a plain {@code long} and a walk
+ * allocates nothing.
+ */
+public final class PageTable {
+    public static final int ENTRIES = 512;
+
+    private long[][] tables = new long[16][];
+    private int ntables;
+    private int[] freeIds = new int[16];
+    private int nfree;
+    private int liveTables;
+
+    public PageTable() {
+        newTable(); // 0: the PGD
+    }
+
+    private int newTable() {
+        int id;
+        if (nfree > 0) {
+            id = freeIds[--nfree];
+            java.util.Arrays.fill(tables[id], 0L);
+        } else {
+            if (ntables == tables.length) {
+                tables = java.util.Arrays.copyOf(tables, ntables * 2);
+            }
+            id = ntables++;
+            tables[id] = new long[ENTRIES];
+        }
+        liveTables++;
+        return id;
+    }
+
+    private void freeTable(int id) {
+        if (nfree == freeIds.length) {
+            freeIds = java.util.Arrays.copyOf(freeIds, nfree * 2);
+        }
+        freeIds[nfree++] = id;
+        liveTables--;
+    }
+
+    private static long tableEntry(int id) {
+        return Pte.PRESENT | ((long) id << Pte.PFN_SHIFT);
+    }
+
+    private static int tableId(long e) {
+        return (int) Pte.pfn(e);
+    }
+
+    public static int pgdIndex(long addr) {
+        return (int) (addr >>> 39) & 511;
+    }
+
+    public static int pudIndex(long addr) {
+        return (int) (addr >>> 30) & 511;
+    }
+
+    public static int pmdIndex(long addr) {
+        return (int) (addr >>> 21) & 511;
+    }
+
+    public static int pteIndex(long addr) {
+        return (int) (addr >>> 12) & 511;
+    }
+
+    /** The PMD table covering {@code addr}, or null when none is allocated. */
+    public long[] pmdTable(long addr) {
+        long pgde = tables[0][pgdIndex(addr)];
+        if (pgde == 0) {
+            return null;
+        }
+        long pude = tables[tableId(pgde)][pudIndex(addr)];
+        if (pude == 0) {
+            return null;
+        }
+        return tables[tableId(pude)];
+    }
+
+    /** The PMD table covering {@code addr}, allocating the upper levels as needed. */
+    public long[] pmdTableAlloc(long addr) {
+        long[] pgd = tables[0];
+        int gi = pgdIndex(addr);
+        if (pgd[gi] == 0) {
+            int id = newTable();
+            pgd = tables[0];
+            pgd[gi] = tableEntry(id);
+        }
+        long[] pud = tables[tableId(pgd[gi])];
+        int ui = pudIndex(addr);
+        if (pud[ui] == 0) {
+            int id = newTable();
+            pud[ui] = tableEntry(id);
+        }
+        return tables[tableId(pud[ui])];
+    }
+
+    /** The PMD entry for {@code addr} (0 when none). */
+    public long pmd(long addr) {
+        long[] pmdt = pmdTable(addr);
+        return pmdt == null ? 0 : pmdt[pmdIndex(addr)];
+    }
+
+    /** Whether a PMD entry is a leaf (huge mapping or non-present huge entry) rather than a PTE-table pointer. */
+    public static boolean pmdIsLeaf(long pmde) {
+        return pmde != 0 && (Pte.isHuge(pmde) || !Pte.isPresent(pmde));
+    }
+
+    /** The PTE table for {@code addr}, or null when the PMD is none or a leaf. */
+    public long[] pteTable(long addr) {
+        long pmde = pmd(addr);
+        if (pmde == 0 || pmdIsLeaf(pmde)) {
+            return null;
+        }
+        return tables[tableId(pmde)];
+    }
+
+    /** The PTE table for {@code addr}, allocating tables as needed; the PMD must not be a leaf. */
+    public long[] pteTableAlloc(long addr) {
+        long[] pmdt = pmdTableAlloc(addr);
+        int mi = pmdIndex(addr);
+        long pmde = pmdt[mi];
+        if (pmde == 0) {
+            int id = newTable();
+            pmdt[mi] = tableEntry(id);
+            return tables[id];
+        }
+        if (pmdIsLeaf(pmde)) {
+            throw new IllegalStateException("PMD at 0x" + Long.toHexString(addr) + " is a huge leaf; split it first");
+        }
+        return tables[tableId(pmde)];
+    }
+
+    /** The leaf entry mapping {@code addr}: a huge PMD entry, else the PTE (0 when none). */
+    public long entry(long addr) {
+        long pmde = pmd(addr);
+        if (pmde == 0) {
+            return 0;
+        }
+        if (pmdIsLeaf(pmde)) {
+            return pmde;
+        }
+        return tables[tableId(pmde)][pteIndex(addr)];
+    }
+
+    /** The PTE for {@code addr} (0 when none or when the PMD is a leaf). */
+    public long pte(long addr) {
+        long[] t = pteTable(addr);
+        return t == null ? 0 : t[pteIndex(addr)];
+    }
+
+    public void setPte(long addr, long e) {
+        pteTableAlloc(addr)[pteIndex(addr)] = e;
+    }
+
+    /** Sets a huge PMD leaf; the PMD must be none or a leaf (free the PTE table first). */
+    public void setPmdLeaf(long addr, long e) {
+        long[] pmdt = pmdTableAlloc(addr);
+        int mi = pmdIndex(addr);
+        if (pmdt[mi] != 0 && !pmdIsLeaf(pmdt[mi])) {
+            throw new IllegalStateException("PMD at 0x" + Long.toHexString(addr) + " points at a PTE table");
+        }
+        pmdt[mi] = e;
+    }
+
+    /** Replaces a huge PMD leaf (or none) by a PTE table filled with {@code ptes}; returns the new table. */
+    public long[] installPteTable(long addr, long[] ptes) {
+        long[] pmdt = pmdTableAlloc(addr);
+        int mi = pmdIndex(addr);
+        if (pmdt[mi] != 0 && !pmdIsLeaf(pmdt[mi])) {
+            throw new IllegalStateException("PMD at 0x" + Long.toHexString(addr) + " already has a PTE table");
+        }
+        int id = newTable();
+        System.arraycopy(ptes, 0, tables[id], 0, ENTRIES);
+        pmdt = pmdTableAlloc(addr);
+        pmdt[mi] = tableEntry(id);
+        return tables[id];
+    }
+
+    /** Frees the PTE table under the PMD covering {@code addr} (its entries must already be released). */
+    public void freePteTable(long addr) {
+        long[] pmdt = pmdTable(addr);
+        if (pmdt == null) {
+            return;
+        }
+        int mi = pmdIndex(addr);
+        long pmde = pmdt[mi];
+        if (pmde != 0 && !pmdIsLeaf(pmde)) {
+            freeTable(tableId(pmde));
+            pmdt[mi] = 0;
+        }
+    }
+
+    /**
+     * Clears every leaf entry in [start, end), skipping absent subtrees; huge leaves wholly inside are cleared too.
+     * Returns the number of entries cleared. For tables used as a plain radix map (a device page table).
+     */
+    public long clearRange(long start, long end) {
+        long n = 0;
+        long a = start;
+        while (a < end) {
+            long pgde = tables[0][pgdIndex(a)];
+            if (pgde == 0) {
+                a = nextBoundary(a, 39, end);
+                continue;
+            }
+            long pude = tables[tableId(pgde)][pudIndex(a)];
+            if (pude == 0) {
+                a = nextBoundary(a, 30, end);
+                continue;
+            }
+            long[] pmdt = tables[tableId(pude)];
+            int mi = pmdIndex(a);
+            long pmde = pmdt[mi];
+            long next = nextBoundary(a, 21, end);
+            if (pmde == 0) {
+                a = next;
+                continue;
+            }
+            if (pmdIsLeaf(pmde)) {
+                pmdt[mi] = 0;
+                n++;
+                a = next;
+                continue;
+            }
+            long[] t = tables[tableId(pmde)];
+            for (long b = a; b < next; b += 4096) {
+                int i = pteIndex(b);
+                if (t[i] != 0) {
+                    t[i] = 0;
+                    n++;
+                }
+            }
+            a = next;
+        }
+        return n;
+    }
+
+    private static long nextBoundary(long a, int shift, long end) {
+        long nb = ((a >>> shift) + 1) << shift;
+        return nb <= a || nb > end ? end : nb;
+    }
+
+    /** Visits every non-zero PTE-level entry (addr, entry) in address order; for radix-map use. */
+    public void forEachPte(java.util.function.LongBinaryOperator visitor) {
+        long[] pgd = tables[0];
+        for (int g = 0; g < ENTRIES; g++) {
+            if (pgd[g] == 0) {
+                continue;
+            }
+            long[] pud = tables[tableId(pgd[g])];
+            for (int u = 0; u < ENTRIES; u++) {
+                if (pud[u] == 0) {
+                    continue;
+                }
+                long[] pmdt = tables[tableId(pud[u])];
+                for (int m = 0; m < ENTRIES; m++) {
+                    long pmde = pmdt[m];
+                    if (pmde == 0 || pmdIsLeaf(pmde)) {
+                        continue;
+                    }
+                    long[] t = tables[tableId(pmde)];
+                    for (int i = 0; i < ENTRIES; i++) {
+                        if (t[i] != 0) {
+                            long addr = ((long) g << 39) | ((long) u << 30) | ((long) m << 21) | ((long) i << 12);
+                            visitor.applyAsLong(addr, t[i]);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Number of live tables of all levels. */
+    public int tableCount() {
+        return liveTables;
+    }
+}

@@ -1,0 +1,96 @@
+package org.hmmlab.mm;
+
+/**
+ * A virtual memory area: a range of one address space with one protection, one kind and one backing.
+ *
+ * <p>Mirrors struct vm_area_struct (vm_start, vm_end, vm_flags, vm_file, vm_pgoff). One object per area, never
+ * per page. Areas are not merged when neighbours become compatible (the kernel's vma_merge is an optimisation no
+ * HMM result depends on).
+ */
+public final class Vma {
+    final long start;
+    final long end;
+    long flags;
+    final MemFile file;
+    final long pgoff;
+    final DeviceFile device;
+
+    Vma(long start, long end, long flags, MemFile file, long pgoff, DeviceFile device) {
+        this.start = start;
+        this.end = end;
+        this.flags = flags;
+        this.file = file;
+        this.pgoff = pgoff;
+        this.device = device;
+    }
+
+    Vma slice(long s, long e) {
+        long off = file == null ? pgoff : pgoff + ((s - start) >>> Mman.PAGE_SHIFT);
+        return new Vma(s, e, flags, file, off, device);
+    }
+
+    public long start() {
+        return start;
+    }
+
+    public long end() {
+        return end;
+    }
+
+    public long flags() {
+        return flags;
+    }
+
+    public boolean has(long flag) {
+        return (flags & flag) != 0;
+    }
+
+    public MemFile file() {
+        return file;
+    }
+
+    /** The file page index of the first page (vm_pgoff). */
+    public long pgoff() {
+        return pgoff;
+    }
+
+    /**
+     * Whether the area is anonymous in the kernel's sense (vma_is_anonymous(): no vm_ops), that is private anonymous
+     * memory. Shared anonymous memory is shmem and is not.
+     */
+    public boolean isAnonymous() {
+        return file == null && device == null && !has(VmFlags.VM_SHARED) && !has(VmFlags.VM_PFNMAP);
+    }
+
+    public boolean isHugetlb() {
+        return has(VmFlags.VM_HUGETLB);
+    }
+
+    /** The protection as PROT_* bits. */
+    public int prot() {
+        int p = 0;
+        if (has(VmFlags.VM_READ)) {
+            p |= Mman.PROT_READ;
+        }
+        if (has(VmFlags.VM_WRITE)) {
+            p |= Mman.PROT_WRITE;
+        }
+        if (has(VmFlags.VM_EXEC)) {
+            p |= Mman.PROT_EXEC;
+        }
+        return p;
+    }
+
+    public String flagNames() {
+        return VmFlags.toString(flags);
+    }
+
+    boolean contains(long addr) {
+        return addr >= start && addr < end;
+    }
+
+    @Override
+    public String toString() {
+        return String.format("%x-%x %s%s", start, end, flagNames(), file != null ? " file" : device != null ? " dev" : "");
+    }
+}
