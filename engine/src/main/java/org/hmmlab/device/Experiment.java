@@ -131,7 +131,7 @@ public record Experiment(Platform platform, Workload workload, Supplier<Migratio
         sim.run();
         long end = timings.isEmpty() ? 0 : timings.getLast().end_ns();
         return new RunResult(platform.name(), pol.describe(), faultPath.name(), seed, SimDuration.ns(end),
-                System.nanoTime() - hostStart, metrics.counters(), metrics.faults(), metrics.hostToDevice(),
+                System.nanoTime() - hostStart, metrics.counters(), metrics.faults(), metrics.batches(), metrics.hostToDevice(),
                 metrics.deviceToHost(), List.copyOf(timings));
     }
 }

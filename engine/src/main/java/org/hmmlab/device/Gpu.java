@@ -616,11 +616,21 @@ public final class Gpu {
         boolean cpuReached;
         int copiesOutstanding;
 
+        final long entryAtStart;
+
         Service(int id, long start, long entryCharged) {
             this.id = id;
             this.start = start;
             this.t = start;
+            this.entryAtStart = entryCharged;
             stage[Stage.FAULT_ENTRY.ordinal()] += entryCharged;
+        }
+
+        /** The service's stages from the moment the handler runs (the interrupt before it is not batch time). */
+        private long[] stageWithoutEntry() {
+            long[] v = stage.clone();
+            v[Stage.FAULT_ENTRY.ordinal()] -= entryAtStart;
+            return v;
         }
 
         void run(int u) {
@@ -857,6 +867,7 @@ public final class Gpu {
             }
             long now = sim.nowNanos();
             stage[Stage.MIGRATION_COPY.ordinal()] += now - cpuDone; // waiting for copies beyond the CPU work
+            metrics.batches().record(now - start, stageWithoutEntry());
             if (path == FaultPath.REPLAYABLE_BUFFER) {
                 long replayAt = now + g.replayLatency().nanos();
                 stage[Stage.REPLAY.ordinal()] += g.replayLatency().nanos();

@@ -10,6 +10,7 @@ public final class RunMetrics {
 
     private final Counters counters = new Counters();
     private final StageBreakdown faults = new StageBreakdown();
+    private final StageBreakdown batches = new StageBreakdown();
     private final BandwidthSeries hostToDevice;
     private final BandwidthSeries deviceToHost;
     private final TraceWriter trace;
@@ -27,6 +28,14 @@ public final class RunMetrics {
 
     public StageBreakdown faults() {
         return faults;
+    }
+
+    /**
+     * Host service time per fault batch (replayable path) or per page request (ATS/PRI path), from the handler
+     * taking it to the replay or response leaving, with the same stage breakdown.
+     */
+    public StageBreakdown batches() {
+        return batches;
     }
 
     public BandwidthSeries hostToDevice() {

@@ -18,12 +18,14 @@ import org.hmmlab.units.SimDuration;
  * @param hostNanos   host (wall-clock) time the run took; the only field that varies between identical runs
  * @param counters    event counts
  * @param faults      per-fault latency, total and by stage
+ * @param batches     host service time per fault batch (or per PRI page request), total and by stage
  * @param hostToDevice payload bandwidth over time, host to device
  * @param deviceToHost payload bandwidth over time, device to host
  * @param phases      start and end of each phase, in order
  */
 public record RunResult(String platform, String policy, String faultPath, long seed, SimDuration simTime,
-                        long hostNanos, Counters counters, StageBreakdown faults, BandwidthSeries hostToDevice,
+                        long hostNanos, Counters counters, StageBreakdown faults, StageBreakdown batches,
+                        BandwidthSeries hostToDevice,
                         BandwidthSeries deviceToHost, List<PhaseTiming> phases) {
 
     /** When one phase of the workload ran; column units in the names. */
@@ -54,6 +56,8 @@ public record RunResult(String platform, String policy, String faultPath, long s
         sb.append("|faults n=").append(t.count()).append(" sum=").append(t.total().nanos())
                 .append(" p50=").append(t.percentile(50).nanos()).append(" p99=").append(t.percentile(99).nanos())
                 .append(" max=").append(t.max().nanos());
+        LatencyHistogram b = batches.total();
+        sb.append("|batches n=").append(b.count()).append(" sum=").append(b.total().nanos());
         for (Map.Entry<Stage, Double> e : faults.meanNanosPerFault().entrySet()) {
             sb.append(' ').append(e.getKey()).append('=').append(Double.doubleToLongBits(e.getValue()));
         }
