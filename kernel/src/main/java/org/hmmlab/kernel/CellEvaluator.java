@@ -226,6 +226,15 @@ final class CellEvaluator implements AutoCloseable {
         return names;
     }
 
+    /** The live value of the variable {@code name} the cells defined, or {@code null} if there is none. */
+    Object valueOf(String name) {
+        return shell.variables()
+                .filter(v -> v.name().equals(name) && shell.status(v).isActive())
+                .findFirst()
+                .map(v -> control.takeValue(shell.varValue(v)))
+                .orElse(null);
+    }
+
     @Override
     public void close() {
         shell.close();

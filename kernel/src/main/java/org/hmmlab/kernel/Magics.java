@@ -51,6 +51,12 @@ final class Magics {
                 (args, ctx) -> load(args.strip(), ctx));
         line("vars", "%vars", "list the variables, methods and types defined so far",
                 (args, ctx) -> String.join("\n", ctx.evaluator().definitions()));
+        line("platform", "%platform [NAME]",
+                "show the ready platform profiles, or make NAME (e.g. A100_PCIE4) the cells' `platform` variable",
+                (args, ctx) -> PlatformMagic.run(args.strip(), ctx));
+        cell("js", "%%js [NAME]",
+                "run the cell as sandboxed JavaScript (GraalJS); with NAME, bind the loaded script to a Java variable",
+                (args, body, ctx) -> JsMagic.run(args.strip(), body, ctx));
         cell("time", "%%time", "run the cell and print the wall-clock time it took", (args, body, ctx) -> {
             long start = System.nanoTime();
             Object value = ctx.evaluator().eval(body, ctx.cell(), ctx.firstLine() + 1);

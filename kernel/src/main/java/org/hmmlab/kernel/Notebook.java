@@ -46,6 +46,19 @@ public final class Notebook {
         return new Progress(label, total);
     }
 
+    /** Hands a script loaded by {@code %%js NAME} to the variable NAME; the kernel calls this, not cells. */
+    public static org.hmmlab.dsl.script.JsScript takeScript(String key) {
+        return JsMagic.take(key);
+    }
+
+    /**
+     * A progress bar whose total is learned from the first report, for a sweep:
+     * {@code sweep(size).onProgress(progress("size sweep")).run(...)}.
+     */
+    public static Progress progress(String label) {
+        return new Progress(label, 0);
+    }
+
     static HmmLabKernel kernel() {
         BaseKernel k = BaseKernel.notebookKernel();
         if (k instanceof HmmLabKernel lab) {

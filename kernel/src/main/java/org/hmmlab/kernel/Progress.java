@@ -1,15 +1,17 @@
 package org.hmmlab.kernel;
 
 import java.util.Map;
-import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+import org.hmmlab.dsl.SweepProgress;
 
 /**
  * A progress bar in a cell's output that redraws in place (one display, updated), for sweeps and long runs.
  *
- * <p>Updates are thread-safe (a sweep's workers may report) and throttled to about ten redraws a second; the
- * final step always redraws. It is also a {@code BiConsumer<done, total>} so it plugs into a progress callback.
+ * <p>Updates are thread-safe and throttled to about ten redraws a second; the final step always redraws. It is
+ * also a sweep's progress listener: {@code sweep(size).onProgress(progress("size sweep")).run(...)}.
  */
-public final class Progress implements BiConsumer<Long, Long> {
+public final class Progress implements Consumer<SweepProgress> {
 
     private static final long REDRAW_EVERY_MS = 100;
     private static final int WIDTH = 30;
@@ -51,14 +53,14 @@ public final class Progress implements BiConsumer<Long, Long> {
         redraw(done, t, false);
     }
 
-    /** {@code done} of {@code total} steps done (the total may be learned late). */
+    /** A sweep finished another point: shows points done of all points and the point's parameters. */
     @Override
-    public void accept(Long done, Long total) {
+    public void accept(SweepProgress progress) {
         synchronized (this) {
-            this.done = done;
-            this.total = total;
+            this.done = progress.done();
+            this.total = progress.total();
         }
-        redraw(done, total, false);
+        redraw(progress.done(), progress.total(), progress.done() == progress.total());
     }
 
     /** Draws the final state now. */
@@ -91,7 +93,11 @@ public final class Progress implements BiConsumer<Long, Long> {
     record View(String label, long done, long total) implements org.hmmlab.dsl.results.Displayable {
         @Override
         public Map<String, String> mimeBundle() {
-            int filled = total == 0 ? WIDTH : (int) Math.min(WIDTH, done * WIDTH / total);
+            if (total == 0) {
+                String waiting = label + " (starting)";
+                return Map.of("text/plain", waiting, "text/html", "<div>" + Inspection.escape(waiting) + "</div>");
+            }
+            int filled = (int) Math.min(WIDTH, done * WIDTH / total);
             String text = label + " [" + "#".repeat(filled) + "-".repeat(WIDTH - filled) + "] " + done + "/" + total;
             String html = "<div><span>" + Inspection.escape(label) + "</span> <progress value=\"" + done + "\" max=\""
                     + Math.max(total, 1) + "\"></progress> <span>" + done + "/" + total + "</span></div>";

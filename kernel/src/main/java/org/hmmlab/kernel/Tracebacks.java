@@ -97,6 +97,16 @@ final class Tracebacks {
         return "note: " + snippet.source().lines().findFirst().orElse("") + " is defined with unresolved references";
     }
 
+    /** A JavaScript error in a {@code %%js} cell, at the cell's line (the script starts on the line after the magic). */
+    static CellError script(org.hmmlab.dsl.script.ScriptException e, String cell, int magicLine) {
+        String message = e.getMessage() == null ? "the script failed" : e.getMessage();
+        List<String> lines = new ArrayList<>();
+        lines.add(RED + RULE + RESET);
+        lines.add(BOLD_RED + "ScriptError" + RESET + " in " + GREEN + cell
+                + (e.line() > 0 ? " line " + (magicLine + e.line()) : "") + RESET + ": " + message);
+        return new CellError("ScriptError", message, lines);
+    }
+
     static CellError incomplete(String cell, int line, String rest) {
         String message = "the cell ends inside an unfinished statement (a missing ';', ')' or '}'?)";
         List<String> lines = new ArrayList<>();
