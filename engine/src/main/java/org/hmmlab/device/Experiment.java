@@ -75,6 +75,10 @@ public record Experiment(Platform platform, Workload workload, Supplier<Migratio
         return new Experiment(p, workload, policy, faultPath, seed, bucket, trace);
     }
 
+    public Experiment withWorkload(Workload w) {
+        return new Experiment(platform, w, policy, faultPath, seed, bucket, trace);
+    }
+
     public Experiment withBucket(SimDuration b) {
         return new Experiment(platform, workload, policy, faultPath, seed, b, trace);
     }
