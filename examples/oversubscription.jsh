@@ -7,7 +7,7 @@ var stream = scenario("stream").on(A100_PCIE4).policy(onDemand())
 
 var vram = param("vram", MiB(64), MiB(128), MiB(256), MiB(512));
 var sweep = sweep(vram).seed(42)
-    .onProgress(p -> System.err.println(p.line()))
+    .onProgress(progress("vram sweep"))   // a progress line on the terminal, a bar in a notebook
     .run(p -> stream.vram(p.get(vram)).run(p.seed()).summary());
 
 display(sweep.table().select("vram_bytes", "gpu_faults", "pages_to_gpu", "evicted_pages"));

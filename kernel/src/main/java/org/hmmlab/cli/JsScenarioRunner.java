@@ -19,9 +19,7 @@ final class JsScenarioRunner {
     }
 
     static void run(String name, String source, RunCommand.Output output) {
-        JsLab lab = new JsLab(output::show);
-        try (JsScript script = JsScript.load(name, source, Map.of("lab", lab), SCRIPT_LIMITS)) {
-            script.name();
-        }
+        JsLab lab = new JsLab(output::show, output::progress);
+        JsScript.load(name, source, Map.of("lab", lab), SCRIPT_LIMITS).close();
     }
 }

@@ -21,6 +21,9 @@ import jdk.jshell.UnresolvedReferenceException;
  */
 final class JshRunner {
 
+    /** The notebook kernel's own imports, before the DSL's (java.util and friends). */
+    static final String PRELUDE_IMPORTS = "import java.util.*;\nimport java.util.function.*;\nimport java.util.stream.*;\n";
+
     private JshRunner() {
     }
 
@@ -33,8 +36,10 @@ final class JshRunner {
                     shell.addToClasspath(entry);
                 }
             }
-            String prelude = RunCommand.dslStartup()
-                    + "\nvoid display(Object value) { org.hmmlab.cli.RunCommand.show(value); }\n";
+            String prelude = PRELUDE_IMPORTS + RunCommand.dslStartup()
+                    + "\nvoid display(Object value) { org.hmmlab.cli.RunCommand.show(value); }\n"
+                    + "java.util.function.Consumer<org.hmmlab.dsl.SweepProgress> progress(String label) {"
+                    + " return org.hmmlab.cli.RunCommand.progress(label); }\n";
             if (!evalAll(shell, "startup.jsh", prelude, null, err)) {
                 return false;
             }

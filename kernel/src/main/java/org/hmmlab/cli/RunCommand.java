@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import org.hmmlab.dsl.ScenarioResult;
+import org.hmmlab.dsl.SweepProgress;
 import org.hmmlab.dsl.json.JsonFormatException;
 import org.hmmlab.dsl.json.ScenarioJson;
 import org.hmmlab.dsl.results.Chart;
@@ -36,13 +38,22 @@ public final class RunCommand {
         final PrintStream out;
         final boolean json;
         final Path dir;
+        final PrintStream err;
+        final boolean terminal;
         private final List<String> written = new ArrayList<>();
         private int unnamed;
 
-        Output(PrintStream out, boolean json, Path dir) {
+        Output(PrintStream out, PrintStream err, boolean json, Path dir) {
             this.out = out;
+            this.err = err;
             this.json = json;
             this.dir = dir;
+            this.terminal = err == System.err && System.console() != null;
+        }
+
+        /** A progress line on stderr for a sweep called {@code label}. */
+        Consumer<SweepProgress> progress(String label) {
+            return new TerminalProgress(label, err, terminal);
         }
 
         /** Prints a table, chart or other value, and writes it under {@code --out} when given. */
@@ -120,7 +131,7 @@ public final class RunCommand {
             return 2;
         }
         String name = file.getFileName().toString();
-        Output output = new Output(out, json, dir);
+        Output output = new Output(out, err, json, dir);
         CancellationToken token = Cancellation.begin();
         Thread hook = new Thread(token::cancel, "hmmlab-run-interrupt");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -204,6 +215,15 @@ public final class RunCommand {
         } else {
             o.show(value);
         }
+    }
+
+    /**
+     * A progress line on the terminal for a sweep, as a notebook's {@code progress(label)} draws a bar:
+     * {@code sweep(vram).onProgress(progress("vram sweep")).run(...)} in a {@code .jsh} script.
+     */
+    public static Consumer<SweepProgress> progress(String label) {
+        Output o = current;
+        return o == null ? new TerminalProgress(label, System.err, false) : o.progress(label);
     }
 
     static void setCurrent(Output o) {

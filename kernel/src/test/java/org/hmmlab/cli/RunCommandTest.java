@@ -61,6 +61,7 @@ class RunCommandTest {
         Outcome o = run(EXAMPLES.resolve("stream.js").toString());
         assertEquals(0, o.status(), o.err());
         assertTrue(o.out().contains("vram sweep (4 rows)"), o.out());
+        assertTrue(o.err().contains("vram sweep [##############################] 4/4"), o.err());
     }
 
     @Test
@@ -78,6 +79,7 @@ class RunCommandTest {
         assertEquals(0, o.status(), o.err());
         assertTrue(o.out().contains("evicted_pages") && o.out().contains("114688"), o.out());
         assertTrue(Files.size(dir.resolve("sweep.png")) > 0);
+        assertTrue(o.err().contains("vram sweep [##############################] 4/4"), o.err());
     }
 
     @Test

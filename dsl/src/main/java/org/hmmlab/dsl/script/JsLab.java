@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.graalvm.polyglot.HostAccess;
 import org.graalvm.polyglot.Value;
 import org.hmmlab.dsl.Lab;
@@ -13,6 +14,7 @@ import org.hmmlab.dsl.PolicySpec;
 import org.hmmlab.dsl.Scenario;
 import org.hmmlab.dsl.ScenarioResult;
 import org.hmmlab.dsl.Sweep;
+import org.hmmlab.dsl.SweepProgress;
 import org.hmmlab.dsl.SweepResult;
 import org.hmmlab.dsl.json.ScenarioJson;
 import org.hmmlab.dsl.results.Table;
@@ -36,10 +38,20 @@ import org.hmmlab.units.Bytes;
 public final class JsLab {
 
     private final Consumer<Object> shows;
+    private final Function<String, Consumer<SweepProgress>> progress;
 
-    /** A lab whose {@link #show} hands values to {@code shows} (the CLI prints them). */
+    /** A lab whose {@link #show} hands values to {@code shows} (the CLI prints them); sweeps report no progress. */
     public JsLab(Consumer<Object> shows) {
+        this(shows, label -> p -> { });
+    }
+
+    /**
+     * A lab whose {@link #show} hands values to {@code shows} and whose sweeps report to the listener
+     * {@code progress} gives for the sweep's name (the CLI draws a progress line).
+     */
+    public JsLab(Consumer<Object> shows, Function<String, Consumer<SweepProgress>> progress) {
         this.shows = Objects.requireNonNull(shows, "shows");
+        this.progress = Objects.requireNonNull(progress, "progress");
     }
 
     /** A new scenario: {@code lab.scenario("stream")}. */
@@ -85,7 +97,8 @@ public final class JsLab {
             vs.add(v.isString() ? (Object) v.asString() : v.fitsInLong() ? (Object) v.asLong() : (Object) v.asDouble());
         }
         Param<Object> p = Param.of(name, vs);
-        SweepResult r = Sweep.over(p).parallelism(1).named(name + " sweep").run(point -> {
+        SweepResult r = Sweep.over(p).parallelism(1).named(name + " sweep")
+                .onProgress(progress.apply(name + " sweep")).run(point -> {
             Value out = fn.execute(point.get(p));
             if (!out.isHostObject() || !(out.asHostObject() instanceof JsResult res)) {
                 throw new IllegalArgumentException("sweep fn must return a scenario's run(), returned " + out);
