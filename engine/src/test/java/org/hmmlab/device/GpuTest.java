@@ -217,6 +217,22 @@ class GpuTest {
     }
 
     @Nested
+    class Cancelling {
+
+        @Test
+        void aCancelledCellStopsTheRun() {
+            org.hmmlab.sim.CancellationToken token = org.hmmlab.sim.Cancellation.begin();
+            try {
+                token.cancel();
+                Experiment e = Experiment.of(A100, gpuOnly(Bytes.MiB(4), 1024, 64), TestPolicies::remote);
+                org.junit.jupiter.api.Assertions.assertThrows(org.hmmlab.sim.SimulationCancelledException.class, e::run);
+            } finally {
+                org.hmmlab.sim.Cancellation.begin();
+            }
+        }
+    }
+
+    @Nested
     class Determinism {
 
         static Workload random() {
