@@ -91,6 +91,8 @@ public final class Gpu {
     private byte[] pte = new byte[0];
     private byte[] resid = new byte[0];
     private long[] throttleUntil = new long[0];
+    /** Access-counter migrations notified and not yet serviced, per page (the policy's prebuilt decisions). */
+    private Decision[] notified = new Decision[0];
     private long[] allocFirst = new long[0];
     private long[] allocEnd = new long[0];
     private final long capacityPages;
@@ -225,6 +227,9 @@ public final class Gpu {
         long[] t = new long[newSpan];
         System.arraycopy(throttleUntil, 0, t, shift, throttleUntil.length);
         throttleUntil = t;
+        Decision[] nd = new Decision[newSpan];
+        System.arraycopy(notified, 0, nd, shift, notified.length);
+        notified = nd;
         boolean[] p = new boolean[newSpan];
         System.arraycopy(priPending, 0, p, shift, priPending.length);
         priPending = p;
@@ -498,9 +503,13 @@ public final class Gpu {
         pending[wi] = false;
         ctx.fill(page << 12, pWrite[wi], sim.nowNanos());
         Decision d = policy.onRemoteAccess(ctx);
-        if (d.action() == Decision.Action.MIGRATE) {
-            // an access-counter notification: serviced by the host like a fault, with no warp waiting
-            pushEntry(page, pWrite[wi], -1, sim.nowNanos());
+        if (d.action() == Decision.Action.MIGRATE && notified[idx(page)] == null) {
+            // an access-counter notification: serviced by the host like a fault, with no warp waiting; the service
+            // carries out this decision rather than asking the placement again (which would map remotely again)
+            notified[idx(page)] = d;
+            if (!pushEntry(page, pWrite[wi], -1, sim.nowNanos())) {
+                notified[idx(page)] = null; // buffer full: the notification is dropped, as hardware drops them
+            }
         }
         wake(wi, sim.nowNanos());
     }
@@ -677,7 +686,12 @@ public final class Gpu {
         private boolean decide(long page, boolean write) {
             int i = idx(page);
             ctx.fill(page << 12, write, t);
-            Decision d = policy.onDeviceFault(ctx);
+            Decision d = notified[i];
+            if (d != null) {
+                notified[i] = null;
+            } else {
+                d = policy.onDeviceFault(ctx);
+            }
             switch (d.action()) {
                 case MAP_REMOTE -> {
                     long r = host.rangeFault(page, 1, write);
@@ -686,6 +700,7 @@ public final class Gpu {
                     }
                     charge(Stage.RANGE_FAULT, h.rangeFaultWalk().nanos() + h.rangeFaultPerPage().nanos()
                             + r * h.populatePerPage().nanos());
+                    charge(Stage.TLB_INVALIDATION, takeInvalidationCost()); // e.g. COW of the zero page
                     if (resid[i] != R_GPU) {
                         resid[i] = R_HOST;
                         pte[i] = (byte) (VALID | (host.present(page, true) ? WRITE : 0));
@@ -788,6 +803,30 @@ public final class Gpu {
                 }
                 int runPages = p - runStart;
                 long runFirst = firstPage + runStart;
+                host.migrateToDevice(runFirst, runPages);
+                // pages that could not migrate (pinned, extra references) stay where they are: end the run there
+                int moved = 0;
+                while (moved < runPages && host.onDevice(runFirst + moved, true)) {
+                    moved++;
+                }
+                if (moved < runPages) {
+                    // the seeds' advice: if migration fails, fall back to reading over PCIe. The pages that stayed
+                    // (pinned, busy) are faulted in with hmm_range_fault and mapped remotely; the rest of the run
+                    // is tried again by the next fault
+                    counters.add(Counter.MIGRATION_FAILURES, runPages - moved);
+                    long stay = runFirst + moved;
+                    long r = host.rangeFault(stay, 1, true);
+                    charge(Stage.RANGE_FAULT, h.rangeFaultWalk().nanos() + h.rangeFaultPerPage().nanos()
+                            + Math.max(0, r) * h.populatePerPage().nanos());
+                    int si = idx(stay);
+                    resid[si] = R_HOST;
+                    pte[si] = (byte) (VALID | (host.present(stay, true) ? WRITE : 0));
+                    p = runStart + moved + 1;
+                    runPages = moved;
+                    if (runPages == 0) {
+                        continue;
+                    }
+                }
                 if (from == R_HOST) {
                     submitCopy(true, runPages, copyAt, this);
                     counters.add(Counter.BYTES_TO_DEVICE, (long) runPages << 12);
@@ -834,6 +873,7 @@ public final class Gpu {
                         q++;
                     }
                     int runPages = (int) (q - runFirst);
+                    host.migrateToHost(runFirst, runPages);
                     submitCopy(false, runPages, t, this);
                     usedPages -= runPages;
                     evicted += runPages;
@@ -1086,6 +1126,7 @@ public final class Gpu {
             }
         }
         usedPages -= moved;
+        host.migrateToHost(first, last - first);
         tlb.invalidate(first, last - first);
         counters.add(Counter.PAGES_TO_HOST, moved);
         counters.add(Counter.BYTES_TO_HOST, (long) moved << 12);

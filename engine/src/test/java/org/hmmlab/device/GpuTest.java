@@ -141,6 +141,39 @@ class GpuTest {
     }
 
     @Nested
+    class Mirroring {
+
+        static Workload gpuReadsThenCpuWrites() {
+            Bytes size = Bytes.KiB(64);
+            return Workload.of(List.of(new Allocation("x", size)),
+                    List.of(Phase.gpu("read", "x", Patterns.sequential(), size, 16).withConcurrency(4),
+                            Phase.cpu("write", "x", Patterns.sequential(), size, 16).withWriteFraction(1),
+                            Phase.gpu("read again", "x", Patterns.sequential(), size, 16).withConcurrency(4)));
+        }
+
+        @Test
+        void aCpuWriteToTheZeroPageInvalidatesTheDeviceMirror() {
+            // hmm_range_fault without REQ_WRITE maps the shared zero page; the CPU's first write replaces it
+            // (do_wp_page), which the core announces as MMU_NOTIFY_CLEAR: the device must drop its entries
+            StringBuilder trace = new StringBuilder();
+            RunResult r = Experiment.of(A100, gpuReadsThenCpuWrites(), TestPolicies::remote).withTrace(trace).run();
+            assertEquals(16, r.count(Counter.INVALIDATIONS));
+            assertTrue(trace.toString().contains("\"reason\":\"clear\""), trace.toString());
+            // the second GPU pass faults again on every page: 16 + 16
+            assertEquals(32, r.faults().total().count());
+        }
+
+        @Test
+        void theInterimHostMemoryFollowsTheCoreOnThisPath() {
+            Experiment e = Experiment.of(A100, gpuReadsThenCpuWrites(), TestPolicies::remote);
+            RunResult core = e.run();
+            RunResult interim = e.withHostMemory(InterimHostMemory::new).run();
+            assertEquals(core.counters(), interim.counters());
+            assertEquals(core.simTime(), interim.simTime());
+        }
+    }
+
+    @Nested
     class HostFaults {
 
         @Test
@@ -180,6 +213,46 @@ class GpuTest {
             assertEquals(fault + retry, r.simTime().nanos());
             assertEquals(1, r.count(Counter.PRI_REQUESTS));
             assertEquals(2, r.count(Counter.ATS_TRANSLATIONS));
+        }
+    }
+
+    @Nested
+    class Cancelling {
+
+        @Test
+        void aCancelledCellStopsTheRun() {
+            org.hmmlab.sim.CancellationToken token = org.hmmlab.sim.Cancellation.begin();
+            try {
+                token.cancel();
+                Experiment e = Experiment.of(A100, gpuOnly(Bytes.MiB(4), 1024, 64), TestPolicies::remote);
+                org.junit.jupiter.api.Assertions.assertThrows(org.hmmlab.sim.SimulationCancelledException.class, e::run);
+            } finally {
+                org.hmmlab.sim.Cancellation.begin();
+            }
+        }
+    }
+
+    @Nested
+    class AtsPriWithMigration {
+
+        @Test
+        void aPageRequestCanMigrateThePageAndLaterAccessesStayLocal() {
+            RunResult r = Experiment.of(A100, gpuOnly(Bytes.KiB(64), 64, 1),
+                    () -> TestPolicies.migrate(Decision.MIGRATE_BIG_PAGE)).withFaultPath(FaultPath.ATS_PRI).run();
+            assertEquals(1, r.count(Counter.PRI_REQUESTS));
+            assertEquals(16, r.count(Counter.PAGES_TO_DEVICE));
+            assertEquals(0, r.count(Counter.REMOTE_ACCESSES));
+            assertEquals(64, r.count(Counter.ACCESSES));
+        }
+
+        @Test
+        void aCpuWriteUnderAnAtsMappingCostsAnInvalidationRoundTripOnTheLink() {
+            RunResult r = Experiment.of(A100, Mirroring.gpuReadsThenCpuWrites(), TestPolicies::remote)
+                    .withFaultPath(FaultPath.ATS_PRI).run();
+            assertEquals(16, r.count(Counter.INVALIDATIONS));
+            // each ATS invalidation sends a request with 8 bytes of data down and a completion up
+            assertTrue(r.phases().get(1).duration_ns() > 16 * L.roundTripLatency().nanos(),
+                    "CPU phase " + r.phases().get(1).duration_ns() + " ns");
         }
     }
 
