@@ -873,6 +873,10 @@ public final class Gpu {
                     charge(Stage.RANGE_FAULT, h.rangeFaultWalk().nanos() + h.rangeFaultPerPage().nanos()
                             + Math.max(0, r) * h.populatePerPage().nanos());
                     int si = idx(stay);
+                    if (resid[si] == R_DUP) {
+                        usedPages--; // its read-only duplicate gives way to the remote mapping
+                        policy.onMigrated(stay, 1, 0, Location.HOST, MigrationCause.DEVICE_FAULT, t);
+                    }
                     resid[si] = R_HOST;
                     pte[si] = (byte) (VALID | (host.present(stay, true) ? WRITE : 0));
                     p = runStart + moved + 1;
