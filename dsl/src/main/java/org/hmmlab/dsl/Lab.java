@@ -2,6 +2,14 @@ package org.hmmlab.dsl;
 
 import java.util.List;
 import org.hmmlab.dsl.results.Row;
+import org.hmmlab.platform.Platform;
+import org.hmmlab.platform.Platforms;
+import org.hmmlab.policy.Evictor;
+import org.hmmlab.policy.Placement;
+import org.hmmlab.policy.Prefetcher;
+import org.hmmlab.policy.ThrashingDetector;
+import org.hmmlab.workload.Pattern;
+import org.hmmlab.workload.Patterns;
 import org.hmmlab.units.Bandwidth;
 import org.hmmlab.units.Bytes;
 import org.hmmlab.units.SimDuration;
@@ -132,6 +140,134 @@ public final class Lab {
     /** A sweep over two parameters; the first varies slowest: {@code sweep(size, threshold)}. */
     public static Sweep sweep(Param<?> first, Param<?> second) {
         return Sweep.over(first, second);
+    }
+
+    // --- scenarios ---------------------------------------------------------------------------------
+
+    /** Tesla V100 16 GB on PCIe Gen3 x16 (sourced in perf-figures.md). */
+    public static final Platform V100_PCIE3 = Platforms.V100_PCIE3;
+    /** A100 40 GB on PCIe Gen4 x16. */
+    public static final Platform A100_PCIE4 = Platforms.A100_PCIE4;
+    /** H100 80 GB on PCIe Gen5 x16. */
+    public static final Platform H100_PCIE5 = Platforms.H100_PCIE5;
+
+    /** A new experiment with the default platform, policy and seed: {@code scenario("stream")}. */
+    public static Scenario scenario(String name) {
+        return Scenario.named(name);
+    }
+
+    /** A GPU kernel phase: {@code kernel("saxpy").reads("x").warps(2048)}. */
+    public static PhaseSpec kernel(String name) {
+        return PhaseSpec.named(name);
+    }
+
+    /** A phase (CPU or GPU, chosen by {@code .cpu(...)} or {@code .gpu(...)}): {@code phase("init").writes("x")}. */
+    public static PhaseSpec phase(String name) {
+        return PhaseSpec.named(name);
+    }
+
+    // --- access patterns ---------------------------------------------------------------------------
+
+    /** Streams through the footprint in order, wrapping around. */
+    public static Pattern sequential() {
+        return Patterns.sequential();
+    }
+
+    /** Steps through the footprint {@code stride} bytes at a time. */
+    public static Pattern strided(Bytes stride) {
+        return Patterns.strided(stride);
+    }
+
+    /** Uniformly random accesses over the footprint. */
+    public static Pattern random() {
+        return Patterns.uniformRandom();
+    }
+
+    /** Zipf-distributed pages (a few hot, a long cold tail), exponent > 0: {@code zipf(1.1)}. */
+    public static Pattern zipf(double exponent) {
+        return Patterns.zipf(exponent);
+    }
+
+    /** A hot set: {@code hotProbability} of accesses go to the first {@code hotFraction} of the footprint. */
+    public static Pattern hotSet(double hotFraction, double hotProbability) {
+        return Patterns.hotSet(hotFraction, hotProbability);
+    }
+
+    /** A 2-D stencil over rows of {@code rowBytes}: each access also reads the rows above and below. */
+    public static Pattern stencil(Bytes rowBytes) {
+        return Patterns.stencil(rowBytes);
+    }
+
+    /** Dependent random accesses: each address comes from the previous one. */
+    public static Pattern pointerChase() {
+        return Patterns.pointerChase();
+    }
+
+    // --- policies ----------------------------------------------------------------------------------
+
+    /** The UVM driver's defaults: first touch, density prefetch (51 %), LRU 2 MiB, thrashing detection. */
+    public static PolicySpec uvmDefaults() {
+        return PolicySpec.uvmDefaults();
+    }
+
+    /** First touch without prefetch or thrashing detection. */
+    public static PolicySpec onDemand() {
+        return PolicySpec.onDemand();
+    }
+
+    /** Everything mapped remotely; nothing migrates. */
+    public static PolicySpec zeroCopy() {
+        return PolicySpec.zeroCopy();
+    }
+
+    /** Migrate on first GPU touch. */
+    public static PolicySpec.Component<Placement> firstTouch() {
+        return PolicySpec.firstTouch();
+    }
+
+    /** Map remotely instead of migrating. */
+    public static PolicySpec.Component<Placement> remoteMap() {
+        return PolicySpec.remoteMap();
+    }
+
+    /** Migrate a region after {@code threshold} remote accesses per {@code granularity}. */
+    public static PolicySpec.Component<Placement> accessCounters(int threshold, Bytes granularity) {
+        return PolicySpec.accessCounters(threshold, granularity);
+    }
+
+    /** A placement written in JavaScript: {@code javascript("mine.js", "function onDeviceFault(f) { ... }")}. */
+    public static PolicySpec.Component<Placement> javascript(String name, String source) {
+        return PolicySpec.javascript(name, source);
+    }
+
+    /** No prefetch. */
+    public static PolicySpec.Component<Prefetcher> noPrefetch() {
+        return PolicySpec.noPrefetch();
+    }
+
+    /** The density prefetcher at {@code thresholdPercent} (1 to 100). */
+    public static PolicySpec.Component<Prefetcher> density(int thresholdPercent) {
+        return PolicySpec.density(thresholdPercent);
+    }
+
+    /** Prefetch the aligned neighbourhood of each fault. */
+    public static PolicySpec.Component<Prefetcher> neighbourhood(Bytes size) {
+        return PolicySpec.neighbourhood(size);
+    }
+
+    /** LRU eviction at {@code granularity}, refreshed on access or only on allocation. */
+    public static PolicySpec.Component<Evictor> lru(Bytes granularity, boolean refreshOnAccess) {
+        return PolicySpec.lru(granularity, refreshOnAccess);
+    }
+
+    /** SRRIP eviction at {@code granularity}. */
+    public static PolicySpec.Component<Evictor> rrip(Bytes granularity) {
+        return PolicySpec.rrip(granularity);
+    }
+
+    /** No thrashing detection. */
+    public static PolicySpec.Component<ThrashingDetector> noThrashing() {
+        return PolicySpec.noThrashing();
     }
 
     /** An empty measurement row to add cells to: {@code row().with("faults", 12)}. */

@@ -12,7 +12,7 @@ import java.util.Locale;
  */
 public final class Bench {
     /** Every suite, in report order. */
-    public static final List<BenchSuite> SUITES = List.of(new FunctionalCoreBench());
+    public static final List<BenchSuite> SUITES = List.of(new FunctionalCoreBench(), new PolicyBench(), new TimingBench());
 
     private Bench() {
     }

@@ -16,9 +16,13 @@ import org.hmmlab.units.SimDuration;
  * @param batchOverhead     fixed work per fault batch: reading the buffer pointers, sorting, deduplicating,
  *                          flushing the buffer before replay [FAULT_ENTRY]
  * @param perFaultOverhead  per unique fault in a batch: looking up its VA block and policy decisions [FAULT_ENTRY]
- * @param rangeFaultPerPage hmm_range_fault() page-table walk per 4 KiB page [RANGE_FAULT]
- * @param populatePerPage   allocating and zeroing a destination page and its bookkeeping (migrate_vma_setup's
- *                          collection, device page allocation) per 4 KiB page [MIGRATION_COPY]
+ * @param rangeFaultWalk    one hmm_range_fault() (or migrate_vma_setup) page-table walk, whatever its length [RANGE_FAULT]
+ * @param rangeFaultPerPage each 4 KiB entry the walk visits and records [RANGE_FAULT]
+ * @param blockOverhead     servicing one 2 MiB VA block: locking, block state, the copy push and its tracker
+ *                          [MIGRATION_COPY]
+ * @param populatePerPage   a page allocated for the CPU (a CPU fault or hmm_range_fault populating it), or the
+ *                          per-page bookkeeping of a migration (collecting, unmapping, the destination page)
+ *                          [MIGRATION_COPY]
  * @param dmaMapPerPage     DMA-mapping one page for the copy engine [MIGRATION_COPY]
  * @param pteUpdatePerPage  writing one device PTE [PTE_UPDATE]
  * @param ptePushOverhead   pushing a batch of PTE writes to the GPU and waiting for its membar [PTE_UPDATE]
@@ -30,13 +34,14 @@ import org.hmmlab.units.SimDuration;
  * @param memoryBandwidth   host DRAM bandwidth, a ceiling for copies to and from host memory
  */
 public record HostProfile(String name, SimDuration faultEntry, SimDuration batchOverhead,
-                          SimDuration perFaultOverhead, SimDuration rangeFaultPerPage, SimDuration populatePerPage,
+                          SimDuration perFaultOverhead, SimDuration rangeFaultWalk, SimDuration rangeFaultPerPage,
+                          SimDuration blockOverhead, SimDuration populatePerPage,
                           SimDuration dmaMapPerPage, SimDuration pteUpdatePerPage, SimDuration ptePushOverhead,
                           SimDuration tlbShootdown, SimDuration iommuWalk, SimDuration priDispatch,
                           Bandwidth memoryBandwidth) {
 
     static final List<String> FIELDS = List.of("name", "faultEntry", "batchOverhead", "perFaultOverhead",
-            "rangeFaultPerPage", "populatePerPage", "dmaMapPerPage", "pteUpdatePerPage", "ptePushOverhead",
+            "rangeFaultWalk", "rangeFaultPerPage", "blockOverhead", "populatePerPage", "dmaMapPerPage", "pteUpdatePerPage", "ptePushOverhead",
             "tlbShootdown", "iommuWalk", "priDispatch", "memoryBandwidth");
 
     private static final SimDuration MAX = SimDuration.ms(100);
@@ -46,7 +51,9 @@ public record HostProfile(String name, SimDuration faultEntry, SimDuration batch
         Check.atMost("host.faultEntry", faultEntry, MAX);
         Check.atMost("host.batchOverhead", batchOverhead, MAX);
         Check.atMost("host.perFaultOverhead", perFaultOverhead, MAX);
+        Check.atMost("host.rangeFaultWalk", rangeFaultWalk, MAX);
         Check.atMost("host.rangeFaultPerPage", rangeFaultPerPage, MAX);
+        Check.atMost("host.blockOverhead", blockOverhead, MAX);
         Check.atMost("host.populatePerPage", populatePerPage, MAX);
         Check.atMost("host.dmaMapPerPage", dmaMapPerPage, MAX);
         Check.atMost("host.pteUpdatePerPage", pteUpdatePerPage, MAX);
@@ -63,7 +70,9 @@ public record HostProfile(String name, SimDuration faultEntry, SimDuration batch
                 .append(in).append("  \"faultEntry\": ").append(Check.ns(faultEntry)).append(",\n")
                 .append(in).append("  \"batchOverhead\": ").append(Check.ns(batchOverhead)).append(",\n")
                 .append(in).append("  \"perFaultOverhead\": ").append(Check.ns(perFaultOverhead)).append(",\n")
+                .append(in).append("  \"rangeFaultWalk\": ").append(Check.ns(rangeFaultWalk)).append(",\n")
                 .append(in).append("  \"rangeFaultPerPage\": ").append(Check.ns(rangeFaultPerPage)).append(",\n")
+                .append(in).append("  \"blockOverhead\": ").append(Check.ns(blockOverhead)).append(",\n")
                 .append(in).append("  \"populatePerPage\": ").append(Check.ns(populatePerPage)).append(",\n")
                 .append(in).append("  \"dmaMapPerPage\": ").append(Check.ns(dmaMapPerPage)).append(",\n")
                 .append(in).append("  \"pteUpdatePerPage\": ").append(Check.ns(pteUpdatePerPage)).append(",\n")
@@ -78,7 +87,8 @@ public record HostProfile(String name, SimDuration faultEntry, SimDuration batch
     static HostProfile fromJson(Object json) {
         Fields f = new Fields("host", json);
         HostProfile h = new HostProfile(f.string("name"), f.duration("faultEntry"), f.duration("batchOverhead"),
-                f.duration("perFaultOverhead"), f.duration("rangeFaultPerPage"), f.duration("populatePerPage"),
+                f.duration("perFaultOverhead"), f.duration("rangeFaultWalk"), f.duration("rangeFaultPerPage"),
+                f.duration("blockOverhead"), f.duration("populatePerPage"),
                 f.duration("dmaMapPerPage"), f.duration("pteUpdatePerPage"), f.duration("ptePushOverhead"),
                 f.duration("tlbShootdown"), f.duration("iommuWalk"), f.duration("priDispatch"),
                 f.bandwidth("memoryBandwidth"));

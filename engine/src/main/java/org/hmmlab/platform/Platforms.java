@@ -28,12 +28,15 @@ public final class Platforms {
             SimDuration.us(10),         // batchOverhead [A] buffer pointers, sort, flush before replay
             SimDuration.ns(550),        // perFaultOverhead [D] Kim et al. ASPLOS'20 [2nd]: median 140 us of
                                         //   driver pre-processing per batch / 256 faults per batch = 0.55 us
-            SimDuration.ns(350),        // rangeFaultPerPage [D] "over 1000 CPU cycles" per walk (Penttila,
+            SimDuration.ns(350),        // rangeFaultWalk [D] "over 1000 CPU cycles" per walk (Penttila,
                                         //   migrate-on-fault v5 cover letter) at ~3 GHz
-            SimDuration.ns(1000),       // populatePerPage [A] allocation + zeroing + collection; ARIADNE [M]
-                                        //   only says populate ~ 2x copy per VA block
-            SimDuration.ns(250),        // dmaMapPerPage [A]
-            SimDuration.ns(50),         // pteUpdatePerPage [A] one 8-byte PTE write in a pushed batch
+            SimDuration.ns(20),         // rangeFaultPerPage [A] one PTE read and one pfn recorded
+            SimDuration.us(8),          // blockOverhead [A] per VA block; ARIADNE [M] reports "tens of us" per
+                                        //   block and ~20 us for a single 2 MB block (see the calibration table)
+            SimDuration.ns(100),        // populatePerPage [A] page allocation / migrate_vma bookkeeping per page;
+                                        //   device pages come from 2 MiB PMA chunks and are zeroed by a copy engine
+            SimDuration.ns(100),        // dmaMapPerPage [A]
+            SimDuration.ns(10),         // pteUpdatePerPage [A] one 8-byte PTE write in a pushed batch
             SimDuration.us(2),          // ptePushOverhead [A] push + GPU membar
             SimDuration.us(3),          // tlbShootdown [A] one IPI round; seeds call it "brutally expensive"
             SimDuration.ns(500),        // iommuWalk [A] 4-level walk, partly cached

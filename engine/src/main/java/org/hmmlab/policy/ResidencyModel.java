@@ -175,6 +175,7 @@ public final class ResidencyModel {
         private final long[] prefetch = PageMask.create();
         private long used;
         private long now;
+        private final long pageCopyNanos = costs.link().timeToTransfer(Bytes.PAGE).nanos();
 
         private long deviceFaults;
         private long hostFaults;
@@ -394,7 +395,7 @@ public final class ResidencyModel {
             int from = loc[i];
             if (from == Location.HOST) {
                 pagesToDevice++;
-                now += costs.link().timeToTransfer(Bytes.PAGE).nanos();
+                now += pageCopyNanos;
             }
             if (!duplicate[i]) {
                 used++;
@@ -421,7 +422,7 @@ public final class ResidencyModel {
                 duplicate[i] = true;
                 duplicated++;
                 pagesToDevice++;
-                now += costs.link().timeToTransfer(Bytes.PAGE).nanos();
+                now += pageCopyNanos;
                 policy.onMigrated(p, 1, Location.HOST, 0, MigrationCause.DEVICE_FAULT, now);
             }
         }
@@ -432,7 +433,7 @@ public final class ResidencyModel {
             used--;
             remoteMapped[i] = false;
             pagesToHost++;
-            now += costs.link().timeToTransfer(Bytes.PAGE).nanos();
+            now += pageCopyNanos;
             policy.onMigrated(page, 1, 0, Location.HOST, cause, now);
         }
 
@@ -445,21 +446,29 @@ public final class ResidencyModel {
                     return false;
                 }
                 long freed = 0;
-                for (long p = victim; p < victim + policy.evictor().chunkPages(); p++) {
+                long runFirst = -1;
+                for (long p = victim; p <= victim + policy.evictor().chunkPages(); p++) {
                     int i = index(p);
-                    if (i < 0 || i >= loc.length) {
-                        continue;
-                    }
-                    if (loc[i] == 0) {
-                        moveToHost(p, MigrationCause.EVICTION);
-                        evicted++;
-                        freed++;
-                    } else if (duplicate[i]) {
+                    boolean leaves = p < victim + policy.evictor().chunkPages() && i >= 0 && i < loc.length
+                            && (loc[i] == 0 || duplicate[i]);
+                    if (leaves) {
+                        if (loc[i] == 0) {
+                            pagesToHost++;
+                            now += pageCopyNanos;
+                        }
+                        loc[i] = Location.HOST;
                         duplicate[i] = false;
+                        remoteMapped[i] = false;
                         used--;
                         evicted++;
                         freed++;
-                        policy.onMigrated(p, 1, 0, Location.HOST, MigrationCause.EVICTION, now);
+                        if (runFirst < 0) {
+                            runFirst = p;
+                        }
+                    } else if (runFirst >= 0) {
+                        // One report per contiguous run, as the driver evicts a chunk in one migration.
+                        policy.onMigrated(runFirst, p - runFirst, 0, Location.HOST, MigrationCause.EVICTION, now);
+                        runFirst = -1;
                     }
                 }
                 if (freed == 0) {

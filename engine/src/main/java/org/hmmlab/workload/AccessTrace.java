@@ -198,7 +198,36 @@ public final class AccessTrace {
 
     /** A fresh cursor over all accesses in file order. */
     public Cursor cursor() {
-        return new Cursor();
+        return new Cursor(0, count);
+    }
+
+    /** A fresh cursor over accesses {@code [from, to)} in file order. */
+    public Cursor cursor(int from, int to) {
+        if (from < 0 || to < from || to > count) {
+            throw new IllegalArgumentException("trace range must satisfy 0 <= from <= to <= " + count + ", got ["
+                    + from + ", " + to + ")");
+        }
+        return new Cursor(from, to);
+    }
+
+    /** Address of access {@code i} (0-based, file order). */
+    public long address(int i) {
+        return address[i];
+    }
+
+    /** Size in bytes of access {@code i}. */
+    public long accessSize(int i) {
+        return size[i];
+    }
+
+    /** True when the CPU issued access {@code i}. */
+    public boolean isCpu(int i) {
+        return agent[i] < 0;
+    }
+
+    /** GPU index of access {@code i}, or -1 for the CPU. */
+    public int gpuIndex(int i) {
+        return agent[i];
     }
 
     /**
@@ -206,12 +235,20 @@ public final class AccessTrace {
      * the first column; {@link #agent()} who issued it.
      */
     public final class Cursor implements AccessStream {
-        private int i = -1;
+        private final int from;
+        private final int to;
+        private int i;
+
+        private Cursor(int from, int to) {
+            this.from = from;
+            this.to = to;
+            this.i = from - 1;
+        }
 
         @Override
         public boolean next() {
-            if (i + 1 >= count) {
-                i = count;
+            if (i + 1 >= to) {
+                i = to;
                 return false;
             }
             i++;
@@ -235,7 +272,7 @@ public final class AccessTrace {
 
         @Override
         public long length() {
-            return count;
+            return to - from;
         }
 
         /** The order number or simulated time in ns of the current access (see {@link AccessTrace#clock()}). */

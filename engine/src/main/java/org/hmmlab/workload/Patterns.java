@@ -57,6 +57,14 @@ public final class Patterns {
         return new PointerChase();
     }
 
+    /**
+     * Replays accesses {@code [from, to)} of a recorded trace, at offsets relative to {@code baseAddress}; the
+     * trace supplies each access's type and size (the phase's write fraction and access size do not apply).
+     */
+    public static Replay replay(AccessTrace trace, int from, int to, long baseAddress) {
+        return new Replay(trace, from, to, baseAddress);
+    }
+
     // ------------------------------------------------------------------------------------------------ shapes
 
     /** See {@link Patterns#sequential()}. */
@@ -276,6 +284,70 @@ public final class Patterns {
         @Override
         public String label() {
             return "pointer-chase";
+        }
+    }
+
+    /** See {@link Patterns#replay}. Built by {@link Workload#fromTrace}, one per run of one agent's accesses. */
+    public record Replay(AccessTrace trace, int from, int to, long baseAddress) implements Pattern {
+        public Replay {
+            if (trace == null) {
+                throw new IllegalArgumentException("replay trace must be set, got null");
+            }
+            if (from < 0 || to <= from || to > trace.size()) {
+                throw new IllegalArgumentException("replay range must satisfy 0 <= from < to <= " + trace.size()
+                        + ", got [" + from + ", " + to + ")");
+            }
+            if (baseAddress < 0) {
+                throw new IllegalArgumentException("replay baseAddress must be >= 0, got " + baseAddress);
+            }
+        }
+
+        @Override
+        public AccessStream stream(Bytes footprint, long accesses, Bytes accessSize, double writeFraction, long seed) {
+            if (accesses != to - from) {
+                throw new IllegalArgumentException("replay accesses must equal the trace range length " + (to - from)
+                        + ", got " + accesses);
+            }
+            for (int i = from; i < to; i++) {
+                long a = trace.address(i);
+                if (a < baseAddress || a - baseAddress + trace.accessSize(i) > footprint.bytes()) {
+                    throw new IllegalArgumentException("replay access " + (i + 1) + " at 0x" + Long.toHexString(a)
+                            + " must lie in [0x" + Long.toHexString(baseAddress) + ", +" + footprint + ")");
+                }
+            }
+            AccessTrace.Cursor c = trace.cursor(from, to);
+            long base = baseAddress;
+            return new AccessStream() {
+                @Override
+                public boolean next() {
+                    return c.next();
+                }
+
+                @Override
+                public long offset() {
+                    return c.offset() - base;
+                }
+
+                @Override
+                public AccessType type() {
+                    return c.type();
+                }
+
+                @Override
+                public long size() {
+                    return c.size();
+                }
+
+                @Override
+                public long length() {
+                    return c.length();
+                }
+            };
+        }
+
+        @Override
+        public String label() {
+            return "replay[" + from + ", " + to + ")";
         }
     }
 

@@ -70,6 +70,39 @@ public record Workload(List<Allocation> allocations, List<Phase> phases) {
         return new Workload(List.of(new Allocation(allocation, size)), phases);
     }
 
+    /**
+     * A workload that replays a recorded trace: one allocation {@code allocation} spanning the pages the trace
+     * touches, and one phase per run of consecutive accesses by the same agent, in trace order (the trace's
+     * first column orders the accesses; times are not replayed).
+     *
+     * @throws IllegalArgumentException when the trace is empty
+     */
+    public static Workload fromTrace(String allocation, AccessTrace trace) {
+        int n = trace.size();
+        if (n == 0) {
+            throw new IllegalArgumentException("trace must hold at least one access");
+        }
+        long lo = Long.MAX_VALUE;
+        long hi = 0;
+        for (int i = 0; i < n; i++) {
+            lo = Math.min(lo, trace.address(i));
+            hi = Math.max(hi, trace.address(i) + trace.accessSize(i));
+        }
+        long base = lo & -Bytes.PAGE.bytes();
+        Bytes size = Bytes.pages(Bytes.of(hi - base).pagesCeil());
+        List<Phase> phases = new ArrayList<>();
+        int from = 0;
+        for (int i = 1; i <= n; i++) {
+            if (i == n || trace.gpuIndex(i) != trace.gpuIndex(from)) {
+                Agent agent = trace.isCpu(from) ? Agent.cpu() : Agent.gpu(trace.gpuIndex(from));
+                phases.add(new Phase("trace-" + phases.size() + "-" + agent, agent, allocation,
+                        Patterns.replay(trace, from, i, base), size, i - from, 1, Phase.DEFAULT_ACCESS_SIZE, 0.0));
+                from = i;
+            }
+        }
+        return new Workload(List.of(new Allocation(allocation, size)), phases);
+    }
+
     /** The allocation called {@code name}. */
     public Allocation allocation(String name) {
         for (Allocation a : allocations) {

@@ -155,7 +155,7 @@ class PolicyBehaviourTest {
 
     @Test
     void sameSeedSameResultBitForBit() {
-        Workload w = initThenGpu(Bytes.MiB(64), Patterns.zipf(0.9), 30_000);
+        Workload w = initThenGpu(Bytes.MiB(64), Patterns.zipf(0.9), 10_000);
         MigrationPolicy[] p = new MigrationPolicy[3];
         for (int i = 0; i < 3; i++) {
             p[i] = Policies.uvmDefaults().withEvictor(Policies.random(Bytes.PAGE, 5));

@@ -73,4 +73,30 @@ class AccessTraceTest {
         assertEquals(1, e.lineNumber());
         assertEquals("order", e.field());
     }
+
+    @Test
+    void aTraceBecomesAWorkloadWithOnePhasePerAgentRun() {
+        AccessTrace t = AccessTrace.parse("""
+                order,agent,address,access,size
+                0,cpu,0x10000,W,4096
+                1,cpu,0x11000,W,4096
+                2,gpu0,0x10000,R,4096
+                3,gpu0,0x13000,A,8
+                4,cpu,0x10000,R,4096
+                """);
+        Workload w = Workload.fromTrace("t", t);
+        assertEquals(org.hmmlab.units.Bytes.pages(4), w.allocation("t").size());
+        assertEquals(3, w.phases().size());
+        assertTrue(w.phases().get(0).agent().isCpu());
+        assertEquals(Agent.gpu(0), w.phases().get(1).agent());
+        AccessStream s = w.phases().get(1).stream(0);
+        assertTrue(s.next());
+        assertEquals(0, s.offset());
+        assertEquals(AccessType.READ, s.type());
+        assertTrue(s.next());
+        assertEquals(0x3000, s.offset());
+        assertEquals(AccessType.ATOMIC, s.type());
+        assertEquals(8, s.size());
+        assertFalse(s.next());
+    }
 }

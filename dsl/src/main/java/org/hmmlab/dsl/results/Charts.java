@@ -218,7 +218,8 @@ public final class Charts {
         }
         CategoryAxis x = new CategoryAxis(cat.name().replace('_', ' '));
         x.setCategoryMargin(0.3);
-        NumberAxis y = new NumberAxis(unit.label("time per fault"));
+        boolean time = List.of("ns", "us", "ms", "s").contains(unit.unit());
+        NumberAxis y = new NumberAxis(time ? unit.label("time per fault") : unit.unit().isEmpty() ? "value" : unit.unit());
         y.setNumberFormatOverride(AxisUnit.tickFormat());
         StackedBarRenderer r = new StackedBarRenderer();
         r.setBarPainter(new StandardBarPainter());

@@ -1,0 +1,258 @@
+package org.hmmlab.dsl;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.hmmlab.platform.Platform;
+import org.hmmlab.platform.Platforms;
+import org.hmmlab.policy.MigrationPolicy;
+import org.hmmlab.policy.ResidencyModel;
+import org.hmmlab.units.Bytes;
+import org.hmmlab.workload.Agent;
+import org.hmmlab.workload.Allocation;
+import org.hmmlab.workload.Phase;
+import org.hmmlab.workload.Workload;
+
+/**
+ * An experiment: a platform, a driver policy, named allocations, CPU and GPU phases over them, and a
+ * seed. {@link #run()} gives a {@link ScenarioResult} that renders itself.
+ *
+ * <p>Immutable: every call returns a new scenario, so a cell can derive variants from a base
+ * ({@code base.vram(GiB(4))}) without changing it. Defaults resolve in layers: the value given here, then
+ * the platform preset, then {@link #DEFAULT_PLATFORM}, {@link #DEFAULT_POLICY} and {@link Sweep#DEFAULT_SEED}.
+ * A phase is checked against the allocations when it is added (its allocation must exist and hold its
+ * footprint), so a scenario that builds is one that can run.
+ *
+ * <pre>{@code
+ * var run = scenario("stream").on(A100_PCIE4).vram(GiB(8))
+ *     .policy(uvmDefaults().placement(accessCounters(256, MiB(2))))
+ *     .alloc("x", GiB(2))
+ *     .gpu(kernel("saxpy").reads("x").pattern(sequential()).warps(2048))
+ *     .run();
+ * }</pre>
+ */
+public final class Scenario {
+
+    /** The platform of a scenario that names none: an A100 on PCIe Gen4 x16, the most common HMM test bed. */
+    public static final Platform DEFAULT_PLATFORM = Platforms.A100_PCIE4;
+    /** The policy of a scenario that names none: the UVM driver's defaults. */
+    public static final PolicySpec DEFAULT_POLICY = PolicySpec.uvmDefaults();
+
+    private final String name;
+    private final Platform platform;
+    private final Bytes vram; // null: the platform's
+    private final PolicySpec policy;
+    private final List<Allocation> allocations;
+    private final List<Phase> phases;
+    private final long seed;
+
+    Scenario(String name, Platform platform, Bytes vram, PolicySpec policy, List<Allocation> allocations,
+            List<Phase> phases, long seed) {
+        this.name = name;
+        this.platform = platform;
+        this.vram = vram;
+        this.policy = policy;
+        this.allocations = List.copyOf(allocations);
+        this.phases = List.copyOf(phases);
+        this.seed = seed;
+    }
+
+    /** A new scenario with the defaults: {@code Scenario.named("stream")}. */
+    public static Scenario named(String name) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("scenario(name): name must be non-empty text, got '" + name + "'");
+        }
+        return new Scenario(name, DEFAULT_PLATFORM, null, DEFAULT_POLICY, List.of(), List.of(), Sweep.DEFAULT_SEED);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Runs on {@code p}, a preset ({@code H100_PCIE5}) or a modified one. */
+    public Scenario on(Platform p) {
+        Objects.requireNonNull(p, "on(platform): platform must be a preset such as A100_PCIE4, got null");
+        return new Scenario(name, p, vram, policy, allocations, phases, seed);
+    }
+
+    /**
+     * Gives the GPU {@code memory} of device memory instead of the platform's (from 2 MiB to 16 TiB), to see
+     * what oversubscription does: {@code .vram(GiB(4))}.
+     */
+    public Scenario vram(Bytes memory) {
+        if (memory == null || memory.bytes() < Bytes.HUGE_PAGE.bytes() || memory.bytes() > (16L << 40)) {
+            throw new IllegalArgumentException("vram(memory): memory must be in [2 MiB, 16 TiB], got " + memory);
+        }
+        return new Scenario(name, platform, memory, policy, allocations, phases, seed);
+    }
+
+    /** The driver policy: {@code .policy(uvmDefaults().prefetch(noPrefetch()))}. */
+    public Scenario policy(PolicySpec p) {
+        Objects.requireNonNull(p, "policy(p): p must be a policy such as uvmDefaults(), got null");
+        return new Scenario(name, platform, vram, p, allocations, phases, seed);
+    }
+
+    /** A managed allocation of {@code size} shared by CPU and GPU: {@code .alloc("x", GiB(2))}. */
+    public Scenario alloc(String allocationName, Bytes size) {
+        if (allocationName == null || allocationName.isBlank()) {
+            throw new IllegalArgumentException("alloc(name, size): name must be non-empty text, got '" + allocationName + "'");
+        }
+        if (size == null || size.bytes() < 1) {
+            throw new IllegalArgumentException("alloc(\"" + allocationName + "\", size): size must be >= 1 B, got " + size);
+        }
+        for (Allocation a : allocations) {
+            if (a.name().equals(allocationName)) {
+                throw new IllegalArgumentException("alloc(\"" + allocationName + "\", size): '" + allocationName
+                        + "' is already allocated");
+            }
+        }
+        List<Allocation> next = new ArrayList<>(allocations);
+        next.add(new Allocation(allocationName, size));
+        return new Scenario(name, platform, vram, policy, next, phases, seed);
+    }
+
+    /** A GPU phase on GPU 0, run after the phases before it: {@code .gpu(kernel("saxpy").reads("x"))}. */
+    public Scenario gpu(PhaseSpec phase) {
+        return add(Agent.gpu(0), phase, "gpu");
+    }
+
+    /** A CPU phase, run after the phases before it: {@code .cpu(phase("init").writes("x"))}. */
+    public Scenario cpu(PhaseSpec phase) {
+        return add(Agent.cpu(), phase, "cpu");
+    }
+
+    /**
+     * {@code rounds} rounds (1 to 10000) of the GPU reading then the CPU writing all of {@code allocation}:
+     * the page-bouncing case that UVM's thrashing detection exists for.
+     */
+    public Scenario pingPong(String allocation, int rounds) {
+        if (rounds < 1 || rounds > 10_000) {
+            throw new IllegalArgumentException("pingPong(allocation, rounds): rounds must be in [1, 10000], got " + rounds);
+        }
+        Scenario s = this;
+        for (int r = 1; r <= rounds; r++) {
+            s = s.gpu(PhaseSpec.named("gpu-" + r).reads(allocation)).cpu(PhaseSpec.named("cpu-" + r).writes(allocation));
+        }
+        return s;
+    }
+
+    private Scenario add(Agent agent, PhaseSpec spec, String verb) {
+        Objects.requireNonNull(spec, verb + "(phase): phase must be made with kernel(name) or phase(name), got null");
+        if (spec.allocation() == null) {
+            throw new IllegalArgumentException(verb + "(phase): phase '" + spec.name()
+                    + "' must say what it touches with .reads(\"x\"), .writes(\"x\") or .readsWrites(\"x\", f)");
+        }
+        Allocation alloc = null;
+        for (Allocation a : allocations) {
+            if (a.name().equals(spec.allocation())) {
+                alloc = a;
+            }
+        }
+        if (alloc == null) {
+            throw new IllegalArgumentException(verb + "(phase): phase '" + spec.name() + "' touches '" + spec.allocation()
+                    + "', which is not allocated; allocations: " + allocations.stream().map(Allocation::name).toList());
+        }
+        List<Phase> next = new ArrayList<>(phases);
+        next.add(spec.resolve(agent, alloc));
+        return new Scenario(name, platform, vram, policy, allocations, next, seed);
+    }
+
+    /**
+     * Appends an engine phase exactly as given (its footprint, work and agent already resolved), as JSON
+     * import does; checked against the allocations now.
+     */
+    public Scenario then(Phase phase) {
+        Objects.requireNonNull(phase, "then(phase): phase must be set, got null");
+        List<Phase> next = new ArrayList<>(phases);
+        next.add(phase);
+        Scenario s = new Scenario(name, platform, vram, policy, allocations, next, seed);
+        s.workload(); // the engine's checks: the allocation exists and holds the footprint
+        return s;
+    }
+
+    /** The seed of {@link #run()}: same seed, same result, bit for bit. */
+    public Scenario seed(long runSeed) {
+        return new Scenario(name, platform, vram, policy, allocations, phases, runSeed);
+    }
+
+    /** The platform as it runs, with the {@link #vram} override applied. */
+    public Platform platform() {
+        return vram == null ? platform : platform.withGpu(platform.gpu().withVram(vram));
+    }
+
+    /** The platform as given, before the {@link #vram} override. */
+    public Platform basePlatform() {
+        return platform;
+    }
+
+    /** The device-memory override, if one was given. */
+    public java.util.Optional<Bytes> vramOverride() {
+        return java.util.Optional.ofNullable(vram);
+    }
+
+    public PolicySpec policy() {
+        return policy;
+    }
+
+    public List<Allocation> allocations() {
+        return allocations;
+    }
+
+    public List<Phase> phases() {
+        return phases;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    /** The engine's workload: the allocations and phases, checked as a whole. */
+    public Workload workload() {
+        if (allocations.isEmpty()) {
+            throw new IllegalStateException("scenario '" + name + "' has no allocation; add one with .alloc(\"x\", GiB(1))");
+        }
+        if (phases.isEmpty()) {
+            throw new IllegalStateException("scenario '" + name + "' has no phase; add one with .gpu(kernel(\"k\").reads(\"x\"))");
+        }
+        return Workload.of(allocations, phases);
+    }
+
+    /** Runs with the scenario's seed. */
+    public ScenarioResult run() {
+        return run(seed);
+    }
+
+    /**
+     * Runs with {@code runSeed} (a sweep passes each point's seed). Runs on the engine's page-granular
+     * residency model, which drives the policy exactly as the timing layer does and counts faults,
+     * migrations, evictions and remote traffic exactly; its times are a serial sum of fixed costs.
+     */
+    public ScenarioResult run(long runSeed) {
+        org.hmmlab.sim.Cancellation.current().throwIfCancelled();
+        Workload w = workload();
+        Platform p = platform();
+        MigrationPolicy built = policy.build();
+        try {
+            ResidencyModel.Costs d = ResidencyModel.Costs.defaults();
+            ResidencyModel.Costs costs = new ResidencyModel.Costs(d.deviceFault(), d.hostFault(), d.deviceAccess(),
+                    d.hostAccess(), p.link().roundTripLatency(), p.link().tlpBandwidth());
+            ResidencyModel model = new ResidencyModel(p.gpu().vram(), Bytes.GiB(1024), built, costs);
+            ResidencyModel.Result r = model.run(w, runSeed);
+            return new ScenarioResult(this, runSeed, r);
+        } finally {
+            if (built.placement() instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException("could not close policy " + built.placement().name(), e);
+                }
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "scenario '" + name + "' on " + platform().name() + ", " + policy.label() + ", " + allocations.size()
+                + " allocations, " + phases.size() + " phases, seed " + seed;
+    }
+}

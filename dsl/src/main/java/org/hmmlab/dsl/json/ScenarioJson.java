@@ -1,0 +1,402 @@
+package org.hmmlab.dsl.json;
+
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.hmmlab.dsl.PolicySpec;
+import org.hmmlab.dsl.Scenario;
+import org.hmmlab.dsl.ScenarioResult;
+import org.hmmlab.platform.Platform;
+import org.hmmlab.platform.Platforms;
+import org.hmmlab.units.Bytes;
+import org.hmmlab.workload.Agent;
+import org.hmmlab.workload.Allocation;
+import org.hmmlab.workload.Pattern;
+import org.hmmlab.workload.Patterns;
+import org.hmmlab.workload.Phase;
+
+/**
+ * Scenarios and their results as JSON: what {@code ./hmmlab run FILE.json} reads and {@code --json} writes.
+ *
+ * <p>A scenario written and read back is equal in every field and runs to the same result. Sizes and
+ * durations are strings with units ({@code "256MiB"}); a platform is a preset's name or a whole platform
+ * object (the engine's format); a policy names its components and their parameters. A malformed file is
+ * refused with the JSON path of the bad field and the values allowed there.
+ *
+ * <pre>{@code
+ * {"name": "stream", "platform": "A100_PCIE4", "vram": "8GiB", "seed": 42,
+ *  "policy": {"placement": {"kind": "first-touch"}, "prefetch": {"kind": "density", "threshold_pct": 51},
+ *             "eviction": {"kind": "lru"}, "thrashing": {"kind": "uvm"}},
+ *  "allocations": [{"name": "x", "size": "2GiB"}],
+ *  "phases": [{"name": "saxpy", "agent": "gpu0", "allocation": "x", "pattern": {"kind": "sequential"},
+ *              "footprint": "2GiB", "work": 524288, "concurrency": 2048, "accessSize": "4KiB", "writeFraction": 0.0}]}
+ * }</pre>
+ */
+public final class ScenarioJson {
+
+    /** Platform presets by their JSON name. */
+    public static final Map<String, Platform> PRESETS = Map.of("V100_PCIE3", Platforms.V100_PCIE3,
+            "A100_PCIE4", Platforms.A100_PCIE4, "H100_PCIE5", Platforms.H100_PCIE5);
+    private static final List<String> PRESET_NAMES = List.of("V100_PCIE3", "A100_PCIE4", "H100_PCIE5");
+
+    static final List<String> PATTERNS = List.of("sequential", "strided", "random", "zipf", "hot-set", "stencil",
+            "pointer-chase");
+    static final List<String> PLACEMENTS = List.of("first-touch", "remote-map", "access-counters", "javascript");
+    static final List<String> PREFETCHERS = List.of("none", "density", "neighbourhood");
+    static final List<String> EVICTORS = List.of("lru", "random", "rrip");
+    static final List<String> THRASHING = List.of("none", "uvm");
+
+    private ScenarioJson() {
+    }
+
+    // --- writing -----------------------------------------------------------------------------------
+
+    /** The scenario as JSON text. */
+    public static String write(Scenario s) {
+        return Json.write(tree(s));
+    }
+
+    /** The scenario as a JSON tree. */
+    public static ObjectNode tree(Scenario s) {
+        ObjectNode root = Json.MAPPER.createObjectNode();
+        root.put("name", s.name());
+        String preset = presetName(s.basePlatform());
+        if (preset != null) {
+            root.put("platform", preset);
+        } else {
+            root.set("platform", Json.parse(s.basePlatform().toJson()));
+        }
+        s.vramOverride().ifPresent(v -> root.put("vram", bytes(v)));
+        root.put("seed", s.seed());
+        root.set("policy", policy(s.policy()));
+        ArrayNode allocs = root.putArray("allocations");
+        for (Allocation a : s.allocations()) {
+            allocs.addObject().put("name", a.name()).put("size", bytes(a.size()));
+        }
+        ArrayNode phases = root.putArray("phases");
+        for (Phase p : s.phases()) {
+            ObjectNode o = phases.addObject();
+            o.put("name", p.name());
+            o.put("agent", p.agent().isCpu() ? "cpu" : "gpu" + p.agent().index());
+            o.put("allocation", p.allocation());
+            o.set("pattern", pattern(p.pattern()));
+            o.put("footprint", bytes(p.footprint()));
+            o.put("work", p.work());
+            o.put("concurrency", p.concurrency());
+            o.put("accessSize", bytes(p.accessSize()));
+            o.put("writeFraction", p.writeFraction());
+        }
+        return root;
+    }
+
+    private static String presetName(Platform p) {
+        for (String n : PRESET_NAMES) {
+            if (PRESETS.get(n).equals(p)) {
+                return n;
+            }
+        }
+        return null;
+    }
+
+    /** Sizes in the largest binary unit that divides them: {@code "256MiB"}, {@code "4KiB"}, {@code "1000B"}. */
+    static String bytes(Bytes b) {
+        long v = b.bytes();
+        String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
+        int u = 0;
+        while (u < units.length - 1 && v != 0 && v % 1024 == 0) {
+            v /= 1024;
+            u++;
+        }
+        return v + units[u];
+    }
+
+    static ObjectNode pattern(Pattern p) {
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        switch (p) {
+            case Patterns.Sequential s -> o.put("kind", "sequential");
+            case Patterns.Strided s -> o.put("kind", "strided").put("stride", bytes(s.stride()));
+            case Patterns.UniformRandom r -> o.put("kind", "random");
+            case Patterns.Zipf z -> o.put("kind", "zipf").put("exponent", z.exponent());
+            case Patterns.HotSet h -> o.put("kind", "hot-set").put("hotFraction", h.hotFraction())
+                    .put("hotProbability", h.hotProbability());
+            case Patterns.Stencil s -> o.put("kind", "stencil").put("row", bytes(s.rowBytes()));
+            case Patterns.PointerChase c -> o.put("kind", "pointer-chase");
+            default -> throw new IllegalArgumentException("pattern " + p.label() + " has no JSON form");
+        }
+        return o;
+    }
+
+    static ObjectNode policy(PolicySpec p) {
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        o.set("placement", component(p.placement()));
+        o.set("prefetch", component(p.prefetch()));
+        o.set("eviction", component(p.eviction()));
+        o.set("thrashing", component(p.thrashing()));
+        return o;
+    }
+
+    private static ObjectNode component(PolicySpec.Component<?> c) {
+        ObjectNode o = Json.MAPPER.createObjectNode().put("kind", c.kind());
+        for (PolicySpec.Component.Setting s : c.params()) {
+            switch (s.value()) {
+                case Integer i -> o.put(s.name(), i);
+                case Long l -> o.put(s.name(), l);
+                case Boolean b -> o.put(s.name(), b);
+                case Bytes b -> o.put(s.name(), bytes(b));
+                default -> o.put(s.name(), s.value().toString());
+            }
+        }
+        if (c.source() != null) {
+            o.put("source", c.source());
+        }
+        return o;
+    }
+
+    // --- reading -----------------------------------------------------------------------------------
+
+    /** Reads a scenario; every field is checked and a bad one named by its JSON path. */
+    public static Scenario read(String json) {
+        return read(JsonNodeReader.root(Json.parse(json)));
+    }
+
+    /** Reads a scenario at {@code r}'s position in a larger document. */
+    public static Scenario read(JsonNodeReader r) {
+        r.object(Set.of("name", "platform", "vram", "seed", "policy", "allocations", "phases"));
+        Scenario s = Scenario.named(r.field("name").text());
+        if (r.has("platform")) {
+            JsonNodeReader p = r.field("platform");
+            if (p.node().isTextual()) {
+                s = s.on(PRESETS.get(p.oneOf(PRESET_NAMES)));
+            } else if (p.node().isObject()) {
+                try {
+                    s = s.on(Platform.fromJson(Json.write(p.node())));
+                } catch (IllegalArgumentException e) {
+                    throw new JsonFormatException(p.path(), e.getMessage(), e);
+                }
+            } else {
+                throw p.error("must be a preset name (one of " + String.join(", ", PRESET_NAMES)
+                        + ") or a platform object");
+            }
+        }
+        if (r.has("vram")) {
+            Bytes v = r.field("vram").parsed(Bytes::parse);
+            s = at(r.field("vram"), s, sc -> sc.vram(v));
+        }
+        if (r.has("seed")) {
+            s = s.seed(r.field("seed").longValue(Long.MIN_VALUE, Long.MAX_VALUE));
+        }
+        if (r.has("policy")) {
+            PolicySpec policy = readPolicy(r.field("policy"));
+            s = s.policy(policy);
+        }
+        for (JsonNodeReader a : r.field("allocations").elements()) {
+            a.object(Set.of("name", "size"));
+            String name = a.field("name").text();
+            Bytes size = a.field("size").parsed(Bytes::parse);
+            s = at(a, s, sc -> sc.alloc(name, size));
+        }
+        for (JsonNodeReader ph : r.field("phases").elements()) {
+            Phase phase = readPhase(ph);
+            s = at(ph, s, sc -> sc.then(phase));
+        }
+        return s;
+    }
+
+    private static Scenario at(JsonNodeReader where, Scenario s, Function<Scenario, Scenario> step) {
+        try {
+            return step.apply(s);
+        } catch (IllegalArgumentException e) {
+            if (e instanceof JsonFormatException) {
+                throw e;
+            }
+            throw new JsonFormatException(where.path(), e.getMessage(), e);
+        }
+    }
+
+    static Phase readPhase(JsonNodeReader ph) {
+        ph.object(Set.of("name", "agent", "allocation", "pattern", "footprint", "work", "concurrency", "accessSize",
+                "writeFraction"));
+        String name = ph.field("name").text();
+        JsonNodeReader ag = ph.field("agent");
+        String agentText = ag.text();
+        Agent agent;
+        if (agentText.equals("cpu")) {
+            agent = Agent.cpu();
+        } else if (agentText.matches("gpu[0-9]{1,2}") && Integer.parseInt(agentText.substring(3)) <= Agent.MAX_GPU) {
+            agent = Agent.gpu(Integer.parseInt(agentText.substring(3)));
+        } else {
+            throw ag.error("\"" + agentText + "\" is not one of cpu, gpu0 .. gpu" + Agent.MAX_GPU);
+        }
+        String alloc = ph.field("allocation").text();
+        Pattern pattern = readPattern(ph.field("pattern"));
+        Bytes footprint = ph.field("footprint").parsed(Bytes::parse);
+        long work = ph.field("work").longValue(1, Phase.MAX_WORK);
+        int concurrency = (int) ph.field("concurrency").longValue(1, Phase.MAX_CONCURRENCY);
+        Bytes accessSize = ph.field("accessSize").parsed(Bytes::parse);
+        double wf = ph.field("writeFraction").doubleValue(0, 1);
+        try {
+            return new Phase(name, agent, alloc, pattern, footprint, work, concurrency, accessSize, wf);
+        } catch (IllegalArgumentException e) {
+            throw new JsonFormatException(ph.path(), e.getMessage(), e);
+        }
+    }
+
+    static Pattern readPattern(JsonNodeReader p) {
+        String kind = p.field("kind").oneOf(PATTERNS);
+        try {
+            return switch (kind) {
+                case "sequential" -> {
+                    p.object(Set.of("kind"));
+                    yield Patterns.sequential();
+                }
+                case "strided" -> {
+                    p.object(Set.of("kind", "stride"));
+                    yield Patterns.strided(p.field("stride").parsed(Bytes::parse));
+                }
+                case "random" -> {
+                    p.object(Set.of("kind"));
+                    yield Patterns.uniformRandom();
+                }
+                case "zipf" -> {
+                    p.object(Set.of("kind", "exponent"));
+                    yield Patterns.zipf(p.field("exponent").doubleValue(0, 100));
+                }
+                case "hot-set" -> {
+                    p.object(Set.of("kind", "hotFraction", "hotProbability"));
+                    yield Patterns.hotSet(p.field("hotFraction").doubleValue(0, 1), p.field("hotProbability").doubleValue(0, 1));
+                }
+                case "stencil" -> {
+                    p.object(Set.of("kind", "row"));
+                    yield Patterns.stencil(p.field("row").parsed(Bytes::parse));
+                }
+                case "pointer-chase" -> {
+                    p.object(Set.of("kind"));
+                    yield Patterns.pointerChase();
+                }
+                default -> throw new AssertionError(kind);
+            };
+        } catch (IllegalArgumentException e) {
+            if (e instanceof JsonFormatException) {
+                throw e;
+            }
+            throw new JsonFormatException(p.path(), e.getMessage(), e);
+        }
+    }
+
+    static PolicySpec readPolicy(JsonNodeReader r) {
+        if (r.node().isTextual()) {
+            return switch (r.oneOf(List.of("uvm-defaults", "on-demand", "zero-copy"))) {
+                case "uvm-defaults" -> PolicySpec.uvmDefaults();
+                case "on-demand" -> PolicySpec.onDemand();
+                default -> PolicySpec.zeroCopy();
+            };
+        }
+        r.object(Set.of("placement", "prefetch", "eviction", "thrashing"));
+        PolicySpec p = PolicySpec.uvmDefaults();
+        if (r.has("placement")) {
+            JsonNodeReader c = r.field("placement");
+            String kind = c.field("kind").oneOf(PLACEMENTS);
+            p = p.placement(guard(c, () -> switch (kind) {
+                case "first-touch" -> {
+                    c.object(Set.of("kind"));
+                    yield PolicySpec.firstTouch();
+                }
+                case "remote-map" -> {
+                    c.object(Set.of("kind"));
+                    yield PolicySpec.remoteMap();
+                }
+                case "access-counters" -> {
+                    c.object(Set.of("kind", "threshold", "granularity"));
+                    yield PolicySpec.accessCounters((int) c.field("threshold").longValue(1, 65_535),
+                            c.field("granularity").parsed(Bytes::parse));
+                }
+                default -> {
+                    c.object(Set.of("kind", "name", "source"));
+                    yield PolicySpec.javascript(c.field("name").text(), c.field("source").text());
+                }
+            }));
+        }
+        if (r.has("prefetch")) {
+            JsonNodeReader c = r.field("prefetch");
+            String kind = c.field("kind").oneOf(PREFETCHERS);
+            p = p.prefetch(guard(c, () -> switch (kind) {
+                case "none" -> {
+                    c.object(Set.of("kind"));
+                    yield PolicySpec.noPrefetch();
+                }
+                case "density" -> {
+                    c.object(Set.of("kind", "threshold_pct"));
+                    yield PolicySpec.density((int) c.field("threshold_pct").longValue(1, 100));
+                }
+                default -> {
+                    c.object(Set.of("kind", "size"));
+                    yield PolicySpec.neighbourhood(c.field("size").parsed(Bytes::parse));
+                }
+            }));
+        }
+        if (r.has("eviction")) {
+            JsonNodeReader c = r.field("eviction");
+            String kind = c.field("kind").oneOf(EVICTORS);
+            p = p.eviction(guard(c, () -> switch (kind) {
+                case "lru" -> {
+                    c.object(Set.of("kind", "granularity", "refresh_on_access"));
+                    yield c.has("granularity")
+                            ? PolicySpec.lru(c.field("granularity").parsed(Bytes::parse), c.field("refresh_on_access").booleanValue())
+                            : PolicySpec.lru();
+                }
+                case "random" -> {
+                    c.object(Set.of("kind", "granularity", "seed"));
+                    yield PolicySpec.randomEviction(c.field("granularity").parsed(Bytes::parse),
+                            c.field("seed").longValue(Long.MIN_VALUE, Long.MAX_VALUE));
+                }
+                default -> {
+                    c.object(Set.of("kind", "granularity"));
+                    yield PolicySpec.rrip(c.field("granularity").parsed(Bytes::parse));
+                }
+            }));
+        }
+        if (r.has("thrashing")) {
+            JsonNodeReader c = r.field("thrashing");
+            c.object(Set.of("kind"));
+            p = p.thrashing(c.field("kind").oneOf(THRASHING).equals("none") ? PolicySpec.noThrashing()
+                    : PolicySpec.uvmThrashing());
+        }
+        return p;
+    }
+
+    private static <T> T guard(JsonNodeReader where, java.util.function.Supplier<T> make) {
+        try {
+            return make.get();
+        } catch (IllegalArgumentException e) {
+            if (e instanceof JsonFormatException) {
+                throw e;
+            }
+            throw new JsonFormatException(where.path(), e.getMessage(), e);
+        }
+    }
+
+    // --- results -----------------------------------------------------------------------------------
+
+    /** A run's result: the scenario, the seed and the counters. */
+    public static ObjectNode tree(ScenarioResult r) {
+        ObjectNode root = Json.MAPPER.createObjectNode();
+        root.put("engine", "residency-model");
+        root.put("seed", r.seed());
+        root.set("scenario", tree(r.scenario()));
+        ObjectNode counters = root.putObject("counters");
+        r.summary().cells().forEach(c -> counters.put(c.name(), (Long) c.value()));
+        return root;
+    }
+
+    /** A run's result as JSON text. */
+    public static String write(ScenarioResult r) {
+        return Json.write(tree(r));
+    }
+
+
+}

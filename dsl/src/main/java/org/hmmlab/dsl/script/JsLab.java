@@ -1,0 +1,320 @@
+package org.hmmlab.dsl.script;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.graalvm.polyglot.HostAccess;
+import org.graalvm.polyglot.Value;
+import org.hmmlab.dsl.Lab;
+import org.hmmlab.dsl.Param;
+import org.hmmlab.dsl.PhaseSpec;
+import org.hmmlab.dsl.PolicySpec;
+import org.hmmlab.dsl.Scenario;
+import org.hmmlab.dsl.ScenarioResult;
+import org.hmmlab.dsl.Sweep;
+import org.hmmlab.dsl.SweepProgress;
+import org.hmmlab.dsl.SweepResult;
+import org.hmmlab.dsl.json.ScenarioJson;
+import org.hmmlab.dsl.results.Table;
+import org.hmmlab.units.Bytes;
+
+/**
+ * The DSL as a JavaScript scenario sees it, through the global {@code lab}: the same scenario API with sizes
+ * written as strings with units ({@code "256MiB"}) and patterns as short strings ({@code "zipf:1.1"}).
+ *
+ * <pre>{@code
+ * const s = lab.scenario("stream").on("A100_PCIE4").vram("128MiB").policy("on-demand")
+ *     .alloc("x", "256MiB")
+ *     .cpu(lab.phase("init").writes("x"))
+ *     .gpu(lab.kernel("scan").reads("x").passes(2).warps(1024));
+ * lab.show(s.run().counters());
+ * }</pre>
+ *
+ * <p>Only the methods marked {@code @HostAccess.Export} here and in the nested wrappers are reachable from a
+ * script. A bad value is refused by the same checks as in Java, and the error names the script line.
+ */
+public final class JsLab {
+
+    private final Consumer<Object> shows;
+    private final Function<String, Consumer<SweepProgress>> progress;
+
+    /** A lab whose {@link #show} hands values to {@code shows} (the CLI prints them); sweeps report no progress. */
+    public JsLab(Consumer<Object> shows) {
+        this(shows, label -> p -> { });
+    }
+
+    /**
+     * A lab whose {@link #show} hands values to {@code shows} and whose sweeps report to the listener
+     * {@code progress} gives for the sweep's name (the CLI draws a progress line).
+     */
+    public JsLab(Consumer<Object> shows, Function<String, Consumer<SweepProgress>> progress) {
+        this.shows = Objects.requireNonNull(shows, "shows");
+        this.progress = Objects.requireNonNull(progress, "progress");
+    }
+
+    /** A new scenario: {@code lab.scenario("stream")}. */
+    @HostAccess.Export
+    public JsScenario scenario(String name) {
+        return new JsScenario(Lab.scenario(name));
+    }
+
+    /** A GPU kernel phase: {@code lab.kernel("scan").reads("x")}. */
+    @HostAccess.Export
+    public JsPhase kernel(String name) {
+        return new JsPhase(Lab.kernel(name));
+    }
+
+    /** A CPU or GPU phase: {@code lab.phase("init").writes("x")}. */
+    @HostAccess.Export
+    public JsPhase phase(String name) {
+        return new JsPhase(Lab.phase(name));
+    }
+
+    /** Shows a result: a table prints, a chart is written under --out. */
+    @HostAccess.Export
+    public void show(Object value) {
+        shows.accept(value instanceof JsResult r ? r.result : value);
+    }
+
+    /**
+     * Runs {@code fn(value)} for each value, in order, and gathers the counters of the scenario results it
+     * returns into a table whose first column is the parameter: {@code lab.sweep("vram", ["64MiB", "128MiB"], v => s.vram(v).run())}.
+     * Points run one after another (a script is single-threaded), each with its own seed.
+     */
+    @HostAccess.Export
+    public Table sweep(String name, Value values, Value fn) {
+        if (values == null || !values.hasArrayElements() || values.getArraySize() == 0) {
+            throw new IllegalArgumentException("sweep(name, values, fn): values must be a non-empty array");
+        }
+        if (fn == null || !fn.canExecute()) {
+            throw new IllegalArgumentException("sweep(name, values, fn): fn must be a function of one value");
+        }
+        List<Object> vs = new ArrayList<>();
+        for (long i = 0; i < values.getArraySize(); i++) {
+            Value v = values.getArrayElement(i);
+            vs.add(v.isString() ? (Object) v.asString() : v.fitsInLong() ? (Object) v.asLong() : (Object) v.asDouble());
+        }
+        Param<Object> p = Param.of(name, vs);
+        SweepResult r = Sweep.over(p).parallelism(1).named(name + " sweep")
+                .onProgress(progress.apply(name + " sweep")).run(point -> {
+            Value out = fn.execute(point.get(p));
+            if (!out.isHostObject() || !(out.asHostObject() instanceof JsResult res)) {
+                throw new IllegalArgumentException("sweep fn must return a scenario's run(), returned " + out);
+            }
+            return res.result.summary();
+        });
+        return r.table();
+    }
+
+    /** A scenario under construction; each call returns a new one. */
+    public static final class JsScenario {
+        private final Scenario s;
+
+        JsScenario(Scenario s) {
+            this.s = s;
+        }
+
+        /** The platform preset: {@code "V100_PCIE3"}, {@code "A100_PCIE4"} or {@code "H100_PCIE5"}. */
+        @HostAccess.Export
+        public JsScenario on(String preset) {
+            var p = ScenarioJson.PRESETS.get(preset);
+            if (p == null) {
+                throw new IllegalArgumentException("on(preset): preset must be one of V100_PCIE3, A100_PCIE4, H100_PCIE5, got '"
+                        + preset + "'");
+            }
+            return new JsScenario(s.on(p));
+        }
+
+        /** Device memory: {@code .vram("8GiB")}. */
+        @HostAccess.Export
+        public JsScenario vram(String size) {
+            return new JsScenario(s.vram(Bytes.parse(size)));
+        }
+
+        /** A ready policy: {@code "uvm-defaults"}, {@code "on-demand"} or {@code "zero-copy"}. */
+        @HostAccess.Export
+        public JsScenario policy(String name) {
+            PolicySpec p = switch (name) {
+                case "uvm-defaults" -> PolicySpec.uvmDefaults();
+                case "on-demand" -> PolicySpec.onDemand();
+                case "zero-copy" -> PolicySpec.zeroCopy();
+                default -> throw new IllegalArgumentException(
+                        "policy(name): name must be one of uvm-defaults, on-demand, zero-copy, got '" + name + "'");
+            };
+            return new JsScenario(s.policy(p));
+        }
+
+        /** Access-counter placement: {@code .accessCounters(256, "2MiB")}. */
+        @HostAccess.Export
+        public JsScenario accessCounters(int threshold, String granularity) {
+            return new JsScenario(s.policy(s.policy().placement(PolicySpec.accessCounters(threshold, Bytes.parse(granularity)))));
+        }
+
+        /** The density prefetcher at {@code percent} (1 to 100), or 0 for none. */
+        @HostAccess.Export
+        public JsScenario prefetch(int percent) {
+            return new JsScenario(s.policy(s.policy().prefetch(percent == 0 ? PolicySpec.noPrefetch() : PolicySpec.density(percent))));
+        }
+
+        /** A managed allocation: {@code .alloc("x", "2GiB")}. */
+        @HostAccess.Export
+        public JsScenario alloc(String name, String size) {
+            return new JsScenario(s.alloc(name, Bytes.parse(size)));
+        }
+
+        /** A GPU phase. */
+        @HostAccess.Export
+        public JsScenario gpu(JsPhase phase) {
+            return new JsScenario(s.gpu(phase.spec));
+        }
+
+        /** A CPU phase. */
+        @HostAccess.Export
+        public JsScenario cpu(JsPhase phase) {
+            return new JsScenario(s.cpu(phase.spec));
+        }
+
+        /** The run's seed. */
+        @HostAccess.Export
+        public JsScenario seed(double seed) {
+            return new JsScenario(s.seed((long) seed));
+        }
+
+        /** Runs it. */
+        @HostAccess.Export
+        public JsResult run() {
+            return new JsResult(s.run());
+        }
+
+        /** The Java scenario behind this one. */
+        public Scenario scenario() {
+            return s;
+        }
+
+        @Override
+        @HostAccess.Export
+        public String toString() {
+            return s.toString();
+        }
+    }
+
+    /** A phase under construction; each call returns a new one. */
+    public static final class JsPhase {
+        private final PhaseSpec spec;
+
+        JsPhase(PhaseSpec spec) {
+            this.spec = spec;
+        }
+
+        @HostAccess.Export
+        public JsPhase reads(String allocation) {
+            return new JsPhase(spec.reads(allocation));
+        }
+
+        @HostAccess.Export
+        public JsPhase writes(String allocation) {
+            return new JsPhase(spec.writes(allocation));
+        }
+
+        @HostAccess.Export
+        public JsPhase readsWrites(String allocation, double writeFraction) {
+            return new JsPhase(spec.readsWrites(allocation, writeFraction));
+        }
+
+        /**
+         * The pattern: {@code "sequential"}, {@code "random"}, {@code "pointer-chase"}, {@code "zipf:1.1"},
+         * {@code "strided:64KiB"}, {@code "stencil:1MiB"}, {@code "hot-set:0.1:0.9"}.
+         */
+        @HostAccess.Export
+        public JsPhase pattern(String text) {
+            String[] p = text.split(":");
+            var pattern = switch (p[0]) {
+                case "sequential" -> Lab.sequential();
+                case "random" -> Lab.random();
+                case "pointer-chase" -> Lab.pointerChase();
+                case "zipf" -> Lab.zipf(arg(p, 1, text));
+                case "strided" -> Lab.strided(Bytes.parse(p.length > 1 ? p[1] : ""));
+                case "stencil" -> Lab.stencil(Bytes.parse(p.length > 1 ? p[1] : ""));
+                case "hot-set" -> Lab.hotSet(arg(p, 1, text), arg(p, 2, text));
+                default -> throw new IllegalArgumentException("pattern(text): '" + text + "' is not one of sequential, random,"
+                        + " pointer-chase, zipf:E, strided:SIZE, stencil:SIZE, hot-set:FRACTION:PROBABILITY");
+            };
+            return new JsPhase(spec.pattern(pattern));
+        }
+
+        private static double arg(String[] p, int i, String text) {
+            if (p.length <= i) {
+                throw new IllegalArgumentException("pattern(text): '" + text + "' lacks its parameter " + i);
+            }
+            try {
+                return Double.parseDouble(p[i]);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("pattern(text): '" + p[i] + "' in '" + text + "' is not a number");
+            }
+        }
+
+        @HostAccess.Export
+        public JsPhase footprint(String size) {
+            return new JsPhase(spec.footprint(Bytes.parse(size)));
+        }
+
+        @HostAccess.Export
+        public JsPhase passes(int n) {
+            return new JsPhase(spec.passes(n));
+        }
+
+        @HostAccess.Export
+        public JsPhase accesses(double n) {
+            return new JsPhase(spec.accesses((long) n));
+        }
+
+        @HostAccess.Export
+        public JsPhase warps(int n) {
+            return new JsPhase(spec.warps(n));
+        }
+
+        @HostAccess.Export
+        public JsPhase threads(int n) {
+            return new JsPhase(spec.threads(n));
+        }
+
+        @HostAccess.Export
+        public JsPhase accessSize(String size) {
+            return new JsPhase(spec.accessSize(Bytes.parse(size)));
+        }
+    }
+
+    /** A run's result: counters by name, the counters table. */
+    public static final class JsResult {
+        final ScenarioResult result;
+
+        JsResult(ScenarioResult result) {
+            this.result = result;
+        }
+
+        /** A counter's value: {@code r.get("gpu_faults")}. */
+        @HostAccess.Export
+        public double get(String counter) {
+            return ((Long) result.summary().get(counter)).doubleValue();
+        }
+
+        /** The counters table, for {@code lab.show(...)}. */
+        @HostAccess.Export
+        public Table counters() {
+            return result.counters();
+        }
+
+        /** The Java result behind this one. */
+        public ScenarioResult result() {
+            return result;
+        }
+
+        @Override
+        @HostAccess.Export
+        public String toString() {
+            return result.toPlainText();
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package org.hmmlab.dsl.json;
+
+import static org.hmmlab.dsl.Lab.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.hmmlab.dsl.Scenario;
+import org.junit.jupiter.api.Test;
+
+/** Scenarios to JSON and back: equal, and running to the same result; malformed files named by path. */
+class ScenarioJsonTest {
+
+    static final Scenario SCENARIO = scenario("counters-on-zipf")
+            .on(H100_PCIE5).vram(MiB(64)).seed(7)
+            .policy(uvmDefaults().placement(accessCounters(16, KiB(64))).prefetch(noPrefetch()))
+            .alloc("table", MiB(96))
+            .alloc("log", MiB(8))
+            .cpu(phase("fill").writes("table"))
+            .gpu(kernel("lookup").reads("table").pattern(zipf(1.1)).accesses(50_000).warps(512))
+            .gpu(kernel("append").readsWrites("log", 0.5).pattern(strided(KiB(64))).accessSize(bytes(256)));
+
+    @Test
+    void aScenarioWrittenAndReadBackIsEqualAndRunsToTheSameResult() {
+        String json = ScenarioJson.write(SCENARIO);
+        Scenario back = ScenarioJson.read(json);
+        assertEquals(json, ScenarioJson.write(back));
+        assertEquals(SCENARIO.run().summary(), back.run().summary());
+        assertTrue(json.contains("\"platform\" : \"H100_PCIE5\""), json);
+        assertTrue(json.contains("\"granularity\" : \"64KiB\""), json);
+    }
+
+    @Test
+    void customPlatformsAndJavaScriptPoliciesSurviveTheRoundTrip() {
+        Scenario s = scenario("js").on(V100_PCIE3.withGpu(V100_PCIE3.gpu().withFaultBatchCount(64)))
+                .policy(onDemand().placement(javascript("half.js",
+                        "function onDeviceFault(f) { return f.page() % 2 == 0 ? 'migrate' : 'map-remote'; }")))
+                .alloc("x", MiB(4)).cpu(phase("init").writes("x")).gpu(kernel("k").reads("x"));
+        String json = ScenarioJson.write(s);
+        assertTrue(json.contains("\"faultBatchCount\""), "a modified platform is written whole");
+        Scenario back = ScenarioJson.read(json);
+        assertEquals(json, ScenarioJson.write(back));
+        assertEquals(s.run().summary(), back.run().summary());
+        assertEquals(MiB(2).pagesCeil(), back.run().summary().get("pages_to_gpu"), "even pages migrate");
+    }
+
+    @Test
+    void malformedFilesNameThePathAndTheAllowedValues() {
+        String good = ScenarioJson.write(SCENARIO);
+        expect("$.phases[1].pattern.kind", "\"zipff\" is not one of sequential, strided, random, zipf, hot-set, stencil, pointer-chase",
+                good.replace("\"zipf\"", "\"zipff\""));
+        expect("$.platform", "\"B200\" is not one of V100_PCIE3, A100_PCIE4, H100_PCIE5",
+                good.replace("\"H100_PCIE5\"", "\"B200\""));
+        expect("$.vram", "needs a number and a unit", good.replace("\"64MiB\"", "\"64\""));
+        expect("$.policy.placement.threshold", "must be in [1, 65535], got 0", good.replace("\"threshold\" : 16", "\"threshold\" : 0"));
+        expect("$.phases[0].agent", "\"tpu\" is not one of cpu, gpu0 .. gpu63", good.replace("\"cpu\"", "\"tpu\""));
+        expect("$.phases[1]", "allocation 'tabel' is not one of [table, log]", good.replace("\"allocation\" : \"table\",\n    \"pattern\" : {\n      \"kind\" : \"zipf\"",
+                "\"allocation\" : \"tabel\",\n    \"pattern\" : {\n      \"kind\" : \"zipf\""));
+        expect("$.phases[0].colour", "unknown field", good.replace("\"name\" : \"fill\",", "\"name\" : \"fill\", \"colour\": 1,"));
+        expect("$", "not valid JSON at line 1", "{\"name\": ");
+    }
+
+    static void expect(String path, String message, String json) {
+        JsonFormatException e = assertThrows(JsonFormatException.class, () -> ScenarioJson.read(json));
+        assertEquals(path, e.path(), e.getMessage());
+        assertTrue(e.getMessage().contains(message), e.getMessage());
+    }
+
+    @Test
+    void resultsCarryTheirScenarioSeedAndCounters() {
+        String json = ScenarioJson.write(SCENARIO.run());
+        assertTrue(json.contains("\"counters\""), json);
+        assertTrue(json.contains("\"gpu_faults\""), json);
+        assertTrue(json.contains("\"seed\" : 7"), json);
+    }
+}

@@ -1,0 +1,155 @@
+package org.hmmlab.device;
+
+import org.hmmlab.metrics.Counter;
+import org.hmmlab.metrics.Counters;
+import org.hmmlab.platform.HostProfile;
+import org.hmmlab.sim.EventHandler;
+import org.hmmlab.sim.EventPhase;
+import org.hmmlab.sim.Simulator;
+import org.hmmlab.workload.AccessStream;
+import org.hmmlab.workload.AccessType;
+
+/**
+ * The host CPU running a phase of a workload: threads loading and storing through the CPU page table.
+ *
+ * <p>A thread's access to a page that lives in device memory takes the device-private fault and waits while the
+ * page migrates back (dev_pagemap_ops.migrate_to_ram, driven by {@link Gpu}); a first touch or a write to the
+ * zero page takes an ordinary fault (handle_mm_fault), whose MMU-notifier invalidations the mirroring device
+ * must acknowledge before the fault completes. Plain accesses cost their size at host memory bandwidth, which
+ * all threads share.
+ */
+public final class CpuAgent {
+
+    /** Threads beyond this are folded: a phase's concurrency is capped at the cores a host typically has. */
+    public static final int MAX_THREADS = 64;
+    private static final long QUANTUM_NS = Gpu.QUANTUM_NS;
+    private static final int FP_SHIFT = 10;
+
+    private final Simulator sim;
+    private final HostProfile h;
+    private final HostMemory memory;
+    private final Gpu gpu;
+    private final Counters counters;
+    private final double fpPerByte;
+    private final EventHandler issue = this::onIssue;
+    private final EventHandler resume = this::onResume;
+
+    private int threads;
+    private long[] ready = new long[0];
+    private boolean[] stalled = new boolean[0];
+    private boolean[] done = new boolean[0];
+    private boolean[] pending = new boolean[0];
+    private long[] pPage = new long[0];
+    private long[] pSize = new long[0];
+    private boolean[] pWrite = new boolean[0];
+    private int doneCount;
+    private long lastFinish;
+    private AccessStream stream;
+    private long base;
+    private EventHandler phaseDone;
+    private long memFreeFp;
+    private long issueGen;
+    private long nextIssueAt = Long.MAX_VALUE;
+
+    public CpuAgent(Simulator sim, HostProfile host, HostMemory memory, Gpu gpu, Counters counters) {
+        this.sim = sim;
+        this.h = host;
+        this.memory = memory;
+        this.gpu = gpu;
+        this.counters = counters;
+        this.fpPerByte = (double) (1L << FP_SHIFT) * 1e9 / host.memoryBandwidth().bytesPerSecond();
+    }
+
+    /** Runs a CPU phase over the allocation starting at {@code allocationFirstPage}; {@code done} runs at its end. */
+    public void runPhase(AccessStream accesses, long allocationFirstPage, int concurrency, EventHandler onDone) {
+        stream = accesses;
+        base = allocationFirstPage;
+        phaseDone = onDone;
+        threads = Math.max(1, Math.min(concurrency, MAX_THREADS));
+        ready = new long[threads];
+        stalled = new boolean[threads];
+        done = new boolean[threads];
+        pending = new boolean[threads];
+        pPage = new long[threads];
+        pSize = new long[threads];
+        pWrite = new boolean[threads];
+        long now = sim.nowNanos();
+        java.util.Arrays.fill(ready, now);
+        doneCount = 0;
+        lastFinish = now;
+        memFreeFp = Math.max(memFreeFp, now << FP_SHIFT);
+        scheduleIssue(now);
+    }
+
+    private void scheduleIssue(long at) {
+        if (at < nextIssueAt) {
+            nextIssueAt = at;
+            sim.scheduleAtNanos(Math.max(at, sim.nowNanos()), EventPhase.HOST, issue, ++issueGen);
+        }
+    }
+
+    private void onIssue(long gen) {
+        if (gen != issueGen) {
+            return;
+        }
+        nextIssueAt = Long.MAX_VALUE;
+        long limit = sim.nowNanos() + QUANTUM_NS;
+        long next = Long.MAX_VALUE;
+        long accesses = 0;
+        for (int th = 0; th < threads; th++) {
+            while (!done[th] && !stalled[th]) {
+                if (ready[th] >= limit) {
+                    next = Math.min(next, ready[th]);
+                    break;
+                }
+                if (!pending[th]) {
+                    if (!stream.next()) {
+                        done[th] = true;
+                        doneCount++;
+                        lastFinish = Math.max(lastFinish, ready[th]);
+                        break;
+                    }
+                    pPage[th] = base + (stream.offset() >>> 12);
+                    pSize[th] = stream.size();
+                    pWrite[th] = stream.type() != AccessType.READ;
+                    pending[th] = true;
+                }
+                long page = pPage[th];
+                long t = ready[th];
+                if (gpu != null && gpu.onDevice(page)) {
+                    // device-private entry: migrate_to_ram, then retry the access
+                    stalled[th] = true;
+                    gpu.migrateToRam(page, pWrite[th], t, resume, th);
+                    break;
+                }
+                if (memory.cpuAccess(page, pWrite[th])) {
+                    t += h.populatePerPage().nanos();
+                    if (gpu != null) {
+                        gpu.populatedOnHost(page);
+                        t += gpu.takeInvalidationCost();
+                    }
+                }
+                long start = Math.max(t << FP_SHIFT, memFreeFp);
+                memFreeFp = start + (long) (pSize[th] * fpPerByte);
+                ready[th] = memFreeFp >>> FP_SHIFT;
+                pending[th] = false;
+                accesses++;
+            }
+        }
+        counters.add(Counter.ACCESSES, accesses);
+        if (next != Long.MAX_VALUE) {
+            scheduleIssue(next);
+        } else if (doneCount == threads && phaseDone != null) {
+            EventHandler d = phaseDone;
+            phaseDone = null;
+            sim.scheduleAtNanos(Math.max(lastFinish, sim.nowNanos()), EventPhase.HOST, d, 0);
+        }
+    }
+
+    private void onResume(long th) {
+        int t = (int) th;
+        stalled[t] = false;
+        ready[t] = sim.nowNanos();
+        scheduleIssue(ready[t]);
+    }
+}

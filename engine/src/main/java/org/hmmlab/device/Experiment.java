@@ -1,0 +1,141 @@
+package org.hmmlab.device;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import org.hmmlab.metrics.RunMetrics;
+import org.hmmlab.metrics.RunResult;
+import org.hmmlab.metrics.TraceWriter;
+import org.hmmlab.pcie.PcieLink;
+import org.hmmlab.platform.Platform;
+import org.hmmlab.policy.MigrationPolicy;
+import org.hmmlab.sim.EventPhase;
+import org.hmmlab.sim.RandomStreams;
+import org.hmmlab.sim.Simulator;
+import org.hmmlab.units.SimDuration;
+import org.hmmlab.workload.Allocation;
+import org.hmmlab.workload.Phase;
+import org.hmmlab.workload.Workload;
+
+/**
+ * One run of the timing model: a platform, a workload (allocations and CPU/GPU phases), a driver policy, a fault
+ * path and a seed. The single entry point the DSL calls; immutable, every {@code with...} returns a new value.
+ *
+ * <pre>{@code
+ * RunResult r = Experiment.of(Platforms.A100_PCIE4, workload, Policies::uvmDefaults).withSeed(42).run();
+ * }</pre>
+ *
+ * <p>The policy is a supplier because a policy holds the run's mutable state (LRU lists, counters): each run
+ * gets a fresh one. The same experiment run twice gives the same {@link RunResult#fingerprint()}.
+ *
+ * @param platform  host, link and GPU
+ * @param workload  allocations and phases, run in order
+ * @param policy    makes a fresh driver policy for the run
+ * @param faultPath replayable fault buffer (UVM) or ATS/PRI
+ * @param seed      seeds every random stream of the run
+ * @param bucket    width of the bandwidth-over-time buckets
+ * @param trace     where to write the JSON-lines event trace, or null for none
+ */
+public record Experiment(Platform platform, Workload workload, Supplier<MigrationPolicy> policy, FaultPath faultPath,
+                         long seed, SimDuration bucket, Appendable trace) {
+
+    public Experiment {
+        if (platform == null || workload == null || policy == null || faultPath == null || bucket == null) {
+            throw new IllegalArgumentException("experiment: platform, workload, policy, faultPath and bucket must be set");
+        }
+        if (bucket.nanos() < 1) {
+            throw new IllegalArgumentException("experiment bucket must be >= 1 ns; got " + bucket);
+        }
+        for (Phase p : workload.phases()) {
+            if (!p.agent().isCpu() && p.agent().index() != 0) {
+                throw new IllegalArgumentException("phase '" + p.name() + "': agent " + p.agent()
+                        + " is not on this platform, which has one GPU (gpu0)");
+            }
+        }
+    }
+
+    /** An experiment with the replayable fault buffer, the default seed, 10 us buckets and no trace. */
+    public static Experiment of(Platform platform, Workload workload, Supplier<MigrationPolicy> policy) {
+        return new Experiment(platform, workload, policy, FaultPath.REPLAYABLE_BUFFER, RandomStreams.DEFAULT_SEED,
+                SimDuration.us(10), null);
+    }
+
+    public Experiment withSeed(long s) {
+        return new Experiment(platform, workload, policy, faultPath, s, bucket, trace);
+    }
+
+    public Experiment withFaultPath(FaultPath p) {
+        return new Experiment(platform, workload, policy, p, seed, bucket, trace);
+    }
+
+    public Experiment withPlatform(Platform p) {
+        return new Experiment(p, workload, policy, faultPath, seed, bucket, trace);
+    }
+
+    public Experiment withWorkload(Workload w) {
+        return new Experiment(platform, w, policy, faultPath, seed, bucket, trace);
+    }
+
+    public Experiment withBucket(SimDuration b) {
+        return new Experiment(platform, workload, policy, faultPath, seed, b, trace);
+    }
+
+    /** Writes the run's event trace as JSON lines to {@code out}. */
+    public Experiment withTrace(Appendable out) {
+        return new Experiment(platform, workload, policy, faultPath, seed, bucket, out);
+    }
+
+    /** Runs the experiment to the end of its last phase. */
+    public RunResult run() {
+        long hostStart = System.nanoTime();
+        Simulator sim = new Simulator(seed);
+        RunMetrics metrics = new RunMetrics(bucket, trace == null ? null : new TraceWriter(trace));
+        PcieLink link = new PcieLink(sim, platform.link());
+        link.recordInto(metrics.hostToDevice(), metrics.deviceToHost());
+        HostMemory memory = new InterimHostMemory();
+        MigrationPolicy pol = policy.get();
+        Gpu gpu = new Gpu(sim, platform, link, memory, pol, faultPath, metrics);
+        CpuAgent cpu = new CpuAgent(sim, platform.host(), memory, gpu, metrics.counters());
+        Map<String, Long> first = new LinkedHashMap<>();
+        for (Allocation a : workload.allocations()) {
+            long pages = a.size().pagesCeil();
+            long p = memory.mapAnonymous(a.name(), pages);
+            gpu.attach(p, pages);
+            first.put(a.name(), p);
+        }
+        List<RunResult.PhaseTiming> timings = new ArrayList<>();
+        List<Phase> phases = workload.phases();
+        long[] start = new long[1];
+        Runnable[] next = new Runnable[1];
+        int[] i = {0};
+        next[0] = () -> {
+            if (i[0] >= phases.size()) {
+                return;
+            }
+            Phase ph = phases.get(i[0]);
+            start[0] = sim.nowNanos();
+            long phaseSeed = RandomStreams.streamSeed(seed, "phase/" + i[0] + "/" + ph.name());
+            var stream = ph.stream(phaseSeed);
+            long base = first.get(ph.allocation());
+            org.hmmlab.sim.EventHandler done = a -> {
+                timings.add(new RunResult.PhaseTiming(ph.name(), ph.agent().toString(), start[0], sim.nowNanos()));
+                i[0]++;
+                next[0].run();
+            };
+            if (ph.agent().isCpu()) {
+                cpu.runPhase(stream, base, ph.concurrency(), done);
+            } else {
+                gpu.runPhase(stream, base, ph.concurrency(), done);
+            }
+        };
+        sim.scheduleAtNanos(0, EventPhase.HOST, a -> next[0].run(), 0);
+        sim.run();
+        long end = timings.isEmpty() ? 0 : timings.getLast().end_ns();
+        return new RunResult(platform.name(), pol.describe(), faultPath.name(), seed, SimDuration.ns(end),
+                System.nanoTime() - hostStart, metrics.counters(), metrics.faults(), metrics.batches(), metrics.hostToDevice(),
+                metrics.deviceToHost(), List.copyOf(timings));
+    }
+}

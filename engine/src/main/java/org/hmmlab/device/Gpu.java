@@ -1,0 +1,1185 @@
+package org.hmmlab.device;
+
+import java.util.Arrays;
+
+import org.hmmlab.metrics.Counter;
+import org.hmmlab.metrics.Counters;
+import org.hmmlab.metrics.RunMetrics;
+import org.hmmlab.metrics.Stage;
+import org.hmmlab.metrics.TraceEvent;
+import org.hmmlab.pcie.Ats;
+import org.hmmlab.pcie.PcieLink;
+import org.hmmlab.pcie.Pri;
+import org.hmmlab.platform.GpuProfile;
+import org.hmmlab.platform.HostProfile;
+import org.hmmlab.platform.Platform;
+import org.hmmlab.policy.Decision;
+import org.hmmlab.policy.FaultContext;
+import org.hmmlab.policy.Location;
+import org.hmmlab.policy.MigrationCause;
+import org.hmmlab.policy.MigrationPolicy;
+import org.hmmlab.policy.PageMask;
+import org.hmmlab.policy.Pages;
+import org.hmmlab.sim.EventHandler;
+import org.hmmlab.sim.EventPhase;
+import org.hmmlab.sim.Simulator;
+import org.hmmlab.units.Bytes;
+import org.hmmlab.workload.AccessStream;
+import org.hmmlab.workload.AccessType;
+
+/**
+ * A GPU attached over PCIe that mirrors a process's address space: warps issuing accesses, a device page table
+ * kept in step with the CPU's, a device TLB (ATC), device memory with its bandwidth, and the two fault paths
+ * ({@link FaultPath}): the NVIDIA-UVM replayable fault buffer with batching, and PCIe ATS/PRI.
+ *
+ * <p>Plays the role of an HMM device driver (the kernel's lib/test_hmm.c dmirror, nouveau's SVM, nvidia-uvm's
+ * HMM mode): it mirrors the CPU page table through {@link HostMemory#mirror} (an MMU interval notifier) and
+ * {@link HostMemory#rangeFault} (hmm_range_fault), and migrates pages into its memory when the
+ * {@link MigrationPolicy} says so. Every cost is charged to a resource: the link's two directions, the copy
+ * engines, the host's fault-servicing thread, device memory; so contention shows up as latency.
+ *
+ * <p>Warps are simulated in quanta: within one event the runnable warps issue accesses on their own clocks up to
+ * {@link #QUANTUM_NS} ahead, so TLB hits cost no event at all; faults, remote accesses and replays are events.
+ * A faulting warp stalls; the others keep running. Per-page state lives in primitive arrays; nothing is
+ * allocated per access.
+ */
+public final class Gpu {
+
+    /** How far warps may run ahead of the event clock within one issue event. */
+    public static final long QUANTUM_NS = 2_000;
+
+    // device PTE bits
+    static final byte VALID = 1;
+    static final byte WRITE = 2;
+    static final byte LOCAL = 4;
+    // residency codes
+    static final byte R_UNPOPULATED = 0;
+    static final byte R_HOST = 1;
+    static final byte R_GPU = 2;
+    // warp states
+    private static final byte RUN = 0;
+    private static final byte FAULTED = 1;
+    private static final byte WAIT_REPLAY = 2;
+    private static final byte REMOTE = 3;
+    private static final byte DONE = 4;
+    private static final byte TRANSLATING = 5;
+    private static final byte WAIT_PRI = 6;
+    private static final byte THROTTLED = 7;
+    private static final byte IDLE = 8;
+
+    private static final int STAGES = Stage.values().length;
+    private static final int FP_SHIFT = 10; // device-memory clock in 1/1024 ns
+
+    private final Simulator sim;
+    private final GpuProfile g;
+    private final HostProfile h;
+    private final PcieLink link;
+    private final Ats ats;
+    private final Pri pri;
+    private final CopyEngine[] engines;
+    private final DeviceTlb tlb;
+    private final HostMemory host;
+    private final MigrationPolicy policy;
+    private final FaultPath path;
+    private final RunMetrics metrics;
+    private final Counters counters;
+    private final Context ctx = new Context();
+
+    // page space: [basePage, basePage + span)
+    private long basePage = -1;
+    private int span;
+    private byte[] pte = new byte[0];
+    private byte[] resid = new byte[0];
+    private long[] throttleUntil = new long[0];
+    /** Access-counter migrations notified and not yet serviced, per page (the policy's prebuilt decisions). */
+    private Decision[] notified = new Decision[0];
+    private long[] allocFirst = new long[0];
+    private long[] allocEnd = new long[0];
+    private final long capacityPages;
+    private long usedPages;
+
+    // warps of the running GPU phase
+    private int warps;
+    private long[] ready = new long[0];
+    private byte[] wstate = new byte[0];
+    private boolean[] pending = new boolean[0];
+    private long[] pPage = new long[0];
+    private long[] pSize = new long[0];
+    private boolean[] pWrite = new boolean[0];
+    private long[] faultAt = new long[0];
+    private long[] faultPage = new long[0];
+    private int[] faultBatch = new int[0];
+    private boolean[] inBuffer = new boolean[0];
+    private long[] utlbTag = new long[0];
+    private long[] utlbEpoch = new long[0];
+    private int[] smOutstanding;
+    private int[] runQueue = new int[0];
+    private int runHead;
+    private int runCount;
+    private AccessStream stream;
+    private long phaseBase;
+    private int doneWarps;
+    private long lastFinish;
+    private EventHandler phaseDone;
+    private long issueGen;
+    private long nextIssueAt = Long.MAX_VALUE;
+    private final EventHandler issueHandler = this::onIssue;
+    private final EventHandler remoteStart = this::onRemoteStart;
+    private final EventHandler remoteDone = this::onRemoteDone;
+    private final EventHandler atsStart = this::onAtsStart;
+    private long memFreeFp;
+    private final double fpPerByte;
+    private final long tlbHitNanos;
+    private final long walkNanos;
+    private final long localLatencyNanos;
+    private final boolean evictorWantsAccesses;
+
+    // fault buffer (replayable path) or PRI queue (ATS path): a ring of entries
+    private final int bufCapacity;
+    private final long[] bufPage;
+    private final boolean[] bufWrite;
+    private final int[] bufWarp;
+    private final long[] bufArrive;
+    private int bufHead;
+    private int bufCount;
+    private boolean hostBusy;
+    private int batchSeq;
+    private long[] keys;
+    private long[] uniq;
+    private boolean[] uniqWrite;
+    private long[] uniqArrive;
+    // ATS path: per-page outstanding page request, and its arrival at the host
+    private boolean[] priPending = new boolean[0];
+
+    private final long[] blockMask = PageMask.create();
+    private final long[] prefetchMask = PageMask.create();
+    private final long[] residentMask = PageMask.create();
+    private final long[] outMask = PageMask.create();
+    private int nextEngine;
+
+    public Gpu(Simulator sim, Platform platform, PcieLink link, HostMemory host, MigrationPolicy policy,
+               FaultPath path, RunMetrics metrics) {
+        this.sim = sim;
+        this.g = platform.gpu();
+        this.h = platform.host();
+        this.link = link;
+        this.ats = new Ats(sim, link);
+        this.pri = new Pri(link);
+        this.host = host;
+        this.policy = policy;
+        this.path = path;
+        this.metrics = metrics;
+        this.counters = metrics.counters();
+        this.engines = new CopyEngine[g.copyEngines()];
+        for (int i = 0; i < engines.length; i++) {
+            engines[i] = new CopyEngine(sim, link, i, g.copySetup(), g.copyInflightGranules());
+        }
+        this.tlb = new DeviceTlb(g.tlbEntries(), Long.numberOfTrailingZeros(g.tlbPageSize().bytes() >>> 12));
+        this.capacityPages = g.vram().bytes() >>> 12;
+        this.fpPerByte = (double) (1L << FP_SHIFT) * 1e9 / g.localBandwidth().bytesPerSecond();
+        this.evictorWantsAccesses = policy.evictor().wantsAccesses();
+        this.tlbHitNanos = g.tlbHitLatency().nanos();
+        this.walkNanos = g.pageWalkLatency().nanos();
+        this.localLatencyNanos = g.localLatency().nanos();
+        this.smOutstanding = new int[g.sms()];
+        this.bufCapacity = path == FaultPath.REPLAYABLE_BUFFER ? g.faultBufferEntries() : 1 << 16;
+        this.bufPage = new long[bufCapacity];
+        this.bufWrite = new boolean[bufCapacity];
+        this.bufWarp = new int[bufCapacity];
+        this.bufArrive = new long[bufCapacity];
+        int batch = g.faultBatchCount();
+        this.keys = new long[batch];
+        this.uniq = new long[batch];
+        this.uniqWrite = new boolean[batch];
+        this.uniqArrive = new long[batch];
+    }
+
+    public FaultPath path() {
+        return path;
+    }
+
+    public Ats ats() {
+        return ats;
+    }
+
+    public long residentPages() {
+        return usedPages;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // address space
+
+    /** Mirrors a managed allocation of {@code pages} pages that starts at {@code firstPage}. */
+    public void attach(long firstPage, long pages) {
+        long end = firstPage + pages;
+        long newBase = basePage < 0 ? firstPage : Math.min(basePage, firstPage);
+        long newEnd = Math.max(basePage < 0 ? end : basePage + span, end);
+        // round the page space out to whole 2 MiB blocks so that block-wide masks index safely
+        newBase &= -(long) Pages.PAGES_PER_BLOCK;
+        newEnd = Math.ceilDiv(newEnd, Pages.PAGES_PER_BLOCK) * Pages.PAGES_PER_BLOCK;
+        if (newEnd - newBase > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("mirrored allocations span more than 8 TiB");
+        }
+        int newSpan = (int) (newEnd - newBase);
+        int shift = basePage < 0 ? 0 : (int) (basePage - newBase);
+        pte = grow(pte, shift, newSpan);
+        resid = grow(resid, shift, newSpan);
+        long[] t = new long[newSpan];
+        System.arraycopy(throttleUntil, 0, t, shift, throttleUntil.length);
+        throttleUntil = t;
+        Decision[] nd = new Decision[newSpan];
+        System.arraycopy(notified, 0, nd, shift, notified.length);
+        notified = nd;
+        boolean[] p = new boolean[newSpan];
+        System.arraycopy(priPending, 0, p, shift, priPending.length);
+        priPending = p;
+        basePage = newBase;
+        span = newSpan;
+        allocFirst = Arrays.copyOf(allocFirst, allocFirst.length + 1);
+        allocEnd = Arrays.copyOf(allocEnd, allocEnd.length + 1);
+        allocFirst[allocFirst.length - 1] = firstPage;
+        allocEnd[allocEnd.length - 1] = end;
+        host.mirror(firstPage, pages, this::invalidate);
+    }
+
+    private static byte[] grow(byte[] old, int shift, int size) {
+        byte[] b = new byte[size];
+        System.arraycopy(old, 0, b, shift, old.length);
+        return b;
+    }
+
+    private int idx(long page) {
+        return (int) (page - basePage);
+    }
+
+    /** Where {@code page} lives, as a {@link Location} code. */
+    public int residency(long page) {
+        return switch (resid[idx(page)]) {
+            case R_GPU -> 0;
+            case R_HOST -> Location.HOST;
+            default -> Location.UNPOPULATED;
+        };
+    }
+
+    /** The allocation bounds [first, end) containing {@code page}, packed as first in [0], end in [1]. */
+    private boolean allocBounds(long page, long[] out) {
+        for (int i = 0; i < allocFirst.length; i++) {
+            if (page >= allocFirst[i] && page < allocEnd[i]) {
+                out[0] = allocFirst[i];
+                out[1] = allocEnd[i];
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The host invalidated [firstPage, firstPage + pages) (an MMU notifier callback): drop device PTEs that
+     * point at host pages and the TLB entries over them. Pages in device memory are device-private and not
+     * affected by CPU page-table changes. Returns the time the host must wait for the device to confirm.
+     */
+    long invalidateDevice(long firstPage, long pages, String reason) {
+        boolean any = false;
+        for (long p = firstPage; p < firstPage + pages; p++) {
+            int i = idx(p);
+            if (i >= 0 && i < span && (pte[i] & VALID) != 0 && (pte[i] & LOCAL) == 0) {
+                pte[i] = 0;
+                any = true;
+            }
+        }
+        if (!any) {
+            return 0;
+        }
+        tlb.invalidate(firstPage, pages);
+        counters.increment(Counter.INVALIDATIONS);
+        if (metrics.tracing()) {
+            metrics.trace(new TraceEvent.Invalidated(sim.nowNanos(), firstPage, pages, reason));
+        }
+        return invalidationCost();
+    }
+
+    private long pendingInvalidationCost;
+
+    private void invalidate(long firstPage, long pages, String reason) {
+        pendingInvalidationCost += invalidateDevice(firstPage, pages, reason);
+    }
+
+    /** Host time to get a device TLB invalidation confirmed: an ATS invalidation round trip, or a TLB flush method. */
+    private long invalidationCost() {
+        if (path == FaultPath.ATS_PRI) {
+            ats.invalidate(g.atcInvalidate(), null, 0);
+            return link.config().roundTripLatency().nanos() + g.atcInvalidate().nanos();
+        }
+        return g.atcInvalidate().nanos();
+    }
+
+    /** Takes the invalidation time accumulated by notifier callbacks since the last call. */
+    long takeInvalidationCost() {
+        long c = pendingInvalidationCost;
+        pendingInvalidationCost = 0;
+        return c;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // running a GPU phase
+
+    /**
+     * Runs a GPU phase: {@code concurrency} warps (at most the GPU's resident warps) take the stream's accesses in
+     * turn; the allocation starts at {@code allocationFirstPage}. {@code done} runs when the last access has
+     * completed.
+     */
+    public void runPhase(AccessStream accesses, long allocationFirstPage, int concurrency, EventHandler done) {
+        this.stream = accesses;
+        this.phaseBase = allocationFirstPage;
+        this.phaseDone = done;
+        this.warps = Math.max(1, Math.min(concurrency, g.warps()));
+        if (ready.length < warps) {
+            ready = new long[warps];
+            wstate = new byte[warps];
+            pending = new boolean[warps];
+            pPage = new long[warps];
+            pSize = new long[warps];
+            pWrite = new boolean[warps];
+            faultAt = new long[warps];
+            faultPage = new long[warps];
+            faultBatch = new int[warps];
+            runQueue = new int[warps];
+            utlbTag = new long[warps];
+            utlbEpoch = new long[warps];
+            inBuffer = new boolean[warps];
+        }
+        long now = sim.nowNanos();
+        runHead = 0;
+        runCount = 0;
+        for (int w = 0; w < warps; w++) {
+            ready[w] = now;
+            wstate[w] = RUN;
+            pending[w] = false;
+            faultBatch[w] = -1;
+            utlbTag[w] = -1;
+            inBuffer[w] = false;
+            runQueue[runCount++] = w;
+        }
+        doneWarps = 0;
+        lastFinish = now;
+        memFreeFp = Math.max(memFreeFp, now << FP_SHIFT);
+        scheduleIssue(now);
+    }
+
+    private void scheduleIssue(long at) {
+        if (at < nextIssueAt) {
+            nextIssueAt = at;
+            sim.scheduleAtNanos(Math.max(at, sim.nowNanos()), EventPhase.DEVICE, issueHandler, ++issueGen);
+        }
+    }
+
+    private void enqueue(int w) {
+        runQueue[(runHead + runCount) % warps] = w;
+        runCount++;
+    }
+
+    private void wake(int w, long at) {
+        wstate[w] = RUN;
+        ready[w] = at;
+        enqueue(w);
+        scheduleIssue(at);
+    }
+
+    private void onIssue(long gen) {
+        if (gen != issueGen) {
+            return;
+        }
+        nextIssueAt = Long.MAX_VALUE;
+        long limit = sim.nowNanos() + QUANTUM_NS;
+        long nextReady = Long.MAX_VALUE;
+        int n = runCount;
+        long accesses = 0;
+        long hits = 0;
+        long misses = 0;
+        for (int k = 0; k < n; k++) {
+            int w = runQueue[runHead];
+            runHead = (runHead + 1) % warps;
+            runCount--;
+            while (true) {
+                if (ready[w] >= limit) {
+                    enqueue(w);
+                    nextReady = Math.min(nextReady, ready[w]);
+                    break;
+                }
+                if (!pending[w]) {
+                    if (!stream.next()) {
+                        wstate[w] = DONE;
+                        doneWarps++;
+                        lastFinish = Math.max(lastFinish, ready[w]);
+                        break;
+                    }
+                    pPage[w] = phaseBase + (stream.offset() >>> 12);
+                    pSize[w] = stream.size();
+                    pWrite[w] = stream.type() != AccessType.READ;
+                    pending[w] = true;
+                }
+                // --- one access ---
+                long page = pPage[w];
+                int i = idx(page);
+                byte e = pte[i];
+                boolean write = pWrite[w];
+                long t = ready[w];
+                boolean mapped = (e & VALID) != 0 && (!write || (e & WRITE) != 0);
+                long tag = tlb.tagOf(page);
+                // the SM's micro-TLB holds the warp's last translation until the next invalidation
+                boolean hit = (utlbTag[w] == tag && utlbEpoch[w] == tlb.epoch()) || tlb.lookup(page);
+                if (mapped && (hit || (e & LOCAL) != 0 || path == FaultPath.REPLAYABLE_BUFFER)) {
+                    if (hit) {
+                        hits++;
+                        t += tlbHitNanos;
+                    } else {
+                        misses++;
+                        t += walkNanos;
+                        tlb.insert(page);
+                    }
+                    utlbTag[w] = tag;
+                    utlbEpoch[w] = tlb.epoch();
+                    accesses++;
+                    if ((e & LOCAL) != 0) {
+                        long start = Math.max(t << FP_SHIFT, memFreeFp);
+                        memFreeFp = start + (long) (pSize[w] * fpPerByte);
+                        ready[w] = (start >>> FP_SHIFT) + localLatencyNanos;
+                        pending[w] = false;
+                        if (evictorWantsAccesses) {
+                            policy.evictor().onDeviceAccess(0, page, t);
+                        }
+                        continue;
+                    }
+                    // mapped to host memory: a remote (zero-copy) access over the link
+                    wstate[w] = REMOTE;
+                    sim.scheduleAtNanos(t, EventPhase.DEVICE, remoteStart, w);
+                    break;
+                }
+                if (!hit) {
+                    misses++;
+                }
+                if (path == FaultPath.ATS_PRI && (e & LOCAL) == 0) {
+                    // ATC miss (or a stale cached translation): ask the IOMMU
+                    wstate[w] = TRANSLATING;
+                    faultAt[w] = t;
+                    faultPage[w] = page;
+                    sim.scheduleAtNanos(t, EventPhase.DEVICE, atsStart, w);
+                    break;
+                }
+                raiseReplayableFault(w, page, write, t + g.pageWalkLatency().nanos());
+                break;
+            }
+        }
+        counters.add(Counter.ACCESSES, accesses);
+        counters.add(Counter.TLB_HITS, hits);
+        counters.add(Counter.TLB_MISSES, misses);
+        if (runCount > 0) {
+            scheduleIssue(Math.max(nextReady, limit));
+        } else if (doneWarps == warps) {
+            EventHandler d = phaseDone;
+            phaseDone = null;
+            if (d != null) {
+                sim.scheduleAtNanos(Math.max(lastFinish, sim.nowNanos()), EventPhase.DEVICE, d, 0);
+            }
+        }
+    }
+
+    // --- remote accesses ----------------------------------------------------------------------------------------
+
+    private void onRemoteStart(long w) {
+        int wi = (int) w;
+        if (pWrite[wi]) {
+            link.dmaWrite(pSize[wi], remoteDone, w);
+        } else {
+            link.dmaRead(pSize[wi], remoteDone, w);
+        }
+    }
+
+    private void onRemoteDone(long w) {
+        int wi = (int) w;
+        counters.increment(Counter.REMOTE_ACCESSES);
+        counters.increment(Counter.ACCESSES);
+        long page = pPage[wi];
+        pending[wi] = false;
+        ctx.fill(page << 12, pWrite[wi], sim.nowNanos());
+        Decision d = policy.onRemoteAccess(ctx);
+        if (d.action() == Decision.Action.MIGRATE && notified[idx(page)] == null) {
+            // an access-counter notification: serviced by the host like a fault, with no warp waiting; the service
+            // carries out this decision rather than asking the placement again (which would map remotely again)
+            notified[idx(page)] = d;
+            if (!pushEntry(page, pWrite[wi], -1, sim.nowNanos())) {
+                notified[idx(page)] = null; // buffer full: the notification is dropped, as hardware drops them
+            }
+        }
+        wake(wi, sim.nowNanos());
+    }
+
+    // --- replayable fault buffer ---------------------------------------------------------------------------------
+
+    private void raiseReplayableFault(int w, long page, boolean write, long t) {
+        faultAt[w] = t;
+        faultPage[w] = page;
+        int sm = w % smOutstanding.length;
+        if (smOutstanding[sm] >= g.utlbOutstandingFaults()) {
+            wstate[w] = WAIT_REPLAY; // the uTLB stops reporting; the warp retries at the next replay
+            return;
+        }
+        smOutstanding[sm]++;
+        wstate[w] = FAULTED;
+        counters.increment(Counter.FAULTS);
+        if (metrics.tracing()) {
+            metrics.trace(new TraceEvent.FaultRaised(t, w, page, write));
+        }
+        // the entry becomes visible to the host faultReport later; the handler only takes arrived entries
+        if (!pushEntry(page, write, w, t + g.faultReport().nanos())) {
+            wstate[w] = WAIT_REPLAY; // buffer overflow: the fault is lost and replayed later
+        }
+    }
+
+    private boolean pushEntry(long page, boolean write, int warp, long arrive) {
+        if (bufCount == bufCapacity) {
+            return false;
+        }
+        int slot = (bufHead + bufCount) % bufCapacity;
+        bufPage[slot] = page;
+        bufWrite[slot] = write;
+        bufWarp[slot] = warp;
+        bufArrive[slot] = arrive;
+        bufCount++;
+        if (warp >= 0) {
+            inBuffer[warp] = true;
+        }
+        if (!hostBusy) {
+            hostBusy = true;
+            long entry = path == FaultPath.REPLAYABLE_BUFFER ? h.faultEntry().nanos() : h.priDispatch().nanos();
+            sim.scheduleAtNanos(Math.max(arrive, sim.nowNanos()) + entry, EventPhase.HOST, a -> startService(entry), 0);
+        }
+        return true;
+    }
+
+    /** The host's fault handler takes the next batch (or, on the ATS path, the next page request). */
+    private void startService(long entryCharged) {
+        if (bufCount == 0) {
+            hostBusy = false;
+            return;
+        }
+        long now = sim.nowNanos();
+        if (bufArrive[bufHead] > now) {
+            // the oldest entry is still on its way: look again when it lands
+            sim.scheduleAtNanos(bufArrive[bufHead], EventPhase.HOST, a -> startService(entryCharged), 0);
+            return;
+        }
+        int batchId = batchSeq++;
+        int limit = path == FaultPath.REPLAYABLE_BUFFER ? Math.min(bufCount, g.faultBatchCount()) : 1;
+        int n = 0;
+        while (n < limit && bufArrive[(bufHead + n) % bufCapacity] <= now) {
+            n++;
+        }
+        long earliestArrive = Long.MAX_VALUE;
+        for (int k = 0; k < n; k++) {
+            int slot = bufHead;
+            bufHead = (bufHead + 1) % bufCapacity;
+            bufCount--;
+            keys[k] = (bufPage[slot] << 1) | (bufWrite[slot] ? 1 : 0);
+            earliestArrive = Math.min(earliestArrive, bufArrive[slot]);
+            int w = bufWarp[slot];
+            if (w >= 0) {
+                inBuffer[w] = false;
+                if (wstate[w] == FAULTED) {
+                    faultBatch[w] = batchId;
+                }
+            }
+        }
+        Arrays.sort(keys, 0, n);
+        int u = 0;
+        for (int k = 0; k < n; k++) {
+            long page = keys[k] >>> 1;
+            boolean write = (keys[k] & 1) != 0;
+            if (u > 0 && uniq[u - 1] == page) {
+                uniqWrite[u - 1] |= write;
+            } else {
+                uniq[u] = page;
+                uniqWrite[u] = write;
+                u++;
+            }
+        }
+        counters.add(Counter.DUPLICATE_FAULTS, n - u);
+        if (path == FaultPath.REPLAYABLE_BUFFER) {
+            counters.increment(Counter.FAULT_BATCHES);
+            if (metrics.tracing()) {
+                metrics.trace(new TraceEvent.BatchStarted(sim.nowNanos(), u, n - u));
+            }
+        }
+        Service s = new Service(batchId, sim.nowNanos(), entryCharged);
+        s.run(u);
+    }
+
+    /** One host service: a fault batch, or one PRI page request. Charges the host thread's timeline. */
+    private final class Service {
+        final int id;
+        final long start;
+        final long[] stage = new long[STAGES];
+        long page0;
+        long t;
+        long cpuDone;
+        boolean cpuReached;
+        int copiesOutstanding;
+
+        final long entryAtStart;
+
+        Service(int id, long start, long entryCharged) {
+            this.id = id;
+            this.start = start;
+            this.t = start;
+            this.entryAtStart = entryCharged;
+            stage[Stage.FAULT_ENTRY.ordinal()] += entryCharged;
+        }
+
+        /** The service's stages from the moment the handler runs (the interrupt before it is not batch time). */
+        private long[] stageWithoutEntry() {
+            long[] v = stage.clone();
+            v[Stage.FAULT_ENTRY.ordinal()] -= entryAtStart;
+            return v;
+        }
+
+        void run(int u) {
+            page0 = uniq[0];
+            long entry = (path == FaultPath.REPLAYABLE_BUFFER ? h.batchOverhead().nanos() : 0)
+                    + u * (h.perFaultOverhead().nanos() + policy.deviceFaultCost().nanos());
+            charge(Stage.FAULT_ENTRY, entry);
+            boolean ptesWritten = false;
+            int k = 0;
+            while (k < u) {
+                long block = uniq[k] >>> Pages.BLOCK_PAGE_SHIFT;
+                PageMask.clearAll(blockMask);
+                PageMask.clearAll(prefetchMask);
+                int end = k;
+                while (end < u && (uniq[end] >>> Pages.BLOCK_PAGE_SHIFT) == block) {
+                    end++;
+                }
+                for (int j = k; j < end; j++) {
+                    ptesWritten |= decide(uniq[j], uniqWrite[j]);
+                }
+                if (PageMask.count(blockMask) > 0) {
+                    prefetch(block);
+                    migrateBlock(block);
+                    ptesWritten = true;
+                }
+                k = end;
+            }
+            if (ptesWritten) {
+                charge(Stage.PTE_UPDATE, h.ptePushOverhead().nanos());
+            }
+            cpuDone = t;
+            sim.scheduleAtNanos(t, EventPhase.HOST, a -> {
+                cpuReached = true;
+                finishIfDone();
+            }, 0);
+        }
+
+        void charge(Stage s, long nanos) {
+            stage[s.ordinal()] += nanos;
+            t += nanos;
+        }
+
+        /** Applies the policy to one unique faulting page; returns whether a PTE was written. */
+        private boolean decide(long page, boolean write) {
+            int i = idx(page);
+            ctx.fill(page << 12, write, t);
+            Decision d = notified[i];
+            if (d != null) {
+                notified[i] = null;
+            } else {
+                d = policy.onDeviceFault(ctx);
+            }
+            switch (d.action()) {
+                case MAP_REMOTE -> {
+                    long r = host.rangeFault(page, 1, write);
+                    if (r < 0) {
+                        throw new IllegalStateException("hmm_range_fault failed with errno " + r + " on page " + page);
+                    }
+                    charge(Stage.RANGE_FAULT, h.rangeFaultWalk().nanos() + h.rangeFaultPerPage().nanos()
+                            + r * h.populatePerPage().nanos());
+                    if (resid[i] != R_GPU) {
+                        resid[i] = R_HOST;
+                        pte[i] = (byte) (VALID | (host.present(page, true) ? WRITE : 0));
+                        charge(Stage.PTE_UPDATE, h.pteUpdatePerPage().nanos());
+                        return true;
+                    }
+                    return false;
+                }
+                case MIGRATE, DUPLICATE -> {
+                    long first = Math.max(d.regionFirstPage(page), page & -(long) Pages.PAGES_PER_BLOCK);
+                    long last = Math.min(first + d.regionPages(), (page | (Pages.PAGES_PER_BLOCK - 1)) + 1);
+                    long[] b = bounds;
+                    allocBounds(page, b);
+                    first = Math.max(first, b[0]);
+                    last = Math.min(last, b[1]);
+                    for (long p = first; p < last; p++) {
+                        if ((pte[idx(p)] & LOCAL) == 0) {
+                            PageMask.set(blockMask, Pages.indexInBlock(p));
+                        }
+                    }
+                    return false;
+                }
+                case THROTTLE -> {
+                    throttleUntil[i] = t + d.delay().nanos();
+                    return false;
+                }
+                default -> {
+                    return false;
+                }
+            }
+        }
+
+        private final long[] bounds = new long[2];
+
+        private void prefetch(long block) {
+            long firstPage = block << Pages.BLOCK_PAGE_SHIFT;
+            PageMask.clearAll(residentMask);
+            for (int p = 0; p < Pages.PAGES_PER_BLOCK; p++) {
+                long page = firstPage + p;
+                int i = idx(page);
+                if (i >= 0 && i < span && (pte[i] & LOCAL) != 0) {
+                    PageMask.set(residentMask, p);
+                }
+            }
+            policy.prefetcher().prefetch(block, residentMask, blockMask, outMask);
+            PageMask.andNot(outMask, residentMask);
+            PageMask.andNot(outMask, blockMask);
+            // only pages inside a mirrored allocation
+            for (int p = 0; p < Pages.PAGES_PER_BLOCK; p++) {
+                if (PageMask.test(outMask, p)) {
+                    long page = firstPage + p;
+                    if (allocBounds(page, bounds)) {
+                        PageMask.set(prefetchMask, p);
+                    }
+                }
+            }
+        }
+
+        private void migrateBlock(long block) {
+            long firstPage = block << Pages.BLOCK_PAGE_SHIFT;
+            int n = PageMask.count(blockMask) + PageMask.count(prefetchMask);
+            makeRoom(n);
+            // migrate_vma_setup: one walk collects and unmaps the source pages
+            charge(Stage.RANGE_FAULT, h.rangeFaultWalk().nanos() + n * h.rangeFaultPerPage().nanos());
+            charge(Stage.MIGRATION_COPY, h.blockOverhead().nanos()
+                    + n * (h.populatePerPage().nanos() + h.dmaMapPerPage().nanos()));
+            boolean cpuMapped = false;
+            boolean deviceMapped = false;
+            for (int p = 0; p < Pages.PAGES_PER_BLOCK; p++) {
+                if (PageMask.test(blockMask, p) || PageMask.test(prefetchMask, p)) {
+                    int i = idx(firstPage + p);
+                    cpuMapped |= resid[i] == R_HOST;
+                    deviceMapped |= (pte[i] & VALID) != 0;
+                }
+            }
+            if (cpuMapped) {
+                charge(Stage.TLB_INVALIDATION, h.tlbShootdown().nanos());
+                counters.increment(Counter.TLB_SHOOTDOWNS);
+            }
+            if (deviceMapped) {
+                charge(Stage.TLB_INVALIDATION, invalidationCost());
+                tlb.invalidate(firstPage, Pages.PAGES_PER_BLOCK);
+                counters.increment(Counter.INVALIDATIONS);
+            }
+            long copyAt = t;
+            // contiguous runs: one copy per run of host-resident pages, granule by run size
+            int p = 0;
+            while (p < Pages.PAGES_PER_BLOCK) {
+                boolean in = PageMask.test(blockMask, p) || PageMask.test(prefetchMask, p);
+                if (!in) {
+                    p++;
+                    continue;
+                }
+                int runStart = p;
+                byte from = resid[idx(firstPage + p)];
+                boolean prefetched = PageMask.test(prefetchMask, p);
+                while (p < Pages.PAGES_PER_BLOCK && (PageMask.test(blockMask, p) || PageMask.test(prefetchMask, p))
+                        && resid[idx(firstPage + p)] == from && PageMask.test(prefetchMask, p) == prefetched) {
+                    p++;
+                }
+                int runPages = p - runStart;
+                long runFirst = firstPage + runStart;
+                if (from == R_HOST) {
+                    submitCopy(true, runPages, copyAt, this);
+                    counters.add(Counter.BYTES_TO_DEVICE, (long) runPages << 12);
+                }
+                for (long q = runFirst; q < runFirst + runPages; q++) {
+                    int i = idx(q);
+                    pte[i] = VALID | WRITE | LOCAL;
+                    resid[i] = R_GPU;
+                }
+                usedPages += runPages;
+                counters.add(Counter.PAGES_TO_DEVICE, runPages);
+                policy.onMigrated(runFirst, runPages, from == R_HOST ? Location.HOST : Location.UNPOPULATED, 0,
+                        prefetched ? MigrationCause.PREFETCH : MigrationCause.DEVICE_FAULT, copyAt);
+                if (metrics.tracing()) {
+                    metrics.trace(new TraceEvent.Migrated(copyAt, runFirst, runPages, true));
+                }
+            }
+            charge(Stage.PTE_UPDATE, n * h.pteUpdatePerPage().nanos());
+        }
+
+        /** Evicts chunks chosen by the evictor until {@code n} more pages fit in device memory. */
+        private void makeRoom(int n) {
+            int guard = 0;
+            while (usedPages + n > capacityPages) {
+                long victim = policy.evictor().pickVictim(0, t);
+                if (victim < 0 || ++guard > 1_000_000) {
+                    throw new IllegalStateException("device memory full (" + usedPages + " of " + capacityPages
+                            + " pages) and the evictor '" + policy.evictor().name() + "' offers no victim");
+                }
+                long chunk = policy.evictor().chunkPages();
+                long evicted = 0;
+                long q = victim;
+                while (q < victim + chunk) {
+                    int i = q - basePage >= 0 && q - basePage < span ? idx(q) : -1;
+                    if (i < 0 || resid[i] != R_GPU) {
+                        q++;
+                        continue;
+                    }
+                    long runFirst = q;
+                    while (q < victim + chunk && q - basePage < span && resid[idx(q)] == R_GPU) {
+                        int j = idx(q);
+                        resid[j] = R_HOST;
+                        pte[j] = 0;
+                        q++;
+                    }
+                    int runPages = (int) (q - runFirst);
+                    submitCopy(false, runPages, t, this);
+                    usedPages -= runPages;
+                    evicted += runPages;
+                    counters.add(Counter.BYTES_TO_HOST, (long) runPages << 12);
+                    policy.onMigrated(runFirst, runPages, 0, Location.HOST, MigrationCause.EVICTION, t);
+                    if (metrics.tracing()) {
+                        metrics.trace(new TraceEvent.Migrated(t, runFirst, runPages, false));
+                    }
+                }
+                tlb.invalidate(victim, chunk);
+                counters.add(Counter.EVICTIONS, evicted);
+                counters.add(Counter.PAGES_TO_HOST, evicted);
+                charge(Stage.MIGRATION_COPY, evicted * (h.populatePerPage().nanos() + h.dmaMapPerPage().nanos()));
+                charge(Stage.PTE_UPDATE, evicted * h.pteUpdatePerPage().nanos());
+                charge(Stage.TLB_INVALIDATION, g.atcInvalidate().nanos());
+                if (evicted == 0) {
+                    throw new IllegalStateException("evictor '" + policy.evictor().name() + "' chose chunk at page "
+                            + victim + " which holds no device-resident page");
+                }
+            }
+        }
+
+        void copyDone() {
+            copiesOutstanding--;
+            finishIfDone();
+        }
+
+        private void finishIfDone() {
+            if (!cpuReached || copiesOutstanding > 0) {
+                return;
+            }
+            long now = sim.nowNanos();
+            stage[Stage.MIGRATION_COPY.ordinal()] += now - cpuDone; // waiting for copies beyond the CPU work
+            metrics.batches().record(now - start, stageWithoutEntry());
+            if (path == FaultPath.REPLAYABLE_BUFFER) {
+                long replayAt = now + g.replayLatency().nanos();
+                stage[Stage.REPLAY.ordinal()] += g.replayLatency().nanos();
+                hostBusy = false;
+                sim.scheduleAtNanos(replayAt, EventPhase.DEVICE, a -> replay(this), 0);
+            } else {
+                long page = page0;
+                priPending[idx(page)] = false;
+                long sentAt = now;
+                pri.pageResponse(a -> priResponded(page, this, sentAt), 0);
+                if (bufCount > 0) {
+                    long entry = h.priDispatch().nanos();
+                    sim.scheduleAtNanos(now + entry, EventPhase.HOST, a -> startService(entry), 0);
+                } else {
+                    hostBusy = false;
+                }
+            }
+        }
+    }
+
+    private void submitCopy(boolean toDevice, int pages, long at, Service s) {
+        s.copiesOutstanding++;
+        Bytes size = Bytes.pages(pages);
+        Bytes granule = pages >= Pages.PAGES_PER_BLOCK ? CopyEngine.GRANULE_2M
+                : (pages % 16 == 0 ? CopyEngine.GRANULE_64K : CopyEngine.GRANULE_4K);
+        CopyEngine ce = engines[nextEngine];
+        nextEngine = (nextEngine + 1) % engines.length;
+        sim.scheduleAtNanos(at, EventPhase.HOST, a -> ce.submit(toDevice, size, granule, b -> s.copyDone(), 0), 0);
+    }
+
+    /**
+     * UVM's BATCH_FLUSH replay policy: before the replay the handler flushes the buffer, and every stalled uTLB
+     * retries. A flushed fault whose page is now mapped simply succeeds; one whose page is still missing faults
+     * again and reaches the buffer a walk and a fault report after the replay. Rather than dropping such entries
+     * and re-raising them warp by warp (the same outcome, at a host cost per warp), the entry is kept and its
+     * arrival moved to when the re-raised fault would land; it counts as a new fault.
+     */
+    private void flushAndRequeue(long now) {
+        long rearrive = now + g.pageWalkLatency().nanos() + g.faultReport().nanos();
+        int kept = 0;
+        for (int k = 0; k < bufCount; k++) {
+            int slot = (bufHead + k) % bufCapacity;
+            long page = bufPage[slot];
+            boolean write = bufWrite[slot];
+            byte e = pte[idx(page)];
+            boolean mapped = (e & VALID) != 0 && (!write || (e & WRITE) != 0);
+            int w = bufWarp[slot];
+            if (mapped || w < 0 || wstate[w] != FAULTED) {
+                if (w >= 0) {
+                    inBuffer[w] = false;
+                }
+                continue;
+            }
+            int to = (bufHead + kept) % bufCapacity;
+            bufPage[to] = page;
+            bufWrite[to] = write;
+            bufWarp[to] = w;
+            bufArrive[to] = Math.max(bufArrive[slot], rearrive);
+            kept++;
+        }
+        counters.add(Counter.FAULTS, kept);
+        bufCount = kept;
+    }
+
+    private final long[] stageScratch = new long[STAGES];
+
+    /** The replay reaches the GPU: every stalled warp retries; those whose page is now mapped record their fault. */
+    private void replay(Service s) {
+        long now = sim.nowNanos();
+        counters.increment(Counter.REPLAYS);
+        flushAndRequeue(now);
+        Arrays.fill(smOutstanding, 0);
+        for (int w = 0; w < warps; w++) {
+            byte st = wstate[w];
+            if (st != FAULTED && st != WAIT_REPLAY) {
+                continue;
+            }
+            long page = pPage[w];
+            int i = idx(page);
+            byte e = pte[i];
+            boolean mapped = (e & VALID) != 0 && (!pWrite[w] || (e & WRITE) != 0);
+            long throttle = throttleUntil[i];
+            if (st == FAULTED && !mapped && throttle <= now && inBuffer[w]) {
+                smOutstanding[w % smOutstanding.length]++; // its entry is still queued: it stays stalled
+                continue;
+            }
+            if (st == FAULTED && mapped) {
+                recordFault(w, now, s);
+            }
+            faultBatch[w] = -1;
+            if (throttle > now) {
+                wstate[w] = THROTTLED;
+                int wi = w;
+                sim.scheduleAtNanos(throttle, EventPhase.DEVICE, a -> wake(wi, sim.nowNanos()), 0);
+            } else {
+                wake(w, now);
+            }
+        }
+        if (bufCount > 0 && !hostBusy) {
+            hostBusy = true;
+            long entry = h.faultEntry().nanos();
+            sim.scheduleAtNanos(Math.max(now, bufArrive[bufHead]) + entry, EventPhase.HOST, a -> startService(entry), 0);
+        }
+    }
+
+    private void recordFault(int w, long now, Service s) {
+        long total = now - faultAt[w];
+        System.arraycopy(s.stage, 0, stageScratch, 0, STAGES);
+        long transport = path == FaultPath.REPLAYABLE_BUFFER ? g.faultReport().nanos() : 0;
+        stageScratch[Stage.FAULT_TRANSPORT.ordinal()] += transport;
+        long known = 0;
+        for (long v : stageScratch) {
+            known += v;
+        }
+        stageScratch[Stage.QUEUEING.ordinal()] += Math.max(0, total - known);
+        metrics.faults().record(total, stageScratch);
+        if (metrics.tracing()) {
+            metrics.trace(new TraceEvent.Replayed(now, w, faultPage[w], total));
+        }
+    }
+
+    // --- ATS / PRI ----------------------------------------------------------------------------------------------
+
+    private void onAtsStart(long w) {
+        counters.increment(Counter.ATS_TRANSLATIONS);
+        int wi = (int) w;
+        ats.translationRequest(a -> sim.scheduleAtNanos(sim.nowNanos() + h.iommuWalk().nanos(), EventPhase.HOST,
+                b -> hostTranslates(wi), 0), 0);
+    }
+
+    private void hostTranslates(int w) {
+        long page = faultPage[w];
+        boolean ok = host.present(page, pWrite[w]);
+        ats.translationCompletion(ok ? 1 : 0, a -> translated(w, ok), 0);
+    }
+
+    private void translated(int w, boolean present) {
+        long page = faultPage[w];
+        int i = idx(page);
+        long now = sim.nowNanos();
+        if (present || (pte[i] & LOCAL) != 0) {
+            if ((pte[i] & LOCAL) == 0) {
+                pte[i] = (byte) (VALID | (host.present(page, true) ? WRITE : 0));
+                resid[i] = R_HOST;
+            }
+            tlb.insert(page);
+            wake(w, now);
+            return;
+        }
+        // not present: a page request (step 3 of the seeds' four steps)
+        wstate[w] = WAIT_PRI;
+        if (priPending[i]) {
+            counters.increment(Counter.DUPLICATE_FAULTS);
+            return;
+        }
+        priPending[i] = true;
+        counters.increment(Counter.FAULTS);
+        counters.increment(Counter.PRI_REQUESTS);
+        if (metrics.tracing()) {
+            metrics.trace(new TraceEvent.FaultRaised(faultAt[w], w, page, pWrite[w]));
+        }
+        boolean write = pWrite[w];
+        pri.pageRequest(a -> {
+            if (!pushEntry(page, write, w, sim.nowNanos())) {
+                throw new IllegalStateException("PRI queue overflow");
+            }
+        }, 0);
+    }
+
+    private void priResponded(long page, Service s, long sentAt) {
+        long now = sim.nowNanos();
+        s.stage[Stage.REPLAY.ordinal()] += now - sentAt;
+        for (int w = 0; w < warps; w++) {
+            if (wstate[w] == WAIT_PRI && faultPage[w] == page) {
+                recordFault(w, now, s);
+                long throttle = throttleUntil[idx(page)];
+                if (throttle > now) {
+                    wstate[w] = THROTTLED;
+                    int wi = w;
+                    sim.scheduleAtNanos(throttle, EventPhase.DEVICE, a -> wake(wi, sim.nowNanos()), 0);
+                } else {
+                    wake(w, now);
+                }
+            }
+        }
+        counters.increment(Counter.REPLAYS);
+    }
+
+    // --- CPU side: migrate_to_ram -------------------------------------------------------------------------------
+
+    /**
+     * A CPU access hit a page in device memory: migrate the region the policy chooses back to host memory
+     * (dev_pagemap_ops.migrate_to_ram) and run {@code done} when the copy has landed. Returns the CPU time the
+     * faulting thread spends before waiting for the copy.
+     */
+    long migrateToRam(long page, boolean write, long now, EventHandler done, long arg) {
+        ctx.fill(page << 12, write, now);
+        Decision d = policy.onHostFault(ctx);
+        if (d.action() == Decision.Action.THROTTLE) {
+            sim.scheduleAtNanos(now + d.delay().nanos(), EventPhase.HOST, done, arg);
+            return 0;
+        }
+        long first = Math.max(d.regionFirstPage(page), page & -(long) Pages.PAGES_PER_BLOCK);
+        long last = Math.min(first + Math.max(1, d.regionPages()), (page | (Pages.PAGES_PER_BLOCK - 1)) + 1);
+        long[] b = new long[2];
+        allocBounds(page, b);
+        first = Math.max(first, b[0]);
+        last = Math.min(last, b[1]);
+        int moved = 0;
+        for (long q = first; q < last; q++) {
+            int i = idx(q);
+            if (resid[i] == R_GPU) {
+                resid[i] = R_HOST;
+                pte[i] = 0;
+                moved++;
+            }
+        }
+        usedPages -= moved;
+        tlb.invalidate(first, last - first);
+        counters.add(Counter.PAGES_TO_HOST, moved);
+        counters.add(Counter.BYTES_TO_HOST, (long) moved << 12);
+        counters.increment(Counter.INVALIDATIONS);
+        long cpu = h.rangeFaultWalk().nanos() + h.blockOverhead().nanos()
+                + moved * (h.populatePerPage().nanos() + h.dmaMapPerPage().nanos() + h.pteUpdatePerPage().nanos())
+                + invalidationCost();
+        policy.onMigrated(first, last - first, 0, Location.HOST, MigrationCause.HOST_FAULT, now + cpu);
+        if (metrics.tracing()) {
+            metrics.trace(new TraceEvent.Migrated(now + cpu, first, moved, false));
+        }
+        CopyEngine ce = engines[nextEngine];
+        nextEngine = (nextEngine + 1) % engines.length;
+        Bytes size = Bytes.pages(Math.max(1, moved));
+        sim.scheduleAtNanos(now + cpu, EventPhase.HOST,
+                a -> ce.submit(false, size, CopyEngine.GRANULE_4K, done, arg), 0);
+        return cpu;
+    }
+
+    /** Whether {@code page} is resident in device memory. */
+    boolean onDevice(long page) {
+        return resid[idx(page)] == R_GPU;
+    }
+
+    /** Marks {@code page} populated in host memory (a CPU fault or hmm_range_fault populated it). */
+    void populatedOnHost(long page) {
+        int i = idx(page);
+        if (resid[i] == R_UNPOPULATED) {
+            resid[i] = R_HOST;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    /** The policy's view of a fault: a flyweight refilled before each call. */
+    private final class Context implements FaultContext {
+        private long address;
+        private AccessType access;
+        private long now;
+
+        void fill(long addr, boolean write, long nowNanos) {
+            this.address = addr;
+            this.access = write ? AccessType.WRITE : AccessType.READ;
+            this.now = nowNanos;
+        }
+
+        @Override
+        public long address() {
+            return address;
+        }
+
+        @Override
+        public AccessType access() {
+            return access;
+        }
+
+        @Override
+        public int processor() {
+            return 0;
+        }
+
+        @Override
+        public long nowNanos() {
+            return now;
+        }
+
+        @Override
+        public int residency(long page) {
+            long i = page - basePage;
+            return i >= 0 && i < span ? Gpu.this.residency(page) : Location.UNPOPULATED;
+        }
+
+        @Override
+        public long deviceFreePages() {
+            return capacityPages - usedPages;
+        }
+
+        @Override
+        public long deviceCapacityPages() {
+            return capacityPages;
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package org.hmmlab.device;
+
+/**
+ * What the device model needs from the host's memory management: mapping managed memory, registering the
+ * device as a mirror, hmm_range_fault, and CPU accesses.
+ *
+ * <p>The functional core provides these with the kernel's semantics ({@code MmStruct}, MMU interval notifiers,
+ * {@code Hmm.rangeFault}); {@link InterimHostMemory} is the stand-in used until that core is on main and for
+ * runs that need no kernel-exact state. Page numbers are virtual page numbers (address / 4 KiB).
+ */
+public interface HostMemory {
+
+    /** Maps {@code pages} of anonymous private memory (mmap); returns the first virtual page number. */
+    long mapAnonymous(String name, long pages);
+
+    /**
+     * Registers {@code device} as a mirror of [{@code firstPage}, {@code firstPage + pages}): it is told of every
+     * change that invalidates its copy of the CPU page table there. Mirrors mmu_interval_notifier_insert().
+     */
+    void mirror(long firstPage, long pages, Invalidator device);
+
+    /**
+     * Makes [{@code firstPage}, {@code firstPage + pages}) present in the CPU page table for the device, writable
+     * when {@code write}, faulting pages in as needed. Mirrors hmm_range_fault() with HMM_PFN_REQ_FAULT (and
+     * REQ_WRITE); returns the number of pages that needed a CPU fault, or a negative errno (-EFAULT, -EPERM).
+     */
+    long rangeFault(long firstPage, long pages, boolean write);
+
+    /** Whether the CPU page table has {@code page} present (writable when {@code write}): what an ATS translation finds. */
+    boolean present(long page, boolean write);
+
+    /** A CPU load or store; returns true when it took a page fault (first touch, write to the zero page). */
+    boolean cpuAccess(long page, boolean write);
+
+    /** The device side of an MMU interval notifier: drop translations for a range. */
+    @FunctionalInterface
+    interface Invalidator {
+
+        /** Invalidates [{@code firstPage}, {@code firstPage + pages}); {@code reason} names the MMU_NOTIFY event. */
+        void invalidate(long firstPage, long pages, String reason);
+    }
+}

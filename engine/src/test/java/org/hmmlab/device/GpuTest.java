@@ -1,0 +1,217 @@
+package org.hmmlab.device;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import org.hmmlab.metrics.Counter;
+import org.hmmlab.metrics.RunResult;
+import org.hmmlab.metrics.Stage;
+import org.hmmlab.pcie.PcieLinkConfig;
+import org.hmmlab.platform.GpuProfile;
+import org.hmmlab.platform.HostProfile;
+import org.hmmlab.platform.Platform;
+import org.hmmlab.platform.Platforms;
+import org.hmmlab.policy.Decision;
+import org.hmmlab.units.Bytes;
+import org.hmmlab.workload.Allocation;
+import org.hmmlab.workload.Patterns;
+import org.hmmlab.workload.Phase;
+import org.hmmlab.workload.Workload;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+class GpuTest {
+
+    static final Platform A100 = Platforms.A100_PCIE4;
+    static final HostProfile H = A100.host();
+    static final GpuProfile G = A100.gpu();
+    static final PcieLinkConfig L = A100.link();
+
+    static Workload gpuOnly(Bytes size, long work, int warps) {
+        return Workload.of(List.of(new Allocation("x", size)),
+                List.of(Phase.gpu("k", "x", Patterns.sequential(), size, work).withConcurrency(warps)));
+    }
+
+    static long wire(long bytes) {
+        return Math.ceilDiv(bytes * 1_000_000_000L, L.tlpBandwidth().bytesPerSecond());
+    }
+
+    @Nested
+    class ReplayableFaultBuffer {
+
+        @Test
+        void oneFaultOnAnUntouchedPageCostsTheSumOfItsStages() {
+            // 1 warp, 1 access to a page nobody touched: migrate_vma allocates a zeroed device page, no copy
+            RunResult r = Experiment.of(A100, gpuOnly(Bytes.PAGE, 1, 1),
+                    () -> TestPolicies.migrate(Decision.MIGRATE_PAGE)).run();
+            long walk = G.pageWalkLatency().nanos();
+            long faultAt = walk; // the TLB miss walks, finds no valid entry, faults
+            long service = H.faultEntry().nanos() + H.batchOverhead().nanos() + H.perFaultOverhead().nanos()
+                    + H.rangeFaultWalk().nanos() + H.rangeFaultPerPage().nanos() + H.blockOverhead().nanos()
+                    + H.populatePerPage().nanos() + H.dmaMapPerPage().nanos()
+                    + H.pteUpdatePerPage().nanos() + H.ptePushOverhead().nanos();
+            long replayAt = faultAt + G.faultReport().nanos() + service + G.replayLatency().nanos();
+            assertEquals(1, r.faults().total().count());
+            assertEquals(replayAt - faultAt, r.faults().total().total().nanos());
+            // after the replay: the walk again, then device memory
+            long accessEnd = replayAt + walk + G.localLatency().nanos();
+            assertEquals(accessEnd, r.simTime().nanos());
+            assertEquals(1, r.count(Counter.FAULTS));
+            assertEquals(1, r.count(Counter.FAULT_BATCHES));
+            assertEquals(1, r.count(Counter.PAGES_TO_DEVICE));
+            assertEquals(0, r.count(Counter.BYTES_TO_DEVICE));
+            assertEquals((double) (H.rangeFaultWalk().nanos() + H.rangeFaultPerPage().nanos()),
+                    r.faults().meanNanosPerFault().get(Stage.RANGE_FAULT));
+        }
+
+        @Test
+        void migratingAHostPageWaitsForTheCopyOverTheLink() {
+            Workload w = Workload.of(List.of(new Allocation("x", Bytes.PAGE)),
+                    List.of(Phase.cpu("init", "x", Patterns.sequential(), Bytes.PAGE, 1).withWriteFraction(1),
+                            Phase.gpu("k", "x", Patterns.sequential(), Bytes.PAGE, 1)));
+            RunResult r = Experiment.of(A100, w, () -> TestPolicies.migrate(Decision.MIGRATE_PAGE)).run();
+            long cpuEnd = r.phases().get(0).end_ns();
+            long faultAt = cpuEnd + G.pageWalkLatency().nanos();
+            long start = faultAt + G.faultReport().nanos() + H.faultEntry().nanos();
+            long copyAt = start + H.batchOverhead().nanos() + H.perFaultOverhead().nanos()
+                    + H.rangeFaultWalk().nanos() + H.rangeFaultPerPage().nanos() + H.blockOverhead().nanos()
+                    + H.populatePerPage().nanos() + H.dmaMapPerPage().nanos() + H.tlbShootdown().nanos();
+            long cpuDone = copyAt + H.pteUpdatePerPage().nanos() + H.ptePushOverhead().nanos();
+            long copyDone = copyAt + G.copySetup().nanos() + L.roundTripLatency().nanos()
+                    + wire(L.readCompletionWireBytes(4096));
+            long replayAt = Math.max(cpuDone, copyDone) + G.replayLatency().nanos();
+            assertEquals(replayAt - faultAt, r.faults().total().total().nanos());
+            assertEquals(4096, r.count(Counter.BYTES_TO_DEVICE));
+            assertEquals(1, r.count(Counter.TLB_SHOOTDOWNS));
+        }
+
+        @Test
+        void faultsOnOnePageFromManyWarpsAreDeduplicatedInOneBatch() {
+            // 64 warps each read the same 4 KiB page once: one unique fault, 63 duplicates
+            Workload w = Workload.of(List.of(new Allocation("x", Bytes.PAGE)),
+                    List.of(Phase.gpu("k", "x", Patterns.sequential(), Bytes.PAGE, 64).withConcurrency(64)
+                            .withAccessSize(Bytes.of(64))));
+            RunResult r = Experiment.of(A100, w, () -> TestPolicies.migrate(Decision.MIGRATE_PAGE)).run();
+            assertEquals(1, r.count(Counter.FAULT_BATCHES));
+            assertEquals(64, r.count(Counter.FAULTS));
+            assertEquals(63, r.count(Counter.DUPLICATE_FAULTS));
+            assertEquals(1, r.count(Counter.PAGES_TO_DEVICE));
+            assertEquals(64, r.faults().total().count());
+            assertEquals(1, r.count(Counter.REPLAYS));
+        }
+
+        @Test
+        void aSecondPassOverResidentDataRunsAtDeviceMemoryBandwidth() {
+            Bytes size = Bytes.MiB(64);
+            long work = size.bytes() / 4096;
+            Workload w = Workload.of(List.of(new Allocation("x", size)),
+                    List.of(Phase.gpu("fault-in", "x", Patterns.sequential(), size, work).withConcurrency(1024),
+                            Phase.gpu("hit", "x", Patterns.sequential(), size, work).withConcurrency(1024)));
+            RunResult r = Experiment.of(A100, w, () -> TestPolicies.migrate(Decision.MIGRATE_BLOCK)).run();
+            long second = r.phases().get(1).duration_ns();
+            double ideal = size.bytes() / (G.localBandwidth().bytesPerSecond() / 1e9);
+            assertTrue(second >= ideal && second < ideal * 1.05 + 2_000, second + " ns vs ideal " + ideal);
+            assertEquals(size.bytes() / 4096, r.count(Counter.PAGES_TO_DEVICE));
+            assertEquals(2 * work, r.count(Counter.ACCESSES));
+        }
+
+        @Test
+        void whenDeviceMemoryIsFullTheEvictorMakesRoom() {
+            Bytes size = Bytes.MiB(16);
+            Platform small = A100.withGpu(G.withVram(Bytes.MiB(4)));
+            RunResult r = Experiment.of(small, gpuOnly(size, size.bytes() / 4096, 256),
+                    () -> TestPolicies.migrate(Decision.MIGRATE_BLOCK)).run();
+            assertEquals(4096, r.count(Counter.PAGES_TO_DEVICE));
+            assertEquals(4096 - 1024, r.count(Counter.EVICTIONS));
+            // evicted device pages carry data (the device may have written them): each is copied back
+            assertEquals(r.count(Counter.EVICTIONS) * 4096, r.count(Counter.BYTES_TO_HOST));
+            assertEquals(r.count(Counter.BYTES_TO_HOST), r.deviceToHost().totalBytes(), 1e-3);
+        }
+
+        @Test
+        void aMappedHostPageIsReadRemotelyOverTheLink() {
+            RunResult r = Experiment.of(A100, gpuOnly(Bytes.KiB(64), 16, 1), TestPolicies::remote).run();
+            assertEquals(16, r.count(Counter.REMOTE_ACCESSES));
+            assertEquals(0, r.count(Counter.PAGES_TO_DEVICE));
+            assertEquals(16 * 4096, r.hostToDevice().totalBytes(), 1e-3);
+        }
+    }
+
+    @Nested
+    class HostFaults {
+
+        @Test
+        void aCpuTouchBringsADevicePageBack() {
+            Bytes size = Bytes.MiB(2);
+            long work = size.bytes() / 4096;
+            Workload w = Workload.of(List.of(new Allocation("x", size)),
+                    List.of(Phase.cpu("init", "x", Patterns.sequential(), size, work).withWriteFraction(1),
+                            Phase.gpu("k", "x", Patterns.sequential(), size, work).withConcurrency(64),
+                            Phase.cpu("check", "x", Patterns.sequential(), size, work)));
+            RunResult r = Experiment.of(A100, w, () -> TestPolicies.migrate(Decision.MIGRATE_PAGE)).run();
+            assertEquals(512, r.count(Counter.PAGES_TO_DEVICE));
+            assertEquals(512, r.count(Counter.PAGES_TO_HOST));
+            assertEquals(2 * size.bytes(), r.count(Counter.BYTES_TO_DEVICE) + r.count(Counter.BYTES_TO_HOST));
+        }
+    }
+
+    @Nested
+    class AtsPri {
+
+        @Test
+        void aPageRequestTakesTheSeedsFourSteps() {
+            RunResult r = Experiment.of(A100, gpuOnly(Bytes.PAGE, 1, 1), TestPolicies::remote)
+                    .withFaultPath(FaultPath.ATS_PRI).run();
+            long half = L.oneWayLatency().nanos();
+            long translate = wire(24) + half + H.iommuWalk().nanos() + wire(12 + 8 + 8) + half;
+            long pageRequest = wire(24) + half;
+            long service = H.priDispatch().nanos() + H.perFaultOverhead().nanos() + H.rangeFaultWalk().nanos()
+                    + H.rangeFaultPerPage().nanos() + H.populatePerPage().nanos() + H.pteUpdatePerPage().nanos()
+                    + H.ptePushOverhead().nanos();
+            long response = wire(24) + half;
+            long fault = translate + pageRequest + service + response;
+            assertEquals(fault, r.faults().total().total().nanos());
+            // then the retried translation succeeds and the data comes over the link
+            long retry = translate + G.tlbHitLatency().nanos() + L.roundTripLatency().nanos()
+                    + wire(L.readCompletionWireBytes(4096));
+            assertEquals(fault + retry, r.simTime().nanos());
+            assertEquals(1, r.count(Counter.PRI_REQUESTS));
+            assertEquals(2, r.count(Counter.ATS_TRANSLATIONS));
+        }
+    }
+
+    @Nested
+    class Determinism {
+
+        static Workload random() {
+            Bytes size = Bytes.MiB(32);
+            return Workload.of(List.of(new Allocation("x", size)),
+                    List.of(Phase.gpu("k", "x", Patterns.uniformRandom(), size, 20_000).withConcurrency(512)
+                            .withWriteFraction(0.3)));
+        }
+
+        @Test
+        void theSameSeedGivesTheSameResultBitForBit() {
+            StringBuilder t1 = new StringBuilder();
+            StringBuilder t2 = new StringBuilder();
+            Experiment e = Experiment.of(A100.withGpu(G.withVram(Bytes.MiB(8))), random(),
+                    () -> TestPolicies.migrate(Decision.MIGRATE_BIG_PAGE)).withSeed(7);
+            RunResult a = e.withTrace(t1).run();
+            RunResult b = e.withTrace(t2).run();
+            assertEquals(a.fingerprint(), b.fingerprint());
+            assertEquals(t1.toString(), t2.toString());
+            assertTrue(t1.length() > 1000);
+            RunResult c = e.withSeed(8).run();
+            assertNotEquals(a.fingerprint(), c.fingerprint());
+        }
+
+        @Test
+        void bothFaultPathsAreDeterministic() {
+            Experiment e = Experiment.of(A100, random(), TestPolicies::remote).withFaultPath(FaultPath.ATS_PRI);
+            assertEquals(e.run().fingerprint(), e.run().fingerprint());
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package org.hmmlab.kernel;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+import org.hmmlab.dsl.script.JsScript;
+import org.hmmlab.dsl.script.ScriptException;
+import org.hmmlab.dsl.script.ScriptLimits;
+
+/**
+ * {@code %%js [NAME]}: runs the cell as JavaScript in the DSL's GraalJS sandbox (no Java class lookup, files,
+ * network, processes or threads; a bounded time per call). With NAME, the loaded script becomes the Java
+ * variable NAME, a {@link JsScript} whose functions later cells call or hand to the DSL.
+ */
+final class JsMagic {
+
+    private static final Pattern JAVA_NAME = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*");
+    /** Scripts waiting to be bound to a JShell variable, by a one-time key. */
+    private static final Map<String, JsScript> PENDING = new ConcurrentHashMap<>();
+
+    private JsMagic() {
+    }
+
+    static Object run(String name, String body, Magics.Context ctx) {
+        if (!name.isEmpty() && !JAVA_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("%%js NAME: NAME must be a Java identifier; got '" + name + "'");
+        }
+        String scriptName = ctx.cell().replace(" ", "") + (name.isEmpty() ? "" : "-" + name) + ".js";
+        JsScript script;
+        try {
+            script = JsScript.load(scriptName, body, Map.of(), ScriptLimits.DEFAULT);
+        } catch (ScriptException e) {
+            throw Tracebacks.script(e, ctx.cell(), ctx.firstLine());
+        }
+        if (name.isEmpty()) {
+            script.close();
+            return CellEvaluator.NO_VALUE;
+        }
+        String key = name + "-" + System.identityHashCode(script);
+        PENDING.put(key, script);
+        ctx.evaluator().eval("org.hmmlab.dsl.script.JsScript " + name + " = org.hmmlab.kernel.Notebook.takeScript(\""
+                + key + "\");", ctx.cell(), ctx.firstLine());
+        return CellEvaluator.NO_VALUE;
+    }
+
+    static JsScript take(String key) {
+        JsScript s = PENDING.remove(key);
+        if (s == null) {
+            throw new IllegalStateException("no JavaScript waiting under " + key);
+        }
+        return s;
+    }
+}

@@ -1,0 +1,236 @@
+"""What the HMM Lab kernel promises beyond the conformance suite, checked over the real protocol.
+
+Interrupts stop a run and keep the variables; errors point at the cell's line; one error output per failing cell;
+statements show no result; displays update in place; Displayable values render by their own MIME bundle.
+"""
+import os
+import re
+import time
+import unittest
+from queue import Empty
+
+from jupyter_client.manager import start_new_kernel
+
+KERNEL = os.environ.get("HMMLAB_KERNEL", "hmmlab")
+TIMEOUT = 60
+
+
+class KernelSession:
+    """One kernel and a client, with a helper that runs a cell and collects its iopub messages."""
+
+    def __init__(self):
+        self.km, self.kc = start_new_kernel(kernel_name=KERNEL, startup_timeout=60)
+
+    def close(self):
+        self.kc.stop_channels()
+        self.km.shutdown_kernel(now=True)
+
+    def run(self, code, timeout=TIMEOUT, during=None, **kwargs):
+        """Runs code; returns (reply content, [iopub messages for it]). during() is called once the cell is busy."""
+        msg_id = self.kc.execute(code, **kwargs)
+        if during is not None:
+            during()
+        reply = self.kc.get_shell_msg(timeout=timeout)
+        while reply["parent_header"].get("msg_id") != msg_id:
+            reply = self.kc.get_shell_msg(timeout=timeout)
+        outputs = []
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                msg = self.kc.get_iopub_msg(timeout=5)
+            except Empty:
+                break
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                break
+            outputs.append(msg)
+        return reply["content"], outputs
+
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def traceback_text(error_msg):
+    """The traceback of an error message as plain text (colour codes removed)."""
+    return ANSI.sub("", "\n".join(error_msg["content"]["traceback"]))
+
+
+def of_type(outputs, msg_type):
+    return [m for m in outputs if m["msg_type"] == msg_type]
+
+
+class KernelBehaviour(unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.session = KernelSession()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.session.close()
+
+    def test_statement_cell_shows_no_result(self):
+        reply, outputs = self.session.run('System.out.println("side effect");')
+        self.assertEqual(reply["status"], "ok")
+        self.assertEqual(of_type(outputs, "execute_result"), [])
+        self.assertIn("side effect", "".join(m["content"]["text"] for m in of_type(outputs, "stream")))
+
+    def test_last_expression_of_a_multi_statement_cell_is_shown(self):
+        reply, outputs = self.session.run("int a = 20;\nint b = 22;\na + b")
+        self.assertEqual(reply["status"], "ok")
+        results = of_type(outputs, "execute_result")
+        self.assertEqual(len(results), 1)
+        self.assertEqual(results[0]["content"]["data"]["text/plain"], "42")
+
+    def test_runtime_error_points_at_the_cell_line_and_hides_kernel_frames(self):
+        code = 'int ok = 1;\nObject o = null;\no.toString();'
+        reply, outputs = self.session.run(code)
+        self.assertEqual(reply["status"], "error")
+        errors = of_type(outputs, "error")
+        self.assertEqual(len(errors), 1)
+        self.assertEqual(errors[0]["content"]["ename"], "NullPointerException")
+        traceback = traceback_text(errors[0])
+        self.assertIn("line 3", traceback)
+        self.assertNotIn("jdk.jshell", traceback)
+        self.assertNotIn("org.hmmlab.kernel", traceback)
+        self.assertNotIn("java.lang.reflect", traceback)
+
+    def test_compile_error_quotes_the_line_with_a_caret(self):
+        reply, outputs = self.session.run('int fine = 2;\nint bad = undefinedThing + 1;')
+        self.assertEqual(reply["status"], "error")
+        errors = of_type(outputs, "error")
+        self.assertEqual(len(errors), 1)
+        self.assertEqual(errors[0]["content"]["ename"], "CompileError")
+        traceback = traceback_text(errors[0])
+        self.assertIn("line 2", traceback)
+        self.assertIn("undefinedThing", traceback)
+        self.assertIn("^", traceback)
+
+    def test_error_in_a_method_defined_earlier_names_both_cells(self):
+        self.session.run('int half(int x) {\n    if (x < 0) throw new IllegalArgumentException("x must be >= 0 (got " + x + ")");\n    return x / 2;\n}')
+        reply, outputs = self.session.run("half(-4)")
+        self.assertEqual(reply["status"], "error")
+        traceback = traceback_text(of_type(outputs, "error")[0])
+        self.assertIn("x must be >= 0 (got -4)", traceback)
+        self.assertIn("line 2 in half(): if (x < 0)", traceback)
+        self.assertIn("line 1: half(-4)", traceback)
+
+    def test_failing_cell_keeps_the_kernel_and_its_variables(self):
+        self.session.run("var kept = 1234;")
+        reply, _ = self.session.run("throw new StackOverflowError();")
+        self.assertEqual(reply["status"], "error")
+        reply, outputs = self.session.run("kept")
+        self.assertEqual(reply["status"], "ok")
+        self.assertEqual(of_type(outputs, "execute_result")[0]["content"]["data"]["text/plain"], "1234")
+
+    def test_interrupt_cancels_the_engine_token_and_keeps_variables(self):
+        self.session.run("var before = 7;")
+        code = ("var token = org.hmmlab.sim.Cancellation.current();\n"
+                "long spins = 0;\n"
+                "while (true) { token.throwIfCancelled(); spins++; }")
+
+        def interrupt_soon():
+            time.sleep(1.5)
+            self.session.km.interrupt_kernel()
+
+        start = time.monotonic()
+        reply, outputs = self.session.run(code, during=interrupt_soon)
+        self.assertEqual(reply["status"], "error")
+        self.assertLess(time.monotonic() - start, 1.5 + 2.5, "the interrupt should stop the run within a second or so")
+        errors = of_type(outputs, "error")
+        self.assertEqual(len(errors), 1)
+        self.assertEqual(errors[0]["content"]["ename"], "Interrupted")
+        reply, outputs = self.session.run("before")
+        self.assertEqual(of_type(outputs, "execute_result")[0]["content"]["data"]["text/plain"], "7")
+
+    def test_interrupt_ends_a_sleeping_cell(self):
+        def interrupt_soon():
+            time.sleep(1.0)
+            self.session.km.interrupt_kernel()
+
+        reply, outputs = self.session.run("Thread.sleep(60_000);", during=interrupt_soon)
+        self.assertEqual(reply["status"], "error")
+        self.assertEqual(of_type(outputs, "error")[0]["content"]["ename"], "Interrupted")
+
+    def test_display_can_be_updated_in_place(self):
+        reply, outputs = self.session.run('var id = display("step 1");\nupdateDisplay(id, "step 2");')
+        self.assertEqual(reply["status"], "ok")
+        shown = of_type(outputs, "display_data")
+        updated = of_type(outputs, "update_display_data")
+        self.assertEqual(len(shown), 1)
+        self.assertEqual(len(updated), 1)
+        self.assertEqual(shown[0]["content"]["transient"]["display_id"], updated[0]["content"]["transient"]["display_id"])
+        self.assertEqual(updated[0]["content"]["data"]["text/plain"], "step 2")
+
+    def test_progress_bar_updates_one_display(self):
+        reply, outputs = self.session.run('var p = progress("sweep", 4);\nfor (int i = 0; i < 4; i++) p.step();\np.finish();')
+        self.assertEqual(reply["status"], "ok")
+        self.assertEqual(len(of_type(outputs, "display_data")), 1)
+        last = of_type(outputs, "update_display_data")[-1]["content"]["data"]
+        self.assertIn("4/4", last["text/plain"])
+        self.assertIn("<progress", last["text/html"])
+
+    def test_displayable_renders_its_own_bundle_with_metadata(self):
+        code = ("new org.hmmlab.dsl.results.Displayable() {\n"
+                "  public Map<String, String> mimeBundle() { return Map.of(\"text/plain\", \"t\", \"text/html\", \"<table></table>\"); }\n"
+                "  public Map<String, Map<String, Object>> mimeMetadata() { return Map.of(\"text/html\", Map.of(\"isolated\", false)); }\n"
+                "}")
+        reply, outputs = self.session.run(code)
+        self.assertEqual(reply["status"], "ok")
+        result = of_type(outputs, "execute_result")[0]["content"]
+        self.assertEqual(result["data"]["text/html"], "<table></table>")
+        self.assertEqual(result["metadata"]["text/html"], {"isolated": False})
+
+    def test_silent_execution_publishes_nothing_and_keeps_the_count(self):
+        reply1, _ = self.session.run("1")
+        reply2, outputs = self.session.run("2", silent=True)
+        self.assertEqual(reply2["status"], "ok")
+        self.assertEqual(of_type(outputs, "execute_input"), [])
+        self.assertEqual(of_type(outputs, "execute_result"), [])
+        reply3, _ = self.session.run("3")
+        self.assertEqual(reply3["execution_count"], reply1["execution_count"] + 1)
+
+    def test_magics_list_and_unknown_magic_is_one_error(self):
+        reply, outputs = self.session.run("%lsmagic")
+        self.assertEqual(reply["status"], "ok")
+        self.assertIn("%load", of_type(outputs, "execute_result")[0]["content"]["data"]["text/plain"])
+        reply, outputs = self.session.run("%nosuchmagic")
+        self.assertEqual(reply["status"], "error")
+        self.assertEqual(len(of_type(outputs, "error")), 1)
+
+    def test_inspection_shows_javadoc_of_the_lab_api(self):
+        msg_id = self.session.kc.inspect("MiB(", 4)
+        reply = self.session.kc.get_shell_msg(timeout=TIMEOUT)
+        self.assertEqual(reply["parent_header"]["msg_id"], msg_id)
+        self.assertTrue(reply["content"]["found"])
+        text = reply["content"]["data"]["text/plain"]
+        self.assertIn("MiB(long", text)
+        self.assertIn("MiB", text.split("\n", 1)[0])
+
+
+class RunawayCell(unittest.TestCase):
+    """A loop written in a cell that checks nothing: the kernel gives up on it and stays usable."""
+
+    def test_interrupt_abandons_a_loop_that_ignores_it(self):
+        session = KernelSession()
+        try:
+            session.run("var alive = 5;")
+
+            def interrupt_soon():
+                time.sleep(1.0)
+                session.km.interrupt_kernel()
+
+            reply, outputs = session.run("long n = 0;\nwhile (n >= 0) { n = n + 1 - 1; }", during=interrupt_soon)
+            self.assertEqual(reply["status"], "error")
+            error = of_type(outputs, "error")[0]["content"]
+            self.assertEqual(error["ename"], "Interrupted")
+            self.assertIn("background", error["evalue"])
+            reply, outputs = session.run("alive")
+            self.assertEqual(of_type(outputs, "execute_result")[0]["content"]["data"]["text/plain"], "5")
+        finally:
+            session.close()
+
+
+if __name__ == "__main__":
+    unittest.main()
