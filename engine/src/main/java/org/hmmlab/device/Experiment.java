@@ -38,13 +38,17 @@ import org.hmmlab.workload.Workload;
  * @param seed      seeds every random stream of the run
  * @param bucket    width of the bandwidth-over-time buckets
  * @param trace     where to write the JSON-lines event trace, or null for none
+ * @param host      makes the run's host memory: the functional core ({@link MmHostMemory}, the default) or the
+ *                  lighter {@link InterimHostMemory}
  */
 public record Experiment(Platform platform, Workload workload, Supplier<MigrationPolicy> policy, FaultPath faultPath,
-                         long seed, SimDuration bucket, Appendable trace) {
+                         long seed, SimDuration bucket, Appendable trace, Supplier<HostMemory> host) {
 
     public Experiment {
-        if (platform == null || workload == null || policy == null || faultPath == null || bucket == null) {
-            throw new IllegalArgumentException("experiment: platform, workload, policy, faultPath and bucket must be set");
+        if (platform == null || workload == null || policy == null || faultPath == null || bucket == null
+                || host == null) {
+            throw new IllegalArgumentException(
+                    "experiment: platform, workload, policy, faultPath, bucket and host must be set");
         }
         if (bucket.nanos() < 1) {
             throw new IllegalArgumentException("experiment bucket must be >= 1 ns; got " + bucket);
@@ -57,35 +61,43 @@ public record Experiment(Platform platform, Workload workload, Supplier<Migratio
         }
     }
 
-    /** An experiment with the replayable fault buffer, the default seed, 10 us buckets and no trace. */
+    /**
+     * An experiment with the replayable fault buffer, the default seed, 10 us buckets, no trace, on the
+     * functional core's address space.
+     */
     public static Experiment of(Platform platform, Workload workload, Supplier<MigrationPolicy> policy) {
         return new Experiment(platform, workload, policy, FaultPath.REPLAYABLE_BUFFER, RandomStreams.DEFAULT_SEED,
-                SimDuration.us(10), null);
+                SimDuration.us(10), null, MmHostMemory::new);
+    }
+
+    /** Runs on host memory made by {@code h}, for example {@code InterimHostMemory::new}. */
+    public Experiment withHostMemory(Supplier<HostMemory> h) {
+        return new Experiment(platform, workload, policy, faultPath, seed, bucket, trace, h);
     }
 
     public Experiment withSeed(long s) {
-        return new Experiment(platform, workload, policy, faultPath, s, bucket, trace);
+        return new Experiment(platform, workload, policy, faultPath, s, bucket, trace, host);
     }
 
     public Experiment withFaultPath(FaultPath p) {
-        return new Experiment(platform, workload, policy, p, seed, bucket, trace);
+        return new Experiment(platform, workload, policy, p, seed, bucket, trace, host);
     }
 
     public Experiment withPlatform(Platform p) {
-        return new Experiment(p, workload, policy, faultPath, seed, bucket, trace);
+        return new Experiment(p, workload, policy, faultPath, seed, bucket, trace, host);
     }
 
     public Experiment withWorkload(Workload w) {
-        return new Experiment(platform, w, policy, faultPath, seed, bucket, trace);
+        return new Experiment(platform, w, policy, faultPath, seed, bucket, trace, host);
     }
 
     public Experiment withBucket(SimDuration b) {
-        return new Experiment(platform, workload, policy, faultPath, seed, b, trace);
+        return new Experiment(platform, workload, policy, faultPath, seed, b, trace, host);
     }
 
     /** Writes the run's event trace as JSON lines to {@code out}. */
     public Experiment withTrace(Appendable out) {
-        return new Experiment(platform, workload, policy, faultPath, seed, bucket, out);
+        return new Experiment(platform, workload, policy, faultPath, seed, bucket, out, host);
     }
 
     /** Runs the experiment to the end of its last phase. */
@@ -95,7 +107,7 @@ public record Experiment(Platform platform, Workload workload, Supplier<Migratio
         RunMetrics metrics = new RunMetrics(bucket, trace == null ? null : new TraceWriter(trace));
         PcieLink link = new PcieLink(sim, platform.link());
         link.recordInto(metrics.hostToDevice(), metrics.deviceToHost());
-        HostMemory memory = new InterimHostMemory();
+        HostMemory memory = host.get();
         MigrationPolicy pol = policy.get();
         Gpu gpu = new Gpu(sim, platform, link, memory, pol, faultPath, metrics);
         CpuAgent cpu = new CpuAgent(sim, platform.host(), memory, gpu, metrics.counters());

@@ -700,6 +700,7 @@ public final class Gpu {
                     }
                     charge(Stage.RANGE_FAULT, h.rangeFaultWalk().nanos() + h.rangeFaultPerPage().nanos()
                             + r * h.populatePerPage().nanos());
+                    charge(Stage.TLB_INVALIDATION, takeInvalidationCost()); // e.g. COW of the zero page
                     if (resid[i] != R_GPU) {
                         resid[i] = R_HOST;
                         pte[i] = (byte) (VALID | (host.present(page, true) ? WRITE : 0));

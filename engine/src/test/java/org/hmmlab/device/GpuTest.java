@@ -141,6 +141,39 @@ class GpuTest {
     }
 
     @Nested
+    class Mirroring {
+
+        static Workload gpuReadsThenCpuWrites() {
+            Bytes size = Bytes.KiB(64);
+            return Workload.of(List.of(new Allocation("x", size)),
+                    List.of(Phase.gpu("read", "x", Patterns.sequential(), size, 16).withConcurrency(4),
+                            Phase.cpu("write", "x", Patterns.sequential(), size, 16).withWriteFraction(1),
+                            Phase.gpu("read again", "x", Patterns.sequential(), size, 16).withConcurrency(4)));
+        }
+
+        @Test
+        void aCpuWriteToTheZeroPageInvalidatesTheDeviceMirror() {
+            // hmm_range_fault without REQ_WRITE maps the shared zero page; the CPU's first write replaces it
+            // (do_wp_page), which the core announces as MMU_NOTIFY_CLEAR: the device must drop its entries
+            StringBuilder trace = new StringBuilder();
+            RunResult r = Experiment.of(A100, gpuReadsThenCpuWrites(), TestPolicies::remote).withTrace(trace).run();
+            assertEquals(16, r.count(Counter.INVALIDATIONS));
+            assertTrue(trace.toString().contains("\"reason\":\"clear\""), trace.toString());
+            // the second GPU pass faults again on every page: 16 + 16
+            assertEquals(32, r.faults().total().count());
+        }
+
+        @Test
+        void theInterimHostMemoryFollowsTheCoreOnThisPath() {
+            Experiment e = Experiment.of(A100, gpuReadsThenCpuWrites(), TestPolicies::remote);
+            RunResult core = e.run();
+            RunResult interim = e.withHostMemory(InterimHostMemory::new).run();
+            assertEquals(core.counters(), interim.counters());
+            assertEquals(core.simTime(), interim.simTime());
+        }
+    }
+
+    @Nested
     class HostFaults {
 
         @Test

@@ -1,0 +1,145 @@
+package org.hmmlab.device;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.hmmlab.mm.Errno;
+import org.hmmlab.mm.Frames;
+import org.hmmlab.mm.Mman;
+import org.hmmlab.mm.MmStruct;
+import org.hmmlab.mm.Pte;
+import org.hmmlab.mm.hmm.Hmm;
+import org.hmmlab.mm.hmm.HmmPfn;
+import org.hmmlab.mm.hmm.HmmRange;
+import org.hmmlab.mm.notifier.MmuIntervalNotifier;
+
+/**
+ * Host memory as the functional core models it: a real {@link MmStruct} whose anonymous mappings the device
+ * mirrors through MMU interval notifiers and faults in with {@link Hmm#rangeFault}, retrying on a racing
+ * invalidation exactly as a kernel driver does (read_begin, hmm_range_fault, -EBUSY or read_retry, again).
+ *
+ * <p>The time-free core decides what happens (zero page on a read, copy-on-write on the first write, which
+ * invalidations a change sends and why); the timing layer charges for it. Device residency is still tracked by
+ * {@link Gpu} rather than with migrate_vma and device-private entries (the interim migration path).
+ */
+public final class MmHostMemory implements HostMemory {
+
+    private final MmStruct mm;
+    private final List<MmuIntervalNotifier> notifiers = new ArrayList<>();
+    private final List<long[]> ranges = new ArrayList<>();
+    private final HmmRange range = new HmmRange();
+    private long[] pfns = new long[64];
+    private long retries;
+
+    /** A fresh process on a machine with 64 GiB of RAM. */
+    public MmHostMemory() {
+        this(MmStruct.create(Frames.create()));
+    }
+
+    public MmHostMemory(MmStruct mm) {
+        this.mm = mm;
+    }
+
+    public MmStruct mm() {
+        return mm;
+    }
+
+    /** hmm_range_fault calls repeated after -EBUSY or a failed read_retry. */
+    public long retries() {
+        return retries;
+    }
+
+    @Override
+    public long mapAnonymous(String name, long pages) {
+        long addr = mm.mmap(pages << Mman.PAGE_SHIFT, Mman.PROT_READ | Mman.PROT_WRITE,
+                Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS);
+        if (addr < 0) {
+            throw new IllegalArgumentException("cannot map '" + name + "' (" + pages + " pages): errno " + -addr);
+        }
+        return addr >>> Mman.PAGE_SHIFT;
+    }
+
+    @Override
+    public void mirror(long firstPage, long pages, Invalidator device) {
+        MmuIntervalNotifier n = MmuIntervalNotifier.insert(mm, firstPage << Mman.PAGE_SHIFT,
+                pages << Mman.PAGE_SHIFT, (sub, r, seq) -> {
+                    sub.setSeq(seq); // under the device lock: the next read_retry sees the invalidation
+                    long first = Math.max(r.start(), firstPage << Mman.PAGE_SHIFT) >>> Mman.PAGE_SHIFT;
+                    long end = Math.min(r.end(), (firstPage + pages) << Mman.PAGE_SHIFT);
+                    long last = (end + Mman.PAGE_SIZE - 1) >>> Mman.PAGE_SHIFT;
+                    if (last > first) {
+                        device.invalidate(first, last - first, r.event().name().toLowerCase(Locale.ROOT));
+                    }
+                    return true;
+                });
+        notifiers.add(n);
+        ranges.add(new long[] {firstPage, firstPage + pages});
+    }
+
+    @Override
+    public long rangeFault(long firstPage, long pages, boolean write) {
+        MmuIntervalNotifier n = notifierFor(firstPage, pages);
+        if (n == null) {
+            return -Errno.EFAULT;
+        }
+        long missing = 0;
+        for (long p = firstPage; p < firstPage + pages; p++) {
+            if (!present(p, write)) {
+                missing++;
+            }
+        }
+        if (pfns.length < pages) {
+            pfns = new long[(int) Math.max(pages, pfns.length * 2L)];
+        }
+        range.notifier = n;
+        range.start = firstPage << Mman.PAGE_SHIFT;
+        range.end = (firstPage + pages) << Mman.PAGE_SHIFT;
+        range.hmmPfns = pfns;
+        range.defaultFlags = HmmPfn.REQ_FAULT | (write ? HmmPfn.REQ_WRITE : 0);
+        range.pfnFlagsMask = 0;
+        range.devPrivateOwner = null;
+        while (true) {
+            range.notifierSeq = n.readBegin();
+            int rc = Hmm.rangeFault(range);
+            if (rc == -Errno.EBUSY) {
+                retries++;
+                continue;
+            }
+            if (rc < 0) {
+                return rc;
+            }
+            if (n.readRetry(range.notifierSeq)) {
+                retries++;
+                continue;
+            }
+            return missing;
+        }
+    }
+
+    @Override
+    public boolean present(long page, boolean write) {
+        long e = mm.entry(page << Mman.PAGE_SHIFT);
+        return Pte.isPresent(e) && (!write || Pte.isWrite(e));
+    }
+
+    @Override
+    public boolean cpuAccess(long page, boolean write) {
+        boolean before = present(page, write);
+        int rc = mm.touch(page << Mman.PAGE_SHIFT, write);
+        if (rc != 0) {
+            throw new IllegalStateException("CPU access to page " + page + " failed with errno " + rc);
+        }
+        return !before;
+    }
+
+    private MmuIntervalNotifier notifierFor(long firstPage, long pages) {
+        for (int i = 0; i < ranges.size(); i++) {
+            long[] r = ranges.get(i);
+            if (firstPage >= r[0] && firstPage + pages <= r[1]) {
+                return notifiers.get(i);
+            }
+        }
+        return null;
+    }
+}
