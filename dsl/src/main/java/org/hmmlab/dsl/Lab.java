@@ -270,6 +270,19 @@ public final class Lab {
         return PolicySpec.noThrashing();
     }
 
+    /**
+     * A machine for the kernel-level API, with 1 GiB of RAM: {@code var p = machine().process();}.
+     * See {@link org.hmmlab.dsl.mm}.
+     */
+    public static org.hmmlab.dsl.mm.Machine machine() {
+        return org.hmmlab.dsl.mm.Machine.withRam(org.hmmlab.dsl.mm.Machine.DEFAULT_RAM);
+    }
+
+    /** A machine with {@code ram} of RAM (8 MiB to 8 TiB): {@code machine(MiB(64))}. */
+    public static org.hmmlab.dsl.mm.Machine machine(Bytes ram) {
+        return org.hmmlab.dsl.mm.Machine.withRam(ram);
+    }
+
     /** An empty measurement row to add cells to: {@code row().with("faults", 12)}. */
     public static Row row() {
         return Row.of();

@@ -88,6 +88,15 @@ public final class Column {
         };
     }
 
+    /** Every cell, boxed, in row order: for assertions and small tables ({@code t.column("pfn").values()}). */
+    public java.util.List<Object> values() {
+        Object[] out = new Object[size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = get(i);
+        }
+        return java.util.List.of(out);
+    }
+
     /** The cell at {@code row} as a number; only for numeric columns. */
     public double number(int row) {
         checkRow(row);

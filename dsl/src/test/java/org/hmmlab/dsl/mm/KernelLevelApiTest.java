@@ -1,0 +1,178 @@
+package org.hmmlab.dsl.mm;
+
+import static org.hmmlab.dsl.Lab.machine;
+import static org.hmmlab.dsl.Lab.pages;
+import static org.hmmlab.dsl.mm.Access.READ;
+import static org.hmmlab.dsl.mm.Access.WRITE;
+import static org.hmmlab.dsl.mm.HmmRequest.REQ_FAULT;
+import static org.hmmlab.dsl.mm.HmmRequest.REQ_WRITE;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.hmmlab.dsl.results.Table;
+import org.hmmlab.mm.Errno;
+import org.hmmlab.mm.hmm.HmmPfn;
+import org.hmmlab.units.Bytes;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The kernel-level API walked through as a tutorial would: each test is one step of the mechanism, checked against
+ * what the kernel does (mm/hmm.c, mm/memory.c, lib/test_hmm.c and tools/testing/selftests/mm/hmm-tests.c).
+ */
+class KernelLevelApiTest {
+
+    final Task p = machine().process();
+    final Mapping buf = p.mmap(pages(4));
+    final Mirror gpu = p.mirror("gpu0", buf);
+
+    @Test
+    void aSnapshotWithoutRequestsReportsButFaultsNothing() {
+        // hmm-tests.c anon_read's first step in spirit: without HMM_PFN_REQ_FAULT, hmm_range_fault() only reports.
+        RangeFault r = gpu.hmmRangeFault(buf);
+        assertEquals(0, r.status());
+        for (int i = 0; i < 4; i++) {
+            assertFalse(HmmPfn.isValid(r.entry(i)), "page " + i + " is not mapped");
+        }
+        assertEquals(List.of("none", "none", "none", "none"), p.pageTable(buf).column("entry").values());
+    }
+
+    @Test
+    void aFaultMirrorsWhatTheCpuMapsAndFaultsTheRestIn() {
+        assertTrue(p.touch(buf.page(0), WRITE).ok());
+        RangeFault r = gpu.hmmRangeFault(buf, REQ_FAULT);
+        assertEquals(0, r.status(), r.toString());
+        assertEquals(0, r.retries());
+        // Page 0: the CPU's private page, writable. Pages 1-3: a read fault maps the shared zero page read-only.
+        assertEquals(List.of("VALID WRITE", "VALID", "VALID", "VALID"), r.entries().column("flags").values());
+        Table side = gpu.pageTables();
+        assertEquals(List.of(true, true, true, true), side.column("in_sync").values());
+        assertEquals(side.column("cpu_pfn").values(), side.column("device_pfn").values());
+        assertEquals(List.of("ram", "zero page", "zero page", "zero page"), p.pageTable(buf).column("memory").values());
+    }
+
+    @Test
+    void aWriteFaultOnTheZeroPageBreaksCowAndTheDriverRetriesAfterEbusy() {
+        // do_wp_page() replaces the zero page with a new page and notifies CLEAR over it; hmm_range_fault() sees the
+        // notifier's sequence move at its next walk pass and returns -EBUSY; the driver loop starts again.
+        p.touch(buf.page(1), READ);
+        RangeFault r = gpu.hmmRangeFault(buf.page(1), REQ_WRITE);
+        assertEquals(0, r.status(), r.toString());
+        assertEquals(List.of("-EBUSY", "0"), r.attempts().column("hmm_range_fault").values());
+        assertEquals(1, r.retries());
+        assertEquals("CLEAR", gpu.invalidationLog().get(0).event());
+        assertTrue(HmmPfn.isWrite(r.entry(0)));
+        assertEquals("ram", p.pageTable(buf.page(1)).column("memory").values().get(0));
+    }
+
+    @Test
+    void anInvalidationDropsTheDeviceEntries() {
+        p.touch(buf, WRITE);
+        gpu.hmmRangeFault(buf, REQ_FAULT);
+        assertEquals(0, gpu.pageTables().column("device_pfn").values().stream().filter(v -> (Long) v < 0).count());
+        assertTrue(p.madviseDontNeed(buf.pages(2, 4)).ok());
+        Mirror.Invalidation last = gpu.invalidationLog().get(gpu.invalidationLog().size() - 1);
+        assertEquals("CLEAR", last.event());
+        assertEquals(2, last.dropped());
+        assertEquals(List.of(true, true, false, false),
+                gpu.pageTables().column("device_pfn").values().stream().map(v -> (Long) v >= 0).toList());
+    }
+
+    @Test
+    void aRaceBetweenTheWalkAndTheDriverLockIsCaughtByReadRetry() {
+        p.touch(buf, WRITE);
+        gpu.raceOnce(() -> p.madviseDontNeed(buf.page(3)));
+        RangeFault r = gpu.hmmRangeFault(buf, REQ_FAULT);
+        assertEquals(0, r.status());
+        assertEquals(2, r.attemptList().size());
+        assertTrue(r.attemptList().get(0).outcome().startsWith("mmu_interval_read_retry"), r.toString());
+        // The second walk faulted page 3 in again (the zero page): the device never maps the dropped frame.
+        assertEquals(List.of(true, true, true, true), gpu.pageTables().column("in_sync").values());
+    }
+
+    @Test
+    void aFaultOnAnUnmappedPageIsEfault() {
+        assertTrue(p.munmap(buf.page(2)).ok());
+        RangeFault r = gpu.hmmRangeFault(buf, REQ_FAULT);
+        assertEquals(-Errno.EFAULT, r.status());
+        assertFalse(r.ok());
+    }
+
+    @Test
+    void aWriteRequestOnAReadOnlyMappingIsEperm() {
+        // hmm_vma_walk_test(): a write fault required where the VMA lacks VM_WRITE is -EPERM.
+        Mapping ro = p.mmap(pages(1), Prot.READ_ONLY);
+        Mirror m = p.mirror(ro);
+        assertEquals(-Errno.EPERM, m.hmmRangeFault(ro, REQ_WRITE).status());
+        assertEquals("SIGSEGV", p.touch(ro, WRITE).result().strip());
+    }
+
+    @Test
+    void forkWriteProtectsAndNotifies() {
+        p.touch(buf, WRITE);
+        gpu.hmmRangeFault(buf, REQ_FAULT);
+        Task child = p.fork();
+        assertTrue(gpu.invalidationLog().stream().anyMatch(v -> v.event().equals("PROTECTION_PAGE")), gpu.invalidations().toText());
+        assertEquals(p.pageTable(buf).column("pfn").values(), child.pageTable(child.same(buf)).column("pfn").values());
+        assertEquals(List.of(false, false, false, false), p.pageTable(buf).column("writable").values());
+    }
+
+    @Test
+    void mprotectReadOnlyWriteProtectsAndTheMirrorLosesItsEntries() {
+        p.touch(buf, WRITE);
+        gpu.hmmRangeFault(buf, REQ_WRITE);
+        assertTrue(HmmPfn.isWrite(gpu.deviceEntry(0)));
+        assertTrue(p.mprotect(buf, Prot.READ_ONLY).ok());
+        assertEquals("PROTECTION_VMA", gpu.invalidationLog().get(gpu.invalidationLog().size() - 1).event());
+        assertEquals(0, gpu.deviceEntry(0));
+        assertEquals(List.of("-", "-", "-", "-"), gpu.deviceTable().column("flags").values());
+        assertEquals(-Errno.EPERM, gpu.hmmRangeFault(buf, REQ_WRITE).status());
+    }
+
+    @Test
+    void removingTheNotifierEndsTheMirror() {
+        p.touch(buf, WRITE);
+        gpu.hmmRangeFault(buf, REQ_FAULT);
+        gpu.remove();
+        assertTrue(gpu.notifier().isRemoved());
+        assertEquals(0, gpu.deviceEntry(3));
+        assertEquals(buf, gpu.range());
+        int before = gpu.invalidationLog().size();
+        p.madviseDontNeed(buf);
+        assertEquals(before, gpu.invalidationLog().size(), "a removed notifier hears nothing");
+    }
+
+    @Test
+    void exitReleasesTheAddressSpace() {
+        p.touch(buf, WRITE);
+        long used = p.machine().usedRamPages();
+        p.exit();
+        assertTrue(p.machine().usedRamPages() < used, p.machine().toString());
+        assertTrue(gpu.invalidationLog().stream().anyMatch(v -> v.event().equals("RELEASE") || v.event().equals("UNMAP")));
+    }
+
+    @Nested
+    class BadInput {
+        @Test
+        void eachCallNamesItsParameterAndRange() {
+            assertMessage("page(index) must be in [0, 3], got 4", () -> buf.page(4));
+            assertMessage("pages(from, to): to must be in [3, 4], got 5", () -> buf.pages(2, 5));
+            assertMessage("mmap(length): length must be a whole number of 4 KiB pages in [4 KiB, 64 GiB], got 100 B",
+                    () -> p.mmap(Bytes.of(100)));
+            assertMessage("machine(ram): ram must be in [8 MiB, 8 TiB]", () -> Machine.withRam(Bytes.MiB(1)));
+            assertMessage("hmmRangeFault(range): range must lie inside the mirrored",
+                    () -> gpu.hmmRangeFault(p.mmap(pages(1))));
+            Task other = machine().process();
+            assertMessage("touch(range, access): range belongs to another process than process 1",
+                    () -> other.touch(buf, READ));
+        }
+
+        void assertMessage(String expected, Runnable call) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call::run);
+            assertTrue(e.getMessage().contains(expected), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package org.hmmlab.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** examples/hmm-range-fault.jsh, the kernel-level tutorial script, run as {@code ./hmmlab run} runs it. */
+class KernelLevelExampleTest {
+
+    @Test
+    void theTutorialShowsTheEbusyRetryAndTheTablesStayInSync() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = RunCommand.run(new String[] {Path.of("..", "examples", "hmm-range-fault.jsh").toString()},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
+        assertTrue(text.contains("REQ_WRITE) = 0 after 2 attempts"), text);
+        assertTrue(text.matches("(?s).*1 +1 +-EBUSY +an invalidation ran during the walk: retry.*"), text);
+        assertTrue(text.contains("CLEAR  0x10001000  0x10002000"), text);
+        // The last table: every row in sync, pages 2-3 dropped on both sides.
+        String last = text.substring(text.lastIndexOf("CPU and device page tables"));
+        assertEquals(4, last.lines().filter(l -> l.endsWith("true")).count(), last);
+        assertTrue(last.contains("0x10003000  none            -1  false                 -1  false            true"), last);
+    }
+}
