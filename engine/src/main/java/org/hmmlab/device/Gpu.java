@@ -803,6 +803,30 @@ public final class Gpu {
                 }
                 int runPages = p - runStart;
                 long runFirst = firstPage + runStart;
+                host.migrateToDevice(runFirst, runPages);
+                // pages that could not migrate (pinned, extra references) stay where they are: end the run there
+                int moved = 0;
+                while (moved < runPages && host.onDevice(runFirst + moved, true)) {
+                    moved++;
+                }
+                if (moved < runPages) {
+                    // the seeds' advice: if migration fails, fall back to reading over PCIe. The pages that stayed
+                    // (pinned, busy) are faulted in with hmm_range_fault and mapped remotely; the rest of the run
+                    // is tried again by the next fault
+                    counters.add(Counter.MIGRATION_FAILURES, runPages - moved);
+                    long stay = runFirst + moved;
+                    long r = host.rangeFault(stay, 1, true);
+                    charge(Stage.RANGE_FAULT, h.rangeFaultWalk().nanos() + h.rangeFaultPerPage().nanos()
+                            + Math.max(0, r) * h.populatePerPage().nanos());
+                    int si = idx(stay);
+                    resid[si] = R_HOST;
+                    pte[si] = (byte) (VALID | (host.present(stay, true) ? WRITE : 0));
+                    p = runStart + moved + 1;
+                    runPages = moved;
+                    if (runPages == 0) {
+                        continue;
+                    }
+                }
                 if (from == R_HOST) {
                     submitCopy(true, runPages, copyAt, this);
                     counters.add(Counter.BYTES_TO_DEVICE, (long) runPages << 12);
@@ -849,6 +873,7 @@ public final class Gpu {
                         q++;
                     }
                     int runPages = (int) (q - runFirst);
+                    host.migrateToHost(runFirst, runPages);
                     submitCopy(false, runPages, t, this);
                     usedPages -= runPages;
                     evicted += runPages;
@@ -1101,6 +1126,7 @@ public final class Gpu {
             }
         }
         usedPages -= moved;
+        host.migrateToHost(first, last - first);
         tlb.invalidate(first, last - first);
         counters.add(Counter.PAGES_TO_HOST, moved);
         counters.add(Counter.BYTES_TO_HOST, (long) moved << 12);

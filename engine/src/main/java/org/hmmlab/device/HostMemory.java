@@ -32,6 +32,27 @@ public interface HostMemory {
     /** A CPU load or store; returns true when it took a page fault (first touch, write to the zero page). */
     boolean cpuAccess(long page, boolean write);
 
+    /**
+     * Moves [{@code firstPage}, {@code firstPage + pages}) into the device's private memory with migrate_vma
+     * (setup, pages, finalize), leaving device-private entries in the CPU page table. Pages that cannot move (pinned,
+     * extra references) stay; the caller asks {@link #onDevice} which did. The default (no functional core) moves
+     * every page.
+     */
+    default void migrateToDevice(long firstPage, long pages) {
+    }
+
+    /** Moves [{@code firstPage}, {@code firstPage + pages}) back to system memory (migrate_to_ram, eviction). */
+    default void migrateToHost(long firstPage, long pages) {
+    }
+
+    /**
+     * Whether {@code page} is in device memory according to the host's page table; without a functional core
+     * this host cannot tell and answers {@code expected}, the device's own record.
+     */
+    default boolean onDevice(long page, boolean expected) {
+        return expected;
+    }
+
     /** The device side of an MMU interval notifier: drop translations for a range. */
     @FunctionalInterface
     interface Invalidator {

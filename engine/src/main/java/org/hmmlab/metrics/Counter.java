@@ -39,6 +39,8 @@ public enum Counter {
     BYTES_TO_HOST,
     /** Accesses served remotely over the link (zero-copy). */
     REMOTE_ACCESSES,
+    /** Pages a migration left where they were (pinned, extra references: migrate_vma skipped them). */
+    MIGRATION_FAILURES,
     /** Pages evicted from device memory to make room. */
     EVICTIONS,
     /** Thrashing events detected. */

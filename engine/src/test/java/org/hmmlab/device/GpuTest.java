@@ -217,6 +217,46 @@ class GpuTest {
     }
 
     @Nested
+    class Cancelling {
+
+        @Test
+        void aCancelledCellStopsTheRun() {
+            org.hmmlab.sim.CancellationToken token = org.hmmlab.sim.Cancellation.begin();
+            try {
+                token.cancel();
+                Experiment e = Experiment.of(A100, gpuOnly(Bytes.MiB(4), 1024, 64), TestPolicies::remote);
+                org.junit.jupiter.api.Assertions.assertThrows(org.hmmlab.sim.SimulationCancelledException.class, e::run);
+            } finally {
+                org.hmmlab.sim.Cancellation.begin();
+            }
+        }
+    }
+
+    @Nested
+    class AtsPriWithMigration {
+
+        @Test
+        void aPageRequestCanMigrateThePageAndLaterAccessesStayLocal() {
+            RunResult r = Experiment.of(A100, gpuOnly(Bytes.KiB(64), 64, 1),
+                    () -> TestPolicies.migrate(Decision.MIGRATE_BIG_PAGE)).withFaultPath(FaultPath.ATS_PRI).run();
+            assertEquals(1, r.count(Counter.PRI_REQUESTS));
+            assertEquals(16, r.count(Counter.PAGES_TO_DEVICE));
+            assertEquals(0, r.count(Counter.REMOTE_ACCESSES));
+            assertEquals(64, r.count(Counter.ACCESSES));
+        }
+
+        @Test
+        void aCpuWriteUnderAnAtsMappingCostsAnInvalidationRoundTripOnTheLink() {
+            RunResult r = Experiment.of(A100, Mirroring.gpuReadsThenCpuWrites(), TestPolicies::remote)
+                    .withFaultPath(FaultPath.ATS_PRI).run();
+            assertEquals(16, r.count(Counter.INVALIDATIONS));
+            // each ATS invalidation sends a request with 8 bytes of data down and a completion up
+            assertTrue(r.phases().get(1).duration_ns() > 16 * L.roundTripLatency().nanos(),
+                    "CPU phase " + r.phases().get(1).duration_ns() + " ns");
+        }
+    }
+
+    @Nested
     class Determinism {
 
         static Workload random() {
