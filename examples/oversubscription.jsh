@@ -1,6 +1,6 @@
 // Oversubscription: how many pages a 256 MiB stream evicts as device memory shrinks.
 // Run: ./hmmlab run examples/oversubscription.jsh --out build/oversubscription
-var stream = scenario("stream").on(A100_PCIE4).policy(onDemand())
+var stream = scenario("stream").engine(Engine.RESIDENCY_MODEL).on(A100_PCIE4).policy(onDemand())
     .alloc("x", MiB(256))
     .cpu(phase("init").writes("x"))
     .gpu(kernel("scan").reads("x").passes(2).warps(1024));

@@ -1,6 +1,6 @@
-// A GPU kernel streaming twice over a buffer the CPU wrote, with and without room in device memory.
+// Counts on the residency model (exact policy decisions, no clock): a GPU kernel streaming twice over a buffer the CPU wrote, with and without room in device memory.
 // Run: ./hmmlab run examples/stream.js
-const base = lab.scenario("stream").on("A100_PCIE4").policy("on-demand")
+const base = lab.scenario("stream").engine("residency-model").on("A100_PCIE4").policy("on-demand")
     .alloc("x", "256MiB")
     .cpu(lab.phase("init").writes("x"))
     .gpu(lab.kernel("scan").reads("x").passes(2).warps(1024));

@@ -3,6 +3,9 @@ package org.hmmlab.dsl;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.hmmlab.device.Experiment;
+import org.hmmlab.device.FaultPath;
+import org.hmmlab.metrics.RunResult;
 import org.hmmlab.platform.Platform;
 import org.hmmlab.platform.Platforms;
 import org.hmmlab.policy.MigrationPolicy;
@@ -45,9 +48,18 @@ public final class Scenario {
     private final List<Allocation> allocations;
     private final List<Phase> phases;
     private final long seed;
+    private final Engine engine;
+    private final FaultPath faultPath;
 
     Scenario(String name, Platform platform, Bytes vram, PolicySpec policy, List<Allocation> allocations,
             List<Phase> phases, long seed) {
+        this(name, platform, vram, policy, allocations, phases, seed, Engine.TIMING, FaultPath.REPLAYABLE_BUFFER);
+    }
+
+    Scenario(String name, Platform platform, Bytes vram, PolicySpec policy, List<Allocation> allocations,
+            List<Phase> phases, long seed, Engine engine, FaultPath faultPath) {
+        this.engine = engine;
+        this.faultPath = faultPath;
         this.name = name;
         this.platform = platform;
         this.vram = vram;
@@ -72,7 +84,7 @@ public final class Scenario {
     /** Runs on {@code p}, a preset ({@code H100_PCIE5}) or a modified one. */
     public Scenario on(Platform p) {
         Objects.requireNonNull(p, "on(platform): platform must be a preset such as A100_PCIE4, got null");
-        return new Scenario(name, p, vram, policy, allocations, phases, seed);
+        return new Scenario(name, p, vram, policy, allocations, phases, seed, engine, faultPath);
     }
 
     /**
@@ -83,13 +95,13 @@ public final class Scenario {
         if (memory == null || memory.bytes() < Bytes.HUGE_PAGE.bytes() || memory.bytes() > (16L << 40)) {
             throw new IllegalArgumentException("vram(memory): memory must be in [2 MiB, 16 TiB], got " + memory);
         }
-        return new Scenario(name, platform, memory, policy, allocations, phases, seed);
+        return new Scenario(name, platform, memory, policy, allocations, phases, seed, engine, faultPath);
     }
 
     /** The driver policy: {@code .policy(uvmDefaults().prefetch(noPrefetch()))}. */
     public Scenario policy(PolicySpec p) {
         Objects.requireNonNull(p, "policy(p): p must be a policy such as uvmDefaults(), got null");
-        return new Scenario(name, platform, vram, p, allocations, phases, seed);
+        return new Scenario(name, platform, vram, p, allocations, phases, seed, engine, faultPath);
     }
 
     /** A managed allocation of {@code size} shared by CPU and GPU: {@code .alloc("x", GiB(2))}. */
@@ -108,7 +120,7 @@ public final class Scenario {
         }
         List<Allocation> next = new ArrayList<>(allocations);
         next.add(new Allocation(allocationName, size));
-        return new Scenario(name, platform, vram, policy, next, phases, seed);
+        return new Scenario(name, platform, vram, policy, next, phases, seed, engine, faultPath);
     }
 
     /** A GPU phase on GPU 0, run after the phases before it: {@code .gpu(kernel("saxpy").reads("x"))}. */
@@ -154,7 +166,7 @@ public final class Scenario {
         }
         List<Phase> next = new ArrayList<>(phases);
         next.add(spec.resolve(agent, alloc));
-        return new Scenario(name, platform, vram, policy, allocations, next, seed);
+        return new Scenario(name, platform, vram, policy, allocations, next, seed, engine, faultPath);
     }
 
     /**
@@ -165,14 +177,37 @@ public final class Scenario {
         Objects.requireNonNull(phase, "then(phase): phase must be set, got null");
         List<Phase> next = new ArrayList<>(phases);
         next.add(phase);
-        Scenario s = new Scenario(name, platform, vram, policy, allocations, next, seed);
+        Scenario s = new Scenario(name, platform, vram, policy, allocations, next, seed, engine, faultPath);
         s.workload(); // the engine's checks: the allocation exists and holds the footprint
         return s;
     }
 
     /** The seed of {@link #run()}: same seed, same result, bit for bit. */
     public Scenario seed(long runSeed) {
-        return new Scenario(name, platform, vram, policy, allocations, phases, runSeed);
+        return new Scenario(name, platform, vram, policy, allocations, phases, runSeed, engine, faultPath);
+    }
+
+    /**
+     * Which model runs it: {@link Engine#TIMING} (the default: latencies, bandwidth, counters) or
+     * {@link Engine#RESIDENCY_MODEL} (exact counts of policy decisions, no clock, much faster).
+     */
+    public Scenario engine(Engine e) {
+        Objects.requireNonNull(e, "engine(e): e must be TIMING or RESIDENCY_MODEL, got null");
+        return new Scenario(name, platform, vram, policy, allocations, phases, seed, e, faultPath);
+    }
+
+    /** How the GPU reports faults on the timing engine: the replayable fault buffer (default) or ATS/PRI. */
+    public Scenario faultPath(FaultPath p) {
+        Objects.requireNonNull(p, "faultPath(p): p must be REPLAYABLE_BUFFER or ATS_PRI, got null");
+        return new Scenario(name, platform, vram, policy, allocations, phases, seed, engine, p);
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    public FaultPath faultPath() {
+        return faultPath;
     }
 
     /** The platform as it runs, with the {@link #vram} override applied. */
@@ -223,29 +258,45 @@ public final class Scenario {
     }
 
     /**
-     * Runs with {@code runSeed} (a sweep passes each point's seed). Runs on the engine's page-granular
-     * residency model, which drives the policy exactly as the timing layer does and counts faults,
-     * migrations, evictions and remote traffic exactly; its times are a serial sum of fixed costs.
+     * Runs with {@code runSeed} (a sweep passes each point's seed) on the scenario's {@link #engine() engine}.
+     * Same scenario, same seed: same result, bit for bit.
      */
     public ScenarioResult run(long runSeed) {
         org.hmmlab.sim.Cancellation.current().throwIfCancelled();
         Workload w = workload();
         Platform p = platform();
+        if (engine == Engine.TIMING) {
+            java.util.List<MigrationPolicy> built = new java.util.ArrayList<>();
+            try {
+                RunResult r = Experiment.of(p, w, () -> {
+                    MigrationPolicy m = policy.build();
+                    built.add(m);
+                    return m;
+                }).withFaultPath(faultPath).withSeed(runSeed).run();
+                return new ScenarioResult(this, runSeed, r, null);
+            } finally {
+                built.forEach(Scenario::close);
+            }
+        }
         MigrationPolicy built = policy.build();
         try {
             ResidencyModel.Costs d = ResidencyModel.Costs.defaults();
             ResidencyModel.Costs costs = new ResidencyModel.Costs(d.deviceFault(), d.hostFault(), d.deviceAccess(),
                     d.hostAccess(), p.link().roundTripLatency(), p.link().tlpBandwidth());
             ResidencyModel model = new ResidencyModel(p.gpu().vram(), Bytes.GiB(1024), built, costs);
-            ResidencyModel.Result r = model.run(w, runSeed);
-            return new ScenarioResult(this, runSeed, r);
+            return new ScenarioResult(this, runSeed, null, model.run(w, runSeed));
         } finally {
-            if (built.placement() instanceof AutoCloseable c) {
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    throw new IllegalStateException("could not close policy " + built.placement().name(), e);
-                }
+            close(built);
+        }
+    }
+
+    /** Frees what a policy holds outside the JVM heap (a JavaScript placement's context). */
+    private static void close(MigrationPolicy m) {
+        if (m.placement() instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("could not close policy " + m.placement().name(), e);
             }
         }
     }
@@ -253,6 +304,8 @@ public final class Scenario {
     @Override
     public String toString() {
         return "scenario '" + name + "' on " + platform().name() + ", " + policy.label() + ", " + allocations.size()
-                + " allocations, " + phases.size() + " phases, seed " + seed;
+                + " allocations, " + phases.size() + " phases, seed " + seed + ", "
+                + (engine == Engine.TIMING ? "timing model (" + faultPath.name().toLowerCase(java.util.Locale.ROOT) + ")"
+                        : "residency model");
     }
 }

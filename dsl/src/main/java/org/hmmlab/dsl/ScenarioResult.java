@@ -1,32 +1,45 @@
 package org.hmmlab.dsl;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.hmmlab.dsl.results.Chart;
 import org.hmmlab.dsl.results.Charts;
 import org.hmmlab.dsl.results.Column;
 import org.hmmlab.dsl.results.Displayable;
+import org.hmmlab.dsl.results.Distribution;
 import org.hmmlab.dsl.results.Row;
 import org.hmmlab.dsl.results.Table;
+import org.hmmlab.metrics.BandwidthSeries;
+import org.hmmlab.metrics.Counter;
+import org.hmmlab.metrics.LatencyHistogram;
+import org.hmmlab.metrics.RunResult;
+import org.hmmlab.metrics.Stage;
 import org.hmmlab.policy.ResidencyModel;
 
 /**
- * What one run of a {@link Scenario} produced: counters first (faults, pages moved each way, remote
- * traffic, evictions, throttles), as a table that prints and exports, and charts drawn from them.
+ * What one run of a {@link Scenario} produced, as tables first and charts second: counters, fault latency
+ * (distribution, percentiles by stage), bandwidth over time per link direction, phase timings.
  *
- * <p>The counts come from the engine's residency model, which makes exactly the policy decisions the
- * timing layer makes; its elapsed time is a serial sum of fixed costs, indicative only.
+ * <p>A run on the {@link Engine#TIMING timing model} has all of them. A run on the
+ * {@link Engine#RESIDENCY_MODEL residency model} has counters only (exact counts of the policy's decisions;
+ * its elapsed time is a serial sum of fixed costs, indicative only); asking it for latencies is refused with
+ * that reason rather than answered with invented numbers.
  */
 public final class ScenarioResult implements Displayable {
 
     private final Scenario scenario;
     private final long seed;
-    private final ResidencyModel.Result result;
+    private final RunResult timing;
+    private final ResidencyModel.Result residency;
 
-    ScenarioResult(Scenario scenario, long seed, ResidencyModel.Result result) {
+    ScenarioResult(Scenario scenario, long seed, RunResult timing, ResidencyModel.Result residency) {
         this.scenario = scenario;
         this.seed = seed;
-        this.result = result;
+        this.timing = timing;
+        this.residency = residency;
     }
 
     public Scenario scenario() {
@@ -38,19 +51,55 @@ public final class ScenarioResult implements Displayable {
         return seed;
     }
 
-    /** The engine's raw result. */
-    public ResidencyModel.Result raw() {
-        return result;
+    /** Which engine produced this result. */
+    public Engine engine() {
+        return timing != null ? Engine.TIMING : Engine.RESIDENCY_MODEL;
     }
 
-    /** The run's counters as one row, for sweeps: {@code p -> scenario.run(p.seed()).summary()}. */
+    /** The timing engine's raw result. */
+    public RunResult timing() {
+        return requireTiming("timing()");
+    }
+
+    /** The residency model's raw result. */
+    public ResidencyModel.Result residency() {
+        if (residency == null) {
+            throw new IllegalStateException("this run used the timing model; residency() is for .engine(RESIDENCY_MODEL) runs");
+        }
+        return residency;
+    }
+
+    private RunResult requireTiming(String what) {
+        if (timing == null) {
+            throw new IllegalStateException(what + " needs the timing model; this run used the residency model, which has"
+                    + " no clock (run the scenario with .engine(Engine.TIMING), the default)");
+        }
+        return timing;
+    }
+
+    /**
+     * The run's numbers as one row, for sweeps ({@code p -> scenario.run(p.seed()).summary()}): on the timing
+     * model every counter, simulated time and fault latency p50/p99; on the residency model its counts.
+     */
     public Row summary() {
-        return Row.of().with("gpu_faults", result.deviceFaults()).with("cpu_faults", result.hostFaults())
-                .with("pages_to_gpu", result.pagesToDevice()).with("pages_to_cpu", result.pagesToHost())
-                .with("prefetched_pages", result.prefetchedPages()).with("evicted_pages", result.evictedPages())
-                .with("duplicated_pages", result.duplicatedPages()).with("remote_accesses", result.remoteAccesses())
-                .with("gpu_local_accesses", result.deviceAccesses()).with("link_bytes", result.linkBytes().bytes())
-                .with("throttles", result.throttles()).with("model_elapsed_ns", result.elapsed().nanos());
+        if (timing != null) {
+            Row r = Row.of();
+            for (Counter c : Counter.values()) {
+                r = r.with(c.name().toLowerCase(Locale.ROOT), timing.count(c));
+            }
+            LatencyHistogram f = timing.faults().total();
+            r = r.with("sim_time_ns", timing.simTime().nanos());
+            r = r.with("fault_p50_ns", f.count() == 0 ? 0 : f.percentile(50).nanos());
+            r = r.with("fault_p99_ns", f.count() == 0 ? 0 : f.percentile(99).nanos());
+            return r;
+        }
+        ResidencyModel.Result m = residency;
+        return Row.of().with("gpu_faults", m.deviceFaults()).with("cpu_faults", m.hostFaults())
+                .with("pages_to_gpu", m.pagesToDevice()).with("pages_to_cpu", m.pagesToHost())
+                .with("prefetched_pages", m.prefetchedPages()).with("evicted_pages", m.evictedPages())
+                .with("duplicated_pages", m.duplicatedPages()).with("remote_accesses", m.remoteAccesses())
+                .with("gpu_local_accesses", m.deviceAccesses()).with("link_bytes", m.linkBytes().bytes())
+                .with("throttles", m.throttles()).with("model_elapsed_ns", m.elapsed().nanos());
     }
 
     /** The counters as a two-column table ({@code counter}, {@code value}), one row per counter. */
@@ -64,21 +113,184 @@ public final class ScenarioResult implements Displayable {
         return Table.of(scenario.name() + ": counters", Column.strings("counter", names), Column.longs("value", values));
     }
 
-    /** Pages moved each way and prefetched, as a stacked bar (one bar for this run). */
+    /** Per-fault latency (timing model): the whole fault, from the GPU's report to its replay. */
+    public Distribution faultLatency() {
+        return distribution(scenario.name(), requireTiming("faultLatency()").faults().total());
+    }
+
+    /** The latency of one stage of the fault path (timing model). */
+    public Distribution stageLatency(Stage stage) {
+        return distribution(stage.name().toLowerCase(Locale.ROOT), requireTiming("stageLatency()").faults().stage(stage));
+    }
+
+    static Distribution distribution(String name, LatencyHistogram h) {
+        List<LatencyHistogram.CdfPoint> cdf = h.cdf();
+        long n = h.count();
+        long[] values = new long[cdf.size()];
+        long[] counts = new long[cdf.size()];
+        long before = 0;
+        for (int i = 0; i < cdf.size(); i++) {
+            long upTo = Math.round(cdf.get(i).fraction() * n);
+            values[i] = cdf.get(i).latency_ns();
+            counts[i] = upTo - before;
+            before = upTo;
+        }
+        return Distribution.ofCounts(name, values, counts);
+    }
+
+    /**
+     * Fault latency by stage (timing model): one row per stage and one for the whole fault, with mean, p50,
+     * p99 and max in nanoseconds.
+     */
+    public Table latencyByStage() {
+        RunResult r = requireTiming("latencyByStage()");
+        List<String> names = new ArrayList<>();
+        List<LatencyHistogram> hs = new ArrayList<>();
+        for (Stage s : Stage.values()) {
+            names.add(s.name().toLowerCase(Locale.ROOT));
+            hs.add(r.faults().stage(s));
+        }
+        names.add("total");
+        hs.add(r.faults().total());
+        int n = names.size();
+        long[] count = new long[n];
+        double[] mean = new double[n];
+        long[] p50 = new long[n];
+        long[] p99 = new long[n];
+        long[] max = new long[n];
+        for (int i = 0; i < n; i++) {
+            LatencyHistogram h = hs.get(i);
+            count[i] = h.count();
+            if (h.count() > 0) {
+                mean[i] = (double) h.total().nanos() / h.count();
+                p50[i] = h.percentile(50).nanos();
+                p99[i] = h.percentile(99).nanos();
+                max[i] = h.max().nanos();
+            }
+        }
+        return Table.of(scenario.name() + ": fault latency by stage", Column.strings("stage", names.toArray(String[]::new)),
+                Column.longs("count", count), Column.doubles("mean_ns", mean), Column.longs("p50_ns", p50),
+                Column.longs("p99_ns", p99), Column.longs("max_ns", max));
+    }
+
+    /** Mean time per fault in each stage as one row (a bar of {@link Charts#stageBreakdown}). */
+    public Table stageMeans() {
+        RunResult r = requireTiming("stageMeans()");
+        List<Column> cols = new ArrayList<>();
+        cols.add(Column.strings("run", scenario.name()));
+        for (Map.Entry<Stage, Double> e : r.faults().meanNanosPerFault().entrySet()) {
+            cols.add(Column.doubles(e.getKey().name().toLowerCase(Locale.ROOT) + "_ns", e.getValue()));
+        }
+        return Table.of(scenario.name() + ": mean time per fault by stage", cols);
+    }
+
+    /** Link payload bandwidth over simulated time (timing model): {@code time_ns, h2d_GBps, d2h_GBps}. */
+    public Table bandwidth() {
+        RunResult r = requireTiming("bandwidth()");
+        BandwidthSeries h2d = r.hostToDevice();
+        BandwidthSeries d2h = r.deviceToHost();
+        int n = Math.max(h2d.size(), d2h.size());
+        long[] t = new long[n];
+        double[] a = new double[n];
+        double[] b = new double[n];
+        long w = h2d.bucketWidth().nanos();
+        for (int i = 0; i < n; i++) {
+            t[i] = i * w;
+            a[i] = i < h2d.size() ? h2d.gbps(i) : 0;
+            b[i] = i < d2h.size() ? d2h.gbps(i) : 0;
+        }
+        return Table.of(scenario.name() + ": link bandwidth", Column.longs("time_ns", t), Column.doubles("h2d_GBps", a),
+                Column.doubles("d2h_GBps", b));
+    }
+
+    /** When each phase ran (timing model). */
+    public Table phases() {
+        RunResult r = requireTiming("phases()");
+        Table.Builder b = Table.builder(scenario.name() + ": phases").column("phase", org.hmmlab.dsl.results.ColumnType.STRING)
+                .column("agent", org.hmmlab.dsl.results.ColumnType.STRING)
+                .column("start_ns", org.hmmlab.dsl.results.ColumnType.LONG)
+                .column("end_ns", org.hmmlab.dsl.results.ColumnType.LONG)
+                .column("duration_ns", org.hmmlab.dsl.results.ColumnType.LONG);
+        for (RunResult.PhaseTiming p : r.phases()) {
+            b.row(p.name(), p.agent(), p.start_ns(), p.end_ns(), p.duration_ns());
+        }
+        return b.build();
+    }
+
+    // --- charts ------------------------------------------------------------------------------------
+
+    /** The CDF of fault latency on a log axis. */
+    public Chart latencyCdf() {
+        return Charts.latencyCdf(scenario.name() + ": fault latency CDF", faultLatency());
+    }
+
+    /** The histogram of fault latency on a log axis. */
+    public Chart latencyHistogram() {
+        return Charts.latencyHistogram(scenario.name() + ": fault latency histogram", faultLatency());
+    }
+
+    /** Mean time per fault, stacked by stage. */
+    public Chart stageBreakdown() {
+        return Charts.stageBreakdown(scenario.name() + ": where fault time goes", stageMeans(), "run");
+    }
+
+    /** Bandwidth over time, one line per link direction. */
+    public Chart bandwidthChart() {
+        return Charts.bandwidthOverTime(scenario.name() + ": link bandwidth", bandwidth(), "time_ns", "h2d_GBps", "d2h_GBps");
+    }
+
+    /** Pages moved each way (residency model: with prefetched pages apart), as a stacked bar. */
     public Chart migrations() {
-        Table t = Table.of("migrations", Column.strings("run", scenario.name()),
-                Column.longs("to_gpu_pages", result.pagesToDevice() - result.prefetchedPages()),
-                Column.longs("prefetched_pages", result.prefetchedPages()),
-                Column.longs("to_cpu_pages", result.pagesToHost()));
+        Table t;
+        if (timing != null) {
+            t = Table.of("migrations", Column.strings("run", scenario.name()),
+                    Column.longs("to_gpu_pages", timing.count(Counter.PAGES_TO_DEVICE)),
+                    Column.longs("to_cpu_pages", timing.count(Counter.PAGES_TO_HOST)));
+        } else {
+            t = Table.of("migrations", Column.strings("run", scenario.name()),
+                    Column.longs("to_gpu_pages", residency.pagesToDevice() - residency.prefetchedPages()),
+                    Column.longs("prefetched_pages", residency.prefetchedPages()),
+                    Column.longs("to_cpu_pages", residency.pagesToHost()));
+        }
         return Charts.stageBreakdown(scenario.name() + ": pages migrated", t, "run");
+    }
+
+    /** Every chart this run can draw, in a fixed order (what {@code ./hmmlab run --out} writes). */
+    public List<Chart> charts() {
+        if (timing == null) {
+            return List.of(migrations());
+        }
+        List<Chart> out = new ArrayList<>();
+        if (timing.faults().total().count() > 0) {
+            out.add(latencyCdf());
+            out.add(latencyHistogram());
+            out.add(stageBreakdown());
+        }
+        out.add(bandwidthChart());
+        out.add(migrations());
+        return out;
+    }
+
+    /** Every table this run has, in a fixed order. */
+    public List<Table> tables() {
+        if (timing == null) {
+            return List.of(counters());
+        }
+        return List.of(counters(), latencyByStage(), phases(), bandwidth());
     }
 
     @Override
     public Map<String, String> mimeBundle() {
         Map<String, String> m = new LinkedHashMap<>();
-        String head = scenario + "\n";
-        m.put("text/plain", head + counters().toText());
-        m.put("text/html", "<p>" + escape(scenario.toString()) + "</p>\n" + counters().toHtml());
+        StringBuilder text = new StringBuilder(scenario.toString()).append('\n').append(counters().toText());
+        StringBuilder html = new StringBuilder("<p>").append(escape(scenario.toString())).append("</p>\n")
+                .append(counters().toHtml());
+        if (timing != null && timing.faults().total().count() > 0) {
+            text.append('\n').append(latencyByStage().toText());
+            html.append(latencyByStage().toHtml());
+        }
+        m.put("text/plain", text.toString());
+        m.put("text/html", html.toString());
         return m;
     }
 
@@ -88,6 +300,6 @@ public final class ScenarioResult implements Displayable {
 
     @Override
     public String toString() {
-        return toPlainText();
+        return mimeBundle().get("text/plain");
     }
 }

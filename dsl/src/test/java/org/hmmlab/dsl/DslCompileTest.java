@@ -197,6 +197,64 @@ class DslCompileTest {
         }
         ScriptLimits.DEFAULT.statements(5000).time(java.time.Duration.ofSeconds(1));
 
+        // scenarios, policies, patterns
+        PolicySpec pol = uvmDefaults().placement(accessCounters(64, KiB(64))).prefetch(density(30))
+                .eviction(lru(MiB(2), false)).thrashing(noThrashing());
+        onDemand().placement(firstTouch()).prefetch(noPrefetch()).eviction(rrip(KiB(64)));
+        zeroCopy().placement(remoteMap()).prefetch(neighbourhood(KiB(64)));
+        PolicySpec.uvmDefaults().eviction(PolicySpec.randomEviction(MiB(2), 1)).thrashing(PolicySpec.uvmThrashing())
+                .prefetch(PolicySpec.density()).eviction(PolicySpec.lru()).placement(javascript("p.js",
+                        "function onDeviceFault(f) { return 'migrate'; }"));
+        pol.label();
+        pol.build();
+        pol.placement().label();
+        pol.placement().param("threshold");
+        List.of(sequential(), strided(KiB(64)), random(), zipf(1.1), hotSet(0.1, 0.9), stencil(KiB(64)), pointerChase());
+        PhaseSpec ph = kernel("k").reads("x").pattern(random()).footprint(MiB(1)).accesses(100).warps(8)
+                .accessSize(bytes(256));
+        phase("w").writes("x").passes(2).threads(2).name();
+        kernel("rw").readsWrites("x", 0.5).allocation();
+        Scenario sc = scenario("s").on(V100_PCIE3).on(A100_PCIE4).on(H100_PCIE5).vram(MiB(64)).policy(pol)
+                .alloc("x", MiB(2)).cpu(phase("init").writes("x")).gpu(ph.footprint(MiB(2))).pingPong("x", 1)
+                .seed(3).engine(Engine.RESIDENCY_MODEL).faultPath(org.hmmlab.device.FaultPath.REPLAYABLE_BUFFER);
+        sc.then(sc.phases().get(0));
+        sc.name();
+        sc.platform();
+        sc.basePlatform();
+        sc.vramOverride();
+        sc.policy();
+        sc.allocations();
+        sc.phases();
+        sc.seed();
+        sc.engine();
+        sc.faultPath();
+        sc.workload();
+        ScenarioResult res = sc.run();
+        sc.run(4).summary();
+        res.scenario();
+        res.seed();
+        res.engine();
+        res.residency();
+        res.counters();
+        res.migrations();
+        res.charts();
+        res.tables();
+        res.mimeBundle();
+        ScenarioResult tr = scenario("t").alloc("x", MiB(1)).cpu(phase("i").writes("x")).gpu(kernel("k").reads("x")).run();
+        tr.timing();
+        tr.faultLatency();
+        tr.stageLatency(org.hmmlab.metrics.Stage.MIGRATION_COPY);
+        tr.latencyByStage();
+        tr.stageMeans();
+        tr.bandwidth();
+        tr.phases();
+        tr.latencyCdf();
+        tr.latencyHistogram();
+        tr.stageBreakdown();
+        tr.bandwidthChart();
+        org.hmmlab.dsl.json.ScenarioJson.read(org.hmmlab.dsl.json.ScenarioJson.write(sc));
+        org.hmmlab.dsl.json.ScenarioJson.write(tr);
+
         assertEquals(10, r.table().rowCount());
         assertTrue(Files.size(dir.resolve("c.png")) > 0);
         assertFalse(charts.isEmpty());

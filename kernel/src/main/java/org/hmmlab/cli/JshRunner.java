@@ -103,9 +103,14 @@ final class JshRunner {
                 report(name, line, s, ex, err);
                 return false;
             }
-            if (output != null && s.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND
-                    && s instanceof jdk.jshell.VarSnippet v) {
-                List<SnippetEvent> shown = shell.eval("display(" + v.name() + ");");
+            String shownName = null;
+            if (s.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND && s instanceof jdk.jshell.VarSnippet v) {
+                shownName = v.name();
+            } else if (s.subKind() == Snippet.SubKind.VAR_VALUE_SUBKIND && s instanceof jdk.jshell.ExpressionSnippet x) {
+                shownName = x.name();
+            }
+            if (output != null && shownName != null) {
+                List<SnippetEvent> shown = shell.eval("display(" + shownName + ");");
                 for (SnippetEvent se : shown) {
                     if (se.exception() != null) {
                         report(name, line, s, se.exception(), err);

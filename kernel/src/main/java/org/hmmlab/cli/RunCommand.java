@@ -77,6 +77,20 @@ public final class RunCommand {
             }
         }
 
+        /** Writes a table or chart under --out without printing it (with --json the JSON is the output). */
+        void writeOnly(Object value) {
+            if (dir == null) {
+                return;
+            }
+            if (value instanceof Table t) {
+                written.add(t.writeCsv(dir.resolve(fileStem(t.name()) + ".csv")).toString());
+            } else if (value instanceof Chart c) {
+                String stem = fileStem(c.title());
+                written.add(c.save(dir.resolve(stem + ".png")).toString());
+                written.add(c.save(dir.resolve(stem + ".svg")).toString());
+            }
+        }
+
         String fileStem(String title) {
             String s = title.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
             return s.isEmpty() ? "result-" + (++unnamed) : s;
@@ -192,15 +206,21 @@ public final class RunCommand {
         if (output.json) {
             output.out.println(ScenarioJson.write(r));
             if (output.dir != null) {
-                output.show(r.counters());
-                output.show(r.migrations());
+                r.tables().forEach(output::writeOnly);
+                r.charts().forEach(output::writeOnly);
             }
             return;
         }
         output.out.println(r.scenario());
-        output.show(r.counters());
+        for (Table t : r.tables()) {
+            if (t.rowCount() > 50) {
+                output.writeOnly(t); // a time series: to CSV under --out, not onto the terminal
+            } else {
+                output.show(t);
+            }
+        }
         if (output.dir != null) {
-            output.show(r.migrations());
+            r.charts().forEach(output::show);
         }
     }
 

@@ -41,6 +41,18 @@ class RunCommandTest {
     }
 
     @Test
+    void aTimingScenarioPrintsLatencyByStageAndWritesEveryChart() throws Exception {
+        Outcome o = run(EXAMPLES.resolve("fault-latency.json").toString(), "--out", dir.toString());
+        assertEquals(0, o.status(), o.err());
+        assertTrue(o.out().contains("fault latency by stage") && o.out().contains("migration_copy"), o.out());
+        for (String chart : new String[] {"fault-latency-fault-latency-cdf", "fault-latency-fault-latency-histogram",
+                "fault-latency-where-fault-time-goes", "fault-latency-link-bandwidth"}) {
+            assertTrue(Files.size(dir.resolve(chart + ".png")) > 0, chart);
+        }
+        assertTrue(Files.readString(dir.resolve("fault-latency-link-bandwidth.csv")).startsWith("time_ns,h2d_GBps,d2h_GBps"));
+    }
+
+    @Test
     void jsonPrintsTheResultAsJson() {
         Outcome o = run(EXAMPLES.resolve("stream.json").toString(), "--json");
         assertEquals(0, o.status(), o.err());

@@ -44,13 +44,13 @@ public final class JsonNodeReader {
     /** This value must be an object whose fields are all among {@code allowed}. */
     public JsonNodeReader object(Set<String> allowed) {
         if (node == null || !node.isObject()) {
-            throw error("must be an object with fields " + allowed + ", got " + describe(node));
+            throw error("must be an object with fields " + new java.util.TreeSet<>(allowed) + ", got " + describe(node));
         }
         Iterator<String> names = node.fieldNames();
         while (names.hasNext()) {
             String n = names.next();
             if (!allowed.contains(n)) {
-                throw new JsonFormatException(path + "." + n, "unknown field; allowed fields here: " + allowed);
+                throw new JsonFormatException(path + "." + n, "unknown field; allowed fields here: " + new java.util.TreeSet<>(allowed));
             }
         }
         return this;

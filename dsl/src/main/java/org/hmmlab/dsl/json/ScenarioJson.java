@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import org.hmmlab.device.FaultPath;
+import org.hmmlab.dsl.Engine;
 import org.hmmlab.dsl.PolicySpec;
 import org.hmmlab.dsl.Scenario;
 import org.hmmlab.dsl.ScenarioResult;
@@ -73,6 +75,8 @@ public final class ScenarioJson {
         }
         s.vramOverride().ifPresent(v -> root.put("vram", bytes(v)));
         root.put("seed", s.seed());
+        root.put("engine", s.engine() == Engine.TIMING ? "timing" : "residency-model");
+        root.put("faultPath", s.faultPath() == FaultPath.ATS_PRI ? "ats-pri" : "replayable-buffer");
         root.set("policy", policy(s.policy()));
         ArrayNode allocs = root.putArray("allocations");
         for (Allocation a : s.allocations()) {
@@ -166,7 +170,7 @@ public final class ScenarioJson {
 
     /** Reads a scenario at {@code r}'s position in a larger document. */
     public static Scenario read(JsonNodeReader r) {
-        r.object(Set.of("name", "platform", "vram", "seed", "policy", "allocations", "phases"));
+        r.object(Set.of("name", "platform", "vram", "seed", "engine", "faultPath", "policy", "allocations", "phases"));
         Scenario s = Scenario.named(r.field("name").text());
         if (r.has("platform")) {
             JsonNodeReader p = r.field("platform");
@@ -189,6 +193,14 @@ public final class ScenarioJson {
         }
         if (r.has("seed")) {
             s = s.seed(r.field("seed").longValue(Long.MIN_VALUE, Long.MAX_VALUE));
+        }
+        if (r.has("engine")) {
+            s = s.engine(r.field("engine").oneOf(List.of("timing", "residency-model")).equals("timing") ? Engine.TIMING
+                    : Engine.RESIDENCY_MODEL);
+        }
+        if (r.has("faultPath")) {
+            s = s.faultPath(r.field("faultPath").oneOf(List.of("replayable-buffer", "ats-pri")).equals("ats-pri")
+                    ? FaultPath.ATS_PRI : FaultPath.REPLAYABLE_BUFFER);
         }
         if (r.has("policy")) {
             PolicySpec policy = readPolicy(r.field("policy"));
@@ -385,11 +397,15 @@ public final class ScenarioJson {
     /** A run's result: the scenario, the seed and the counters. */
     public static ObjectNode tree(ScenarioResult r) {
         ObjectNode root = Json.MAPPER.createObjectNode();
-        root.put("engine", "residency-model");
+        root.put("engine", r.engine() == Engine.TIMING ? "timing" : "residency-model");
         root.put("seed", r.seed());
         root.set("scenario", tree(r.scenario()));
         ObjectNode counters = root.putObject("counters");
         r.summary().cells().forEach(c -> counters.put(c.name(), (Long) c.value()));
+        if (r.engine() == Engine.TIMING) {
+            root.set("latencyByStage", Json.tree(r.latencyByStage()));
+            root.set("phases", Json.tree(r.phases()));
+        }
         return root;
     }
 

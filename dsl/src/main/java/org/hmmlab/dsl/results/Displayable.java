@@ -26,6 +26,7 @@ public interface Displayable {
 
     /** The plain-text form, as printed on a terminal. */
     default String toPlainText() {
-        return mimeBundle().getOrDefault("text/plain", toString());
+        String text = mimeBundle().get("text/plain");
+        return text != null ? text : toString(); // not getOrDefault: toString() may itself call toPlainText()
     }
 }

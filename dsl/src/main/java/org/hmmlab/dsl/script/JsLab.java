@@ -176,6 +176,28 @@ public final class JsLab {
             return new JsScenario(s.cpu(phase.spec));
         }
 
+        /** The engine: {@code "timing"} (the default) or {@code "residency-model"}. */
+        @HostAccess.Export
+        public JsScenario engine(String name) {
+            return new JsScenario(s.engine(switch (name) {
+                case "timing" -> org.hmmlab.dsl.Engine.TIMING;
+                case "residency-model" -> org.hmmlab.dsl.Engine.RESIDENCY_MODEL;
+                default -> throw new IllegalArgumentException(
+                        "engine(name): name must be timing or residency-model, got '" + name + "'");
+            }));
+        }
+
+        /** The fault path on the timing engine: {@code "replayable-buffer"} (default) or {@code "ats-pri"}. */
+        @HostAccess.Export
+        public JsScenario faultPath(String name) {
+            return new JsScenario(s.faultPath(switch (name) {
+                case "replayable-buffer" -> org.hmmlab.device.FaultPath.REPLAYABLE_BUFFER;
+                case "ats-pri" -> org.hmmlab.device.FaultPath.ATS_PRI;
+                default -> throw new IllegalArgumentException(
+                        "faultPath(name): name must be replayable-buffer or ats-pri, got '" + name + "'");
+            }));
+        }
+
         /** The run's seed. */
         @HostAccess.Export
         public JsScenario seed(double seed) {
@@ -304,6 +326,18 @@ public final class JsLab {
         @HostAccess.Export
         public Table counters() {
             return result.counters();
+        }
+
+        /** Fault latency by stage (timing engine), for {@code lab.show(...)}. */
+        @HostAccess.Export
+        public Table latencyByStage() {
+            return result.latencyByStage();
+        }
+
+        /** The fault-latency CDF chart (timing engine), for {@code lab.show(...)}. */
+        @HostAccess.Export
+        public org.hmmlab.dsl.results.Chart latencyCdf() {
+            return result.latencyCdf();
         }
 
         /** The Java result behind this one. */

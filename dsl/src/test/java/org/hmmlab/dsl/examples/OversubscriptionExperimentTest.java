@@ -4,6 +4,7 @@ import static org.hmmlab.dsl.Lab.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.hmmlab.dsl.Engine;
 import org.hmmlab.dsl.Param;
 import org.hmmlab.dsl.Scenario;
 import org.hmmlab.dsl.ScenarioResult;
@@ -20,6 +21,7 @@ class OversubscriptionExperimentTest {
 
     /** A GPU kernel streaming twice over a 256 MiB buffer the CPU wrote first. */
     static final Scenario STREAM = scenario("stream")
+            .engine(Engine.RESIDENCY_MODEL)          // counts of policy decisions; fast enough for 256 MiB
             .on(A100_PCIE4)
             .policy(onDemand())
             .alloc("x", MiB(256))

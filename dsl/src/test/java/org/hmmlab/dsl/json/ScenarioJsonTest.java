@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.hmmlab.dsl.Engine;
 import org.hmmlab.dsl.Scenario;
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class ScenarioJsonTest {
 
     static final Scenario SCENARIO = scenario("counters-on-zipf")
-            .on(H100_PCIE5).vram(MiB(64)).seed(7)
+            .on(H100_PCIE5).vram(MiB(64)).seed(7).engine(Engine.RESIDENCY_MODEL)
             .policy(uvmDefaults().placement(accessCounters(16, KiB(64))).prefetch(noPrefetch()))
             .alloc("table", MiB(96))
             .alloc("log", MiB(8))
@@ -35,6 +36,7 @@ class ScenarioJsonTest {
         Scenario s = scenario("js").on(V100_PCIE3.withGpu(V100_PCIE3.gpu().withFaultBatchCount(64)))
                 .policy(onDemand().placement(javascript("half.js",
                         "function onDeviceFault(f) { return f.page() % 2 == 0 ? 'migrate' : 'map-remote'; }")))
+                .engine(Engine.RESIDENCY_MODEL)
                 .alloc("x", MiB(4)).cpu(phase("init").writes("x")).gpu(kernel("k").reads("x"));
         String json = ScenarioJson.write(s);
         assertTrue(json.contains("\"faultBatchCount\""), "a modified platform is written whole");
@@ -64,6 +66,17 @@ class ScenarioJsonTest {
         JsonFormatException e = assertThrows(JsonFormatException.class, () -> ScenarioJson.read(json));
         assertEquals(path, e.path(), e.getMessage());
         assertTrue(e.getMessage().contains(message), e.getMessage());
+    }
+
+    @Test
+    void aTimingScenarioRoundTripsToTheSameLatencies() {
+        Scenario s = scenario("ats").on(A100_PCIE4).faultPath(org.hmmlab.device.FaultPath.ATS_PRI).policy(onDemand())
+                .alloc("x", MiB(2)).cpu(phase("init").writes("x")).gpu(kernel("k").reads("x").warps(64));
+        String json = ScenarioJson.write(s);
+        assertTrue(json.contains("\"faultPath\" : \"ats-pri\"") && json.contains("\"engine\" : \"timing\""), json);
+        Scenario back = ScenarioJson.read(json);
+        assertEquals(s.run().timing().fingerprint(), back.run().timing().fingerprint());
+        assertTrue(ScenarioJson.write(back.run()).contains("\"latencyByStage\""));
     }
 
     @Test
