@@ -122,6 +122,9 @@ public final class CpuAgent {
                     gpu.migrateToRam(page, pWrite[th], t, resume, th);
                     break;
                 }
+                if (gpu != null && pWrite[th]) {
+                    t += gpu.cpuWrite(page, t); // collapses a read-mostly duplicate
+                }
                 if (memory.cpuAccess(page, pWrite[th])) {
                     t += h.populatePerPage().nanos();
                     if (gpu != null) {

@@ -56,6 +56,9 @@ public final class Gpu {
     static final byte R_UNPOPULATED = 0;
     static final byte R_HOST = 1;
     static final byte R_GPU = 2;
+    /** Read-mostly duplicate: the master copy stays in host memory (still mapped by the CPU), a read-only copy is
+     * in device memory. A write by either side collapses it. */
+    static final byte R_DUP = 3;
     // warp states
     private static final byte RUN = 0;
     private static final byte FAULTED = 1;
@@ -256,7 +259,7 @@ public final class Gpu {
     public int residency(long page) {
         return switch (resid[idx(page)]) {
             case R_GPU -> 0;
-            case R_HOST -> Location.HOST;
+            case R_HOST, R_DUP -> Location.HOST;
             default -> Location.UNPOPULATED;
         };
     }
@@ -701,6 +704,11 @@ public final class Gpu {
                     charge(Stage.RANGE_FAULT, h.rangeFaultWalk().nanos() + h.rangeFaultPerPage().nanos()
                             + r * h.populatePerPage().nanos());
                     charge(Stage.TLB_INVALIDATION, takeInvalidationCost()); // e.g. COW of the zero page
+                    if (resid[i] == R_DUP) {
+                        usedPages--; // the read-only duplicate gives way to a mapping of the host copy
+                        tlb.invalidate(page, 1);
+                        policy.onMigrated(page, 1, 0, Location.HOST, MigrationCause.DEVICE_FAULT, t);
+                    }
                     if (resid[i] != R_GPU) {
                         resid[i] = R_HOST;
                         pte[i] = (byte) (VALID | (host.present(page, true) ? WRITE : 0));
@@ -709,7 +717,10 @@ public final class Gpu {
                     }
                     return false;
                 }
-                case MIGRATE, DUPLICATE -> {
+                case DUPLICATE -> {
+                    return duplicate(page, d);
+                }
+                case MIGRATE -> {
                     long first = Math.max(d.regionFirstPage(page), page & -(long) Pages.PAGES_PER_BLOCK);
                     long last = Math.min(first + d.regionPages(), (page | (Pages.PAGES_PER_BLOCK - 1)) + 1);
                     long[] b = bounds;
@@ -717,7 +728,7 @@ public final class Gpu {
                     first = Math.max(first, b[0]);
                     last = Math.min(last, b[1]);
                     for (long p = first; p < last; p++) {
-                        if ((pte[idx(p)] & LOCAL) == 0) {
+                        if ((pte[idx(p)] & LOCAL) == 0 || resid[idx(p)] == R_DUP) {
                             PageMask.set(blockMask, Pages.indexInBlock(p));
                         }
                     }
@@ -734,6 +745,43 @@ public final class Gpu {
         }
 
         private final long[] bounds = new long[2];
+
+        /**
+         * Read duplication (UVM's read-mostly advice): copies the region's host pages read-only into device memory
+         * and keeps the host copy mapped for the CPU. Returns whether a PTE was written.
+         */
+        private boolean duplicate(long page, Decision d) {
+            long first = Math.max(d.regionFirstPage(page), page & -(long) Pages.PAGES_PER_BLOCK);
+            long last = Math.min(first + d.regionPages(), (page | (Pages.PAGES_PER_BLOCK - 1)) + 1);
+            allocBounds(page, bounds);
+            first = Math.max(first, bounds[0]);
+            last = Math.min(last, bounds[1]);
+            boolean written = false;
+            for (long q = first; q < last; q++) {
+                int i = idx(q);
+                if ((pte[i] & LOCAL) != 0) {
+                    continue;
+                }
+                long r = host.rangeFault(q, 1, false);
+                if (r < 0) {
+                    throw new IllegalStateException("hmm_range_fault failed with errno " + r + " on page " + q);
+                }
+                charge(Stage.RANGE_FAULT, h.rangeFaultWalk().nanos() + h.rangeFaultPerPage().nanos()
+                        + r * h.populatePerPage().nanos());
+                makeRoom(1);
+                charge(Stage.MIGRATION_COPY, h.populatePerPage().nanos() + h.dmaMapPerPage().nanos());
+                submitCopy(true, 1, t, this);
+                counters.add(Counter.BYTES_TO_DEVICE, 1L << 12);
+                counters.add(Counter.PAGES_TO_DEVICE, 1);
+                pte[i] = VALID | LOCAL; // read-only: a device write faults and collapses the duplicate
+                resid[i] = R_DUP;
+                usedPages++;
+                charge(Stage.PTE_UPDATE, h.pteUpdatePerPage().nanos());
+                policy.onMigrated(q, 1, Location.HOST, 0, MigrationCause.DEVICE_FAULT, t);
+                written = true;
+            }
+            return written;
+        }
 
         private void prefetch(long block) {
             long firstPage = block << Pages.BLOCK_PAGE_SHIFT;
@@ -762,7 +810,13 @@ public final class Gpu {
         private void migrateBlock(long block) {
             long firstPage = block << Pages.BLOCK_PAGE_SHIFT;
             int n = PageMask.count(blockMask) + PageMask.count(prefetchMask);
-            makeRoom(n);
+            int dups = 0;
+            for (int p = 0; p < Pages.PAGES_PER_BLOCK; p++) {
+                if (PageMask.test(blockMask, p) && resid[idx(firstPage + p)] == R_DUP) {
+                    dups++; // collapsing a duplicate: its device copy becomes the only one
+                }
+            }
+            makeRoom(n - dups);
             // migrate_vma_setup: one walk collects and unmaps the source pages
             charge(Stage.RANGE_FAULT, h.rangeFaultWalk().nanos() + n * h.rangeFaultPerPage().nanos());
             charge(Stage.MIGRATION_COPY, h.blockOverhead().nanos()
@@ -772,7 +826,7 @@ public final class Gpu {
             for (int p = 0; p < Pages.PAGES_PER_BLOCK; p++) {
                 if (PageMask.test(blockMask, p) || PageMask.test(prefetchMask, p)) {
                     int i = idx(firstPage + p);
-                    cpuMapped |= resid[i] == R_HOST;
+                    cpuMapped |= resid[i] == R_HOST || resid[i] == R_DUP;
                     deviceMapped |= (pte[i] & VALID) != 0;
                 }
             }
@@ -819,6 +873,10 @@ public final class Gpu {
                     charge(Stage.RANGE_FAULT, h.rangeFaultWalk().nanos() + h.rangeFaultPerPage().nanos()
                             + Math.max(0, r) * h.populatePerPage().nanos());
                     int si = idx(stay);
+                    if (resid[si] == R_DUP) {
+                        usedPages--; // its read-only duplicate gives way to the remote mapping
+                        policy.onMigrated(stay, 1, 0, Location.HOST, MigrationCause.DEVICE_FAULT, t);
+                    }
                     resid[si] = R_HOST;
                     pte[si] = (byte) (VALID | (host.present(stay, true) ? WRITE : 0));
                     p = runStart + moved + 1;
@@ -836,9 +894,11 @@ public final class Gpu {
                     pte[i] = VALID | WRITE | LOCAL;
                     resid[i] = R_GPU;
                 }
-                usedPages += runPages;
+                if (from != R_DUP) {
+                    usedPages += runPages;
+                }
                 counters.add(Counter.PAGES_TO_DEVICE, runPages);
-                policy.onMigrated(runFirst, runPages, from == R_HOST ? Location.HOST : Location.UNPOPULATED, 0,
+                policy.onMigrated(runFirst, runPages, from == R_UNPOPULATED ? Location.UNPOPULATED : Location.HOST, 0,
                         prefetched ? MigrationCause.PREFETCH : MigrationCause.DEVICE_FAULT, copyAt);
                 if (metrics.tracing()) {
                     metrics.trace(new TraceEvent.Migrated(copyAt, runFirst, runPages, true));
@@ -861,6 +921,16 @@ public final class Gpu {
                 long q = victim;
                 while (q < victim + chunk) {
                     int i = q - basePage >= 0 && q - basePage < span ? idx(q) : -1;
+                    if (i >= 0 && resid[i] == R_DUP) {
+                        // a read-only duplicate is dropped, not copied: the host copy is current
+                        resid[i] = R_HOST;
+                        pte[i] = 0;
+                        usedPages--;
+                        evicted++;
+                        policy.onMigrated(q, 1, 0, Location.HOST, MigrationCause.EVICTION, t);
+                        q++;
+                        continue;
+                    }
                     if (i < 0 || resid[i] != R_GPU) {
                         q++;
                         continue;
@@ -1144,6 +1214,24 @@ public final class Gpu {
         sim.scheduleAtNanos(now + cpu, EventPhase.HOST,
                 a -> ce.submit(false, size, CopyEngine.GRANULE_4K, done, arg), 0);
         return cpu;
+    }
+
+    /**
+     * A CPU write to a read-duplicated page invalidates the device copy (the host copy is the master); returns the
+     * host time to get the device TLB invalidation confirmed, 0 when the page had no duplicate.
+     */
+    long cpuWrite(long page, long now) {
+        int i = idx(page);
+        if (i < 0 || i >= span || resid[i] != R_DUP) {
+            return 0;
+        }
+        resid[i] = R_HOST;
+        pte[i] = 0;
+        usedPages--;
+        tlb.invalidate(page, 1);
+        counters.increment(Counter.INVALIDATIONS);
+        policy.onMigrated(page, 1, 0, Location.HOST, MigrationCause.HOST_FAULT, now);
+        return invalidationCost();
     }
 
     /** Whether {@code page} is resident in device memory. */

@@ -388,6 +388,7 @@ public final class Frames {
         long first = -1;
         for (int k = 0; k < nsegments; k++) {
             int s = newSegment(zone, pgmap);
+            Arrays.fill(map[s], -1); // every device frame starts free (owned by its driver)
             if (first < 0) {
                 first = (long) s << SEG_SHIFT;
             }
@@ -410,6 +411,16 @@ public final class Frames {
             flags[s] = new byte[1];
             Arrays.fill(data, s << (SEG_SHIFT - DATA_SHIFT), (s + 1) << (SEG_SHIFT - DATA_SHIFT), null);
         }
+    }
+
+    /** Marks a device frame free (back with its driver); entries must no longer point at it. */
+    public void markDeviceFree(long pfn) {
+        map[(int) (pfn >>> SEG_SHIFT)][(int) pfn & SEG_MASK] = -1;
+    }
+
+    /** The head of the folio containing {@code pfn} (itself for a small page). */
+    public long folioHead(long pfn) {
+        return hasFlag(pfn, F_TAIL) ? pfn & ~(long) (Mman.PMD_NR - 1) : pfn;
     }
 
     /** Prepares a device frame handed out by its driver: refcount 1, given flags. Mirrors zone_device_page_init(). */

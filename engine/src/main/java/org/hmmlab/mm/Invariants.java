@@ -42,6 +42,9 @@ public final class Invariants {
                 if (Pte.isPresent(e) && frames.isDevicePrivate(pfn)) {
                     fail(m, addr, e, "present entry maps device-private memory the CPU cannot address");
                 }
+                if (Pte.isMigration(e)) {
+                    return; // a migration entry holds a reference, not a mapping (folio_remove_rmap at collection)
+                }
                 int s = (int) (pfn >>> Frames.SEG_SHIFT);
                 if (counted[s] == null) {
                     counted[s] = new int[Frames.SEG_FRAMES];

@@ -140,6 +140,9 @@ public final class MmStruct {
         if (v == null || v.start == addr) {
             return;
         }
+        if ((addr & (Mman.PMD_SIZE - 1)) != 0 && PageTable.pmdIsLeaf(pt.pmd(addr)) && !v.isHugetlb()) {
+            splitHugePmd(addr & -Mman.PMD_SIZE, true); // vma_adjust_trans_huge(): no 2 MiB leaf across areas
+        }
         removeVma(v);
         insertVma(v.slice(v.start, addr));
         insertVma(v.slice(addr, v.end));
@@ -292,7 +295,7 @@ public final class MmStruct {
             backing = MemFile.shmem(frames, len);
             pgoff = 0;
         }
-        Vma v = new Vma(start, start + len, vmFlags, backing, pgoff, device);
+        Vma v = new Vma(this, start, start + len, vmFlags, backing, pgoff, device);
         insertVma(v);
         if (device != null) {
             int rc = device.mmap(this, v);
@@ -716,10 +719,9 @@ public final class MmStruct {
     private void splitAllMappingsOf(long head, MmStruct origin, long originPa, boolean notify) {
         List<Long> found = new ArrayList<>();
         for (Vma v : vmas.values()) {
-            for (long pa = (v.start + Mman.PMD_SIZE - 1) & -Mman.PMD_SIZE; pa + Mman.PMD_SIZE <= v.end;
-                    pa += Mman.PMD_SIZE) {
+            for (long pa = v.start & -Mman.PMD_SIZE; pa < v.end; pa += Mman.PMD_SIZE) {
                 long e = pt.pmd(pa);
-                if (PageTable.pmdIsLeaf(e) && Pte.pfn(e) == head) {
+                if (PageTable.pmdIsLeaf(e) && Pte.pfn(e) == head && !found.contains(pa)) {
                     found.add(pa);
                 }
             }
@@ -1006,16 +1008,9 @@ public final class MmStruct {
         if (Pte.isHuge(e)) {
             faultPfn = pfn + ((addr >>> Mman.PAGE_SHIFT) & (Mman.PMD_NR - 1));
         }
-        frames.get(pfn);
-        int r;
-        try {
-            r = pg.ops().migrateToRam(this, vma, addr, faultPfn, write);
-        } finally {
-            if (!frames.isFree(pfn) || frames.refcount(pfn) > 0) {
-                frames.put(pfn);
-            }
-        }
-        return r;
+        // The kernel takes a page reference here to keep the page alive while the fault sleeps; nothing runs
+        // concurrently in the engine, so migrate_vma sees the page with its mapping references only.
+        return pg.ops().migrateToRam(this, vma, addr, faultPfn, write);
     }
 
     /**
@@ -1029,6 +1024,175 @@ public final class MmStruct {
         if (t[i] == e) {
             t[i] = Pte.mk(Pte.pfn(e), Pte.isWrite(e), true);
         }
+    }
+
+    // ---- device-exclusive access ------------------------------------------------------------------------------
+
+    /**
+     * Gives a device exclusive access to the anonymous page at {@code addr} for atomics; returns its frame or
+     * {@code -errno} (-EFAULT when it cannot be faulted in writable, -EOPNOTSUPP for a non-anonymous or hugetlb
+     * page). Mirrors make_device_exclusive() (6.15+): fault in writable (splitting a 2 MiB mapping), an EXCLUSIVE
+     * invalidation with {@code owner}, then a device-exclusive entry; any later CPU access restores the page.
+     */
+    public long makeDeviceExclusive(long addr, Object owner) {
+        checkAlive();
+        addr &= -Mman.PAGE_SIZE;
+        Vma vma = findVma(addr);
+        if (vma == null || !vma.has(VmFlags.VM_WRITE) || !vma.has(VmFlags.VM_READ)
+                || vma.has(VmFlags.VM_IO) || vma.has(VmFlags.VM_PFNMAP)) {
+            return -Errno.EFAULT;
+        }
+        if (vma.isHugetlb()) {
+            return -Errno.EOPNOTSUPP;
+        }
+        for (int attempt = 0; attempt < 4; attempt++) {
+            long e = pt.entry(addr);
+            if (Pte.isPresent(e) && Pte.isWrite(e)) {
+                break;
+            }
+            int r = handleMmFault(addr, FAULT_FLAG_WRITE | FAULT_FLAG_REMOTE);
+            if ((r & VmFault.OOM) != 0) {
+                return -Errno.ENOMEM;
+            }
+            if ((r & VmFault.ERROR) != 0) {
+                return -Errno.EFAULT;
+            }
+        }
+        long e = pt.entry(addr);
+        if (!Pte.isPresent(e) || !Pte.isWrite(e)) {
+            return -Errno.EBUSY;
+        }
+        if (Pte.isHuge(e)) {
+            splitHugePmd(addr & -Mman.PMD_SIZE, true);
+            e = pt.pte(addr);
+        }
+        long pfn = Pte.pfn(e);
+        if (!frames.hasFlag(pfn, Frames.F_ANON) || Pte.isSpecial(e)) {
+            return -Errno.EOPNOTSUPP;
+        }
+        notify(addr, addr + Mman.PAGE_SIZE, MmuNotifyEvent.EXCLUSIVE, owner);
+        pt.setPte(addr, Pte.mkSwp(Pte.SWP_DEVICE_EXCLUSIVE, pfn, Pte.isWrite(e)));
+        return pfn;
+    }
+
+    // ---- mremap ----------------------------------------------------------------------------------------------
+
+    /**
+     * Moves {@code [oldAddr, oldAddr + oldLen)} to {@code newAddr}; returns the new address or {@code -errno}.
+     * Mirrors mremap(2) with MREMAP_MAYMOVE|MREMAP_FIXED [|MREMAP_DONTUNMAP] and an unchanged size: entries move as
+     * they are (device-private entries included; a 2 MiB leaf moves whole when both ends are PMD aligned and is
+     * split otherwise) and the old range gets an UNMAP invalidation. With DONTUNMAP the old area stays, empty.
+     * Growing or shrinking is refused with -EINVAL in this engine.
+     */
+    public long mremap(long oldAddr, long oldLen, long newLen, int flags, long newAddr) {
+        checkAlive();
+        int known = Mman.MREMAP_MAYMOVE | Mman.MREMAP_FIXED | Mman.MREMAP_DONTUNMAP;
+        if ((flags & ~known) != 0 || (flags & Mman.MREMAP_FIXED) == 0 || (flags & Mman.MREMAP_MAYMOVE) == 0) {
+            return -Errno.EINVAL;
+        }
+        if (!Mman.pageAligned(oldAddr) || !Mman.pageAligned(newAddr) || oldLen <= 0 || newLen != oldLen) {
+            return -Errno.EINVAL;
+        }
+        long len = Mman.pageAlignUp(oldLen);
+        if (newAddr + len > Mman.TASK_SIZE || newAddr < MMAP_BASE) {
+            return -Errno.EINVAL;
+        }
+        if (newAddr < oldAddr + len && oldAddr < newAddr + len) {
+            return -Errno.EINVAL;
+        }
+        Vma vma = findVma(oldAddr);
+        if (vma == null || oldAddr + len > vma.end) {
+            return -Errno.EFAULT;
+        }
+        if (vma.isHugetlb() || (vma.flags & VmFlags.VM_SPECIAL) != 0
+                || ((flags & Mman.MREMAP_DONTUNMAP) != 0 && !vma.isAnonymous())) {
+            return -Errno.EINVAL;
+        }
+        munmap(newAddr, len);
+        splitAt(oldAddr);
+        splitAt(oldAddr + len);
+        Vma old = findVma(oldAddr);
+        notify(oldAddr, oldAddr + len, MmuNotifyEvent.UNMAP, null);
+        Vma moved = new Vma(this, newAddr, newAddr + len, old.flags, old.file, old.pgoff, old.device);
+        insertVma(moved);
+        boolean aligned = ((oldAddr ^ newAddr) & (Mman.PMD_SIZE - 1)) == 0;
+        for (long a = oldAddr; a < oldAddr + len; ) {
+            long pa = a & -Mman.PMD_SIZE;
+            long next = Math.min(pa + Mman.PMD_SIZE, oldAddr + len);
+            long pmde = pt.pmd(a);
+            if (PageTable.pmdIsLeaf(pmde)) {
+                if (aligned && a == pa && next == pa + Mman.PMD_SIZE) {
+                    pt.setPmdLeaf(pa, 0);
+                    pt.setPmdLeaf(newAddr + (pa - oldAddr), pmde);
+                    a = next;
+                    continue;
+                }
+                splitHugePmd(pa, false);
+            }
+            long[] t = pt.pteTable(a);
+            if (t != null) {
+                for (long b = a; b < next; b += Mman.PAGE_SIZE) {
+                    int i = PageTable.pteIndex(b);
+                    long e = t[i];
+                    if (e != 0) {
+                        t[i] = 0;
+                        pt.setPte(newAddr + (b - oldAddr), e);
+                    }
+                }
+                boolean empty = true;
+                for (long x : t) {
+                    empty &= x == 0;
+                }
+                if (empty) {
+                    pt.freePteTable(pa);
+                }
+            }
+            a = next;
+        }
+        if ((flags & Mman.MREMAP_DONTUNMAP) == 0) {
+            removeVma(old);
+        }
+        frames.checkpoint();
+        return newAddr;
+    }
+
+    // ---- pinning accounting ----------------------------------------------------------------------------------
+
+    private long pinnedPages;
+    private long pinLimitPages = (8L << 20) / Mman.PAGE_SIZE;
+    private long pinRefusals;
+
+    /** Pages pinned long-term by this process now (the locked_vm counter). */
+    public long pinnedPages() {
+        return pinnedPages;
+    }
+
+    /** Pin requests refused because they would pass the limit. */
+    public long pinRefusals() {
+        return pinRefusals;
+    }
+
+    /** The pinnable-memory limit in pages (RLIMIT_MEMLOCK; 8 MiB by default). */
+    public long pinLimitPages() {
+        return pinLimitPages;
+    }
+
+    public void setPinLimit(org.hmmlab.units.Bytes limit) {
+        pinLimitPages = limit.bytes() / Mman.PAGE_SIZE;
+    }
+
+    /** Charges {@code n} pinned pages; false (and a refusal counted) when the limit would be passed. */
+    boolean chargePins(long n) {
+        if (pinnedPages + n > pinLimitPages) {
+            pinRefusals++;
+            return false;
+        }
+        pinnedPages += n;
+        return true;
+    }
+
+    void unchargePins(long n) {
+        pinnedPages -= n;
     }
 
     // ---- CPU access ------------------------------------------------------------------------------------------
@@ -1241,7 +1405,7 @@ public final class MmStruct {
             if (v.has(VmFlags.VM_DONTCOPY)) {
                 continue;
             }
-            Vma cv = new Vma(v.start, v.end, v.flags, v.file, v.pgoff, v.device);
+            Vma cv = new Vma(child, v.start, v.end, v.flags, v.file, v.pgoff, v.device);
             child.insertVma(cv);
             boolean cow = !v.has(VmFlags.VM_SHARED);
             boolean copy = cow || v.has(VmFlags.VM_PFNMAP) || v.has(VmFlags.VM_MIXEDMAP);

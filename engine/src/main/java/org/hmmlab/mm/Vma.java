@@ -14,8 +14,10 @@ public final class Vma {
     final MemFile file;
     final long pgoff;
     final DeviceFile device;
+    final MmStruct mm;
 
-    Vma(long start, long end, long flags, MemFile file, long pgoff, DeviceFile device) {
+    Vma(MmStruct mm, long start, long end, long flags, MemFile file, long pgoff, DeviceFile device) {
+        this.mm = mm;
         this.start = start;
         this.end = end;
         this.flags = flags;
@@ -26,7 +28,12 @@ public final class Vma {
 
     Vma slice(long s, long e) {
         long off = file == null ? pgoff : pgoff + ((s - start) >>> Mman.PAGE_SHIFT);
-        return new Vma(s, e, flags, file, off, device);
+        return new Vma(mm, s, e, flags, file, off, device);
+    }
+
+    /** The address space the area belongs to (vm_mm). */
+    public MmStruct mm() {
+        return mm;
     }
 
     public long start() {

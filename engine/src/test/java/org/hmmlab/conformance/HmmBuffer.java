@@ -14,6 +14,8 @@ final class HmmBuffer {
     long size;
     long cpages;
     long faults;
+    /** The whole mapping when {@code ptr} was aligned inside a larger one. */
+    long mapped;
 
     HmmBuffer(long size, int mirrorBytes) {
         this.size = size;

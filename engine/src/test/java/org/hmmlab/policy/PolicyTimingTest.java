@@ -160,4 +160,63 @@ class PolicyTimingTest {
         assertTrue(a.count(Counter.EVICTIONS) > 0, "oversubscribed, so the seeded evictor is exercised");
         assertEquals(a.fingerprint(), run(Bytes.MiB(8), w, p).fingerprint());
     }
+
+    @Nested
+    class Hints {
+        static final Bytes SIZE = Bytes.KiB(64);
+
+        /** The CPU writes, the GPU reads, the CPU reads, the GPU reads, the CPU writes or reads, the GPU reads. */
+        static Workload sharing(boolean finalCpuWrite) {
+            Phase cpuInit = Phase.cpu("init", "x", Patterns.sequential(), SIZE, 16).withWriteFraction(1);
+            Phase gpuRead = Phase.gpu("gpu-read", "x", Patterns.sequential(), SIZE, 16);
+            Phase cpuRead = Phase.cpu("cpu-read", "x", Patterns.sequential(), SIZE, 16);
+            return Workload.of(List.of(new Allocation("x", SIZE)), List.of(cpuInit, gpuRead, cpuRead, gpuRead,
+                    cpuInit.withWriteFraction(finalCpuWrite ? 1 : 0), gpuRead));
+        }
+
+        /** The advice applied to the allocation, wherever the run placed it. */
+        static Supplier<MigrationPolicy> advised(java.util.function.BiFunction<Long, Bytes, org.hmmlab.policy.Hints> h) {
+            return () -> Policies.onDemand().withHints(h.apply(0L, Bytes.GiB(1024)));
+        }
+
+        // cudaMemAdvise(SetReadMostly) as UVM implements it (uvm_va_policy_t read_duplication): read faults copy the
+        // page and keep the host copy, so CPU reads do not fault it back; a CPU write collapses the copies.
+        @Test
+        void readMostlyDuplicatesAndACpuWriteCollapses() {
+            Supplier<MigrationPolicy> rm = advised((a, s) -> org.hmmlab.policy.Hints.none().readMostly(a, s));
+            RunResult plain = run(Bytes.GiB(1), sharing(false), Policies::onDemand);
+            RunResult reads = run(Bytes.GiB(1), sharing(false), rm);
+            RunResult write = run(Bytes.GiB(1), sharing(true), rm);
+            assertEquals(48, plain.count(Counter.PAGES_TO_DEVICE), "unadvised, every GPU phase migrates");
+            assertEquals(16, reads.count(Counter.PAGES_TO_DEVICE), "duplicated once");
+            assertEquals(0, reads.count(Counter.PAGES_TO_HOST), "CPU reads use the host copy");
+            assertEquals(32, write.count(Counter.PAGES_TO_DEVICE), "the CPU write invalidated the copies");
+            assertEquals(0, write.count(Counter.PAGES_TO_HOST), "invalidation copies nothing back");
+        }
+
+        @Test
+        void aGpuWriteCollapsesTheDuplicateWithoutCopyingAgain() {
+            Phase cpuInit = Phase.cpu("init", "x", Patterns.sequential(), SIZE, 16).withWriteFraction(1);
+            Phase gpuRead = Phase.gpu("gpu-read", "x", Patterns.sequential(), SIZE, 16);
+            Workload w = Workload.of(List.of(new Allocation("x", SIZE)),
+                    List.of(cpuInit, gpuRead, gpuRead.withWriteFraction(1), gpuRead));
+            RunResult r = run(Bytes.GiB(1), w,
+                    advised((a, s) -> org.hmmlab.policy.Hints.none().readMostly(a, s)));
+            assertEquals(16L << 12, r.count(Counter.BYTES_TO_DEVICE), "one copy: the collapse reuses it");
+            assertEquals(32, r.count(Counter.FAULTS), "16 read faults, then 16 write faults; the last reads hit");
+        }
+
+        // cudaMemAdvise(SetPreferredLocation, cpu) and SetAccessedBy: the GPU maps host memory and reads remotely.
+        @Test
+        void preferredHostAndAccessedByKeepTheDataInHostMemory() {
+            for (Supplier<MigrationPolicy> p : List.of(
+                    advised((a, s) -> org.hmmlab.policy.Hints.none().preferredLocation(a, s, Location.HOST)),
+                    advised((a, s) -> org.hmmlab.policy.Hints.none().accessedBy(a, s, 0)))) {
+                RunResult r = run(Bytes.GiB(1), sharing(true), p);
+                assertEquals(0, r.count(Counter.PAGES_TO_DEVICE));
+                assertEquals(0, r.count(Counter.PAGES_TO_HOST));
+                assertEquals(48, r.count(Counter.REMOTE_ACCESSES));
+            }
+        }
+    }
 }

@@ -2,6 +2,7 @@ package org.hmmlab.kernel;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -142,14 +143,27 @@ public final class HmmLabKernel extends BaseKernel {
         boolean store = request.shouldStoreHistory() && !silent;
         int count = store ? executionCount.getAndIncrement() : Math.max(0, executionCount.get() - 1);
 
-        env.setBusyDeferIdle();
+        env.setStatusBusy();
         if (!silent) {
             env.publish(new PublishExecuteInput(code, count));
         }
-        replaceOutputStreams(env);
+        PrintStream stdout = System.out;
+        PrintStream stderr = System.err;
+        InputStream stdin = System.in;
+        System.setOut(cellIO.out);
+        System.setErr(cellIO.err);
+        System.setIn(cellIO.in);
         cellIO.attach(env, request.isStdinEnabled());
-        env.defer(() -> cellIO.detach(env));
 
+        // Every output of the cell, then idle, then the reply: a client that reads the reply first finds all of
+        // the cell's output (and the idle status) already published.
+        Runnable finish = () -> {
+            cellIO.detach(env);
+            System.setOut(stdout);
+            System.setErr(stderr);
+            System.setIn(stdin);
+            env.setStatusIdle();
+        };
         token = Cancellation.begin();
         try {
             CellEvaluator e = evaluator();
@@ -171,7 +185,8 @@ public final class HmmLabKernel extends BaseKernel {
             if (store) {
                 history.add(count, code, plain);
             }
-            env.defer().reply(new ExecuteReply(count, Collections.emptyMap()));
+            finish.run();
+            env.reply(new ExecuteReply(count, Collections.emptyMap()));
         } catch (Throwable t) {
             System.out.flush();
             System.err.flush();
@@ -182,7 +197,8 @@ public final class HmmLabKernel extends BaseKernel {
             env.publish(new PublishError(error.name(), error.getMessage() == null ? "" : error.getMessage(), error.traceback()));
             ErrorReply reply = new ErrorReply(error.name(), error.getMessage() == null ? "" : error.getMessage(), error.traceback());
             reply.setExecutionCount(count);
-            env.defer().replyError(ExecuteReply.MESSAGE_TYPE.error(), reply);
+            finish.run();
+            env.replyError(ExecuteReply.MESSAGE_TYPE.error(), reply);
         }
     }
 

@@ -10,14 +10,15 @@ import org.hmmlab.dsl.script.ScriptLimits;
 
 /**
  * {@code %%js [NAME]}: runs the cell as JavaScript in the DSL's GraalJS sandbox (no Java class lookup, files,
- * network, processes or threads; a bounded time per call). With NAME, the loaded script becomes the Java
- * variable NAME, a {@link JsScript} whose functions later cells call or hand to the DSL.
+ * network, processes or threads; a bounded time per call), so a syntax error or a failing top level shows at
+ * the cell's line. With NAME, the cell's source becomes the Java {@code String} variable NAME, ready for the
+ * DSL: {@code uvmDefaults().placement(javascript("mine", NAME))}.
  */
 final class JsMagic {
 
     private static final Pattern JAVA_NAME = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*");
-    /** Scripts waiting to be bound to a JShell variable, by a one-time key. */
-    private static final Map<String, JsScript> PENDING = new ConcurrentHashMap<>();
+    /** Script sources waiting to be bound to a JShell variable, by a one-time key. */
+    private static final Map<String, String> PENDING = new ConcurrentHashMap<>();
 
     private JsMagic() {
     }
@@ -37,15 +38,16 @@ final class JsMagic {
             script.close();
             return CellEvaluator.NO_VALUE;
         }
-        String key = name + "-" + System.identityHashCode(script);
-        PENDING.put(key, script);
-        ctx.evaluator().eval("org.hmmlab.dsl.script.JsScript " + name + " = org.hmmlab.kernel.Notebook.takeScript(\""
-                + key + "\");", ctx.cell(), ctx.firstLine());
+        script.close();
+        String key = name + "-" + System.identityHashCode(body);
+        PENDING.put(key, body);
+        ctx.evaluator().eval("String " + name + " = org.hmmlab.kernel.Notebook.takeScript(\"" + key + "\");",
+                ctx.cell(), ctx.firstLine());
         return CellEvaluator.NO_VALUE;
     }
 
-    static JsScript take(String key) {
-        JsScript s = PENDING.remove(key);
+    static String take(String key) {
+        String s = PENDING.remove(key);
         if (s == null) {
             throw new IllegalStateException("no JavaScript waiting under " + key);
         }

@@ -46,8 +46,8 @@ public final class Notebook {
         return new Progress(label, total);
     }
 
-    /** Hands a script loaded by {@code %%js NAME} to the variable NAME; the kernel calls this, not cells. */
-    public static org.hmmlab.dsl.script.JsScript takeScript(String key) {
+    /** Hands the source of a {@code %%js NAME} cell to the variable NAME; the kernel calls this, not cells. */
+    public static String takeScript(String key) {
         return JsMagic.take(key);
     }
 

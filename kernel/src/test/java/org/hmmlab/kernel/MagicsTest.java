@@ -53,11 +53,14 @@ class MagicsTest {
     }
 
     @Test
-    void jsCellMagicBindsASandboxedScript() throws Exception {
+    void jsCellMagicChecksTheScriptAndBindsItsSource() throws Exception {
         MAGICS.run("%%js policy\nfunction threshold(pages) { return pages > 256 ? 1 : 0; }", shell, "cell [5]");
-        JsScript policy = assertInstanceOf(JsScript.class, shell.valueOf("policy"));
-        assertEquals(1, policy.function("threshold").callLong(300));
-        assertEquals(1L, MAGICS.run("policy.function(\"threshold\").callLong(512)", shell, "cell [6]"));
+        String source = assertInstanceOf(String.class, shell.valueOf("policy"));
+        try (JsScript script = JsScript.load("policy.js", source)) {
+            assertEquals(1, script.function("threshold").callLong(300));
+        }
+        assertEquals(1L, MAGICS.run("org.hmmlab.dsl.script.JsScript.load(\"p.js\", policy).function(\"threshold\").callLong(512)",
+                shell, "cell [6]"));
     }
 
     @Test
