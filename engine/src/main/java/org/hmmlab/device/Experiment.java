@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import org.hmmlab.metrics.Counter;
 import org.hmmlab.metrics.RunMetrics;
 import org.hmmlab.metrics.RunResult;
 import org.hmmlab.metrics.TraceWriter;
@@ -145,6 +146,8 @@ public record Experiment(Platform platform, Workload workload, Supplier<Migratio
         };
         sim.scheduleAtNanos(0, EventPhase.HOST, a -> next[0].run(), 0);
         sim.run();
+        // the detector counts the throttles and pins it started (uvm_perf_thrashing.c's thrashing events)
+        metrics.counters().add(Counter.THRASHING_EVENTS, pol.thrashing().thrashingEvents());
         long end = timings.isEmpty() ? 0 : timings.getLast().end_ns();
         return new RunResult(platform.name(), pol.describe(), faultPath.name(), seed, SimDuration.ns(end),
                 System.nanoTime() - hostStart, metrics.counters(), metrics.faults(), metrics.batches(), metrics.hostToDevice(),

@@ -137,6 +137,7 @@ class PolicyTimingTest {
                 RunResult r = run(Bytes.GiB(1), pingPong(rounds), Policies::onDemand);
                 assertEquals(16L * rounds, r.count(Counter.PAGES_TO_HOST));
                 assertEquals(16L * rounds, r.count(Counter.PAGES_TO_DEVICE));
+                assertEquals(0, r.count(Counter.THRASHING_EVENTS));
             }
         }
 
@@ -149,6 +150,8 @@ class PolicyTimingTest {
                     "no migration in rounds 21 to 30");
             assertEquals(r20.count(Counter.PAGES_TO_HOST), r30.count(Counter.PAGES_TO_HOST));
             assertTrue(r30.count(Counter.REMOTE_ACCESSES) > r20.count(Counter.REMOTE_ACCESSES));
+            assertTrue(r20.count(Counter.THRASHING_EVENTS) >= 16, "at least one pin per page");
+            assertEquals(r20.count(Counter.THRASHING_EVENTS), r30.count(Counter.THRASHING_EVENTS), "then quiet");
         }
     }
 
