@@ -17,4 +17,11 @@ display(gpu.hmmRangeFault(buf.page(1), REQ_WRITE));
 display(gpu.invalidations());
 
 p.madviseDontNeed(buf.pages(2, 4));       // the CPU drops pages 2-3: the device must drop them too
-gpu.pageTables()
+display(gpu.pageTables());
+
+// Device memory: migrate_vma_setup/pages/finalize move the pages; the CPU sees device-private entries.
+var dev = p.machine().device("gpu1");
+display(dev.migrateToDevice(buf));
+display(p.pageTable(buf));
+p.touch(buf.page(0), READ);               // a CPU touch brings page 0 back (migrate_to_ram)
+p.pageTable(buf)

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class KernelLevelExampleTest {
 
     @Test
-    void theTutorialShowsTheEbusyRetryAndTheTablesStayInSync() {
+    void theTutorialShowsTheEbusyRetryTheTablesInSyncAndAMigration() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int status = RunCommand.run(new String[] {Path.of("..", "examples", "hmm-range-fault.jsh").toString()},
@@ -25,7 +25,12 @@ class KernelLevelExampleTest {
         assertTrue(text.contains("CLEAR  0x10001000  0x10002000"), text);
         // The last table: every row in sync, pages 2-3 dropped on both sides.
         String last = text.substring(text.lastIndexOf("CPU and device page tables"));
+        last = last.substring(0, last.indexOf("\n\n"));
         assertEquals(4, last.lines().filter(l -> l.endsWith("true")).count(), last);
         assertTrue(last.contains("0x10003000  none            -1  false                 -1  false            true"), last);
+        assertTrue(text.contains("gpu1: migration to gpu1 0x10000000-0x10004000 (4 pages) = 0, 4 collected, 4 moved"), text);
+        String after = text.substring(text.lastIndexOf("CPU page table"));
+        assertEquals(1, after.lines().filter(l -> l.endsWith(" ram")).count(), after);
+        assertEquals(3, after.lines().filter(l -> l.endsWith("device-private")).count(), after);
     }
 }

@@ -18,6 +18,7 @@ public final class Machine {
 
     private final Frames frames;
     private int processes;
+    private int devices;
 
     private Machine(Frames frames) {
         this.frames = frames;
@@ -35,6 +36,20 @@ public final class Machine {
     /** A new process with an empty address space: {@code var p = m.process();}. Mirrors exec's mm_alloc(). */
     public Task process() {
         return new Task(this, MmStruct.create(frames), ++processes);
+    }
+
+    /**
+     * A device with device-private memory on this machine: {@code var gpu = m.device("gpu0");}. Mirrors loading
+     * lib/test_hmm.c's dmirror device (its pagemap grows as pages migrate in).
+     */
+    public Device device(String name) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("device(name): name must be non-empty text, got '" + name + "'");
+        }
+        if (devices >= 64) {
+            throw new IllegalStateException("device(name): a machine holds at most 64 devices");
+        }
+        return new Device(name, Device.create(frames, devices++));
     }
 
     Task adopt(MmStruct mm) {

@@ -39,10 +39,12 @@ public final class Mirror {
     /** Device page table: the hmm_pfn word of each page of the range, 0 when the device has no entry. */
     private final long[] devicePt;
     private final List<Invalidation> invalidations = new ArrayList<>();
+    private final Object owner;
     private Runnable race;
 
-    Mirror(String name, Mapping range) {
+    Mirror(String name, Mapping range, Object owner) {
         this.name = name;
+        this.owner = owner;
         this.range = range;
         this.mm = range.process().mm();
         this.devicePt = new long[range.npages()];
@@ -94,7 +96,7 @@ public final class Mirror {
         for (int attempt = 1; attempt <= RETRY_LIMIT; attempt++) {
             long seq = notifier.readBegin();
             java.util.Arrays.fill(pfns, 0);
-            HmmRange hr = new HmmRange(notifier, sub.start(), sub.end(), pfns, defaultFlags, 0, null);
+            HmmRange hr = new HmmRange(notifier, sub.start(), sub.end(), pfns, defaultFlags, 0, owner);
             hr.notifierSeq = seq;
             int rc = Hmm.rangeFault(hr);
             if (rc == -Errno.EBUSY) {

@@ -121,7 +121,7 @@ public final class Task {
      */
     public Mirror mirror(Mapping range) {
         own("mirror(range)", range);
-        return new Mirror("device", range);
+        return new Mirror("device", range, null);
     }
 
     /** As {@link #mirror(Mapping)}, with a name for the tables: {@code p.mirror("gpu0", buf)}. */
@@ -130,7 +130,7 @@ public final class Task {
             throw new IllegalArgumentException("mirror(deviceName, range): deviceName must be non-empty text");
         }
         own("mirror(deviceName, range)", range);
-        return new Mirror(deviceName, range);
+        return new Mirror(deviceName, range, null);
     }
 
     /**

@@ -2,7 +2,8 @@
  * The kernel-level API: the HMM mechanism one call at a time, for tutorials. A {@link org.hmmlab.dsl.mm.Machine}
  * holds physical memory; a {@link org.hmmlab.dsl.mm.Task} (a process) maps memory and touches it from the CPU; a
  * {@link org.hmmlab.dsl.mm.Mirror} is a device driver's mirror of a range: it registers an MMU interval notifier,
- * calls {@code hmm_range_fault()} in the driver's retry loop and keeps a device page table.
+ * calls {@code hmm_range_fault()} in the driver's retry loop and keeps a device page table; a
+ * {@link org.hmmlab.dsl.mm.Device} has device-private memory that pages migrate to (migrate_vma_*).
  *
  * <pre>{@code
  * var p = machine().process();

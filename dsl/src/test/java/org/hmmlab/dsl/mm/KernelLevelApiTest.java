@@ -155,6 +155,63 @@ class KernelLevelApiTest {
     }
 
     @Nested
+    class DeviceMemory {
+        final Device dev = p.machine().device("gpu0");
+
+        @Test
+        void migrateToDeviceLeavesDevicePrivateEntriesAndAHoleGetsAFreshPage() {
+            // hmm-tests.c migrate: after HMM_DMIRROR_MIGRATE_TO_DEV every CPU entry is a device-private entry.
+            p.touch(buf.pages(0, 3), WRITE);
+            Migration mig = dev.migrateToDevice(buf);
+            assertEquals(0, mig.status());
+            assertEquals(4, mig.collected());
+            assertEquals(4, mig.moved());
+            assertEquals(List.of("hole", "ram", "ram", "ram"), mig.pages().column("from").values());
+            assertEquals(List.of("device-private", "device-private", "device-private", "device-private"),
+                    p.pageTable(buf).column("entry").values());
+            assertEquals(4, dev.pagesInUse());
+        }
+
+        @Test
+        void theOwnerSeesItsDevicePagesAndAnotherDriverFaultsThemBack() {
+            // hmm_range_fault(): a device-private page whose pgmap owner is range->dev_private_owner is reported
+            // as is; any other owner's page is faulted back to system memory (migrate_to_ram).
+            p.touch(buf, WRITE);
+            Mirror own = dev.mirror(buf);
+            dev.migrateToDevice(buf);
+            RangeFault mine = own.hmmRangeFault(buf, REQ_FAULT);
+            assertEquals(0, mine.status());
+            assertEquals(List.of("device-private", "device-private", "device-private", "device-private"),
+                    p.pageTable(buf).column("memory").values());
+            RangeFault theirs = gpu.hmmRangeFault(buf, REQ_FAULT);
+            assertEquals(0, theirs.status());
+            assertTrue(theirs.retries() >= 1, theirs.toString());
+            assertEquals(List.of("ram", "ram", "ram", "ram"), p.pageTable(buf).column("memory").values());
+            assertEquals(List.of(true, true, true, true), gpu.pageTables().column("in_sync").values());
+        }
+
+        @Test
+        void aCpuTouchMigratesThePageBackToRam() {
+            // hmm-tests.c migrate_fault: a CPU access to a device-private entry runs the pagemap's migrate_to_ram.
+            p.touch(buf, WRITE);
+            dev.migrateToDevice(buf);
+            assertTrue(p.touch(buf.page(2), READ).ok());
+            assertEquals(List.of("device-private", "device-private", "ram", "device-private"),
+                    p.pageTable(buf).column("memory").values());
+            Migration back = dev.migrateToSystem(buf);
+            assertEquals(0, back.status());
+            assertEquals(3, back.moved());
+            assertEquals(List.of("ram", "ram", "ram", "ram"), p.pageTable(buf).column("memory").values());
+        }
+
+        @Test
+        void badInput() {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> p.machine().device(" "));
+            assertTrue(e.getMessage().contains("device(name): name must be non-empty text"), e.getMessage());
+        }
+    }
+
+    @Nested
     class BadInput {
         @Test
         void eachCallNamesItsParameterAndRange() {

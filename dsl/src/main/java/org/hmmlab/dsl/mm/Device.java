@@ -1,0 +1,110 @@
+package org.hmmlab.dsl.mm;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.hmmlab.dmirror.Dmirror;
+import org.hmmlab.dmirror.DmirrorCmd;
+import org.hmmlab.dmirror.DmirrorDevice;
+import org.hmmlab.mm.MmObserver;
+import org.hmmlab.mm.MmStruct;
+import org.hmmlab.mm.devmem.MemoryType;
+import org.hmmlab.units.Bytes;
+
+/**
+ * A device with its own memory (device-private, ZONE_DEVICE) that pages migrate to and from:
+ * {@code var gpu = m.device("gpu0"); gpu.migrateToDevice(buf);}. A CPU access to a migrated page faults it back.
+ *
+ * <p>Mirrors lib/test_hmm.c's dmirror device, the kernel's reference HMM driver: migrating to the device runs
+ * migrate_vma_setup(), allocates and copies device pages, migrate_vma_pages() and migrate_vma_finalize()
+ * (dmirror_migrate_to_device()); the CPU entries become device-private swap entries, and a CPU fault on one calls
+ * the pagemap's migrate_to_ram (dmirror_devmem_fault()).
+ */
+public final class Device {
+
+    /** The largest range one migration takes: 64 MiB (the driver copies through a bounce buffer). */
+    public static final Bytes MAX_MIGRATION = Bytes.MiB(64);
+
+    private final String name;
+    private final DmirrorDevice device;
+    private final Map<Task, Dmirror> opened = new IdentityHashMap<>();
+
+    Device(String name, DmirrorDevice device) {
+        this.name = name;
+        this.device = device;
+    }
+
+    /** The device's name in tables. */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Migrates the pages of {@code range} to device memory; returns what moved, page by page. Mirrors
+     * HMM_DMIRROR_MIGRATE_TO_DEV: migrate_vma_setup(), alloc and copy, migrate_vma_pages(), migrate_vma_finalize().
+     */
+    public Migration migrateToDevice(Mapping range) {
+        return migrate("migrateToDevice(range)", range, Dmirror.HMM_DMIRROR_MIGRATE_TO_DEV, "to " + name);
+    }
+
+    /**
+     * Migrates this device's pages in {@code range} back to system memory. Mirrors HMM_DMIRROR_MIGRATE_TO_SYS
+     * (migrate_vma_setup() selecting device-private pages of this owner).
+     */
+    public Migration migrateToSystem(Mapping range) {
+        return migrate("migrateToSystem(range)", range, Dmirror.HMM_DMIRROR_MIGRATE_TO_SYS, "to system memory");
+    }
+
+    /**
+     * A mirror of {@code range} that passes this device as the owner of its device-private pages, so
+     * hmm_range_fault() reports them instead of faulting them back. Mirrors a driver setting
+     * hmm_range.dev_private_owner to its pgmap owner.
+     */
+    public Mirror mirror(Mapping range) {
+        Objects.requireNonNull(range, "mirror(range): range");
+        return new Mirror(name, range, device);
+    }
+
+    /** Device pages in use. */
+    public long pagesInUse() {
+        return device.memory().inUse();
+    }
+
+    private Migration migrate(String what, Mapping range, int command, String direction) {
+        Objects.requireNonNull(range, what + ": range");
+        if (range.length() > MAX_MIGRATION.bytes()) {
+            throw new IllegalArgumentException(what + ": range must be at most " + MAX_MIGRATION + ", got " + range.size());
+        }
+        Task task = range.process();
+        MmStruct mm = task.mm();
+        Dmirror d = opened.computeIfAbsent(task, t -> device.open(mm));
+        List<long[]> moved = new ArrayList<>();
+        MmObserver watch = new MmObserver() {
+            @Override
+            public void migrated(MmStruct m, long addr, long srcPfn, long dstPfn) {
+                moved.add(new long[] {addr, srcPfn, dstPfn});
+            }
+        };
+        mm.addObserver(watch);
+        int rc;
+        DmirrorCmd cmd = new DmirrorCmd(range.start(), new byte[(int) range.length()], range.npages());
+        try {
+            rc = d.ioctl(command, cmd);
+        } finally {
+            mm.removeObserver(watch);
+        }
+        return new Migration(name + ": migration " + direction + " " + range, mm.frames(), rc, rc == 0 ? cmd.cpages : 0,
+                moved);
+    }
+
+    @Override
+    public String toString() {
+        return name + " (" + device.memoryType() + ", " + pagesInUse() + " device pages in use)";
+    }
+
+    static DmirrorDevice create(org.hmmlab.mm.Frames frames, int minor) {
+        return DmirrorDevice.create(frames, minor, MemoryType.DEVICE_PRIVATE);
+    }
+}
