@@ -9,6 +9,8 @@ import org.hmmlab.mm.Frames;
 import org.hmmlab.mm.Mman;
 import org.hmmlab.mm.MmStruct;
 import org.hmmlab.mm.Pte;
+import org.hmmlab.mm.Vma;
+import org.hmmlab.mm.notifier.MmuNotifyEvent;
 import org.hmmlab.mm.hmm.Hmm;
 import org.hmmlab.mm.hmm.HmmPfn;
 import org.hmmlab.mm.hmm.HmmRange;
@@ -26,6 +28,7 @@ import org.hmmlab.mm.notifier.MmuIntervalNotifier;
 public final class MmHostMemory implements HostMemory {
 
     private final MmStruct mm;
+    private final DevicePrivateMemory device;
     private final List<MmuIntervalNotifier> notifiers = new ArrayList<>();
     private final List<long[]> ranges = new ArrayList<>();
     private final HmmRange range = new HmmRange();
@@ -39,6 +42,7 @@ public final class MmHostMemory implements HostMemory {
 
     public MmHostMemory(MmStruct mm) {
         this.mm = mm;
+        this.device = new DevicePrivateMemory(mm.frames(), this);
     }
 
     public MmStruct mm() {
@@ -98,7 +102,7 @@ public final class MmHostMemory implements HostMemory {
         range.hmmPfns = pfns;
         range.defaultFlags = HmmPfn.REQ_FAULT | (write ? HmmPfn.REQ_WRITE : 0);
         range.pfnFlagsMask = 0;
-        range.devPrivateOwner = null;
+        range.devPrivateOwner = device.owner(); // our device pages are reported, not faulted back
         while (true) {
             range.notifierSeq = n.readBegin();
             int rc = Hmm.rangeFault(range);
@@ -131,6 +135,40 @@ public final class MmHostMemory implements HostMemory {
             throw new IllegalStateException("CPU access to page " + page + " failed with errno " + rc);
         }
         return !before;
+    }
+
+    @Override
+    public void migrateToDevice(long firstPage, long pages) {
+        forEachVmaPiece(firstPage, pages, true);
+    }
+
+    @Override
+    public void migrateToHost(long firstPage, long pages) {
+        forEachVmaPiece(firstPage, pages, false);
+    }
+
+    @Override
+    public boolean onDevice(long page, boolean expected) {
+        return Pte.isDevicePrivate(mm.entry(page << Mman.PAGE_SHIFT));
+    }
+
+    /** Runs migrate_vma over [first, first + pages) one VMA and one 2 MiB block at a time. */
+    private void forEachVmaPiece(long firstPage, long pages, boolean toDevice) {
+        long addr = firstPage << Mman.PAGE_SHIFT;
+        long end = (firstPage + pages) << Mman.PAGE_SHIFT;
+        while (addr < end) {
+            Vma vma = mm.findVma(addr);
+            if (vma == null || vma.start() > addr) {
+                throw new IllegalStateException("migration of unmapped address 0x" + Long.toHexString(addr));
+            }
+            long next = Math.min(Math.min(end, (addr & -Mman.PMD_SIZE) + Mman.PMD_SIZE), vma.end());
+            if (toDevice) {
+                device.toDevice(vma, addr, next);
+            } else {
+                device.toRam(vma, addr, next, -1);
+            }
+            addr = next;
+        }
     }
 
     private MmuIntervalNotifier notifierFor(long firstPage, long pages) {
