@@ -1,6 +1,7 @@
 package org.hmmlab.dsl;
 
 import java.util.List;
+import org.hmmlab.device.FaultPath;
 import org.hmmlab.dsl.results.Row;
 import org.hmmlab.platform.Platform;
 import org.hmmlab.platform.Platforms;
@@ -150,6 +151,15 @@ public final class Lab {
     public static final Platform A100_PCIE4 = Platforms.A100_PCIE4;
     /** H100 80 GB on PCIe Gen5 x16. */
     public static final Platform H100_PCIE5 = Platforms.H100_PCIE5;
+
+    /** The timing layer's GPU model: {@code .engine(TIMING)} (the default). */
+    public static final Engine TIMING = Engine.TIMING;
+    /** The residency model: exact policy decisions, no clock: {@code .engine(RESIDENCY_MODEL)}. */
+    public static final Engine RESIDENCY_MODEL = Engine.RESIDENCY_MODEL;
+    /** NVIDIA-UVM style replayable fault buffer: {@code .faultPath(REPLAYABLE_BUFFER)} (the default). */
+    public static final FaultPath REPLAYABLE_BUFFER = FaultPath.REPLAYABLE_BUFFER;
+    /** PCIe ATS translation with PRI page requests: {@code .faultPath(ATS_PRI)}. */
+    public static final FaultPath ATS_PRI = FaultPath.ATS_PRI;
 
     /** A new experiment with the default platform, policy and seed: {@code scenario("stream")}. */
     public static Scenario scenario(String name) {

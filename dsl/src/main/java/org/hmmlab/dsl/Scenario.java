@@ -81,6 +81,14 @@ public final class Scenario {
         return name;
     }
 
+    /** The same experiment under another name, to tell variants apart in tables and legends: {@code .renamed("4 GiB")}. */
+    public Scenario renamed(String newName) {
+        if (newName == null || newName.isBlank()) {
+            throw new IllegalArgumentException("renamed(name): name must be non-empty text, got '" + newName + "'");
+        }
+        return new Scenario(newName, platform, vram, policy, allocations, phases, seed, engine, faultPath);
+    }
+
     /** Runs on {@code p}, a preset ({@code H100_PCIE5}) or a modified one. */
     public Scenario on(Platform p) {
         Objects.requireNonNull(p, "on(platform): platform must be a preset such as A100_PCIE4, got null");

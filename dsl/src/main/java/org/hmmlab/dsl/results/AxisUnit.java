@@ -48,11 +48,9 @@ record AxisUnit(String quantity, String unit, double divisor) {
         return u.unit().isEmpty() ? column : u.quantity();
     }
 
-    /** Whether two columns measure in the same unit family (same suffix). */
+    /** Whether two columns measure in the same unit (same known unit suffix, or both without one). */
     static boolean sameSuffix(String a, String b) {
-        int ia = a.lastIndexOf('_');
-        int ib = b.lastIndexOf('_');
-        return (ia < 0 ? "" : a.substring(ia)).equals(ib < 0 ? "" : b.substring(ib));
+        return forColumn(a, 1).unit().equals(forColumn(b, 1).unit()) && forColumn(a, 1e12).unit().equals(forColumn(b, 1e12).unit());
     }
 
     String label() {

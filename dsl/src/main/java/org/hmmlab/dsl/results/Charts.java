@@ -57,6 +57,10 @@ public final class Charts {
     static final int CDF_POINTS = 2000;
     /** Histogram bins per decade of latency on the log axis. */
     static final int BINS_PER_DECADE = 20;
+    /** Latency axes turn logarithmic when the largest latency is at least this many times the smallest. */
+    static final double LOG_AXIS_RATIO = 20;
+    /** Bins of a histogram on a linear axis. */
+    static final int LINEAR_BINS = 40;
     /** Heat maps with at most this many cells print each cell's value. */
     static final int HEAT_MAP_LABELLED_CELLS = 144;
 
@@ -86,6 +90,7 @@ public final class Charts {
             long[] c = d.counts();
             long seen = 0;
             double next = 0;
+            s.add(Math.max(1, v[0]), 0.0, false); // every curve rises from zero, even a single latency
             for (int i = 0; i < v.length; i++) {
                 seen += c[i];
                 double f = (double) seen / d.count();
@@ -97,8 +102,29 @@ public final class Charts {
             max = Math.max(max, d.maxNs());
             data.addSeries(s);
         }
-        AxisUnit unit = AxisUnit.forColumn("latency_ns", 1);
-        LogAxis x = logAxis(unit.label());
+        long min = Long.MAX_VALUE;
+        for (Distribution d : distributions) {
+            min = Math.min(min, Math.max(1, d.minNs()));
+        }
+        boolean log = (double) max / min >= LOG_AXIS_RATIO;
+        AxisUnit unit = AxisUnit.forColumn("latency_ns", log ? 1 : max);
+        if (!log) {
+            // a narrow range reads better on a linear axis in us or ms: rescale the curves
+            XYSeriesCollection scaled = new XYSeriesCollection();
+            for (int i = 0; i < data.getSeriesCount(); i++) {
+                XYSeries src = data.getSeries(i);
+                XYSeries dst = new XYSeries(src.getKey(), true, true);
+                for (int k = 0; k < src.getItemCount(); k++) {
+                    dst.add(unit.scale(src.getX(k).doubleValue()), src.getY(k), false);
+                }
+                scaled.addSeries(dst);
+            }
+            data = scaled;
+        }
+        ValueAxis x = log ? logAxis(unit.label()) : numberAxis(unit.label());
+        if (x instanceof NumberAxis n) {
+            n.setAutoRangeIncludesZero(false);
+        }
         NumberAxis y = new NumberAxis("fraction of faults at or below");
         y.setRange(0, 1.02);
         y.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(0.2));
@@ -107,8 +133,8 @@ public final class Charts {
         XYPlot plot = new XYPlot(data, x, y, r);
         if (distributions.size() == 1) {
             Distribution d = distributions.get(0);
-            plot.addDomainMarker(marker(Math.max(1, d.percentile(50)), "p50"));
-            plot.addDomainMarker(marker(Math.max(1, d.percentile(99)), "p99"));
+            plot.addDomainMarker(marker(unit.scale(Math.max(1, d.percentile(50))), "p50"));
+            plot.addDomainMarker(marker(unit.scale(Math.max(1, d.percentile(99))), "p99"));
         }
         return chart(title, plot, distributions.size() > 1);
     }
@@ -133,29 +159,51 @@ public final class Charts {
             min = Math.min(min, Math.max(1, d.minNs()));
             max = Math.max(max, d.maxNs());
         }
-        double lo = Math.floor(Math.log10(min) * BINS_PER_DECADE) / BINS_PER_DECADE;
-        double hi = Math.ceil(Math.log10(Math.max(max, min + 1)) * BINS_PER_DECADE + 1e-9) / BINS_PER_DECADE;
-        int bins = Math.max(1, (int) Math.round((hi - lo) * BINS_PER_DECADE));
+        boolean log = (double) max / min >= LOG_AXIS_RATIO;
+        AxisUnit unit = AxisUnit.forColumn("latency_ns", log ? 1 : max);
+        double lo;
+        double width;
+        int bins;
+        if (log) {
+            lo = Math.floor(Math.log10(min) * BINS_PER_DECADE) / BINS_PER_DECADE;
+            double hi = Math.ceil(Math.log10(Math.max(max, min + 1)) * BINS_PER_DECADE + 1e-9) / BINS_PER_DECADE;
+            bins = Math.max(1, (int) Math.round((hi - lo) * BINS_PER_DECADE));
+            width = 1.0 / BINS_PER_DECADE;
+        } else {
+            bins = LINEAR_BINS;
+            double span = max - min;
+            if (span < 0.1 * max) { // (nearly) one latency: centre it in a window of +-10 %
+                lo = min - 0.1 * max;
+                span = 0.2 * max + (max - min);
+            } else {
+                lo = min;
+            }
+            width = Math.max(1.0, span / bins);
+        }
         XYIntervalSeriesCollection data = new XYIntervalSeriesCollection();
         for (Distribution d : distributions) {
             double[] frac = new double[bins];
             long[] v = d.values();
             long[] c = d.counts();
             for (int i = 0; i < v.length; i++) {
-                int b = (int) Math.floor((Math.log10(Math.max(1, v[i])) - lo) * BINS_PER_DECADE);
+                double pos = log ? Math.log10(Math.max(1, v[i])) : v[i];
+                int b = (int) Math.floor((pos - lo) / width);
                 frac[Math.min(bins - 1, Math.max(0, b))] += (double) c[i] / d.count();
             }
             XYIntervalSeries s = new XYIntervalSeries(d.name());
             for (int b = 0; b < bins; b++) {
                 if (frac[b] > 0) {
-                    double x0 = Math.pow(10, lo + (double) b / BINS_PER_DECADE);
-                    double x1 = Math.pow(10, lo + (double) (b + 1) / BINS_PER_DECADE);
-                    s.add(Math.sqrt(x0 * x1), x0, x1, frac[b], 0, frac[b]);
+                    double x0 = log ? Math.pow(10, lo + b * width) : unit.scale(lo + b * width);
+                    double x1 = log ? Math.pow(10, lo + (b + 1) * width) : unit.scale(lo + (b + 1) * width);
+                    s.add((x0 + x1) / 2, x0, x1, frac[b], 0, frac[b]);
                 }
             }
             data.addSeries(s);
         }
-        LogAxis x = logAxis(AxisUnit.forColumn("latency_ns", 1).label());
+        ValueAxis x = log ? logAxis(unit.label()) : numberAxis(unit.label());
+        if (x instanceof NumberAxis n) {
+            n.setAutoRangeIncludesZero(false);
+        }
         NumberAxis y = new NumberAxis("fraction of faults");
         y.setNumberFormatOverride(AxisUnit.tickFormat());
         XYBarRenderer r = new XYBarRenderer();

@@ -99,6 +99,30 @@ public final class Table implements Displayable {
         return b.build();
     }
 
+    /**
+     * The rows of several tables with the same columns, one after another, under a new name:
+     * {@code Table.concat("stages", a.stageMeans(), b.stageMeans())}.
+     */
+    public static Table concat(String name, Table... tables) {
+        if (tables.length == 0) {
+            throw new IllegalArgumentException("concat(name, tables...): give at least one table");
+        }
+        Builder b = builder(name);
+        for (Column c : tables[0].columns) {
+            b.column(c.name(), c.type());
+        }
+        for (Table t : tables) {
+            if (!t.columnNames().equals(tables[0].columnNames())) {
+                throw new IllegalArgumentException("concat: table '" + t.name + "' has columns " + t.columnNames()
+                        + " but '" + tables[0].name + "' has " + tables[0].columnNames());
+            }
+            for (int r = 0; r < t.rowCount; r++) {
+                b.row(t.row(r).values().toArray());
+            }
+        }
+        return b.build();
+    }
+
     /** Starts a table filled row by row: {@code Table.builder("t").column("size_bytes", LONG).row(4096L).build()}. */
     public static Builder builder(String name) {
         return new Builder(checkTitle(name));
