@@ -393,7 +393,7 @@ public final class ResidencyModel {
                 return false;
             }
             int from = loc[i];
-            if (from == Location.HOST) {
+            if (from == Location.HOST && !duplicate[i]) { // collapsing a duplicate reuses its device copy
                 pagesToDevice++;
                 now += pageCopyNanos;
             }

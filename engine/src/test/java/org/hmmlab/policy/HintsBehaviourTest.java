@@ -54,6 +54,18 @@ class HintsBehaviourTest {
     }
 
     @Test
+    void aGpuWriteCollapsesTheDuplicateWithoutCopyingAgain() {
+        Phase cpuInit = Phase.cpu("init", "x", Patterns.sequential(), SIZE, 16).withWriteFraction(1);
+        Phase gpuRead = Phase.gpu("gpu-read", "x", Patterns.sequential(), SIZE, 16);
+        Workload w = Workload.of(List.of(new Allocation("x", SIZE)),
+                List.of(cpuInit, gpuRead, gpuRead.withWriteFraction(1), gpuRead));
+        ResidencyModel.Result r = run(Hints.none().readMostly(ResidencyModel.BASE_ADDRESS, SIZE), w);
+        assertEquals(16, r.pagesToDevice(), "one copy: the collapse reuses it");
+        assertEquals(32, r.deviceFaults(), "16 read faults, then 16 write faults; the last reads hit");
+        assertEquals(32, r.deviceAccesses() - 16, "the write phase and the last read phase are local");
+    }
+
+    @Test
     void preferredHostAndAccessedByKeepTheDataInHostMemory() {
         for (Hints h : List.of(Hints.none().preferredLocation(ResidencyModel.BASE_ADDRESS, SIZE, Location.HOST),
                 Hints.none().accessedBy(ResidencyModel.BASE_ADDRESS, SIZE, 0))) {

@@ -55,7 +55,7 @@ final class Magics {
                 "show the ready platform profiles, or make NAME (e.g. A100_PCIE4) the cells' `platform` variable",
                 (args, ctx) -> PlatformMagic.run(args.strip(), ctx));
         cell("js", "%%js [NAME]",
-                "run the cell as sandboxed JavaScript (GraalJS); with NAME, keep its source in the String variable NAME",
+                "run the cell as sandboxed JavaScript (GraalJS) with the scenario API as `lab`; with NAME, keep its source in the String variable NAME",
                 (args, body, ctx) -> JsMagic.run(args.strip(), body, ctx));
         cell("time", "%%time", "run the cell and print the wall-clock time it took", (args, body, ctx) -> {
             long start = System.nanoTime();

@@ -64,6 +64,15 @@ class MagicsTest {
     }
 
     @Test
+    void jsCellsSeeTheScenarioApiAsLab() throws Exception {
+        MAGICS.run("%%js\nvar s = lab.scenario(\"tiny\").engine(\"residency-model\").alloc(\"x\", \"4MiB\")"
+                + ".gpu(lab.kernel(\"k\").reads(\"x\"));", shell, "cell [8]");
+        CellError e = assertThrows(CellError.class,
+                () -> MAGICS.run("%%js\nlab.scenario(\"bad\").alloc(\"x\", \"-4MiB\");", shell, "cell [9]"));
+        assertEquals("ScriptError", e.name());
+    }
+
+    @Test
     void jsErrorsPointAtTheCellLine() {
         CellError e = assertThrows(CellError.class,
                 () -> MAGICS.run("%%js\nvar ok = 1;\nnotDefined();", shell, "cell [7]"));
