@@ -867,7 +867,7 @@ public final class Gpu {
                     // the seeds' advice: if migration fails, fall back to reading over PCIe. The pages that stayed
                     // (pinned, busy) are faulted in with hmm_range_fault and mapped remotely; the rest of the run
                     // is tried again by the next fault
-                    counters.add(Counter.MIGRATION_FAILURES, runPages - moved);
+                    counters.increment(Counter.MIGRATION_FAILURES);
                     long stay = runFirst + moved;
                     long r = host.rangeFault(stay, 1, true);
                     charge(Stage.RANGE_FAULT, h.rangeFaultWalk().nanos() + h.rangeFaultPerPage().nanos()

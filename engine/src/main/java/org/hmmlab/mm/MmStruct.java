@@ -38,6 +38,9 @@ public final class MmStruct {
     private final int id;
     private Vma lastVma;
     private boolean dead;
+    /** mm_users: the task's own reference plus those drivers took with mmget(). */
+    private int users = 1;
+    private boolean exiting;
     private int depth;
 
     private MmStruct(Frames frames) {
@@ -1500,9 +1503,40 @@ public final class MmStruct {
      * exit_mmap() with mmu_notifier_release().
      */
     public void exit() {
-        if (dead) {
+        if (dead || exiting) {
             return;
         }
+        exiting = true;
+        mmput();
+    }
+
+    /**
+     * Takes a reference that keeps the address space (not its task) alive: a driver holds one across a migration, so
+     * a task that exits meanwhile is torn down only when the driver is done. Mirrors mmget().
+     */
+    public void mmget() {
+        if (dead) {
+            throw new IllegalStateException(this + " has been torn down");
+        }
+        users++;
+    }
+
+    /** Drops a reference taken by {@link #mmget()}; the last one tears an exited task's space down. Mirrors mmput(). */
+    public void mmput() {
+        if (users <= 0 || dead) {
+            throw new IllegalStateException("mmput() without a matching mmget() on " + this);
+        }
+        if (--users == 0) {
+            teardown();
+        }
+    }
+
+    /** Whether the task has exited (its space may still live while a driver holds a reference). */
+    public boolean isExiting() {
+        return exiting;
+    }
+
+    private void teardown() {
         notify(0, Mman.TASK_SIZE, MmuNotifyEvent.RELEASE, null);
         for (Vma v : List.copyOf(vmas.values())) {
             zapRange(v.start, v.end);
@@ -1514,7 +1548,7 @@ public final class MmStruct {
     }
 
     private void checkAlive() {
-        if (dead) {
+        if (dead || exiting) {
             throw new IllegalStateException(this + " has exited");
         }
     }

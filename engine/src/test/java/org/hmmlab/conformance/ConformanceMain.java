@@ -39,9 +39,7 @@ public final class ConformanceMain {
     };
 
     /** Why a catalogued selftest has no port yet. */
-    static final Map<String, String> NOT_YET = Map.ofEntries(
-            Map.entry("benchmark_thp_migration",
-                    "a wall-clock timing table; its figures are `./hmmlab bench` (migrate_vma pages/s)"));
+    static final Map<String, String> NOT_YET = Map.of();
 
     private ConformanceMain() {
     }

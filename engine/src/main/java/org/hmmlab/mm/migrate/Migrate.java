@@ -75,6 +75,8 @@ public final class Migrate {
         mm.invalidateRangeEnd(r);
         unmap(args, mm, fr);
         args.setUp = true;
+        mm.mmget(); // held until vmaFinalize(): an exiting task's space outlives the migration, as with the
+                    // driver's mmget_not_zero() in the kernel
         return 0;
     }
 
@@ -465,5 +467,6 @@ public final class Migrate {
         }
         args.remote.clear();
         args.setUp = false;
+        mm.mmput();
     }
 }

@@ -282,4 +282,31 @@ class MigrateTest {
         assertEquals(1, mm.pinRefusals());
         assertEquals(2, mm.pinnedPages());
     }
+
+    @Test
+    void aTaskThatExitsMidMigrationIsTornDownWhenTheDriverFinishes() {
+        long addr = mapSeq(MAP_PRIVATE);
+        long ramBefore = frames.usedRamPages();
+        long[] src = new long[NPAGES];
+        long[] dst = new long[NPAGES];
+        MigrateVma args = new MigrateVma(mm.findVma(addr), addr, addr + NPAGES * PAGE_SIZE, src, dst, gpu,
+                MigratePfn.SELECT_SYSTEM);
+        assertEquals(0, Migrate.vmaSetup(args));
+        for (int i = 0; i < NPAGES; i++) {
+            long devPfn = gpu.alloc();
+            frames.copyPage(devPfn, MigratePfn.pfn(src[i]));
+            dst[i] = MigratePfn.of(devPfn) | (src[i] & MigratePfn.WRITE);
+        }
+        int freeDevice = gpu.free.size();
+        mm.exit(); // the task exits while the driver holds the mm (mmget in setup)
+        assertTrue(mm.isExiting());
+        assertFalse(mm.isDead(), "torn down only at the last mmput()");
+        assertThrows(IllegalStateException.class, () -> mm.touch(addr, false), "the task is gone");
+        Migrate.vmaPages(args);
+        Migrate.vmaFinalize(args);
+        assertTrue(mm.isDead(), "the driver's mmput() tore the space down");
+        assertEquals(ramBefore - NPAGES, frames.usedRamPages(), "no system page lost or leaked");
+        assertEquals(freeDevice + NPAGES, gpu.free.size(), "every device page went back to its driver");
+        frames.checkpoint();
+    }
 }
