@@ -67,9 +67,52 @@ public final class Device {
         return new Mirror(name, range, device);
     }
 
+    /**
+     * The device reads every page of {@code range} through its own page table, faulting in what it lacks with
+     * hmm_range_fault(). Mirrors HMM_DMIRROR_READ (dmirror_read(), dmirror_fault()).
+     */
+    public DeviceAccess read(Mapping range) {
+        return access("read(range)", "read", range, Dmirror.HMM_DMIRROR_READ);
+    }
+
+    /** The device writes every page of {@code range}, faulting pages in writable. Mirrors HMM_DMIRROR_WRITE. */
+    public DeviceAccess write(Mapping range) {
+        return access("write(range)", "write", range, Dmirror.HMM_DMIRROR_WRITE);
+    }
+
+    /**
+     * Takes {@code range} for device atomics: the CPU entries become device-exclusive entries, and the next CPU
+     * access restores them (and revokes the device's atomic mapping). Mirrors HMM_DMIRROR_EXCLUSIVE
+     * (make_device_exclusive()).
+     */
+    public DeviceAccess makeExclusive(Mapping range) {
+        return access("makeExclusive(range)", "make_device_exclusive", range, Dmirror.HMM_DMIRROR_EXCLUSIVE);
+    }
+
+    /**
+     * Whether the device still holds atomic access to every page of {@code range}: 0 when none of them is
+     * still exclusive, {@code -EPERM} when some are. Mirrors HMM_DMIRROR_CHECK_EXCLUSIVE.
+     */
+    public DeviceAccess checkExclusive(Mapping range) {
+        return access("checkExclusive(range)", "check_exclusive", range, Dmirror.HMM_DMIRROR_CHECK_EXCLUSIVE);
+    }
+
     /** Device pages in use. */
     public long pagesInUse() {
         return device.memory().inUse();
+    }
+
+    private DeviceAccess access(String what, String verb, Mapping range, int command) {
+        Objects.requireNonNull(range, what + ": range");
+        if (range.length() > MAX_MIGRATION.bytes()) {
+            throw new IllegalArgumentException(what + ": range must be at most " + MAX_MIGRATION + ", got " + range.size());
+        }
+        Task task = range.process();
+        Dmirror d = opened.computeIfAbsent(task, t -> device.open(task.mm()));
+        DmirrorCmd cmd = new DmirrorCmd(range.start(), new byte[(int) range.length()], range.npages());
+        int rc = d.ioctl(command, cmd);
+        return new DeviceAccess(name + " " + verb + "(" + Task.hex(range.start()) + ", " + range.npages()
+                + (range.npages() == 1 ? " page)" : " pages)"), rc, cmd.cpages, cmd.faults);
     }
 
     private Migration migrate(String what, Mapping range, int command, String direction) {

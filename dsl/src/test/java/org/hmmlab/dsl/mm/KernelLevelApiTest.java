@@ -205,6 +205,32 @@ class KernelLevelApiTest {
         }
 
         @Test
+        void aDeviceReadMapsTheZeroPageAndAWriteGivesEachPageItsOwn() {
+            // hmm-tests.c anon_read / anon_write: the device faults through hmm_range_fault() like the CPU would.
+            DeviceAccess read = dev.read(buf);
+            assertEquals(0, read.rc());
+            assertEquals(4, read.pages());
+            assertEquals(List.of("zero page", "zero page", "zero page", "zero page"), p.pageTable(buf).column("memory").values());
+            assertTrue(dev.write(buf).ok());
+            assertEquals(List.of("ram", "ram", "ram", "ram"), p.pageTable(buf).column("memory").values());
+        }
+
+        @Test
+        void exclusiveAccessEndsAtTheNextCpuTouch() {
+            // hmm-tests.c exclusive: make_device_exclusive() swaps in device-exclusive entries; a CPU access
+            // restores them and HMM_DMIRROR_CHECK_EXCLUSIVE then finds no atomic mapping left.
+            p.touch(buf, WRITE);
+            DeviceAccess ex = dev.makeExclusive(buf.pages(0, 2));
+            assertTrue(ex.ok(), ex.toString());
+            assertEquals(List.of("device-exclusive", "device-exclusive", "present", "present"),
+                    p.pageTable(buf).column("entry").values());
+            assertEquals(-Errno.EPERM, dev.checkExclusive(buf).rc());
+            p.touch(buf.pages(0, 2), READ);
+            assertEquals(0, dev.checkExclusive(buf).rc());
+            assertEquals(List.of("present", "present", "present", "present"), p.pageTable(buf).column("entry").values());
+        }
+
+        @Test
         void badInput() {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> p.machine().device(" "));
             assertTrue(e.getMessage().contains("device(name): name must be non-empty text"), e.getMessage());
