@@ -41,6 +41,8 @@ public final class CpuAgent {
     private boolean[] pending = new boolean[0];
     private long[] pPage = new long[0];
     private long[] pSize = new long[0];
+    private long[] pRemain = new long[0];
+    private long[] pNextOff = new long[0];
     private boolean[] pWrite = new boolean[0];
     private int doneCount;
     private long lastFinish;
@@ -72,6 +74,8 @@ public final class CpuAgent {
         pending = new boolean[threads];
         pPage = new long[threads];
         pSize = new long[threads];
+        pRemain = new long[threads];
+        pNextOff = new long[threads];
         pWrite = new boolean[threads];
         long now = sim.nowNanos();
         java.util.Arrays.fill(ready, now);
@@ -109,8 +113,14 @@ public final class CpuAgent {
                         lastFinish = Math.max(lastFinish, ready[th]);
                         break;
                     }
-                    pPage[th] = base + (stream.offset() >>> 12);
-                    pSize[th] = stream.size();
+                    // an access that spans pages touches them one page-sized piece at a time
+                    long off = stream.offset();
+                    long size = stream.size();
+                    long piece = Math.min(size, 4096 - (off & 4095));
+                    pPage[th] = base + (off >>> 12);
+                    pSize[th] = piece;
+                    pRemain[th] = size - piece;
+                    pNextOff[th] = off + piece;
                     pWrite[th] = stream.type() != AccessType.READ;
                     pending[th] = true;
                 }
@@ -135,7 +145,15 @@ public final class CpuAgent {
                 long start = Math.max(t << FP_SHIFT, memFreeFp);
                 memFreeFp = start + (long) (pSize[th] * fpPerByte);
                 ready[th] = memFreeFp >>> FP_SHIFT;
-                pending[th] = false;
+                if (pRemain[th] == 0) {
+                    pending[th] = false;
+                } else {
+                    long piece = Math.min(pRemain[th], 4096);
+                    pPage[th] = base + (pNextOff[th] >>> 12);
+                    pSize[th] = piece;
+                    pRemain[th] -= piece;
+                    pNextOff[th] += piece;
+                }
                 accesses++;
             }
         }

@@ -108,6 +108,8 @@ public final class Gpu {
     private boolean[] pending = new boolean[0];
     private long[] pPage = new long[0];
     private long[] pSize = new long[0];
+    private long[] pRemain = new long[0];
+    private long[] pNextOff = new long[0];
     private boolean[] pWrite = new boolean[0];
     private long[] faultAt = new long[0];
     private long[] faultPage = new long[0];
@@ -342,6 +344,8 @@ public final class Gpu {
             pending = new boolean[warps];
             pPage = new long[warps];
             pSize = new long[warps];
+            pRemain = new long[warps];
+            pNextOff = new long[warps];
             pWrite = new boolean[warps];
             faultAt = new long[warps];
             faultPage = new long[warps];
@@ -416,8 +420,14 @@ public final class Gpu {
                         lastFinish = Math.max(lastFinish, ready[w]);
                         break;
                     }
-                    pPage[w] = phaseBase + (stream.offset() >>> 12);
-                    pSize[w] = stream.size();
+                    // an access that spans pages is issued one page-sized piece at a time
+                    long off = stream.offset();
+                    long size = stream.size();
+                    long piece = Math.min(size, 4096 - (off & 4095));
+                    pPage[w] = phaseBase + (off >>> 12);
+                    pSize[w] = piece;
+                    pRemain[w] = size - piece;
+                    pNextOff[w] = off + piece;
                     pWrite[w] = stream.type() != AccessType.READ;
                     pending[w] = true;
                 }
@@ -447,7 +457,7 @@ public final class Gpu {
                         long start = Math.max(t << FP_SHIFT, memFreeFp);
                         memFreeFp = start + (long) (pSize[w] * fpPerByte);
                         ready[w] = (start >>> FP_SHIFT) + localLatencyNanos;
-                        pending[w] = false;
+                        completePiece(w);
                         if (evictorWantsAccesses) {
                             policy.evictor().onDeviceAccess(0, page, t);
                         }
@@ -487,6 +497,20 @@ public final class Gpu {
         }
     }
 
+    /** The warp's current page-sized piece completed: move to the access's next piece, or to the next access. */
+    private void completePiece(int w) {
+        long rest = pRemain[w];
+        if (rest == 0) {
+            pending[w] = false;
+            return;
+        }
+        long piece = Math.min(rest, 4096);
+        pPage[w] = phaseBase + (pNextOff[w] >>> 12);
+        pSize[w] = piece;
+        pRemain[w] = rest - piece;
+        pNextOff[w] += piece;
+    }
+
     // --- remote accesses ----------------------------------------------------------------------------------------
 
     private void onRemoteStart(long w) {
@@ -503,7 +527,7 @@ public final class Gpu {
         counters.increment(Counter.REMOTE_ACCESSES);
         counters.increment(Counter.ACCESSES);
         long page = pPage[wi];
-        pending[wi] = false;
+        completePiece(wi);
         ctx.fill(page << 12, pWrite[wi], sim.nowNanos());
         Decision d = policy.onRemoteAccess(ctx);
         if (d.action() == Decision.Action.MIGRATE && notified[idx(page)] == null) {

@@ -5,7 +5,7 @@ package org.hmmlab.metrics;
  * (the migrate counters of /proc/vmstat, the fault-buffer batch and replay of nvidia-uvm).
  */
 public enum Counter {
-    /** Device accesses issued by warps. */
+    /** Device accesses issued by warps; an access that spans pages counts once per 4 KiB page it touches. */
     ACCESSES,
     /** Accesses whose translation hit in the device TLB (ATC). */
     TLB_HITS,

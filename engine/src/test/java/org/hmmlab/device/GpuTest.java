@@ -132,6 +132,18 @@ class GpuTest {
         }
 
         @Test
+        void anAccessSpanningPagesFaultsOnEveryPageItTouches() {
+            // one warp, one 64 KiB access: sixteen pages, each translated and faulted in
+            Workload w = Workload.of(List.of(new Allocation("x", Bytes.KiB(64))),
+                    List.of(Phase.gpu("k", "x", Patterns.sequential(), Bytes.KiB(64), 1).withConcurrency(1)
+                            .withAccessSize(Bytes.KiB(64))));
+            RunResult r = Experiment.of(A100, w, () -> TestPolicies.migrate(Decision.MIGRATE_PAGE)).run();
+            assertEquals(16, r.count(Counter.PAGES_TO_DEVICE));
+            assertEquals(16, r.faults().total().count());
+            assertEquals(16, r.count(Counter.ACCESSES));
+        }
+
+        @Test
         void aMappedHostPageIsReadRemotelyOverTheLink() {
             RunResult r = Experiment.of(A100, gpuOnly(Bytes.KiB(64), 16, 1), TestPolicies::remote).run();
             assertEquals(16, r.count(Counter.REMOTE_ACCESSES));
