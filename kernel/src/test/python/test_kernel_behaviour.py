@@ -199,6 +199,17 @@ class KernelBehaviour(unittest.TestCase):
         self.assertEqual(reply["status"], "error")
         self.assertEqual(len(of_type(outputs, "error")), 1)
 
+    def test_js_cell_shows_through_the_notebook_and_errors_point_at_its_line(self):
+        reply, outputs = self.session.run('%%js\nlab.show("shown from JavaScript");')
+        self.assertEqual(reply["status"], "ok")
+        shown = of_type(outputs, "display_data")
+        self.assertEqual(shown[0]["content"]["data"]["text/plain"], "shown from JavaScript")
+        reply, outputs = self.session.run('%%js\nvar fine = 1;\nnoSuchFunction();')
+        self.assertEqual(reply["status"], "error")
+        errors = of_type(outputs, "error")
+        self.assertEqual(len(errors), 1)
+        self.assertIn("line 3", traceback_text(errors[0]))
+
     def test_inspection_shows_javadoc_of_the_lab_api(self):
         msg_id = self.session.kc.inspect("MiB(", 4)
         reply = self.session.kc.get_shell_msg(timeout=TIMEOUT)

@@ -517,6 +517,13 @@ public final class Frames {
 
     // ---- the machine ----------------------------------------------------------------------------------------
 
+    private int mmIds;
+
+    /** The next address-space number on this machine (ids are per machine, so runs are reproducible). */
+    int nextMmId() {
+        return ++mmIds;
+    }
+
     void register(MmStruct mm) {
         mms.add(mm);
     }

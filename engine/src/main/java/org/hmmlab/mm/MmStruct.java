@@ -28,7 +28,6 @@ public final class MmStruct {
     public static final long MMAP_BASE = 0x1000_0000L;
 
     private static final int FALLBACK = -1;
-    private static int nextId = 1;
 
     private final Frames frames;
     private final PageTable pt = new PageTable();
@@ -45,7 +44,7 @@ public final class MmStruct {
 
     private MmStruct(Frames frames) {
         this.frames = frames;
-        this.id = nextId++;
+        this.id = frames.nextMmId();
         frames.register(this);
     }
 
@@ -671,7 +670,7 @@ public final class MmStruct {
                 return;
             }
         } else if (Pte.isMigration(e)) {
-            throw new IllegalStateException("zap of a migration entry: migrate_vma_finalize() not called");
+            return; // the migration's collector holds the page; migrate_vma_finalize() finds the entry gone
         }
         long pfn = Pte.pfn(e);
         frames.decMapcount(pfn);

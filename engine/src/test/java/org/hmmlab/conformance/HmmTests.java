@@ -55,7 +55,7 @@ class HmmTests {
             long size = npages << PAGE_SHIFT;
             HmmBuffer buffer = new HmmBuffer(size, (int) size);
             buffer.ptr = f.mmap(size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
-            // Initialize buffer in system memory but leave the first two pages zero.
+            // Pages 0 and 1 stay untouched; every later int holds its own index.
             long skip = 2L * PAGE_SIZE;
             f.fillPtr(buffer.ptr + skip, size - skip, i -> i + (int) (skip / 4));
             assertEquals(0, f.mm.mprotect(buffer.ptr, size, PROT_READ));
@@ -117,7 +117,7 @@ class HmmTests {
             long size = npages << PAGE_SHIFT;
             HmmBuffer buffer = new HmmBuffer(size, (int) size);
             buffer.ptr = f.mmap(size, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS);
-            // Simulate a device reading a zero page of memory.
+            // The device reads page 0 of a read-only mapping: the fault maps the zero page.
             int ret = hmmDmirrorCmd(f.fd, Dmirror.HMM_DMIRROR_READ, buffer, 1);
             assertEquals(0, ret);
             assertEquals(1, buffer.cpages);

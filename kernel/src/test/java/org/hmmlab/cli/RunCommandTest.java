@@ -74,6 +74,17 @@ class RunCommandTest {
         assertEquals(0, o.status(), o.err());
         assertTrue(o.out().contains("vram sweep (4 rows)"), o.out());
         assertTrue(o.err().contains("vram sweep [##############################] 4/4"), o.err());
+        assertTrue(o.out().contains("evicted with 128 MiB of VRAM: 98304 pages"), "print() goes to the command's output: " + o.out());
+    }
+
+    @Test
+    void withJsonAScriptsPrintGoesToStderrSoStdoutStaysJson() throws Exception {
+        Path js = dir.resolve("note.js");
+        Files.writeString(js, "print('a note from the script');\n");
+        Outcome o = run(js.toString(), "--json");
+        assertEquals(0, o.status(), o.err());
+        assertTrue(o.err().contains("a note from the script"), o.err());
+        assertTrue(o.out().isBlank(), o.out());
     }
 
     @Test

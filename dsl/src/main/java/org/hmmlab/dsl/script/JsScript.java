@@ -80,6 +80,16 @@ public final class JsScript implements AutoCloseable {
      * @throws ScriptException on a syntax error or an error in the top level
      */
     public static JsScript load(String name, String source, Map<String, ?> globals, ScriptLimits limits) {
+        return load(name, source, globals, limits, System.out);
+    }
+
+    /**
+     * As {@link #load(String, String, Map, ScriptLimits)}, with the script's {@code print(...)} and
+     * {@code console.log(...)} going to {@code out} (the CLI's output stream) instead of the process's stdout.
+     */
+    public static JsScript load(String name, String source, Map<String, ?> globals, ScriptLimits limits,
+            java.io.OutputStream out) {
+        Objects.requireNonNull(out, "out");
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("script name must be non-empty text");
         }
@@ -87,6 +97,7 @@ public final class JsScript implements AutoCloseable {
         Objects.requireNonNull(limits, "limits");
         Context ctx = Context.newBuilder("js")
                 .engine(engine())
+                .out(out)
                 .allowHostAccess(ACCESS)
                 .allowHostClassLookup(className -> false)
                 .allowHostClassLoading(false)

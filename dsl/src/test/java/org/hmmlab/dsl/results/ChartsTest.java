@@ -119,6 +119,20 @@ class ChartsTest {
     }
 
     @Test
+    void narrowLatencyRangesUseALinearAxisAndSingleLatenciesStillDraw() throws Exception {
+        Distribution one = Distribution.ofCounts("one latency", new long[] {37_631}, new long[] {2048});
+        Distribution few = Distribution.ofCounts("a few", new long[] {40_000, 60_000, 145_000}, new long[] {10, 5, 3});
+        Chart cdf = Charts.latencyCdf("narrow", one, few);
+        assertTrue(cdf.jfreeChart().getXYPlot().getDomainAxis() instanceof org.jfree.chart.axis.NumberAxis,
+                "37..145 us spans less than LOG_AXIS_RATIO, so the axis is linear (in us)");
+        assertEquals("latency (us)", cdf.jfreeChart().getXYPlot().getDomainAxis().getLabel());
+        assertEquals(2, cdf.jfreeChart().getXYPlot().getDataset().getItemCount(0), "a single latency rises from zero");
+        check(Charts.latencyHistogram("one", one), "histogram-one.png", 1);
+        Chart wide = Charts.latencyCdf("wide", lognormal("w", 1, 12_000, 1.2, 5_000));
+        assertTrue(wide.jfreeChart().getXYPlot().getDomainAxis() instanceof org.jfree.chart.axis.LogAxis);
+    }
+
+    @Test
     void svgIsAnSvgDocument() {
         Chart c = Charts.latencyHistogram("h", lognormal("x", 3, 1000, 0.5, 1000));
         String svg = c.svg();

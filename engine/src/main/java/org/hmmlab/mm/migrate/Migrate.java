@@ -245,6 +245,11 @@ public final class Migrate {
         }
     }
 
+    private static boolean remoteStillThere(MigrateVma.Remote r) {
+        long e = r.mm().isDead() ? 0 : r.mm().entry(r.addr());
+        return Pte.isMigration(e) && Pte.pfn(e) == r.pfn();
+    }
+
     private static long mkEntry(Frames fr, long pfn, boolean write, boolean huge) {
         long e = fr.isDevicePrivate(pfn) ? Pte.mkSwp(Pte.SWP_DEVICE_PRIVATE, pfn, write) : Pte.mk(pfn, write, true);
         return huge ? e | Pte.HUGE : e;
@@ -294,7 +299,7 @@ public final class Migrate {
                 continue;
             }
             long dp = MigratePfn.pfn(d);
-            if (dp < 0) {
+            if (dp < 0 || mm.isDead()) {
                 args.src[i] = s & ~MigratePfn.MIGRATE;
                 continue;
             }
@@ -433,7 +438,27 @@ public final class Migrate {
             long addr = addrOf(args, i);
             long cur = compound ? mm.pageTable().pmd(addr) : mm.pageTable().pte(addr);
             if (!Pte.isMigration(cur) || Pte.pfn(cur) != p) {
-                throw new IllegalStateException("no migration entry for pfn " + p + " at 0x" + Long.toHexString(addr));
+                // The range was unmapped (or the process exited) during the migration: nobody maps the page any
+                // more; drop the collector's reference and the unused destination, like remove_migration_ptes()
+                // finding nothing to restore.
+                fr.clearFlags(p, Frames.F_LOCKED);
+                for (var it = args.remote.iterator(); it.hasNext(); ) {
+                    MigrateVma.Remote r = it.next();
+                    if (r.pfn() == p) {
+                        if (remoteStillThere(r)) {
+                            r.mm().setPte(r.addr(), mkEntry(fr, p, r.write(), false));
+                            fr.incMapcount(p);
+                        } else {
+                            fr.put(p);
+                        }
+                        it.remove();
+                    }
+                }
+                fr.put(p);
+                if (dp >= 0) {
+                    fr.put(dp);
+                }
+                continue;
             }
             boolean write = Pte.isWrite(cur);
             if (compound) {
@@ -446,6 +471,11 @@ public final class Migrate {
             for (var it = args.remote.iterator(); it.hasNext(); ) {
                 MigrateVma.Remote r = it.next();
                 if (r.pfn() != p) {
+                    continue;
+                }
+                if (!remoteStillThere(r)) {
+                    fr.put(p); // that process unmapped the page meanwhile: drop the reference its entry held
+                    it.remove();
                     continue;
                 }
                 r.mm().setPte(r.addr(), mkEntry(fr, np, r.write(), false));

@@ -129,4 +129,20 @@ class MigrateThroughDmirrorTest {
                 MmuNotifyEvent.MIGRATE + " owner=dev", "migrated 0", "fault 0"), seen);
         assertTrue(Pte.isDevicePrivate(mm.entry(a + PAGE_SIZE)), "the other page stays on the device");
     }
+
+    @Test
+    void deviceOutOfMemoryMigratesWhatFitsAndKeepsTheRest() {
+        dev.memory().setMaxChunks(1);
+        int pages = org.hmmlab.dmirror.DeviceMemory.CHUNK_PAGES + 512;
+        long a = mm.mmap((long) pages * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
+        mm.writeInt(a + (long) (pages - 1) * PAGE_SIZE, 42);
+        DmirrorCmd cmd = new DmirrorCmd(a, new byte[pages * (int) PAGE_SIZE], pages);
+        assertEquals(-Errno.ENOENT, fd.ioctl(Dmirror.HMM_DMIRROR_MIGRATE_TO_DEV, cmd),
+                "the pages that did not fit have no device entry");
+        assertEquals(org.hmmlab.dmirror.DeviceMemory.CHUNK_PAGES, dev.memory().inUse());
+        assertTrue(Pte.isDevicePrivate(mm.entry(a)));
+        assertTrue(Pte.isPresent(mm.entry(a + (long) (pages - 1) * PAGE_SIZE)));
+        assertEquals(42, mm.readInt(a + (long) (pages - 1) * PAGE_SIZE));
+        assertEquals(0, mm.readInt(a));
+    }
 }
