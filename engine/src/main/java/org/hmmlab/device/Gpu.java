@@ -1037,11 +1037,14 @@ public final class Gpu {
      * retries. A flushed fault whose page is now mapped simply succeeds; one whose page is still missing faults
      * again and reaches the buffer a walk and a fault report after the replay. Rather than dropping such entries
      * and re-raising them warp by warp (the same outcome, at a host cost per warp), the entry is kept and its
-     * arrival moved to when the re-raised fault would land; it counts as a new fault.
+     * arrival moved to when the re-raised fault would land; it counts as a new fault. Access-counter notifications
+     * queued here are not faults and survive the flush: dropping them would leave their page marked as notified,
+     * so it could never be notified again.
      */
     private void flushAndRequeue(long now) {
         long rearrive = now + g.pageWalkLatency().nanos() + g.faultReport().nanos();
         int kept = 0;
+        int refaults = 0;
         for (int k = 0; k < bufCount; k++) {
             int slot = (bufHead + k) % bufCapacity;
             long page = bufPage[slot];
@@ -1049,10 +1052,19 @@ public final class Gpu {
             byte e = pte[idx(page)];
             boolean mapped = (e & VALID) != 0 && (!write || (e & WRITE) != 0);
             int w = bufWarp[slot];
-            if (mapped || w < 0 || wstate[w] != FAULTED) {
-                if (w >= 0) {
-                    inBuffer[w] = false;
-                }
+            if (w < 0) {
+                // an access-counter notification is no fault: UVM keeps them in their own buffer, which the
+                // fault-buffer flush leaves alone, so it stays queued as it arrived
+                int to = (bufHead + kept) % bufCapacity;
+                bufPage[to] = page;
+                bufWrite[to] = write;
+                bufWarp[to] = w;
+                bufArrive[to] = bufArrive[slot];
+                kept++;
+                continue;
+            }
+            if (mapped || wstate[w] != FAULTED) {
+                inBuffer[w] = false;
                 continue;
             }
             int to = (bufHead + kept) % bufCapacity;
@@ -1061,8 +1073,9 @@ public final class Gpu {
             bufWarp[to] = w;
             bufArrive[to] = Math.max(bufArrive[slot], rearrive);
             kept++;
+            refaults++;
         }
-        counters.add(Counter.FAULTS, kept);
+        counters.add(Counter.FAULTS, refaults);
         bufCount = kept;
     }
 
