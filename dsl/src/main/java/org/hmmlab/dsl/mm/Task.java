@@ -7,6 +7,7 @@ import org.hmmlab.dsl.results.Column;
 import org.hmmlab.dsl.results.Table;
 import org.hmmlab.mm.Errno;
 import org.hmmlab.mm.Frames;
+import org.hmmlab.mm.Gup;
 import org.hmmlab.mm.MmStruct;
 import org.hmmlab.mm.Mman;
 import org.hmmlab.mm.Pte;
@@ -131,6 +132,86 @@ public final class Task {
         }
         own("mirror(deviceName, range)", range);
         return new Mirror(deviceName, range, null);
+    }
+
+    /** The most one pin call takes: 1 GiB of pages (a driver pins a buffer, not an address space). */
+    public static final Bytes MAX_PIN = Bytes.GiB(1);
+
+    /**
+     * Pins every page of {@code range} for long-term device access, faulting them in writable first:
+     * {@code var pins = p.pinUserPages(buf.pages(0, 2));}. Mirrors pin_user_pages(FOLL_WRITE | FOLL_LONGTERM) as a
+     * driver without HMM (RDMA, VFIO) calls it: the pins are charged against the pin limit ({@link #setPinLimit})
+     * and a request past it is refused whole with {@code -ENOMEM}; a pinned page refuses migration
+     * (migrate_vma skips it) until {@link #unpinUserPages(Pins)}. The range is at most {@link #MAX_PIN}.
+     */
+    public Pins pinUserPages(Mapping range) {
+        own("pinUserPages(range)", range);
+        if (range.length() > MAX_PIN.bytes()) {
+            throw new IllegalArgumentException("pinUserPages(range): range must be at most " + MAX_PIN + ", got " + range.size());
+        }
+        long[] frames = new long[range.npages()];
+        long rc = Gup.pinUserPages(mm, range.start(), frames.length, Gup.FOLL_WRITE | Gup.FOLL_LONGTERM, frames);
+        return new Pins(this, range, rc, rc > 0 ? frames : new long[0]);
+    }
+
+    /**
+     * Drops the pins {@code pins} holds: {@code p.unpinUserPages(pins)}. Mirrors unpin_user_pages(); the pages may
+     * migrate again and the pinned-page count falls. A failed pin has nothing to drop ({@code = 0}); unpinning the
+     * same pins twice, or another process's pins, is refused with an exception.
+     */
+    public Syscall unpinUserPages(Pins pins) {
+        Objects.requireNonNull(pins, "unpinUserPages(pins): pins");
+        if (pins.task() != this) {
+            throw new IllegalArgumentException("unpinUserPages(pins): pins belong to another process than process " + pid);
+        }
+        if (pins.released()) {
+            throw new IllegalStateException("unpinUserPages(pins): already unpinned: " + pins);
+        }
+        long[] frames = pins.frames();
+        if (frames.length > 0) {
+            Gup.unpinUserPages(mm, frames, frames.length);
+        }
+        pins.release();
+        return new Syscall("unpin_user_pages(" + hex(pins.range().start()) + ", " + frames.length + ")", 0, false);
+    }
+
+    /**
+     * Sets the pinnable-memory limit, a whole number of pages in [0, 64 GiB]: {@code p.setPinLimit(pages(4))}.
+     * Mirrors setrlimit(RLIMIT_MEMLOCK), which drivers check through account_locked_vm(); 8 MiB by default. Pins
+     * already held stay; only new pins are checked.
+     */
+    public void setPinLimit(Bytes limit) {
+        Objects.requireNonNull(limit, "setPinLimit(limit): limit");
+        if (limit.bytes() < 0 || limit.bytes() > Bytes.GiB(64).bytes() || !limit.isPageAligned()) {
+            throw new IllegalArgumentException("setPinLimit(limit): limit must be a whole number of 4 KiB pages in [0, 64 GiB], got "
+                    + limit);
+        }
+        mm.setPinLimit(limit);
+    }
+
+    /** The pinnable-memory limit: {@code p.pinLimit()} is 8 MiB unless set. Mirrors RLIMIT_MEMLOCK. */
+    public Bytes pinLimit() {
+        return Bytes.of(mm.pinLimitPages() * Bytes.PAGE.bytes());
+    }
+
+    /** Pages this process holds pinned now: {@code p.pinnedPages()}. Mirrors mm->locked_vm as account_locked_vm() keeps it. */
+    public long pinnedPages() {
+        return mm.pinnedPages();
+    }
+
+    /** Pin requests refused with {@code -ENOMEM} because they would pass the limit: {@code p.pinRefusals()}. */
+    public long pinRefusals() {
+        return mm.pinRefusals();
+    }
+
+    /**
+     * The pin counters as a one-row table: {@code pinned_pages}, {@code pin_limit_pages}, {@code pin_refusals}:
+     * {@code p.pinCounters()}. Mirrors what /proc/PID/status shows as VmPin and VmLck.
+     */
+    public Table pinCounters() {
+        return Table.of("pid " + pid + ": pins", Column.longs("pinned_pages", new long[] {mm.pinnedPages()}),
+                Column.longs("pin_limit_pages", new long[] {mm.pinLimitPages()}),
+                Column.longs("pin_refusals", new long[] {mm.pinRefusals()}));
     }
 
     /**

@@ -238,6 +238,94 @@ class KernelLevelApiTest {
     }
 
     @Nested
+    class Pinning {
+        final Device dev = p.machine().device("gpu0");
+
+        @Test
+        void aPinnedPageIsRefusedByMigrateVmaAndStaysInSystemMemory() {
+            // migrate_vma_collect_pmd() / migrate_vma_check_page(): a page with an extra (pin) reference is not
+            // collected, so it stays in RAM; hmm-tests.c has no pin test, mm/migrate_device.c is the reference.
+            p.touch(buf, WRITE);
+            Pins pins = p.pinUserPages(buf.page(1));
+            assertEquals(1, pins.rc());
+            assertTrue(pins.ok());
+            assertEquals(1, p.pinnedPages());
+            Migration mig = dev.migrateToDevice(buf);
+            // lib/test_hmm.c dmirror_migrate_to_device() reads the migrated range back from the device page table:
+            // the page left behind is a hole there, so the ioctl reports -ENOENT after moving the other three.
+            assertEquals(-Errno.ENOENT, mig.status());
+            assertEquals(3, mig.moved(), mig.toString());
+            assertEquals(List.of("device-private", "ram", "device-private", "device-private"),
+                    p.pageTable(buf).column("memory").values());
+            assertEquals(pins.pfns()[0], (Long) p.pageTable(buf.page(1)).column("pfn").values().get(0));
+            // unpin_user_pages(): the page may move again.
+            assertTrue(p.unpinUserPages(pins).ok());
+            assertEquals(0, p.pinnedPages());
+            assertEquals(1, dev.migrateToDevice(buf.page(1)).moved());
+        }
+
+        @Test
+        void pinningADevicePrivatePageFaultsItBackToRamFirst() {
+            // mm/gup.c: GUP never pins device-private memory; the fault runs the pagemap's migrate_to_ram.
+            p.touch(buf, WRITE);
+            dev.migrateToDevice(buf);
+            Pins pins = p.pinUserPages(buf.page(0));
+            assertEquals(1, pins.rc());
+            assertEquals("ram", p.pageTable(buf.page(0)).column("memory").values().get(0));
+        }
+
+        @Test
+        void pinsBeyondTheLimitFailWithEnomemAndPinNothing() {
+            // account_locked_vm(): a pin that would pass RLIMIT_MEMLOCK fails whole with -ENOMEM.
+            p.setPinLimit(pages(3));
+            assertEquals(pages(3), p.pinLimit());
+            Pins first = p.pinUserPages(buf.pages(0, 2));
+            assertEquals(2, first.rc());
+            Pins second = p.pinUserPages(buf.pages(2, 4));
+            assertEquals(-Errno.ENOMEM, second.rc());
+            assertFalse(second.ok());
+            assertEquals("pin_user_pages(0x10002000, 2, FOLL_WRITE | FOLL_LONGTERM) = -ENOMEM", second.toString());
+            assertEquals(0, second.pfns().length);
+            assertEquals(2, p.pinnedPages(), "the refused request pinned nothing");
+            assertEquals(1, p.pinRefusals());
+            assertEquals(List.of(2L), p.pinCounters().column("pinned_pages").values());
+            assertEquals(List.of(3L), p.pinCounters().column("pin_limit_pages").values());
+            assertEquals(List.of(1L), p.pinCounters().column("pin_refusals").values());
+            p.unpinUserPages(first);
+            assertEquals(2, p.pinUserPages(buf.pages(2, 4)).rc(), "after unpinning, the pins fit again");
+        }
+
+        @Test
+        void aPinOverAHoleInTheMappingIsEfaultAndLeavesNoPin() {
+            p.munmap(buf.page(2));
+            Mapping gap = new Mapping(p, buf.start(), buf.length());
+            Pins pins = p.pinUserPages(gap);
+            assertEquals(-Errno.EFAULT, pins.rc());
+            assertEquals(0, p.pinnedPages());
+            assertEquals("unpin_user_pages(0x10000000, 0) = 0", p.unpinUserPages(pins).toString());
+        }
+
+        @Test
+        void badInputNamesTheParameter() {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> p.setPinLimit(Bytes.of(100)));
+            assertTrue(e.getMessage().contains("setPinLimit(limit): limit must be a whole number of 4 KiB pages in [0, 64 GiB], got 100 B"),
+                    e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> p.setPinLimit(Bytes.GiB(65)));
+            assertTrue(e.getMessage().contains("[0, 64 GiB]"), e.getMessage());
+            Task other = machine().process();
+            e = assertThrows(IllegalArgumentException.class, () -> other.pinUserPages(buf));
+            assertTrue(e.getMessage().contains("pinUserPages(range): range belongs to another process"), e.getMessage());
+            Pins pins = p.pinUserPages(buf.page(0));
+            e = assertThrows(IllegalArgumentException.class, () -> other.unpinUserPages(pins));
+            assertTrue(e.getMessage().contains("unpinUserPages(pins): pins belong to another process"), e.getMessage());
+            p.unpinUserPages(pins);
+            IllegalStateException twice = assertThrows(IllegalStateException.class, () -> p.unpinUserPages(pins));
+            assertTrue(twice.getMessage().contains("already unpinned"), twice.getMessage());
+            assertEquals(0, p.pinnedPages(), "nothing half-applied");
+        }
+    }
+
+    @Nested
     class BadInput {
         @Test
         void eachCallNamesItsParameterAndRange() {

@@ -56,6 +56,19 @@ class KernelLevelCompileTest {
         assertEquals("gpu0 (DEVICE_PRIVATE, 2 device pages in use)", gpu.toString());
         assertEquals(2, gpu.migrateToSystem(buf.pages(0, 2)).moved());
 
+        p.setPinLimit(pages(2));
+        assertEquals(pages(2), p.pinLimit());
+        Pins pins = p.pinUserPages(buf.pages(0, 2));
+        assertEquals("pin_user_pages(0x10000000, 2, FOLL_WRITE | FOLL_LONGTERM) = 2", pins.toString());
+        assertTrue(pins.ok() && pins.rc() == 2 && pins.pfns().length == 2 && pins.range().equals(buf.pages(0, 2)));
+        assertEquals("-ENOMEM", p.pinUserPages(buf.page(2)).result());
+        assertEquals(2, p.pinnedPages());
+        assertEquals(1, p.pinRefusals());
+        assertEquals(1, p.pinCounters().rowCount());
+        assertEquals("unpin_user_pages(0x10000000, 2) = 0", p.unpinUserPages(pins).toString());
+        assertTrue(pins.released());
+        assertTrue(Task.MAX_PIN.bytes() > 0);
+
         Task child = p.fork();
         assertEquals(2, child.pid());
         assertEquals(0, child.munmap(child.same(buf)).rc());
