@@ -13,6 +13,7 @@ import org.hmmlab.dsl.results.Distribution;
 import org.hmmlab.dsl.results.Row;
 import org.hmmlab.dsl.results.Table;
 import org.hmmlab.metrics.BandwidthSeries;
+import org.hmmlab.metrics.ResidencySeries;
 import org.hmmlab.metrics.Counter;
 import org.hmmlab.metrics.LatencyHistogram;
 import org.hmmlab.metrics.RunResult;
@@ -21,7 +22,8 @@ import org.hmmlab.policy.ResidencyModel;
 
 /**
  * What one run of a {@link Scenario} produced, as tables first and charts second: counters, fault latency
- * (distribution, percentiles by stage), bandwidth over time per link direction, phase timings.
+ * (distribution, percentiles by stage), bandwidth over time per link direction, device-memory residency over
+ * time, phase timings.
  *
  * <p>A run on the {@link Engine#TIMING timing model} has all of them. A run on the
  * {@link Engine#RESIDENCY_MODEL residency model} has counters only (exact counts of the policy's decisions;
@@ -203,6 +205,27 @@ public final class ScenarioResult implements Displayable {
                 Column.doubles("d2h_GBps", b));
     }
 
+    /**
+     * Pages resident in device memory over simulated time (timing model): {@code time_ns, device_resident_pages,
+     * device_resident_bytes}: a row at time 0, then one per bucket of the bandwidth series, stamped with the
+     * bucket's end and holding the count there.
+     */
+    public Table residencyOverTime() {
+        ResidencySeries s = requireTiming("residencyOverTime()").deviceResidency();
+        int n = s.size();
+        long[] t = new long[n + 1];
+        long[] pages = new long[n + 1];
+        long[] bytes = new long[n + 1];
+        long w = s.bucketWidth().nanos();
+        for (int i = 0; i < n; i++) { // row 0: nothing is resident before the run starts
+            t[i + 1] = (i + 1) * w;
+            pages[i + 1] = s.pages(i);
+            bytes[i + 1] = s.bytes(i).bytes();
+        }
+        return Table.of(scenario.name() + ": device residency", Column.longs("time_ns", t),
+                Column.longs("device_resident_pages", pages), Column.longs("device_resident_bytes", bytes));
+    }
+
     /** When each phase ran (timing model). */
     public Table phases() {
         RunResult r = requireTiming("phases()");
@@ -239,6 +262,12 @@ public final class ScenarioResult implements Displayable {
         return Charts.bandwidthOverTime(scenario.name() + ": link bandwidth", bandwidth(), "time_ns", "h2d_GBps", "d2h_GBps");
     }
 
+    /** Bytes resident in device memory over simulated time (timing model). */
+    public Chart residencyChart() {
+        return Charts.residencyOverTime(scenario.name() + ": device memory residency", residencyOverTime(), "time_ns",
+                "device_resident_bytes");
+    }
+
     /** Pages moved each way (residency model: with prefetched pages apart), as a stacked bar. */
     public Chart migrations() {
         Table t;
@@ -267,6 +296,7 @@ public final class ScenarioResult implements Displayable {
             out.add(stageBreakdown());
         }
         out.add(bandwidthChart());
+        out.add(residencyChart());
         out.add(migrations());
         return out;
     }
@@ -276,7 +306,7 @@ public final class ScenarioResult implements Displayable {
         if (timing == null) {
             return List.of(counters());
         }
-        return List.of(counters(), latencyByStage(), phases(), bandwidth());
+        return List.of(counters(), latencyByStage(), phases(), bandwidth(), residencyOverTime());
     }
 
     @Override

@@ -149,8 +149,9 @@ public record Experiment(Platform platform, Workload workload, Supplier<Migratio
         // the detector counts the throttles and pins it started (uvm_perf_thrashing.c's thrashing events)
         metrics.counters().add(Counter.THRASHING_EVENTS, pol.thrashing().thrashingEvents());
         long end = timings.isEmpty() ? 0 : timings.getLast().end_ns();
+        metrics.deviceResidency().extendTo(end);
         return new RunResult(platform.name(), pol.describe(), faultPath.name(), seed, SimDuration.ns(end),
                 System.nanoTime() - hostStart, metrics.counters(), metrics.faults(), metrics.batches(), metrics.hostToDevice(),
-                metrics.deviceToHost(), List.copyOf(timings));
+                metrics.deviceToHost(), List.copyOf(timings), metrics.deviceResidency());
     }
 }

@@ -730,6 +730,7 @@ public final class Gpu {
                     charge(Stage.TLB_INVALIDATION, takeInvalidationCost()); // e.g. COW of the zero page
                     if (resid[i] == R_DUP) {
                         usedPages--; // the read-only duplicate gives way to a mapping of the host copy
+                        metrics.deviceResidency().record(t, usedPages);
                         tlb.invalidate(page, 1);
                         policy.onMigrated(page, 1, 0, Location.HOST, MigrationCause.DEVICE_FAULT, t);
                     }
@@ -800,6 +801,7 @@ public final class Gpu {
                 pte[i] = VALID | LOCAL; // read-only: a device write faults and collapses the duplicate
                 resid[i] = R_DUP;
                 usedPages++;
+                metrics.deviceResidency().record(t, usedPages);
                 charge(Stage.PTE_UPDATE, h.pteUpdatePerPage().nanos());
                 policy.onMigrated(q, 1, Location.HOST, 0, MigrationCause.DEVICE_FAULT, t);
                 written = true;
@@ -899,6 +901,7 @@ public final class Gpu {
                     int si = idx(stay);
                     if (resid[si] == R_DUP) {
                         usedPages--; // its read-only duplicate gives way to the remote mapping
+                        metrics.deviceResidency().record(t, usedPages);
                         policy.onMigrated(stay, 1, 0, Location.HOST, MigrationCause.DEVICE_FAULT, t);
                     }
                     resid[si] = R_HOST;
@@ -920,6 +923,7 @@ public final class Gpu {
                 }
                 if (from != R_DUP) {
                     usedPages += runPages;
+                    metrics.deviceResidency().record(t, usedPages);
                 }
                 counters.add(Counter.PAGES_TO_DEVICE, runPages);
                 policy.onMigrated(runFirst, runPages, from == R_UNPOPULATED ? Location.UNPOPULATED : Location.HOST, 0,
@@ -950,6 +954,7 @@ public final class Gpu {
                         resid[i] = R_HOST;
                         pte[i] = 0;
                         usedPages--;
+                        metrics.deviceResidency().record(t, usedPages);
                         evicted++;
                         policy.onMigrated(q, 1, 0, Location.HOST, MigrationCause.EVICTION, t);
                         q++;
@@ -970,6 +975,7 @@ public final class Gpu {
                     host.migrateToHost(runFirst, runPages);
                     submitCopy(false, runPages, t, this);
                     usedPages -= runPages;
+                    metrics.deviceResidency().record(t, usedPages);
                     evicted += runPages;
                     counters.add(Counter.BYTES_TO_HOST, (long) runPages << 12);
                     policy.onMigrated(runFirst, runPages, 0, Location.HOST, MigrationCause.EVICTION, t);
@@ -1233,6 +1239,7 @@ public final class Gpu {
             }
         }
         usedPages -= moved;
+        metrics.deviceResidency().record(now, usedPages);
         host.migrateToHost(first, last - first);
         tlb.invalidate(first, last - first);
         counters.add(Counter.PAGES_TO_HOST, moved);
@@ -1265,6 +1272,7 @@ public final class Gpu {
         resid[i] = R_HOST;
         pte[i] = 0;
         usedPages--;
+        metrics.deviceResidency().record(now, usedPages);
         tlb.invalidate(page, 1);
         counters.increment(Counter.INVALIDATIONS);
         policy.onMigrated(page, 1, 0, Location.HOST, MigrationCause.HOST_FAULT, now);

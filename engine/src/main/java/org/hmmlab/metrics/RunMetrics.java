@@ -4,7 +4,7 @@ import org.hmmlab.units.SimDuration;
 
 /**
  * The metrics one run collects while it runs: counters, per-fault latency with stage breakdown, bandwidth over
- * time in each link direction and, when asked for, an event trace.
+ * time in each link direction, device-memory residency over time and, when asked for, an event trace.
  */
 public final class RunMetrics {
 
@@ -13,12 +13,14 @@ public final class RunMetrics {
     private final StageBreakdown batches = new StageBreakdown();
     private final BandwidthSeries hostToDevice;
     private final BandwidthSeries deviceToHost;
+    private final ResidencySeries deviceResidency;
     private final TraceWriter trace;
 
     /** Metrics with bandwidth buckets of {@code bucket}; {@code trace} may be null for no trace. */
     public RunMetrics(SimDuration bucket, TraceWriter trace) {
         this.hostToDevice = new BandwidthSeries("host-to-device", bucket);
         this.deviceToHost = new BandwidthSeries("device-to-host", bucket);
+        this.deviceResidency = new ResidencySeries(bucket);
         this.trace = trace;
     }
 
@@ -44,6 +46,11 @@ public final class RunMetrics {
 
     public BandwidthSeries deviceToHost() {
         return deviceToHost;
+    }
+
+    /** Pages resident in device memory over time, in the same buckets as the bandwidth series. */
+    public ResidencySeries deviceResidency() {
+        return deviceResidency;
     }
 
     /** Whether a trace is being written; check before building an event on a hot path. */

@@ -8,7 +8,7 @@ import org.hmmlab.units.SimDuration;
 
 /**
  * What one run produced: simulated and host time, counters, per-fault latency with its stage breakdown,
- * bandwidth over time in each link direction, and when each phase ran.
+ * bandwidth over time in each link direction, device-memory residency over time, and when each phase ran.
  *
  * @param platform    the platform profile's name
  * @param policy      the driver policy's description
@@ -22,11 +22,13 @@ import org.hmmlab.units.SimDuration;
  * @param hostToDevice payload bandwidth over time, host to device
  * @param deviceToHost payload bandwidth over time, device to host
  * @param phases      start and end of each phase, in order
+ * @param deviceResidency pages resident in device memory over time, in the bandwidth series' buckets
  */
 public record RunResult(String platform, String policy, String faultPath, long seed, SimDuration simTime,
                         long hostNanos, Counters counters, StageBreakdown faults, StageBreakdown batches,
                         BandwidthSeries hostToDevice,
-                        BandwidthSeries deviceToHost, List<PhaseTiming> phases) {
+                        BandwidthSeries deviceToHost, List<PhaseTiming> phases,
+                        ResidencySeries deviceResidency) {
 
     /** When one phase of the workload ran; column units in the names. */
     public record PhaseTiming(String name, String agent, long start_ns, long end_ns) {
@@ -66,6 +68,10 @@ public record RunResult(String platform, String policy, String faultPath, long s
             for (int i = 0; i < s.size(); i++) {
                 sb.append(Long.toHexString(Double.doubleToLongBits(s.gbps(i)))).append(',');
             }
+        }
+        sb.append("|resident:");
+        for (int i = 0; i < deviceResidency.size(); i++) {
+            sb.append(deviceResidency.pages(i)).append(',');
         }
         for (PhaseTiming p : phases) {
             sb.append('|').append(p);

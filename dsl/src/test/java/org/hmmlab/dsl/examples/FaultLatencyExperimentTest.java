@@ -4,6 +4,8 @@ import static org.hmmlab.dsl.Lab.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+
 import org.hmmlab.device.FaultPath;
 import org.hmmlab.dsl.Scenario;
 import org.hmmlab.dsl.ScenarioResult;
@@ -72,7 +74,15 @@ class FaultLatencyExperimentTest {
         assertTrue(cdf.itemCount() > 0);
         assertEquals(2, r.bandwidthChart().seriesCount());
         assertTrue(r.stageBreakdown().seriesCount() >= 5);
-        assertEquals(5, r.charts().size());
+        Chart res = r.residencyChart();
+        assertEquals(1, res.seriesCount());
+        assertTrue(res.itemCount() > 0, "the residency series has points");
+        Table rt = r.residencyOverTime();
+        assertEquals(List.of("time_ns", "device_resident_pages", "device_resident_bytes"), rt.columnNames());
+        long[] bytes = rt.longs("device_resident_bytes");
+        assertEquals(0, bytes[0], "nothing is resident before the run");
+        assertEquals(MiB(4).bytes(), bytes[bytes.length - 1], "the scanned buffer ends resident in device memory");
+        assertEquals(6, r.charts().size());
         assertTrue(r.mimeBundle().get("text/html").contains("fault latency by stage"));
     }
 }
