@@ -35,3 +35,11 @@ Charts.curves("Pages moved, density 51 %", grid.table().where("density", 51), "v
         .save(docs.resolve("sweep-curves.png"));
 Charts.heatMap("GPU faults, 256 MiB stream, two passes", grid.table(), "density", "vram_bytes", "gpu_faults")
         .save(docs.resolve("heat-map.png"));
+
+// --- timing model: residency over time, a 24 MiB stream over 8 MiB of device memory, two passes ----
+var oversub = scenario("oversubscribed stream").on(A100_PCIE4).vram(MiB(8)).policy(onDemand())
+    .alloc("x", MiB(24))
+    .cpu(phase("init").writes("x"))
+    .gpu(kernel("scan").reads("x").passes(2).warps(64));
+Charts.residencyOverTime("Device memory residency, 24 MiB stream over 8 MiB VRAM", oversub.run().residencyOverTime(),
+        "time_ns", "device_resident_bytes").save(docs.resolve("residency.png"));
