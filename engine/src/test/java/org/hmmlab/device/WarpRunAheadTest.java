@@ -10,7 +10,6 @@ import java.util.List;
 import org.hmmlab.metrics.Counter;
 import org.hmmlab.metrics.RunMetrics;
 import org.hmmlab.pcie.PcieLink;
-import org.hmmlab.platform.HostProfile;
 import org.hmmlab.platform.Platform;
 import org.hmmlab.platform.Platforms;
 import org.hmmlab.policy.Decision;
@@ -77,12 +76,11 @@ class WarpRunAheadTest {
      */
     @Test
     void aFaultsOwnServiceEvictingAPageEndsTheQuantumBeforeIt() {
-        HostProfile h = A100.host();
-        HostProfile instant = new HostProfile(h.name(), SimDuration.ZERO, h.batchOverhead(), h.perFaultOverhead(),
-                h.rangeFaultWalk(), h.rangeFaultPerPage(), h.blockOverhead(), h.populatePerPage(), h.dmaMapPerPage(),
-                h.pteUpdatePerPage(), h.ptePushOverhead(), h.tlbShootdown(), h.iommuWalk(), h.priDispatch(),
-                h.memoryBandwidth());
-        Platform p = A100.withHost(instant).withGpu(A100.gpu().withVram(Bytes.MiB(2)));
+        // the A100 profile with an instant fault entry (every other field as it is) and room for one 2 MiB chunk
+        Platform instant = Platform.fromJson(
+                A100.toJson().replaceFirst("\"faultEntry\": \"[0-9]+ns\"", "\"faultEntry\": \"0ns\""));
+        assertEquals(SimDuration.ZERO, instant.host().faultEntry());
+        Platform p = instant.withGpu(A100.gpu().withVram(Bytes.MiB(2)));
         Rig rig = new Rig(p, 1, Bytes.MiB(4));
         rig.faultIn(Bytes.PAGE); // migrates block 0 whole: device memory is full
         assertEquals(512, rig.gpu.residentPages());
