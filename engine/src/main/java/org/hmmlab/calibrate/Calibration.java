@@ -95,19 +95,17 @@ public final class Calibration {
         out.add(CalibrationCase.of("A100 H2D 1 GiB (nvbandwidth), Gen4 x16", "[M] nvbandwidth issue #42", "GB/s",
                 25.13, copyRate(Platforms.A100_PCIE4, true, Bytes.GiB(1)), ""));
         PcieLinkConfig h100 = Platforms.H100_PCIE5.link();
-        double tagsNeeded = 35.2e9 * (h100.roundTripLatency().nanos()
-                + h100.readCompletionWireBytes(h100.maxReadRequest()) * 1e9 / h100.tlpBandwidth().bytesPerSecond())
-                / 1e9 / h100.maxReadRequest();
+        int mrrs = h100.maxReadRequest();
+        double tagsNeeded = 35.2e9 / h100.readWindowBandwidth(mrrs).bytesPerSecond() * h100.readTags();
         out.add(CalibrationCase.of("H100 H2D (nvbandwidth SM copy), Gen5 x16", "[M] nvbandwidth issue #24", "GB/s",
                 35.2, copyRate(Platforms.H100_PCIE5, true, Bytes.GiB(1)),
-                "the read-tag window does not explain it: " + h100.readTags() + " tags x " + h100.maxReadRequest()
-                        + " B per " + h100.roundTripLatency().nanos() + " ns round trip allow "
-                        + fmt(h100.readWindowWireBandwidth().bytesPerSecond() / 1e9 * h100.maxReadRequest()
-                                / h100.readCompletionWireBytes(h100.maxReadRequest()))
-                        + " GB/s; 35.2 GB/s would take " + Math.round(tagsNeeded) + " reads in flight (an SM copy's"
-                        + " loads or that host's completer, unknown) or a "
-                        + fmt(h100.readTags() * (double) h100.maxReadRequest() / 35.2 / 1e3)
-                        + " us loaded round trip; D2H (posted writes) reaches 52.8"));
+                "not the read-tag window of a copy engine: " + h100.readTags() + " tags x " + mrrs + " B per "
+                        + h100.roundTripLatency().nanos() + " ns round trip allow "
+                        + fmt(h100.readWindowBandwidth(mrrs).bytesPerSecond() / 1e9) + " GB/s, and 35.2 would take "
+                        + Math.round(tagsNeeded) + " such reads in flight; an SM copy reads with the SMs' loads,"
+                        + " whose request size is not published (as 64 B requests the same tags allow "
+                        + fmt(h100.readWindowBandwidth(64).bytesPerSecond() / 1e9) + " GB/s); another H100 host"
+                        + " reads 57 GB/s host to device (nvbandwidth issue #6), and D2H here (posted writes) 52.8"));
         out.add(CalibrationCase.of("H100 D2H (nvbandwidth SM copy), Gen5 x16", "[M] nvbandwidth issue #24", "GB/s",
                 52.8, copyRate(Platforms.H100_PCIE5, false, Bytes.GiB(1)), ""));
     }
