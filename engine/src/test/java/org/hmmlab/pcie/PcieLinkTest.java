@@ -204,6 +204,17 @@ class PcieLinkTest {
         }
 
         @Test
+        void theWindowForARequestSizeIsTagsTimesThatSizePerCycle() {
+            double cycle512 = 1000 + 552e9 / few.tlpBandwidth().bytesPerSecond();
+            assertEquals(8 * 512 / cycle512, few.readWindowBandwidth(512).bytesPerSecond() / 1e9, 1e-6);
+            assertEquals(few.readStreamBandwidth().bytesPerSecond(), few.readWindowBandwidth(512).bytesPerSecond(), 2e3);
+            double cycle64 = 1000 + 84e9 / few.tlpBandwidth().bytesPerSecond();
+            assertEquals(8 * 64 / cycle64, few.readWindowBandwidth(64).bytesPerSecond() / 1e9, 1e-6);
+            var e = assertThrows(IllegalArgumentException.class, () -> few.readWindowBandwidth(1024));
+            assertEquals("read request size must be between 1 B and MRRS (512 B); got 1024", e.getMessage());
+        }
+
+        @Test
         void aLongReadDrainsAtTheWindowRateAfterTheRoundTrip() {
             Simulator sim = new Simulator(1);
             PcieLink link = new PcieLink(sim, few);
