@@ -28,6 +28,7 @@ import org.hmmlab.units.Bandwidth;
 public final class LinkDirection {
 
     private static final long WORK_PER_BYTE = 1_000_000_000L;
+    private static final double TAG_LOAD_SCALE = 1e6;
     /** Largest single transfer: work must fit a {@code long}. Copy engines split larger copies. */
     public static final long MAX_TRANSFER_BYTES = Long.MAX_VALUE / WORK_PER_BYTE;
 
@@ -43,7 +44,9 @@ public final class LinkDirection {
     private long[] tail = new long[16];
     private EventHandler[] done = new EventHandler[16];
     private long[] doneArg = new long[16];
-    private double[] tagNanosPerByte = new double[16];
+    /** Per transfer: tag-nanoseconds per wire byte in millionths (0 = not windowed), exact in a long. */
+    private long[] tagLoad = new long[16];
+    private long tagLoadSum;
     private int active;
     private int activeWindowed;
 
@@ -141,9 +144,10 @@ public final class LinkDirection {
         tail[i] = tailNanos;
         done[i] = onDone;
         doneArg[i] = arg;
-        tagNanosPerByte[i] = tagNanosPerWireByte > 0 ? tagNanosPerWireByte : 0;
-        if (tagNanosPerWireByte > 0) {
+        tagLoad[i] = tagNanosPerWireByte > 0 ? Math.max(1, Math.round(tagNanosPerWireByte * TAG_LOAD_SCALE)) : 0;
+        if (tagLoad[i] > 0) {
             activeWindowed++;
+            tagLoadSum += tagLoad[i];
         }
         transfers++;
         wireBytes += wire;
@@ -162,12 +166,13 @@ public final class LinkDirection {
                 if (done[i] != null) {
                     sim.scheduleAtNanos(now + tail[i], EventPhase.LINK, done[i], doneArg[i]);
                 }
-                if (tagNanosPerByte[i] > 0) {
+                if (tagLoad[i] > 0) {
                     activeWindowed--;
+                    tagLoadSum -= tagLoad[i];
                 }
                 int last = --active;
                 work[i] = work[last];
-                tagNanosPerByte[i] = tagNanosPerByte[last];
+                tagLoad[i] = tagLoad[last];
                 workTotal[i] = workTotal[last];
                 payload[i] = payload[last];
                 tail[i] = tail[last];
@@ -203,7 +208,7 @@ public final class LinkDirection {
         double delivered = 0;
         for (int i = 0; i < active; i++) {
             long w = work[i];
-            long per1 = tagNanosPerByte[i] > 0 ? perWindowed : per;
+            long per1 = tagLoad[i] > 0 ? perWindowed : per;
             long d = Math.min(per1, Math.max(w, 0));
             if (series != null && d > 0) {
                 delivered += (double) d / workTotal[i] * payload[i];
@@ -223,12 +228,8 @@ public final class LinkDirection {
         if (activeWindowed == 0 || windowTags == 0) {
             return -1;
         }
-        double sum = 0;
-        for (int i = 0; i < active; i++) {
-            sum += tagNanosPerByte[i];
-        }
-        // equal shares r each: tags held = r * sum / 1e9 <= windowTags
-        double perTransfer = windowTags * 1e9 / sum;
+        // equal shares of r bytes/s each hold r * sum(k) / 1e9 tags; at most windowTags
+        double perTransfer = windowTags * 1e9 * TAG_LOAD_SCALE / tagLoadSum;
         double windowed = perTransfer * activeWindowed;
         if (windowed >= (double) rate * activeWindowed / active) {
             return -1;
@@ -258,7 +259,7 @@ public final class LinkDirection {
             long minWindowed = Long.MAX_VALUE;
             long minOther = Long.MAX_VALUE;
             for (int i = 0; i < active; i++) {
-                if (tagNanosPerByte[i] > 0) {
+                if (tagLoad[i] > 0) {
                     minWindowed = Math.min(minWindowed, work[i]);
                 } else {
                     minOther = Math.min(minOther, work[i]);
@@ -300,7 +301,7 @@ public final class LinkDirection {
         tail = Arrays.copyOf(tail, n);
         done = Arrays.copyOf(done, n);
         doneArg = Arrays.copyOf(doneArg, n);
-        tagNanosPerByte = Arrays.copyOf(tagNanosPerByte, n);
+        tagLoad = Arrays.copyOf(tagLoad, n);
     }
 
     @Override
