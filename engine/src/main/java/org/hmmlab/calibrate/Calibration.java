@@ -71,16 +71,20 @@ public final class Calibration {
 
     private static void copyCases(List<CalibrationCase> out) {
         Platform v100 = Platforms.V100_PCIE3;
-        // GTX 1080 Ti on Gen3 x16: same link as the V100 profile; GPU-side nvprof durations.
-        String ut = "[M] UVMSmart transferBandwidth.cu, 1080 Ti Gen3 x16, nvprof GPU time";
+        // GTX 1080 Ti on Gen3 x16: same link as the V100 profile; GPU-side nvprof durations of pageable copies,
+        // staged by a desktop CPU (Platforms.CLIENT_MEMCPY) in the host profile's pieces
+        Platform desktop = v100.withHost(v100.host().withStaging(v100.host().stagingChunk(), Platforms.CLIENT_MEMCPY));
+        String ut = "[M] UVMSmart transferBandwidth.cu, 1080 Ti Gen3 x16, pageable, nvprof GPU time";
         out.add(CalibrationCase.of("cudaMemcpy H2D 4 KB, Gen3 x16", ut, "us", 1.18,
-                copyTime(v100, true, Bytes.KiB(4)).nanos() / 1e3, "fit: sets gpu.copySetup"));
+                pageableCopyTime(desktop, Bytes.KiB(4)).nanos() / 1e3, "fit: sets gpu.copySetup"));
         out.add(CalibrationCase.of("cudaMemcpy H2D 64 KB, Gen3 x16", ut, "us", 7.2,
-                copyTime(v100, true, Bytes.KiB(64)).nanos() / 1e3,
-                "pageable copy: the driver stages through a pinned bounce buffer in pieces, a host-side cost"
-                        + " this link-and-engine model does not have"));
+                pageableCopyTime(desktop, Bytes.KiB(64)).nanos() / 1e3,
+                "staged in 4 KiB pieces [A] at a desktop's one-thread memcpy, 11.4 GB/s [M]; pinned would take "
+                        + fmt(copyTime(v100, true, Bytes.KiB(64)).nanos() / 1e3) + " us"));
         out.add(CalibrationCase.of("cudaMemcpy H2D 1 MB, Gen3 x16", ut, "us", 87,
-                copyTime(v100, true, Bytes.MiB(1)).nanos() / 1e3, ""));
+                pageableCopyTime(desktop, Bytes.MiB(1)).nanos() / 1e3,
+                "the trace's marginal rate is 10.2 GB/s up to 64 KB and 12.2 GB/s above; one memcpy rate sits"
+                        + " between the two, so 64 KB comes out short and 1 MB long"));
         String gs = "[M] gearshifft PR #82, P100 Gen3 x16, pinned, NUMA-local";
         out.add(CalibrationCase.of("pinned H2D 32 MiB, Gen3 x16", gs, "GB/s", 12.15,
                 copyRate(v100, true, Bytes.MiB(32)), ""));
@@ -90,10 +94,20 @@ public final class Calibration {
                 copyRate(v100, true, Bytes.GiB(1)), ""));
         out.add(CalibrationCase.of("A100 H2D 1 GiB (nvbandwidth), Gen4 x16", "[M] nvbandwidth issue #42", "GB/s",
                 25.13, copyRate(Platforms.A100_PCIE4, true, Bytes.GiB(1)), ""));
+        PcieLinkConfig h100 = Platforms.H100_PCIE5.link();
+        double tagsNeeded = 35.2e9 * (h100.roundTripLatency().nanos()
+                + h100.readCompletionWireBytes(h100.maxReadRequest()) * 1e9 / h100.tlpBandwidth().bytesPerSecond())
+                / 1e9 / h100.maxReadRequest();
         out.add(CalibrationCase.of("H100 H2D (nvbandwidth SM copy), Gen5 x16", "[M] nvbandwidth issue #24", "GB/s",
                 35.2, copyRate(Platforms.H100_PCIE5, true, Bytes.GiB(1)),
-                "the same system reaches 52.8 GB/s D2H; an H2D read stream this far below the link is limited"
-                        + " by that host's read-completion throughput (or SM-copy read issue), not modelled"));
+                "the read-tag window does not explain it: " + h100.readTags() + " tags x " + h100.maxReadRequest()
+                        + " B per " + h100.roundTripLatency().nanos() + " ns round trip allow "
+                        + fmt(h100.readWindowWireBandwidth().bytesPerSecond() / 1e9 * h100.maxReadRequest()
+                                / h100.readCompletionWireBytes(h100.maxReadRequest()))
+                        + " GB/s; 35.2 GB/s would take " + Math.round(tagsNeeded) + " reads in flight (an SM copy's"
+                        + " loads or that host's completer, unknown) or a "
+                        + fmt(h100.readTags() * (double) h100.maxReadRequest() / 35.2 / 1e3)
+                        + " us loaded round trip; D2H (posted writes) reaches 52.8"));
         out.add(CalibrationCase.of("H100 D2H (nvbandwidth SM copy), Gen5 x16", "[M] nvbandwidth issue #24", "GB/s",
                 52.8, copyRate(Platforms.H100_PCIE5, false, Bytes.GiB(1)), ""));
     }
@@ -105,8 +119,10 @@ public final class Calibration {
                 readTime(x8, 64).nanos(), "fit: sets link.roundTripLatency"));
         out.add(CalibrationCase.of("DMA read round trip 2 KB, Gen3 x8", src, "ns", 1133,
                 readTime(x8, 2048).nanos(),
-                "the NIC's DMA engine moves 2 KB at ~3.4 GB/s (546->1133 ns), far below the x8 link's 7.2 GB/s;"
-                        + " the model charges the link only"));
+                "one DMA of this NIC grows 546->1133 ns from 64 B to 2 KB (3.4 GB/s), yet with many DMAs in flight"
+                        + " the same NIC reads 2 KB at 55.6 Gb/s = 6.9 GB/s (bw_dma_sz_sweep.dat), the link's rate:"
+                        + " the limit is inside the NIC's engine per command; no source says how it issues a"
+                        + " command's reads, and the link model charges the link only"));
     }
 
     /**
@@ -183,9 +199,29 @@ public final class Calibration {
         return SimDuration.ns(sim.nowNanos());
     }
 
+    /**
+     * GPU-side duration of one host-to-device copy from pageable memory on an otherwise idle platform, staged
+     * in the host profile's pieces at its memcpy rate: from the copy reaching the engine (its first piece
+     * staged) to its last piece landing, the span a profiler's GPU trace shows.
+     */
+    public static SimDuration pageableCopyTime(Platform p, Bytes size) {
+        Simulator sim = new Simulator(SEED);
+        PcieLink link = new PcieLink(sim, p.link());
+        CopyEngine ce = new CopyEngine(sim, link, 0, p.gpu().copySetup(), p.gpu().copyInflightGranules());
+        Bytes chunk = p.host().stagingChunk();
+        ce.submitPageable(size, chunk, p.host().memcpyBandwidth(), null, 0);
+        sim.run();
+        Bytes first = Bytes.of(Math.min(chunk.bytes(), size.bytes()));
+        return SimDuration.ns(sim.nowNanos() - p.host().memcpyBandwidth().timeToTransfer(first).nanos());
+    }
+
     /** Throughput of one copy in GB/s (10^9 bytes per second). */
     public static double copyRate(Platform p, boolean toDevice, Bytes size) {
         return size.bytes() / (double) copyTime(p, toDevice, size).nanos();
+    }
+
+    private static String fmt(double v) {
+        return String.format(java.util.Locale.ROOT, "%.3g", v);
     }
 
     private static SimDuration readTime(PcieLinkConfig c, long bytes) {

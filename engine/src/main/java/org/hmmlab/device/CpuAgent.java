@@ -38,12 +38,7 @@ public final class CpuAgent {
     private long[] ready = new long[0];
     private boolean[] stalled = new boolean[0];
     private boolean[] done = new boolean[0];
-    private boolean[] pending = new boolean[0];
-    private long[] pPage = new long[0];
-    private long[] pSize = new long[0];
-    private long[] pRemain = new long[0];
-    private long[] pNextOff = new long[0];
-    private boolean[] pWrite = new boolean[0];
+    private final AccessPieces pieces = new AccessPieces();
     private int doneCount;
     private long lastFinish;
     private AccessStream stream;
@@ -71,12 +66,7 @@ public final class CpuAgent {
         ready = new long[threads];
         stalled = new boolean[threads];
         done = new boolean[threads];
-        pending = new boolean[threads];
-        pPage = new long[threads];
-        pSize = new long[threads];
-        pRemain = new long[threads];
-        pNextOff = new long[threads];
-        pWrite = new boolean[threads];
+        pieces.reset(threads);
         long now = sim.nowNanos();
         java.util.Arrays.fill(ready, now);
         doneCount = 0;
@@ -106,7 +96,7 @@ public final class CpuAgent {
                     next = Math.min(next, ready[th]);
                     break;
                 }
-                if (!pending[th]) {
+                if (!pieces.pending(th)) {
                     if (!stream.next()) {
                         done[th] = true;
                         doneCount++;
@@ -114,28 +104,21 @@ public final class CpuAgent {
                         break;
                     }
                     // an access that spans pages touches them one page-sized piece at a time
-                    long off = stream.offset();
-                    long size = stream.size();
-                    long piece = Math.min(size, 4096 - (off & 4095));
-                    pPage[th] = base + (off >>> 12);
-                    pSize[th] = piece;
-                    pRemain[th] = size - piece;
-                    pNextOff[th] = off + piece;
-                    pWrite[th] = stream.type() != AccessType.READ;
-                    pending[th] = true;
+                    pieces.start(th, base, stream.offset(), stream.size(), stream.type() != AccessType.READ);
                 }
-                long page = pPage[th];
+                long page = pieces.page(th);
+                boolean write = pieces.write(th);
                 long t = ready[th];
                 if (gpu != null && gpu.onDevice(page)) {
                     // device-private entry: migrate_to_ram, then retry the access
                     stalled[th] = true;
-                    gpu.migrateToRam(page, pWrite[th], t, resume, th);
+                    gpu.migrateToRam(page, write, t, resume, th);
                     break;
                 }
-                if (gpu != null && pWrite[th]) {
+                if (gpu != null && write) {
                     t += gpu.cpuWrite(page, t); // collapses a read-mostly duplicate
                 }
-                if (memory.cpuAccess(page, pWrite[th])) {
+                if (memory.cpuAccess(page, write)) {
                     t += h.populatePerPage().nanos();
                     if (gpu != null) {
                         gpu.populatedOnHost(page);
@@ -143,17 +126,9 @@ public final class CpuAgent {
                     }
                 }
                 long start = Math.max(t << FP_SHIFT, memFreeFp);
-                memFreeFp = start + (long) (pSize[th] * fpPerByte);
+                memFreeFp = start + (long) (pieces.size(th) * fpPerByte);
                 ready[th] = memFreeFp >>> FP_SHIFT;
-                if (pRemain[th] == 0) {
-                    pending[th] = false;
-                } else {
-                    long piece = Math.min(pRemain[th], 4096);
-                    pPage[th] = base + (pNextOff[th] >>> 12);
-                    pSize[th] = piece;
-                    pRemain[th] -= piece;
-                    pNextOff[th] += piece;
-                }
+                pieces.complete(th);
                 accesses++;
             }
         }

@@ -14,10 +14,10 @@ import org.hmmlab.platform.GpuProfile;
 import org.hmmlab.platform.HostProfile;
 import org.hmmlab.platform.Platform;
 import org.hmmlab.policy.Decision;
-import org.hmmlab.policy.FaultContext;
 import org.hmmlab.policy.Location;
 import org.hmmlab.policy.MigrationCause;
 import org.hmmlab.policy.MigrationPolicy;
+import org.hmmlab.policy.MutableFaultContext;
 import org.hmmlab.policy.PageMask;
 import org.hmmlab.policy.Pages;
 import org.hmmlab.sim.EventHandler;
@@ -86,7 +86,7 @@ public final class Gpu {
     private final FaultPath path;
     private final RunMetrics metrics;
     private final Counters counters;
-    private final Context ctx = new Context();
+    private final MutableFaultContext ctx;
 
     // page space: [basePage, basePage + span)
     private long basePage = -1;
@@ -105,12 +105,7 @@ public final class Gpu {
     private int warps;
     private long[] ready = new long[0];
     private byte[] wstate = new byte[0];
-    private boolean[] pending = new boolean[0];
-    private long[] pPage = new long[0];
-    private long[] pSize = new long[0];
-    private long[] pRemain = new long[0];
-    private long[] pNextOff = new long[0];
-    private boolean[] pWrite = new boolean[0];
+    private final AccessPieces pieces = new AccessPieces();
     private long[] faultAt = new long[0];
     private long[] faultPage = new long[0];
     private int[] faultBatch = new int[0];
@@ -181,6 +176,7 @@ public final class Gpu {
         }
         this.tlb = new DeviceTlb(g.tlbEntries(), Long.numberOfTrailingZeros(g.tlbPageSize().bytes() >>> 12));
         this.capacityPages = g.vram().bytes() >>> 12;
+        this.ctx = new MutableFaultContext(this::contextResidency, () -> capacityPages - usedPages, capacityPages);
         this.fpPerByte = (double) (1L << FP_SHIFT) * 1e9 / g.localBandwidth().bytesPerSecond();
         this.evictorWantsAccesses = policy.evictor().wantsAccesses();
         this.tlbHitNanos = g.tlbHitLatency().nanos();
@@ -341,12 +337,6 @@ public final class Gpu {
         if (ready.length < warps) {
             ready = new long[warps];
             wstate = new byte[warps];
-            pending = new boolean[warps];
-            pPage = new long[warps];
-            pSize = new long[warps];
-            pRemain = new long[warps];
-            pNextOff = new long[warps];
-            pWrite = new boolean[warps];
             faultAt = new long[warps];
             faultPage = new long[warps];
             faultBatch = new int[warps];
@@ -358,10 +348,10 @@ public final class Gpu {
         long now = sim.nowNanos();
         runHead = 0;
         runCount = 0;
+        pieces.reset(warps);
         for (int w = 0; w < warps; w++) {
             ready[w] = now;
             wstate[w] = RUN;
-            pending[w] = false;
             faultBatch[w] = -1;
             utlbTag[w] = -1;
             inBuffer[w] = false;
@@ -413,7 +403,7 @@ public final class Gpu {
                     nextReady = Math.min(nextReady, ready[w]);
                     break;
                 }
-                if (!pending[w]) {
+                if (!pieces.pending(w)) {
                     if (!stream.next()) {
                         wstate[w] = DONE;
                         doneWarps++;
@@ -421,21 +411,13 @@ public final class Gpu {
                         break;
                     }
                     // an access that spans pages is issued one page-sized piece at a time
-                    long off = stream.offset();
-                    long size = stream.size();
-                    long piece = Math.min(size, 4096 - (off & 4095));
-                    pPage[w] = phaseBase + (off >>> 12);
-                    pSize[w] = piece;
-                    pRemain[w] = size - piece;
-                    pNextOff[w] = off + piece;
-                    pWrite[w] = stream.type() != AccessType.READ;
-                    pending[w] = true;
+                    pieces.start(w, phaseBase, stream.offset(), stream.size(), stream.type() != AccessType.READ);
                 }
                 // --- one access ---
-                long page = pPage[w];
+                long page = pieces.page(w);
                 int i = idx(page);
                 byte e = pte[i];
-                boolean write = pWrite[w];
+                boolean write = pieces.write(w);
                 long t = ready[w];
                 boolean mapped = (e & VALID) != 0 && (!write || (e & WRITE) != 0);
                 long tag = tlb.tagOf(page);
@@ -455,9 +437,9 @@ public final class Gpu {
                     accesses++;
                     if ((e & LOCAL) != 0) {
                         long start = Math.max(t << FP_SHIFT, memFreeFp);
-                        memFreeFp = start + (long) (pSize[w] * fpPerByte);
+                        memFreeFp = start + (long) (pieces.size(w) * fpPerByte);
                         ready[w] = (start >>> FP_SHIFT) + localLatencyNanos;
-                        completePiece(w);
+                        pieces.complete(w);
                         if (evictorWantsAccesses) {
                             policy.evictor().onDeviceAccess(0, page, t);
                         }
@@ -497,28 +479,14 @@ public final class Gpu {
         }
     }
 
-    /** The warp's current page-sized piece completed: move to the access's next piece, or to the next access. */
-    private void completePiece(int w) {
-        long rest = pRemain[w];
-        if (rest == 0) {
-            pending[w] = false;
-            return;
-        }
-        long piece = Math.min(rest, 4096);
-        pPage[w] = phaseBase + (pNextOff[w] >>> 12);
-        pSize[w] = piece;
-        pRemain[w] = rest - piece;
-        pNextOff[w] += piece;
-    }
-
     // --- remote accesses ----------------------------------------------------------------------------------------
 
     private void onRemoteStart(long w) {
         int wi = (int) w;
-        if (pWrite[wi]) {
-            link.dmaWrite(pSize[wi], remoteDone, w);
+        if (pieces.write(wi)) {
+            link.dmaWrite(pieces.size(wi), remoteDone, w);
         } else {
-            link.dmaRead(pSize[wi], remoteDone, w);
+            link.dmaRead(pieces.size(wi), remoteDone, w);
         }
     }
 
@@ -526,15 +494,15 @@ public final class Gpu {
         int wi = (int) w;
         counters.increment(Counter.REMOTE_ACCESSES);
         counters.increment(Counter.ACCESSES);
-        long page = pPage[wi];
-        completePiece(wi);
-        ctx.fill(page << 12, pWrite[wi], sim.nowNanos());
+        long page = pieces.page(wi);
+        pieces.complete(wi);
+        fillContext(page, pieces.write(wi), sim.nowNanos());
         Decision d = policy.onRemoteAccess(ctx);
         if (d.action() == Decision.Action.MIGRATE && notified[idx(page)] == null) {
             // an access-counter notification: serviced by the host like a fault, with no warp waiting; the service
             // carries out this decision rather than asking the placement again (which would map remotely again)
             notified[idx(page)] = d;
-            if (!pushEntry(page, pWrite[wi], -1, sim.nowNanos())) {
+            if (!pushEntry(page, pieces.write(wi), -1, sim.nowNanos())) {
                 notified[idx(page)] = null; // buffer full: the notification is dropped, as hardware drops them
             }
         }
@@ -712,7 +680,7 @@ public final class Gpu {
         /** Applies the policy to one unique faulting page; returns whether a PTE was written. */
         private boolean decide(long page, boolean write) {
             int i = idx(page);
-            ctx.fill(page << 12, write, t);
+            fillContext(page, write, t);
             Decision d = notified[i];
             if (d != null) {
                 notified[i] = null;
@@ -1098,10 +1066,10 @@ public final class Gpu {
             if (st != FAULTED && st != WAIT_REPLAY) {
                 continue;
             }
-            long page = pPage[w];
+            long page = pieces.page(w);
             int i = idx(page);
             byte e = pte[i];
-            boolean mapped = (e & VALID) != 0 && (!pWrite[w] || (e & WRITE) != 0);
+            boolean mapped = (e & VALID) != 0 && (!pieces.write(w) || (e & WRITE) != 0);
             long throttle = throttleUntil[i];
             if (st == FAULTED && !mapped && throttle <= now && inBuffer[w]) {
                 smOutstanding[w % smOutstanding.length]++; // its entry is still queued: it stays stalled
@@ -1153,7 +1121,7 @@ public final class Gpu {
 
     private void hostTranslates(int w) {
         long page = faultPage[w];
-        boolean ok = host.present(page, pWrite[w]);
+        boolean ok = host.present(page, pieces.write(w));
         ats.translationCompletion(ok ? 1 : 0, a -> translated(w, ok), 0);
     }
 
@@ -1180,9 +1148,9 @@ public final class Gpu {
         counters.increment(Counter.FAULTS);
         counters.increment(Counter.PRI_REQUESTS);
         if (metrics.tracing()) {
-            metrics.trace(new TraceEvent.FaultRaised(faultAt[w], w, page, pWrite[w]));
+            metrics.trace(new TraceEvent.FaultRaised(faultAt[w], w, page, pieces.write(w)));
         }
-        boolean write = pWrite[w];
+        boolean write = pieces.write(w);
         pri.pageRequest(a -> {
             if (!pushEntry(page, write, w, sim.nowNanos())) {
                 throw new IllegalStateException("PRI queue overflow");
@@ -1217,7 +1185,7 @@ public final class Gpu {
      * faulting thread spends before waiting for the copy.
      */
     long migrateToRam(long page, boolean write, long now, EventHandler done, long arg) {
-        ctx.fill(page << 12, write, now);
+        fillContext(page, write, now);
         Decision d = policy.onHostFault(ctx);
         if (d.action() == Decision.Action.THROTTLE) {
             sim.scheduleAtNanos(now + d.delay().nanos(), EventPhase.HOST, done, arg);
@@ -1294,52 +1262,14 @@ public final class Gpu {
 
     // ---------------------------------------------------------------------------------------------------------
 
-    /** The policy's view of a fault: a flyweight refilled before each call. */
-    private final class Context implements FaultContext {
-        private long address;
-        private AccessType access;
-        private long now;
+    /** Refills the policy's view of a fault on {@code page} by GPU 0 at {@code nowNanos}. */
+    private void fillContext(long page, boolean write, long nowNanos) {
+        ctx.fill(page << 12, write ? AccessType.WRITE : AccessType.READ, 0, nowNanos);
+    }
 
-        void fill(long addr, boolean write, long nowNanos) {
-            this.address = addr;
-            this.access = write ? AccessType.WRITE : AccessType.READ;
-            this.now = nowNanos;
-        }
-
-        @Override
-        public long address() {
-            return address;
-        }
-
-        @Override
-        public AccessType access() {
-            return access;
-        }
-
-        @Override
-        public int processor() {
-            return 0;
-        }
-
-        @Override
-        public long nowNanos() {
-            return now;
-        }
-
-        @Override
-        public int residency(long page) {
-            long i = page - basePage;
-            return i >= 0 && i < span ? Gpu.this.residency(page) : Location.UNPOPULATED;
-        }
-
-        @Override
-        public long deviceFreePages() {
-            return capacityPages - usedPages;
-        }
-
-        @Override
-        public long deviceCapacityPages() {
-            return capacityPages;
-        }
+    /** Where {@code page} lives as the policy sees it: unpopulated outside the mirrored allocations. */
+    private int contextResidency(long page) {
+        long i = page - basePage;
+        return i >= 0 && i < span ? residency(page) : Location.UNPOPULATED;
     }
 }

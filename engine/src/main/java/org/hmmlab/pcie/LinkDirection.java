@@ -17,6 +17,10 @@ import org.hmmlab.units.Bandwidth;
  * exactly {@code ceil(wireBytes * 1e9 / rate)} nanoseconds and two equal transfers started together each
  * take twice that. When a transfer starts or ends the direction recomputes the shares and reschedules only
  * its own next completion; a stale completion event is recognised by its generation number and ignored.
+ *
+ * <p>Transfers started as <em>windowed</em> (read completions, whose rate the requester's outstanding-request
+ * window bounds) share at most {@link #windowCap()} between them: while their equal shares would exceed it,
+ * they split the cap equally and the other transfers split the rest, so the link stays work-conserving.
  */
 public final class LinkDirection {
 
@@ -28,6 +32,7 @@ public final class LinkDirection {
     private final String name;
     private final long rate;
     private final EventHandler drainHandler = this::onDrain;
+    private long windowCap = Long.MAX_VALUE;
 
     private long[] work = new long[16];
     private long[] workTotal = new long[16];
@@ -35,7 +40,9 @@ public final class LinkDirection {
     private long[] tail = new long[16];
     private EventHandler[] done = new EventHandler[16];
     private long[] doneArg = new long[16];
+    private boolean[] windowed = new boolean[16];
     private int active;
+    private int activeWindowed;
 
     private long lastUpdate;
     private long generation;
@@ -60,6 +67,16 @@ public final class LinkDirection {
     /** TLP-layer bandwidth of this direction. */
     public Bandwidth bandwidth() {
         return Bandwidth.bytesPerSecond(rate);
+    }
+
+    /** The most wire bytes per second windowed transfers get together; {@code Long.MAX_VALUE} when unbounded. */
+    public long windowCap() {
+        return windowCap;
+    }
+
+    /** Bounds what windowed transfers get together to {@code cap} (set before the first transfer). */
+    void setWindowCap(Bandwidth cap) {
+        this.windowCap = cap.bytesPerSecond();
     }
 
     /** Records delivered payload bytes over time into {@code s} (null to stop). */
@@ -97,6 +114,15 @@ public final class LinkDirection {
      * null for traffic nobody waits on (read requests, ACKs).
      */
     public void start(long wire, long payloadOfTransfer, long tailNanos, EventHandler onDone, long arg) {
+        start(wire, payloadOfTransfer, tailNanos, onDone, arg, false);
+    }
+
+    /**
+     * As {@link #start(long, long, long, EventHandler, long)}; a {@code windowed} transfer counts against
+     * {@link #windowCap()}.
+     */
+    public void start(long wire, long payloadOfTransfer, long tailNanos, EventHandler onDone, long arg,
+                      boolean windowed) {
         if (wire <= 0 || wire > MAX_TRANSFER_BYTES) {
             throw new IllegalArgumentException("transfer wire size must be between 1 and " + MAX_TRANSFER_BYTES
                     + " bytes; got " + wire);
@@ -112,6 +138,10 @@ public final class LinkDirection {
         tail[i] = tailNanos;
         done[i] = onDone;
         doneArg[i] = arg;
+        this.windowed[i] = windowed;
+        if (windowed) {
+            activeWindowed++;
+        }
         transfers++;
         wireBytes += wire;
         payloadBytes += payloadOfTransfer;
@@ -129,8 +159,12 @@ public final class LinkDirection {
                 if (done[i] != null) {
                     sim.scheduleAtNanos(now + tail[i], EventPhase.LINK, done[i], doneArg[i]);
                 }
+                if (windowed[i]) {
+                    activeWindowed--;
+                }
                 int last = --active;
                 work[i] = work[last];
+                windowed[i] = windowed[last];
                 workTotal[i] = workTotal[last];
                 payload[i] = payload[last];
                 tail[i] = tail[last];
@@ -153,29 +187,44 @@ public final class LinkDirection {
             return;
         }
         busyNanos += dt;
-        long per = share(dt);
+        long per;
+        long perWindowed;
+        if (windowBinds()) {
+            perWindowed = share(windowCap, dt, activeWindowed);
+            per = active > activeWindowed ? share(rate - windowCap, dt, active - activeWindowed) : 0;
+        } else {
+            per = share(rate, dt, active);
+            perWindowed = per;
+        }
         double delivered = 0;
         for (int i = 0; i < active; i++) {
             long w = work[i];
-            long d = Math.min(per, Math.max(w, 0));
+            long per1 = windowed[i] ? perWindowed : per;
+            long d = Math.min(per1, Math.max(w, 0));
             if (series != null && d > 0) {
                 delivered += (double) d / workTotal[i] * payload[i];
             }
-            work[i] = w - per;
+            work[i] = w - per1;
         }
         if (series != null && delivered > 0) {
             series.add(now - dt, now, delivered);
         }
     }
 
-    /** Work each active transfer gets in {@code dt} nanoseconds: rate * dt / active, in work units. */
-    private long share(long dt) {
-        long hi = Math.multiplyHigh(rate, dt);
-        long lo = rate * dt;
+    /** Whether the windowed transfers' equal shares would exceed the window cap, so the cap applies. */
+    private boolean windowBinds() {
+        return activeWindowed > 0 && windowCap < rate
+                && (double) rate * activeWindowed / active > windowCap;
+    }
+
+    /** Work each of {@code n} transfers sharing {@code r} bytes/s gets in {@code dt} ns: r * dt / n, in work units. */
+    private static long share(long r, long dt, int n) {
+        long hi = Math.multiplyHigh(r, dt);
+        long lo = r * dt;
         if (hi == 0 && lo >= 0) {
-            return lo / active;
+            return lo / n;
         }
-        BigInteger v = BigInteger.valueOf(rate).multiply(BigInteger.valueOf(dt)).divide(BigInteger.valueOf(active));
+        BigInteger v = BigInteger.valueOf(r).multiply(BigInteger.valueOf(dt)).divide(BigInteger.valueOf(n));
         return v.bitLength() < 63 ? v.longValue() : Long.MAX_VALUE;
     }
 
@@ -184,24 +233,43 @@ public final class LinkDirection {
         if (active == 0) {
             return;
         }
-        long min = Long.MAX_VALUE;
-        for (int i = 0; i < active; i++) {
-            min = Math.min(min, work[i]);
-        }
         long delay;
-        if (min <= 0) {
-            delay = 0;
-        } else {
-            long hi = Math.multiplyHigh(min, active);
-            long prod = min * active;
-            if (hi == 0 && prod >= 0) {
-                delay = Math.ceilDiv(prod, rate);
-            } else {
-                BigInteger p = BigInteger.valueOf(min).multiply(BigInteger.valueOf(active));
-                delay = p.add(BigInteger.valueOf(rate - 1)).divide(BigInteger.valueOf(rate)).longValueExact();
+        if (windowBinds()) {
+            long minWindowed = Long.MAX_VALUE;
+            long minOther = Long.MAX_VALUE;
+            for (int i = 0; i < active; i++) {
+                if (windowed[i]) {
+                    minWindowed = Math.min(minWindowed, work[i]);
+                } else {
+                    minOther = Math.min(minOther, work[i]);
+                }
             }
+            delay = timeToDrain(minWindowed, activeWindowed, windowCap);
+            if (active > activeWindowed) {
+                delay = Math.min(delay, timeToDrain(minOther, active - activeWindowed, rate - windowCap));
+            }
+        } else {
+            long min = Long.MAX_VALUE;
+            for (int i = 0; i < active; i++) {
+                min = Math.min(min, work[i]);
+            }
+            delay = timeToDrain(min, active, rate);
         }
         sim.scheduleAtNanos(sim.nowNanos() + delay, EventPhase.LINK, drainHandler, generation);
+    }
+
+    /** Nanoseconds until {@code w} work units drain when {@code n} transfers share {@code r} bytes/s, rounded up. */
+    private static long timeToDrain(long w, int n, long r) {
+        if (w <= 0) {
+            return 0;
+        }
+        long hi = Math.multiplyHigh(w, n);
+        long prod = w * n;
+        if (hi == 0 && prod >= 0) {
+            return Math.ceilDiv(prod, r);
+        }
+        BigInteger p = BigInteger.valueOf(w).multiply(BigInteger.valueOf(n));
+        return p.add(BigInteger.valueOf(r - 1)).divide(BigInteger.valueOf(r)).longValueExact();
     }
 
     private void grow() {
@@ -212,6 +280,7 @@ public final class LinkDirection {
         tail = Arrays.copyOf(tail, n);
         done = Arrays.copyOf(done, n);
         doneArg = Arrays.copyOf(doneArg, n);
+        windowed = Arrays.copyOf(windowed, n);
     }
 
     @Override

@@ -12,7 +12,9 @@ import org.hmmlab.units.SimDuration;
  * <p>Every operation is described by the TLPs it puts on each direction: a device DMA read sends read
  * requests towards the host and receives completions with data; a device DMA write sends posted writes;
  * ATS and PRI exchanges are single request and response packets ({@link Ats}, {@link Pri}). Latency is the
- * configured round trip for reads and half of it for writes and messages.
+ * configured round trip for reads and half of it for writes and messages. The device's reads hold one tag
+ * per outstanding request, so together their completions draw at most
+ * {@link PcieLinkConfig#readWindowWireBandwidth()} of the downstream direction.
  */
 public final class PcieLink {
 
@@ -26,6 +28,7 @@ public final class PcieLink {
         this.config = config;
         this.hostToDevice = new LinkDirection(sim, "host-to-device", config.tlpBandwidth());
         this.deviceToHost = new LinkDirection(sim, "device-to-host", config.tlpBandwidth());
+        this.hostToDevice.setWindowCap(config.readWindowWireBandwidth());
         this.roundTrip = config.roundTripLatency().nanos();
         this.oneWay = config.oneWayLatency().nanos();
     }
@@ -55,11 +58,13 @@ public final class PcieLink {
      * go upstream, completions with the data come downstream; {@code onDone} runs when the last completion
      * has arrived. The round trip is charged after the data drains rather than before; alone the two orders
      * give the same time (round trip + wire time), under contention they differ by at most one round trip.
+     * All reads in flight share the device's tag window: their completions together drain no faster than
+     * {@link PcieLinkConfig#readWindowWireBandwidth()}.
      */
     public void dmaRead(long bytes, EventHandler onDone, long arg) {
         requirePositive(bytes);
         deviceToHost.start(config.readRequestWireBytes(bytes), 0, 0, null, 0);
-        hostToDevice.start(config.readCompletionWireBytes(bytes), bytes, roundTrip, onDone, arg);
+        hostToDevice.start(config.readCompletionWireBytes(bytes), bytes, roundTrip, onDone, arg, true);
     }
 
     /**
@@ -80,9 +85,13 @@ public final class PcieLink {
         (toDevice ? hostToDevice : deviceToHost).start(wire, payload, oneWay, onDone, arg);
     }
 
-    /** Time a lone DMA read of {@code bytes} takes on an idle link: round trip plus completion wire time. */
+    /**
+     * Time a lone DMA read of {@code bytes} takes on an idle link: round trip plus completion wire time at
+     * the lesser of the link's rate and the tag window.
+     */
     public SimDuration idleReadTime(long bytes) {
-        return SimDuration.ns(roundTrip + config.tlpBandwidth()
+        long r = Math.min(config.tlpBandwidth().bytesPerSecond(), config.readWindowWireBandwidth().bytesPerSecond());
+        return SimDuration.ns(roundTrip + org.hmmlab.units.Bandwidth.bytesPerSecond(r)
                 .timeToTransfer(org.hmmlab.units.Bytes.of(config.readCompletionWireBytes(bytes))).nanos());
     }
 

@@ -18,9 +18,12 @@ import org.hmmlab.units.SimDuration;
  * @param ecrc              whether each TLP carries a 4-byte ECRC digest
  * @param roundTripLatency  time from a device's read request to the first completion byte for a tiny
  *                          read, including the host's memory access (a posted write or a message takes half)
+ * @param readTags          read requests the device may have outstanding at once (its usable tags): 32 with
+ *                          5-bit tags, 256 with the Extended Tag Field enabled, up to 768 with 10-bit tags
+ *                          (PCIe 4.0 and later); with MRRS and the round trip it bounds the device's read rate
  */
 public record PcieLinkConfig(PcieGen gen, int lanes, int maxPayload, int maxReadRequest, boolean ecrc,
-                             SimDuration roundTripLatency) {
+                             SimDuration roundTripLatency, int readTags) {
 
     /** Per-TLP data-link and physical framing outside FLIT mode: 2 B sequence, 4 B LCRC, 2 B start/end. */
     public static final int TLP_FRAMING_BYTES = 8;
@@ -29,6 +32,15 @@ public record PcieLinkConfig(PcieGen gen, int lanes, int maxPayload, int maxRead
     /** SKP ordered sets for clock compensation: 4 bytes every 1538 bytes on every lane. */
     public static final int SKP_BYTES = 4;
     public static final int SKP_INTERVAL = 1538;
+
+    /**
+     * Outstanding read requests of a requester with the Extended Tag Field enabled: 8-bit tags, 256 [S]
+     * (PCIe Base Specification, Tag field; Linux enables Extended Tags on every device that supports them,
+     * pci_configure_extended_tags() in drivers/pci/probe.c).
+     */
+    public static final int EXTENDED_TAGS = 256;
+    /** Most outstanding requests one requester can name: 10-bit tags leave 768 usable values [S]. */
+    public static final int MAX_READ_TAGS = 768;
 
     private static final int[] LANES = {1, 2, 4, 8, 16};
     private static final int[] SIZES = {128, 256, 512, 1024, 2048, 4096};
@@ -68,11 +80,26 @@ public record PcieLinkConfig(PcieGen gen, int lanes, int maxPayload, int maxRead
             throw new IllegalArgumentException("link.roundTripLatency must be between 0 ns and 1 ms; got "
                     + roundTripLatency);
         }
+        if (readTags < 1 || readTags > MAX_READ_TAGS) {
+            throw new IllegalArgumentException("link.readTags must be between 1 and " + MAX_READ_TAGS + "; got "
+                    + readTags);
+        }
+    }
+
+    /** A link whose device uses 8-bit (extended) tags, {@link #EXTENDED_TAGS} outstanding reads. */
+    public PcieLinkConfig(PcieGen gen, int lanes, int maxPayload, int maxReadRequest, boolean ecrc,
+                          SimDuration roundTripLatency) {
+        this(gen, lanes, maxPayload, maxReadRequest, ecrc, roundTripLatency, EXTENDED_TAGS);
     }
 
     /** Gen{@code gen} x{@code lanes} with MPS 256, MRRS 512, no ECRC: the common server configuration. */
     public static PcieLinkConfig of(PcieGen gen, int lanes, SimDuration roundTripLatency) {
         return new PcieLinkConfig(gen, lanes, 256, 512, false, roundTripLatency);
+    }
+
+    /** This link with the device allowed {@code tags} outstanding read requests. */
+    public PcieLinkConfig withReadTags(int tags) {
+        return new PcieLinkConfig(gen, lanes, maxPayload, maxReadRequest, ecrc, roundTripLatency, tags);
     }
 
     /** Line rate of the whole link in one direction after line coding, before protocol overhead. */
@@ -127,6 +154,32 @@ public record PcieLinkConfig(PcieGen gen, int lanes, int maxPayload, int maxRead
         return payload + completions * tlpOverhead(TlpKind.COMPLETION_DATA);
     }
 
+    /**
+     * The most completion wire bytes per second the device's reads can draw, whatever the link's width: a
+     * requester holds a tag from its read request until the request's last completion has arrived, so by
+     * Little's law at most {@code readTags} requests of MRRS bytes complete per round trip plus the time to
+     * receive one request's completions (Intel AN 683504, "Throughput for Reads": outstanding reads are
+     * limited by the header tags and the maximum read request size). When this is above
+     * {@link #tlpBandwidth()} the link, not the tags, limits reads; with no round trip there is no bound.
+     */
+    public Bandwidth readWindowWireBandwidth() {
+        long rate = tlpBandwidth().bytesPerSecond();
+        long cplWire = readCompletionWireBytes(maxReadRequest);
+        double cycleNanos = roundTripLatency.nanos() + cplWire * 1e9 / rate;
+        double cap = readTags * (double) cplWire * 1e9 / cycleNanos;
+        return Bandwidth.bytesPerSecond(cap >= Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(1, (long) Math.floor(cap)));
+    }
+
+    /**
+     * The payload rate of a long read stream: the lesser of the link's completion throughput and the tag
+     * window {@link #readWindowWireBandwidth()}, both counted in data bytes.
+     */
+    public Bandwidth readStreamBandwidth() {
+        long wireCap = Math.min(tlpBandwidth().bytesPerSecond(), readWindowWireBandwidth().bytesPerSecond());
+        return Bandwidth.bytesPerSecond((long) Math.floor(
+                wireCap * (double) maxReadRequest / readCompletionWireBytes(maxReadRequest)));
+    }
+
     /** Half the round trip: the latency of a posted write or a message. */
     public SimDuration oneWayLatency() {
         return SimDuration.ns(roundTripLatency.nanos() / 2);
@@ -135,7 +188,8 @@ public record PcieLinkConfig(PcieGen gen, int lanes, int maxPayload, int maxRead
     @Override
     public String toString() {
         return "Gen" + gen.number() + " x" + lanes + " (MPS " + maxPayload + ", MRRS " + maxReadRequest
-                + (ecrc ? ", ECRC" : "") + ", RTT " + roundTripLatency + ")";
+                + (ecrc ? ", ECRC" : "") + ", RTT " + roundTripLatency
+                + (readTags == EXTENDED_TAGS ? "" : ", " + readTags + " read tags") + ")";
     }
 
     private static int indexOf(int[] values, int v) {

@@ -1,5 +1,6 @@
 package org.hmmlab.platform;
 
+import org.hmmlab.units.Bandwidth;
 import org.hmmlab.units.Bytes;
 import org.hmmlab.units.SimDuration;
 
@@ -40,6 +41,15 @@ final class Check {
         notNull(field, v);
         if (v.compareTo(min) < 0 || v.compareTo(max) > 0) {
             throw new IllegalArgumentException(field + " must be between " + min + " and " + max + "; got " + v);
+        }
+    }
+
+    /** {@code min} and {@code max} as a profile writes them, for example "1MB/s", "10TB/s". */
+    static void bandwidthRange(String field, Bandwidth v, String min, String max) {
+        notNull(field, v);
+        if (v.compareTo(Bandwidth.parse(min)) < 0 || v.compareTo(Bandwidth.parse(max)) > 0) {
+            throw new IllegalArgumentException(field + " must be between " + min + " and " + max + "; got "
+                    + v.bytesPerSecond() + "B/s");
         }
     }
 

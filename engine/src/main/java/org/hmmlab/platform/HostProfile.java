@@ -3,6 +3,7 @@ package org.hmmlab.platform;
 import java.util.List;
 
 import org.hmmlab.units.Bandwidth;
+import org.hmmlab.units.Bytes;
 import org.hmmlab.units.SimDuration;
 
 /**
@@ -32,19 +33,26 @@ import org.hmmlab.units.SimDuration;
  * @param priDispatch       the IOMMU driver taking a PRI page request off its queue and calling the fault
  *                          handler (iommu_sva, handle_mm_fault or the driver's HMM path) [FAULT_ENTRY]
  * @param memoryBandwidth   host DRAM bandwidth, a ceiling for copies to and from host memory
+ * @param stagingChunk      the piece a pageable host-to-device copy is staged in: the driver copies each piece
+ *                          of the pageable source into pinned staging memory with the CPU and hands it to the
+ *                          copy engine, which DMAs it while the CPU stages the next
+ * @param memcpyBandwidth   one CPU thread's memcpy rate, the rate at which the driver fills staging memory
  */
 public record HostProfile(String name, SimDuration faultEntry, SimDuration batchOverhead,
                           SimDuration perFaultOverhead, SimDuration rangeFaultWalk, SimDuration rangeFaultPerPage,
                           SimDuration blockOverhead, SimDuration populatePerPage,
                           SimDuration dmaMapPerPage, SimDuration pteUpdatePerPage, SimDuration ptePushOverhead,
                           SimDuration tlbShootdown, SimDuration iommuWalk, SimDuration priDispatch,
-                          Bandwidth memoryBandwidth) {
+                          Bandwidth memoryBandwidth, Bytes stagingChunk, Bandwidth memcpyBandwidth) {
 
     static final List<String> FIELDS = List.of("name", "faultEntry", "batchOverhead", "perFaultOverhead",
             "rangeFaultWalk", "rangeFaultPerPage", "blockOverhead", "populatePerPage", "dmaMapPerPage", "pteUpdatePerPage", "ptePushOverhead",
-            "tlbShootdown", "iommuWalk", "priDispatch", "memoryBandwidth");
+            "tlbShootdown", "iommuWalk", "priDispatch", "memoryBandwidth", "stagingChunk",
+            "memcpyBandwidth");
 
     private static final SimDuration MAX = SimDuration.ms(100);
+    private static final Bytes MIN_CHUNK = Bytes.of(256);
+    private static final Bytes MAX_CHUNK = Bytes.MiB(64);
 
     public HostProfile {
         Check.notNull("host.name", name);
@@ -62,6 +70,15 @@ public record HostProfile(String name, SimDuration faultEntry, SimDuration batch
         Check.atMost("host.iommuWalk", iommuWalk, MAX);
         Check.atMost("host.priDispatch", priDispatch, MAX);
         Check.notNull("host.memoryBandwidth", memoryBandwidth);
+        Check.bytesRange("host.stagingChunk", stagingChunk, MIN_CHUNK, MAX_CHUNK);
+        Check.bandwidthRange("host.memcpyBandwidth", memcpyBandwidth, "1MB/s", "10TB/s");
+    }
+
+    /** This host with pageable copies staged in {@code chunk} pieces at {@code memcpy} per CPU thread. */
+    public HostProfile withStaging(Bytes chunk, Bandwidth memcpy) {
+        return new HostProfile(name, faultEntry, batchOverhead, perFaultOverhead, rangeFaultWalk, rangeFaultPerPage,
+                blockOverhead, populatePerPage, dmaMapPerPage, pteUpdatePerPage, ptePushOverhead, tlbShootdown,
+                iommuWalk, priDispatch, memoryBandwidth, chunk, memcpy);
     }
 
     void toJson(StringBuilder sb, String in) {
@@ -80,7 +97,9 @@ public record HostProfile(String name, SimDuration faultEntry, SimDuration batch
                 .append(in).append("  \"tlbShootdown\": ").append(Check.ns(tlbShootdown)).append(",\n")
                 .append(in).append("  \"iommuWalk\": ").append(Check.ns(iommuWalk)).append(",\n")
                 .append(in).append("  \"priDispatch\": ").append(Check.ns(priDispatch)).append(",\n")
-                .append(in).append("  \"memoryBandwidth\": \"").append(memoryBandwidth.bytesPerSecond()).append("B/s\"\n")
+                .append(in).append("  \"memoryBandwidth\": \"").append(memoryBandwidth.bytesPerSecond()).append("B/s\",\n")
+                .append(in).append("  \"stagingChunk\": ").append(Check.bytes(stagingChunk)).append(",\n")
+                .append(in).append("  \"memcpyBandwidth\": \"").append(memcpyBandwidth.bytesPerSecond()).append("B/s\"\n")
                 .append(in).append('}');
     }
 
@@ -91,7 +110,7 @@ public record HostProfile(String name, SimDuration faultEntry, SimDuration batch
                 f.duration("blockOverhead"), f.duration("populatePerPage"),
                 f.duration("dmaMapPerPage"), f.duration("pteUpdatePerPage"), f.duration("ptePushOverhead"),
                 f.duration("tlbShootdown"), f.duration("iommuWalk"), f.duration("priDispatch"),
-                f.bandwidth("memoryBandwidth"));
+                f.bandwidth("memoryBandwidth"), f.bytes("stagingChunk"), f.bandwidth("memcpyBandwidth"));
         f.finish(FIELDS);
         return h;
     }

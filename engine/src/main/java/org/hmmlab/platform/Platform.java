@@ -14,7 +14,7 @@ public record Platform(String name, HostProfile host, PcieLinkConfig link, GpuPr
 
     private static final List<String> FIELDS = List.of("name", "host", "link", "gpu");
     private static final List<String> LINK_FIELDS =
-            List.of("gen", "lanes", "maxPayload", "maxReadRequest", "ecrc", "roundTripLatency");
+            List.of("gen", "lanes", "maxPayload", "maxReadRequest", "ecrc", "roundTripLatency", "readTags");
 
     public Platform {
         Check.notNull("platform.name", name);
@@ -45,7 +45,8 @@ public record Platform(String name, HostProfile host, PcieLinkConfig link, GpuPr
                 .append("    \"maxPayload\": ").append(link.maxPayload()).append(",\n")
                 .append("    \"maxReadRequest\": ").append(link.maxReadRequest()).append(",\n")
                 .append("    \"ecrc\": ").append(link.ecrc()).append(",\n")
-                .append("    \"roundTripLatency\": ").append(Check.ns(link.roundTripLatency())).append("\n  },\n  \"gpu\": ");
+                .append("    \"roundTripLatency\": ").append(Check.ns(link.roundTripLatency())).append(",\n")
+                .append("    \"readTags\": ").append(link.readTags()).append("\n  },\n  \"gpu\": ");
         gpu.toJson(sb, "  ");
         return sb.append("\n}\n").toString();
     }
@@ -60,7 +61,8 @@ public record Platform(String name, HostProfile host, PcieLinkConfig link, GpuPr
         HostProfile host = HostProfile.fromJson(f.object("host"));
         Fields l = new Fields("link", f.object("link"));
         PcieLinkConfig link = new PcieLinkConfig(PcieGen.of(l.integer("gen")), l.integer("lanes"),
-                l.integer("maxPayload"), l.integer("maxReadRequest"), l.bool("ecrc"), l.duration("roundTripLatency"));
+                l.integer("maxPayload"), l.integer("maxReadRequest"), l.bool("ecrc"), l.duration("roundTripLatency"),
+                l.integer("readTags"));
         l.finish(LINK_FIELDS);
         GpuProfile gpu = GpuProfile.fromJson(f.object("gpu"));
         f.finish(FIELDS);

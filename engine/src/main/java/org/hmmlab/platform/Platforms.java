@@ -41,7 +41,24 @@ public final class Platforms {
             SimDuration.us(3),          // tlbShootdown [A] one IPI round; seeds call it "brutally expensive"
             SimDuration.ns(500),        // iommuWalk [A] 4-level walk, partly cached
             SimDuration.us(3),          // priDispatch [A] IOMMU PRI queue to the fault handler
-            Bandwidth.GBps(170));       // memoryBandwidth [D] 8 x DDR4-2666 channels x 21.3 GB/s (perf-figures 4)
+            Bandwidth.GBps(170),        // memoryBandwidth [D] 8 x DDR4-2666 channels x 21.3 GB/s (perf-figures 4)
+            Bytes.KiB(4),               // stagingChunk [A] one page: the pageable path is described as a page-by-page
+                                        //   copy into a pinned buffer handed to DMA (Stack Overflow q. 5736968, repeated
+                                        //   in NVIDIA forum thread 268474); no NVIDIA document gives the piece size. The
+                                        //   CUDA guide's "H2D copies of 64 KB or less return before the DMA" [2nd] only
+                                        //   says the staging area holds at least 64 KB. Calibration: 64 KB case
+            Bandwidth.GBps(5.56));      // memcpyBandwidth [M] one thread's memcpy of 25 MB on Broadwell-E, 4.5 ms
+                                        //   (Stack Overflow q. 39260020), the same core and uncore as the Broadwell
+                                        //   Xeon E5 v4 behind DMA_ROUND_TRIP; single-thread copies are bounded by
+                                        //   outstanding L1 misses, not DRAM channels (McCalpin), hence far below
+                                        //   memoryBandwidth
+
+    /**
+     * One thread's memcpy on a Skylake client (desktop) CPU: 25 MB in 2.2 ms = 11.4 GB/s [M] (Stack Overflow
+     * q. 39260020, same program and DDR4-2133 as the Broadwell-E figure above). A GeForce card such as the
+     * GTX 1080 Ti of the UVMSmart copy trace sits in such a desktop; the calibration uses it for that trace.
+     */
+    public static final Bandwidth CLIENT_MEMCPY = Bandwidth.GBps(11.36);
 
     /**
      * Round trip of a small device DMA read of host memory: 534 ns [D] from the 546 ns median for 64 B reads

@@ -7,6 +7,7 @@ import org.hmmlab.pcie.PcieGen;
 import org.hmmlab.pcie.PcieLink;
 import org.hmmlab.pcie.PcieLinkConfig;
 import org.hmmlab.sim.Simulator;
+import org.hmmlab.units.Bandwidth;
 import org.hmmlab.units.Bytes;
 import org.hmmlab.units.SimDuration;
 import org.junit.jupiter.api.Test;
@@ -64,6 +65,69 @@ class CopyEngineTest {
         // the H2D copy's read requests (24 B per 512 B read) ride upstream with the D2H data: ~5 %, not half
         double requestShare = 24.0 / 512;
         assertTrue(done[1] > alone && done[1] < alone * (1 + 1.3 * requestShare), done[1] + " vs " + alone);
+    }
+
+    /**
+     * A pageable host-to-device cudaMemcpy: the driver stages the source piece by piece into pinned memory
+     * with the CPU (CUDA runtime API, "API synchronization behavior") and the engine reads what is staged.
+     */
+    @Test
+    void aPageableCopyWaitsOnTheCpuWhenMemcpyIsSlowerThanTheLink() {
+        Bandwidth memcpy = Bandwidth.GBps(5);
+        long[] doneAt = {-1};
+        Simulator sim = new Simulator(1);
+        CopyEngine ce = new CopyEngine(sim, new PcieLink(sim, LINK), 0, SimDuration.ns(300), 8);
+        ce.submitPageable(Bytes.MiB(1), Bytes.KiB(4), memcpy, a -> doneAt[0] = sim.nowNanos(), 0);
+        sim.run();
+        // each 4 KiB piece (819 ns of memcpy) is read before the next is staged, so the last piece leaves
+        // when the CPU has staged all of it and takes one lone read
+        long staged = memcpy.timeToTransfer(Bytes.MiB(1)).nanos();
+        long lastRead = 600 + Math.ceilDiv(LINK.readCompletionWireBytes(4096) * 1_000_000_000L,
+                LINK.tlpBandwidth().bytesPerSecond());
+        assertEquals(staged + lastRead, doneAt[0]);
+        assertEquals(1, ce.copies());
+        assertEquals(1 << 20, ce.bytesCopied());
+    }
+
+    @Test
+    void aPageableCopyIsSlowerThanAPinnedOneAt64KiBAndConvergesWhenTheCpuOutrunsTheLink() {
+        Bandwidth slowCpu = Bandwidth.GBps(11.36);
+        assertTrue(gpuSide(slowCpu, Bytes.KiB(64)) > 1.05 * pinned(Bytes.KiB(64)),
+                gpuSide(slowCpu, Bytes.KiB(64)) + " vs pinned " + pinned(Bytes.KiB(64)));
+        // a CPU far faster than the link stages ahead; the engine reads many pieces at once, as if pinned
+        Bandwidth fastCpu = Bandwidth.GBps(200);
+        long big = gpuSide(fastCpu, Bytes.MiB(64));
+        long pinnedBig = pinned(Bytes.MiB(64));
+        assertTrue(Math.abs(big - pinnedBig) < 0.01 * pinnedBig, big + " vs pinned " + pinnedBig);
+        // with a slow CPU the same copy runs at the memcpy rate instead
+        double gbps = Bytes.MiB(64).bytes() / (double) gpuSide(slowCpu, Bytes.MiB(64));
+        assertEquals(11.36, gbps, 0.05);
+    }
+
+    @Test
+    void aPinnedCopyQueuedBehindAPageableOneStartsAfterIt() {
+        Simulator sim = new Simulator(1);
+        CopyEngine ce = new CopyEngine(sim, new PcieLink(sim, LINK), 0, SimDuration.ns(300), 8);
+        long[] done = {-1, -1};
+        ce.submitPageable(Bytes.KiB(64), Bytes.KiB(4), Bandwidth.GBps(5), a -> done[0] = sim.nowNanos(), 0);
+        ce.submit(true, Bytes.KiB(64), CopyEngine.GRANULE_2M, a -> done[1] = sim.nowNanos(), 1);
+        sim.run();
+        assertTrue(done[0] > 0 && done[1] > done[0], done[0] + ", " + done[1]);
+        assertEquals(done[0] + pinned(Bytes.KiB(64)), done[1]);
+    }
+
+    /** GPU-side duration of a pageable copy: from its first piece being staged to its last landing. */
+    private static long gpuSide(Bandwidth memcpy, Bytes size) {
+        Simulator sim = new Simulator(1);
+        CopyEngine ce = new CopyEngine(sim, new PcieLink(sim, LINK), 0, SimDuration.ns(300), 8);
+        long[] doneAt = {-1};
+        ce.submitPageable(size, Bytes.KiB(4), memcpy, a -> doneAt[0] = sim.nowNanos(), 0);
+        sim.run();
+        return doneAt[0] - memcpy.timeToTransfer(Bytes.KiB(4)).nanos();
+    }
+
+    private static long pinned(Bytes size) {
+        return copy(1, size);
     }
 
     private static long copy(int engines, Bytes size) {

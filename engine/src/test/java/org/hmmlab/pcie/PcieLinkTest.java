@@ -83,6 +83,16 @@ class PcieLinkTest {
         }
 
         @Test
+        void readTagsOutsideOneTo768AreRefusedNamingTheField() {
+            var zero = assertThrows(IllegalArgumentException.class,
+                    () -> new PcieLinkConfig(PcieGen.GEN5, 16, 256, 512, false, SimDuration.ZERO, 0));
+            assertEquals("link.readTags must be between 1 and 768; got 0", zero.getMessage());
+            var many = assertThrows(IllegalArgumentException.class,
+                    () -> PcieLinkConfig.of(PcieGen.GEN5, 16, SimDuration.ZERO).withReadTags(769));
+            assertEquals("link.readTags must be between 1 and 768; got 769", many.getMessage());
+        }
+
+        @Test
         void aPayloadSizeOutsideTheSpecIsRefused() {
             var e = assertThrows(IllegalArgumentException.class,
                     () -> new PcieLinkConfig(PcieGen.GEN4, 16, 300, 512, false, SimDuration.ZERO));
@@ -169,6 +179,93 @@ class PcieLinkTest {
             // a full bucket in the middle runs at the link's payload rate: 256 of every 276 TLP bytes
             double payloadRate = GEN3_X16_RATE / 1e9 * 256 / 276;
             assertEquals(payloadRate, h2d.gbps(3), 0.01);
+        }
+    }
+
+    /**
+     * A requester holds one tag per outstanding read request until its completions are in, so reads are
+     * bounded by tags x MRRS per (round trip + one request's completion time), as Intel AN 683504
+     * "Throughput for Reads" states; writes are posted and have no such bound.
+     */
+    @Nested
+    class ReadTagWindow {
+
+        /** Gen4 x16, 1 us round trip, only 8 tags: the window, not the link, limits reads. */
+        final PcieLinkConfig few = new PcieLinkConfig(PcieGen.GEN4, 16, 256, 512, false, SimDuration.ns(1000), 8);
+
+        @Test
+        void theWindowIsTagsTimesOneRequestsCompletionsPerRoundTripPlusTheirWireTime() {
+            long rate = few.tlpBandwidth().bytesPerSecond();
+            long cplWire = 512 + 2 * 20; // one MRRS request answered by two 256 B completions
+            double cycleNanos = 1000 + cplWire * 1e9 / rate;
+            assertEquals((long) Math.floor(8 * cplWire * 1e9 / cycleNanos), few.readWindowWireBandwidth().bytesPerSecond());
+            // 8 x 512 B per ~1018 ns: about 4.0 GB/s of data, a seventh of the link
+            assertEquals(4.02, few.readStreamBandwidth().bytesPerSecond() / 1e9, 0.01);
+        }
+
+        @Test
+        void aLongReadDrainsAtTheWindowRateAfterTheRoundTrip() {
+            Simulator sim = new Simulator(1);
+            PcieLink link = new PcieLink(sim, few);
+            long[] doneAt = {-1};
+            link.dmaRead(4 << 20, a -> doneAt[0] = sim.nowNanos(), 0);
+            sim.run();
+            long cap = few.readWindowWireBandwidth().bytesPerSecond();
+            long wire = few.readCompletionWireBytes(4 << 20);
+            assertEquals(1000 + Math.ceilDiv(wire * 1_000_000_000L, cap), doneAt[0]);
+            assertEquals(link.idleReadTime(4 << 20).nanos(), doneAt[0]);
+            double gbps = (4 << 20) / (double) (doneAt[0] - 1000);
+            assertTrue(gbps < 0.2 * few.tlpBandwidth().bytesPerSecond() / 1e9, gbps + " GB/s");
+        }
+
+        @Test
+        void writesArePostedAndIgnoreTheWindow() {
+            Simulator sim = new Simulator(1);
+            PcieLink link = new PcieLink(sim, few);
+            long[] doneAt = {-1};
+            link.dmaWrite(4 << 20, a -> doneAt[0] = sim.nowNanos(), 0);
+            sim.run();
+            assertEquals(500 + Math.ceilDiv(few.writeWireBytes(4 << 20) * 1_000_000_000L,
+                    few.tlpBandwidth().bytesPerSecond()), doneAt[0]);
+        }
+
+        @Test
+        void withExtendedTagsTheLinkNotTheWindowLimitsAGen5Read() {
+            PcieLinkConfig gen5 = PcieLinkConfig.of(PcieGen.GEN5, 16, SimDuration.ns(534));
+            assertEquals(PcieLinkConfig.EXTENDED_TAGS, gen5.readTags());
+            assertTrue(gen5.readWindowWireBandwidth().compareTo(gen5.tlpBandwidth()) > 0);
+            Simulator sim = new Simulator(1);
+            PcieLink link = new PcieLink(sim, gen5);
+            long[] doneAt = {-1};
+            link.dmaRead(4 << 20, a -> doneAt[0] = sim.nowNanos(), 0);
+            sim.run();
+            assertEquals(534 + Math.ceilDiv(gen5.readCompletionWireBytes(4 << 20) * 1_000_000_000L,
+                    gen5.tlpBandwidth().bytesPerSecond()), doneAt[0]);
+        }
+
+        @Test
+        void otherDownstreamTrafficGetsWhatTheWindowLeaves() {
+            long alone = readTime();
+            Simulator sim = new Simulator(1);
+            PcieLink link = new PcieLink(sim, few);
+            long[] at = {-1, -1};
+            link.dmaRead(4 << 20, a -> at[0] = sim.nowNanos(), 0);
+            link.hostToDevice().start(1_000_000, 1_000_000, 0, a -> at[1] = sim.nowNanos(), 0);
+            sim.run();
+            long rate = few.tlpBandwidth().bytesPerSecond();
+            long cap = few.readWindowWireBandwidth().bytesPerSecond();
+            // the read keeps its window's rate; the other transfer gets the rest of the direction, not half
+            assertEquals(alone, at[0]);
+            assertEquals(Math.ceilDiv(1_000_000L * 1_000_000_000L, rate - cap), at[1]);
+        }
+
+        private long readTime() {
+            Simulator sim = new Simulator(1);
+            PcieLink link = new PcieLink(sim, few);
+            long[] doneAt = {-1};
+            link.dmaRead(4 << 20, a -> doneAt[0] = sim.nowNanos(), 0);
+            sim.run();
+            return doneAt[0];
         }
     }
 

@@ -80,6 +80,47 @@ class PlatformTest {
     }
 
     @Test
+    void readTagsAndStagingSurviveAJsonRoundTrip() {
+        Platform p = Platforms.H100_PCIE5.withLink(Platforms.H100_PCIE5.link().withReadTags(768))
+                .withHost(Platforms.X86_SERVER.withStaging(Bytes.KiB(64), Platforms.CLIENT_MEMCPY));
+        Platform back = Platform.fromJson(p.toJson());
+        assertEquals(p, back);
+        assertEquals(768, back.link().readTags());
+        assertEquals(Bytes.KiB(64), back.host().stagingChunk());
+        assertEquals(Platforms.CLIENT_MEMCPY, back.host().memcpyBandwidth());
+    }
+
+    @Test
+    void readTagsOutOfRangeInJsonAreRefusedWithTheFieldAndRange() {
+        String json = Platforms.A100_PCIE4.toJson().replace("\"readTags\": 256", "\"readTags\": 0");
+        var e = assertThrows(IllegalArgumentException.class, () -> Platform.fromJson(json));
+        assertEquals("link.readTags must be between 1 and 768; got 0", e.getMessage());
+    }
+
+    @Test
+    void aStagingChunkOutOfRangeIsRefusedWithTheFieldAndRange() {
+        String json = Platforms.A100_PCIE4.toJson().replace("\"stagingChunk\": \"4KiB\"", "\"stagingChunk\": \"16B\"");
+        var e = assertThrows(IllegalArgumentException.class, () -> Platform.fromJson(json));
+        assertTrue(e.getMessage().startsWith("host.stagingChunk must be between "), e.getMessage());
+        assertTrue(e.getMessage().contains("; got 16"), e.getMessage());
+    }
+
+    @Test
+    void aMemcpyBandwidthOutOfRangeIsRefusedWithTheFieldAndRange() {
+        String json = Platforms.A100_PCIE4.toJson().replaceFirst("\"memcpyBandwidth\": \"[0-9]+B/s\"",
+                "\"memcpyBandwidth\": \"20TB/s\"");
+        var e = assertThrows(IllegalArgumentException.class, () -> Platform.fromJson(json));
+        assertEquals("host.memcpyBandwidth must be between 1MB/s and 10TB/s; got 20000000000000B/s", e.getMessage());
+    }
+
+    @Test
+    void aMissingStagingFieldIsNamed() {
+        String json = Platforms.A100_PCIE4.toJson().replaceFirst(",\\s*\"memcpyBandwidth\": \"[0-9]+B/s\"", "");
+        var e = assertThrows(IllegalArgumentException.class, () -> Platform.fromJson(json));
+        assertEquals("host.memcpyBandwidth is missing", e.getMessage());
+    }
+
+    @Test
     void malformedJsonSaysWhere() {
         var e = assertThrows(IllegalArgumentException.class, () -> Platform.fromJson("{\"name\": }"));
         assertTrue(e.getMessage().startsWith("profile JSON, offset"), e.getMessage());

@@ -5,6 +5,7 @@ import java.util.SplittableRandom;
 import org.hmmlab.policy.Decision;
 import org.hmmlab.policy.FaultContext;
 import org.hmmlab.policy.Location;
+import org.hmmlab.policy.MutableFaultContext;
 import org.hmmlab.policy.Placement;
 import org.hmmlab.workload.AccessType;
 
@@ -62,11 +63,11 @@ public final class JsPolicyBench {
         }
     }
 
-    /** A refillable fault for driving placements outside a simulation. */
-    public static final class StreamFault implements FaultContext {
+    /** A seeded stream of faults for driving placements outside a simulation, all on host-resident pages. */
+    public static final class StreamFault {
         private final SplittableRandom random;
-        private long address;
-        private AccessType access;
+        private final MutableFaultContext fault = new MutableFaultContext(page -> Location.HOST, () -> 1L << 20,
+                1L << 21);
         private long now;
 
         public StreamFault(long seed) {
@@ -74,46 +75,11 @@ public final class JsPolicyBench {
         }
 
         /** Moves to the next fault: a random page in the range, one access in four a write. */
-        public StreamFault next() {
-            address = random.nextLong((long) BLOCKS * 512) << 12;
-            access = random.nextInt(4) == 0 ? AccessType.WRITE : AccessType.READ;
+        public FaultContext next() {
+            long address = random.nextLong((long) BLOCKS * 512) << 12;
+            AccessType access = random.nextInt(4) == 0 ? AccessType.WRITE : AccessType.READ;
             now += 1_000;
-            return this;
-        }
-
-        @Override
-        public long address() {
-            return address;
-        }
-
-        @Override
-        public AccessType access() {
-            return access;
-        }
-
-        @Override
-        public int processor() {
-            return 0;
-        }
-
-        @Override
-        public long nowNanos() {
-            return now;
-        }
-
-        @Override
-        public int residency(long page) {
-            return Location.HOST;
-        }
-
-        @Override
-        public long deviceFreePages() {
-            return 1L << 20;
-        }
-
-        @Override
-        public long deviceCapacityPages() {
-            return 1L << 21;
+            return fault.fill(address, access, 0, now);
         }
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.hmmlab.policy.Decision;
+import org.hmmlab.policy.FaultContext;
 import org.hmmlab.policy.MigrationCause;
 import org.hmmlab.policy.Location;
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,7 @@ class JsPlacementTest {
                 function onMigrated(first, pages, from, to, cause, now) { if (to === "gpu0" && cause === "device_fault") migrated += pages; }
                 """;
         try (JsPlacement p = JsPlacement.load("hooks.js", src)) {
-            JsPolicyBench.StreamFault f = new JsPolicyBench.StreamFault(1).next();
+            FaultContext f = new JsPolicyBench.StreamFault(1).next();
             assertEquals(Decision.MIGRATE_BIG_PAGE, p.onDeviceFault(f));
             assertEquals(Decision.NONE, p.onRemoteAccess(f));
             p.onMigrated(0, 16, Location.HOST, 0, MigrationCause.DEVICE_FAULT, 10);
