@@ -208,6 +208,14 @@ public final class Lab {
         return Patterns.stencil(rowBytes);
     }
 
+    /**
+     * {@code arrays} equal arrays laid side by side, streamed in lockstep: the STREAM kernels (copy and scale
+     * touch 2, add and triad 3). Give the phase a write fraction of {@code 1.0 / arrays} for one output array.
+     */
+    public static Pattern arrays(int arrays) {
+        return Patterns.arrays(arrays);
+    }
+
     /** Dependent random accesses: each address comes from the previous one. */
     public static Pattern pointerChase() {
         return Patterns.pointerChase();

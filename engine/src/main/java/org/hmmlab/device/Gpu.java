@@ -48,6 +48,12 @@ public final class Gpu {
     /** How far warps may run ahead of the event clock within one issue event. */
     public static final long QUANTUM_NS = 2_000;
 
+    /**
+     * Warps per thread block: the block scheduler deals whole blocks to the SMs in turn, so warps {@code 0..7} share
+     * SM 0's micro-TLB, {@code 8..15} SM 1's. 8 warps are a 256-thread block, the most common CUDA launch shape [A].
+     */
+    static final int WARPS_PER_BLOCK = 8;
+
     // device PTE bits
     static final byte VALID = 1;
     static final byte WRITE = 2;
@@ -113,6 +119,7 @@ public final class Gpu {
     private long[] utlbTag = new long[0];
     private long[] utlbEpoch = new long[0];
     private int[] smOutstanding;
+    private long[] smPages;
     private int[] runQueue = new int[0];
     private int runHead;
     private int runCount;
@@ -183,6 +190,7 @@ public final class Gpu {
         this.walkNanos = g.pageWalkLatency().nanos();
         this.localLatencyNanos = g.localLatency().nanos();
         this.smOutstanding = new int[g.sms()];
+        this.smPages = new long[g.sms() * g.utlbOutstandingFaults()];
         this.bufCapacity = path == FaultPath.REPLAYABLE_BUFFER ? g.faultBufferEntries() : 1 << 16;
         this.bufPage = new long[bufCapacity];
         this.bufWrite = new boolean[bufCapacity];
@@ -514,12 +522,21 @@ public final class Gpu {
     private void raiseReplayableFault(int w, long page, boolean write, long t) {
         faultAt[w] = t;
         faultPage[w] = page;
-        int sm = w % smOutstanding.length;
-        if (smOutstanding[sm] >= g.utlbOutstandingFaults()) {
+        int sm = smOf(w);
+        int cap = g.utlbOutstandingFaults();
+        for (int k = sm * cap, end = k + smOutstanding[sm]; k < end; k++) {
+            if (smPages[k] == page) {
+                wstate[w] = FAULTED; // the uTLB already has this page's fault outstanding: wait for its replay
+                inBuffer[w] = false;
+                counters.increment(Counter.UTLB_MERGED_FAULTS);
+                return;
+            }
+        }
+        if (smOutstanding[sm] >= cap) {
             wstate[w] = WAIT_REPLAY; // the uTLB stops reporting; the warp retries at the next replay
             return;
         }
-        smOutstanding[sm]++;
+        smPages[sm * cap + smOutstanding[sm]++] = page;
         wstate[w] = FAULTED;
         counters.increment(Counter.FAULTS);
         if (metrics.tracing()) {
@@ -529,6 +546,11 @@ public final class Gpu {
         if (!pushEntry(page, write, w, t + g.faultReport().nanos())) {
             wstate[w] = WAIT_REPLAY; // buffer overflow: the fault is lost and replayed later
         }
+    }
+
+    /** The SM a warp runs on: thread blocks of {@link #WARPS_PER_BLOCK} warps are dealt to the SMs in turn. */
+    private int smOf(int w) {
+        return (w / WARPS_PER_BLOCK) % smOutstanding.length;
     }
 
     private boolean pushEntry(long page, boolean write, int warp, long arrive) {
@@ -601,6 +623,7 @@ public final class Gpu {
         counters.add(Counter.DUPLICATE_FAULTS, n - u);
         if (path == FaultPath.REPLAYABLE_BUFFER) {
             counters.increment(Counter.FAULT_BATCHES);
+            counters.add(Counter.FAULTS_SERVICED, u);
             if (metrics.tracing()) {
                 metrics.trace(new TraceEvent.BatchStarted(sim.nowNanos(), u, n - u));
             }
@@ -651,6 +674,9 @@ public final class Gpu {
                 int end = k;
                 while (end < u && (uniq[end] >>> Pages.BLOCK_PAGE_SHIFT) == block) {
                     end++;
+                }
+                if (path == FaultPath.REPLAYABLE_BUFFER) {
+                    counters.increment(Counter.VA_BLOCKS_SERVICED);
                 }
                 for (int j = k; j < end; j++) {
                     ptesWritten |= decide(uniq[j], uniqWrite[j]);
@@ -1072,7 +1098,11 @@ public final class Gpu {
             boolean mapped = (e & VALID) != 0 && (!pieces.write(w) || (e & WRITE) != 0);
             long throttle = throttleUntil[i];
             if (st == FAULTED && !mapped && throttle <= now && inBuffer[w]) {
-                smOutstanding[w % smOutstanding.length]++; // its entry is still queued: it stays stalled
+                int sm = smOf(w);
+                if (smOutstanding[sm] < g.utlbOutstandingFaults()) {
+                    smPages[sm * g.utlbOutstandingFaults() + smOutstanding[sm]++] = page;
+                }
+                // its entry is still queued: it stays stalled
                 continue;
             }
             if (st == FAULTED && mapped) {

@@ -44,5 +44,11 @@ public enum Counter {
     /** Pages evicted from device memory to make room. */
     EVICTIONS,
     /** Thrashing events detected. */
-    THRASHING_EVENTS
+    THRASHING_EVENTS,
+    /** Unique faulting pages the host serviced, summed over batches (UVM's per-batch "num_coalesced_faults"). */
+    FAULTS_SERVICED,
+    /** VA blocks (2 MiB) the host serviced, summed over batches: one per block a batch's faults fall in. */
+    VA_BLOCKS_SERVICED,
+    /** Faults a warp raised on a page its SM's micro-TLB already had a fault outstanding for: no new entry. */
+    UTLB_MERGED_FAULTS
 }

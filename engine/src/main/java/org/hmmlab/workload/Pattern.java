@@ -11,7 +11,8 @@ import org.hmmlab.units.Bytes;
  * {@link Patterns}.
  */
 public sealed interface Pattern permits Patterns.Sequential, Patterns.Strided, Patterns.UniformRandom,
-        Patterns.Zipf, Patterns.HotSet, Patterns.Stencil, Patterns.PointerChase, Patterns.Replay {
+        Patterns.Zipf, Patterns.HotSet, Patterns.Stencil, Patterns.PointerChase, Patterns.Replay,
+        Patterns.Arrays {
 
     /**
      * A fresh stream of {@code accesses} accesses over {@code footprint} bytes.

@@ -27,6 +27,14 @@ public final class Patterns {
         return new Sequential();
     }
 
+    /**
+     * {@code arrays} equal arrays side by side in the footprint, streamed in lockstep: element {@code j} of each
+     * array in turn, then element {@code j + 1}. The STREAM kernels: copy and scale touch 2 arrays, add and triad 3.
+     */
+    public static Arrays arrays(int arrays) {
+        return new Arrays(arrays);
+    }
+
     /** Every {@code stride} bytes, wrapping with a shift of one access so that all elements are eventually touched. */
     public static Strided strided(Bytes stride) {
         return new Strided(stride);
@@ -82,6 +90,36 @@ public final class Patterns {
         @Override
         public String label() {
             return "sequential";
+        }
+    }
+
+    /** See {@link Patterns#arrays(int)}. */
+    public record Arrays(int arrays) implements Pattern {
+        /** Most arrays one pattern streams. */
+        public static final int MAX_ARRAYS = 64;
+
+        public Arrays {
+            if (arrays < 1 || arrays > MAX_ARRAYS) {
+                throw new IllegalArgumentException("arrays must be in [1, " + MAX_ARRAYS + "], got " + arrays);
+            }
+        }
+
+        @Override
+        public AccessStream stream(Bytes footprint, long accesses, Bytes accessSize, double writeFraction, long seed) {
+            return new Cursor(footprint, accesses, accessSize, writeFraction, seed) {
+                private final long perArray = Math.max(1, elements / arrays);
+
+                @Override
+                long element(long i) {
+                    long j = (i / arrays) % perArray;
+                    return (i % arrays) * perArray + j;
+                }
+            };
+        }
+
+        @Override
+        public String label() {
+            return "arrays(" + arrays + ")";
         }
     }
 

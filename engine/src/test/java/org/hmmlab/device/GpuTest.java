@@ -89,18 +89,42 @@ class GpuTest {
         }
 
         @Test
-        void faultsOnOnePageFromManyWarpsAreDeduplicatedInOneBatch() {
-            // 64 warps each read the same 4 KiB page once: one unique fault, 63 duplicates
+        void faultsOnOnePageFromManyWarpsAreMergedPerMicroTlbAndDeduplicatedInOneBatch() {
+            // 64 warps each read the same 4 KiB page once. They form 8 blocks of 8 warps on 8 SMs: each SM's
+            // micro-TLB reports the page once and holds its other 7 warps on that outstanding fault; the host sees
+            // 8 entries for one page and merges them (nvidia-uvm's uvm_perf_fault_coalesce: one unique fault,
+            // 7 duplicates). Every warp still waited for the fault, so 64 fault latencies are recorded.
             Workload w = Workload.of(List.of(new Allocation("x", Bytes.PAGE)),
                     List.of(Phase.gpu("k", "x", Patterns.sequential(), Bytes.PAGE, 64).withConcurrency(64)
                             .withAccessSize(Bytes.of(64))));
             RunResult r = Experiment.of(A100, w, () -> TestPolicies.migrate(Decision.MIGRATE_PAGE)).run();
             assertEquals(1, r.count(Counter.FAULT_BATCHES));
-            assertEquals(64, r.count(Counter.FAULTS));
-            assertEquals(63, r.count(Counter.DUPLICATE_FAULTS));
+            assertEquals(8, r.count(Counter.FAULTS));
+            assertEquals(56, r.count(Counter.UTLB_MERGED_FAULTS));
+            assertEquals(7, r.count(Counter.DUPLICATE_FAULTS));
+            assertEquals(1, r.count(Counter.FAULTS_SERVICED));
+            assertEquals(1, r.count(Counter.VA_BLOCKS_SERVICED));
             assertEquals(1, r.count(Counter.PAGES_TO_DEVICE));
             assertEquals(64, r.faults().total().count());
             assertEquals(1, r.count(Counter.REPLAYS));
+        }
+
+        @Test
+        void distinctPagesAreNeverMergedWhicheverSmFaultsThem() {
+            // 8 warps of one block share SM 0's micro-TLB, each reading its own page: 8 entries, none merged.
+            // 64 warps over 8 SMs, one page each: 64 entries, 64 unique faults, no duplicate.
+            Workload one = Workload.of(List.of(new Allocation("x", Bytes.KiB(32))),
+                    List.of(Phase.gpu("k", "x", Patterns.sequential(), Bytes.KiB(32), 8).withConcurrency(8)));
+            RunResult r = Experiment.of(A100, one, () -> TestPolicies.migrate(Decision.MIGRATE_PAGE)).run();
+            assertEquals(8, r.count(Counter.FAULTS));
+            assertEquals(0, r.count(Counter.UTLB_MERGED_FAULTS));
+            assertEquals(8, r.count(Counter.FAULTS_SERVICED));
+            Workload spread = Workload.of(List.of(new Allocation("x", Bytes.KiB(256))),
+                    List.of(Phase.gpu("k", "x", Patterns.sequential(), Bytes.KiB(256), 64).withConcurrency(64)));
+            RunResult s = Experiment.of(A100, spread, () -> TestPolicies.migrate(Decision.MIGRATE_PAGE)).run();
+            assertEquals(64, s.count(Counter.FAULTS));
+            assertEquals(64, s.count(Counter.FAULTS_SERVICED));
+            assertEquals(0, s.count(Counter.DUPLICATE_FAULTS));
         }
 
         @Test

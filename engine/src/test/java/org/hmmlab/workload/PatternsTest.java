@@ -19,7 +19,7 @@ class PatternsTest {
     static Stream<Pattern> all() {
         return Stream.of(Patterns.sequential(), Patterns.strided(Bytes.KiB(64)), Patterns.uniformRandom(),
                 Patterns.zipf(0.99), Patterns.zipf(1.0), Patterns.hotSet(0.1, 0.9), Patterns.stencil(Bytes.KiB(64)),
-                Patterns.pointerChase());
+                Patterns.pointerChase(), Patterns.arrays(3));
     }
 
     static long[] offsets(AccessStream s) {
@@ -44,6 +44,19 @@ class PatternsTest {
             assertTrue(off >= 0 && off + 4096 <= fp.bytes(), p.label() + " offset " + off);
             assertEquals(0, off % 4096, p.label() + " aligned to the access size");
         }
+    }
+
+    @Test
+    void arraysStreamTheirElementsInLockstep() {
+        // 3 arrays of 2 pages in a 6-page footprint (a STREAM triad): a[0], b[0], c[0], a[1], b[1], c[1], a[0] ...
+        AccessStream s = Patterns.arrays(3).stream(Bytes.pages(6), 8, Bytes.PAGE, 0, 1);
+        long[] pages = new long[8];
+        for (int i = 0; s.next(); i++) {
+            pages[i] = s.page();
+        }
+        assertArrayEquals(new long[] {0, 2, 4, 1, 3, 5, 0, 2}, pages);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Patterns.arrays(0));
+        assertTrue(e.getMessage().contains("arrays must be in [1, 64], got 0"), e.getMessage());
     }
 
     @Test

@@ -47,7 +47,7 @@ public final class ScenarioJson {
     private static final List<String> PRESET_NAMES = List.of("V100_PCIE3", "A100_PCIE4", "H100_PCIE5");
 
     static final List<String> PATTERNS = List.of("sequential", "strided", "random", "zipf", "hot-set", "stencil",
-            "pointer-chase");
+            "pointer-chase", "arrays");
     static final List<String> PLACEMENTS = List.of("first-touch", "remote-map", "access-counters", "javascript");
     static final List<String> PREFETCHERS = List.of("none", "density", "neighbourhood");
     static final List<String> EVICTORS = List.of("lru", "random", "rrip");
@@ -130,6 +130,7 @@ public final class ScenarioJson {
                     .put("hotProbability", h.hotProbability());
             case Patterns.Stencil s -> o.put("kind", "stencil").put("row", bytes(s.rowBytes()));
             case Patterns.PointerChase c -> o.put("kind", "pointer-chase");
+            case Patterns.Arrays a -> o.put("kind", "arrays").put("arrays", a.arrays());
             default -> throw new IllegalArgumentException("pattern " + p.label() + " has no JSON form");
         }
         return o;
@@ -289,6 +290,10 @@ public final class ScenarioJson {
                 case "pointer-chase" -> {
                     p.object(Set.of("kind"));
                     yield Patterns.pointerChase();
+                }
+                case "arrays" -> {
+                    p.object(Set.of("kind", "arrays"));
+                    yield Patterns.arrays((int) p.field("arrays").longValue(1, Patterns.Arrays.MAX_ARRAYS));
                 }
                 default -> throw new AssertionError(kind);
             };

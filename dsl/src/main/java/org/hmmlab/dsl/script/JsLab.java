@@ -247,7 +247,7 @@ public final class JsLab {
 
         /**
          * The pattern: {@code "sequential"}, {@code "random"}, {@code "pointer-chase"}, {@code "zipf:1.1"},
-         * {@code "strided:64KiB"}, {@code "stencil:1MiB"}, {@code "hot-set:0.1:0.9"}.
+         * {@code "strided:64KiB"}, {@code "stencil:1MiB"}, {@code "hot-set:0.1:0.9"}, {@code "arrays:3"}.
          */
         @HostAccess.Export
         public JsPhase pattern(String text) {
@@ -260,10 +260,20 @@ public final class JsLab {
                 case "strided" -> Lab.strided(Bytes.parse(p.length > 1 ? p[1] : ""));
                 case "stencil" -> Lab.stencil(Bytes.parse(p.length > 1 ? p[1] : ""));
                 case "hot-set" -> Lab.hotSet(arg(p, 1, text), arg(p, 2, text));
+                case "arrays" -> Lab.arrays(arrayCount(p, text));
                 default -> throw new IllegalArgumentException("pattern(text): '" + text + "' is not one of sequential, random,"
-                        + " pointer-chase, zipf:E, strided:SIZE, stencil:SIZE, hot-set:FRACTION:PROBABILITY");
+                        + " pointer-chase, zipf:E, strided:SIZE, stencil:SIZE, hot-set:FRACTION:PROBABILITY, arrays:N");
             };
             return new JsPhase(spec.pattern(pattern));
+        }
+
+        private static int arrayCount(String[] p, String text) {
+            double n = arg(p, 1, text);
+            if (n != Math.rint(n)) {
+                throw new IllegalArgumentException("pattern(text): arrays:N needs a whole number N in [1, "
+                        + org.hmmlab.workload.Patterns.Arrays.MAX_ARRAYS + "], got '" + text + "'");
+            }
+            return (int) n;
         }
 
         private static double arg(String[] p, int i, String text) {

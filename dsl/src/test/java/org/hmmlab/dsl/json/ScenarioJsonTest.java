@@ -47,9 +47,21 @@ class ScenarioJsonTest {
     }
 
     @Test
+    void everyPatternRoundTripsAndABadArrayCountNamesTheField() {
+        for (org.hmmlab.workload.Pattern p : java.util.List.of(sequential(), strided(KiB(64)), random(), zipf(1.1),
+                hotSet(0.1, 0.9), stencil(KiB(64)), pointerChase(), arrays(3))) {
+            assertEquals(p, ScenarioJson.readPattern(JsonNodeReader.root(ScenarioJson.pattern(p))), p.label());
+        }
+        var bad = ScenarioJson.pattern(arrays(3)).put("arrays", 65);
+        JsonFormatException e = assertThrows(JsonFormatException.class,
+                () -> ScenarioJson.readPattern(JsonNodeReader.root(bad)));
+        assertTrue(e.getMessage().contains("arrays"), e.getMessage());
+    }
+
+    @Test
     void malformedFilesNameThePathAndTheAllowedValues() {
         String good = ScenarioJson.write(SCENARIO);
-        expect("$.phases[1].pattern.kind", "\"zipff\" is not one of sequential, strided, random, zipf, hot-set, stencil, pointer-chase",
+        expect("$.phases[1].pattern.kind", "\"zipff\" is not one of sequential, strided, random, zipf, hot-set, stencil, pointer-chase, arrays",
                 good.replace("\"zipf\"", "\"zipff\""));
         expect("$.platform", "\"B200\" is not one of V100_PCIE3, A100_PCIE4, H100_PCIE5",
                 good.replace("\"H100_PCIE5\"", "\"B200\""));
