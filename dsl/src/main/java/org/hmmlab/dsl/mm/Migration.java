@@ -41,14 +41,16 @@ public final class Migration implements Displayable {
         this.cpages = cpages;
         this.npages = npages;
         this.missingDeviceEntries = missingDeviceEntries;
-        int n = moved.size();
+        List<long[]> byAddress = new java.util.ArrayList<>(moved);
+        byAddress.sort(java.util.Comparator.comparingLong((long[] m) -> m[0])); // the driver's order is per window
+        int n = byAddress.size();
         String[] addr = new String[n];
         long[] from = new long[n];
         String[] fromMem = new String[n];
         long[] to = new long[n];
         String[] toMem = new String[n];
         for (int i = 0; i < n; i++) {
-            long[] m = moved.get(i);
+            long[] m = byAddress.get(i);
             addr[i] = Task.hex(m[0]);
             from[i] = m[1];
             fromMem[i] = m[1] < 0 ? "hole" : Task.memoryOf(frames, m[1]);
@@ -91,7 +93,7 @@ public final class Migration implements Displayable {
         return cpages;
     }
 
-    /** Pages that moved: {@code address}, {@code from_pfn}, {@code from}, {@code to_pfn}, {@code to}. */
+    /** Pages that moved, by address: {@code address}, {@code from_pfn}, {@code from}, {@code to_pfn}, {@code to}. */
     public Table pages() {
         return pages;
     }

@@ -166,7 +166,9 @@ class KernelLevelApiTest {
             assertEquals(0, mig.status());
             assertEquals(4, mig.collected());
             assertEquals(4, mig.moved());
-            assertEquals(List.of("hole", "ram", "ram", "ram"), mig.pages().column("from").values());
+            assertEquals(List.of("ram", "ram", "ram", "hole"), mig.pages().column("from").values());
+            assertEquals(List.of("0x10000000", "0x10001000", "0x10002000", "0x10003000"),
+                    mig.pages().column("address").values(), "rows by address");
             assertEquals(List.of("device-private", "device-private", "device-private", "device-private"),
                     p.pageTable(buf).column("entry").values());
             assertEquals(4, dev.pagesInUse());
