@@ -11,6 +11,7 @@ import org.hmmlab.metrics.Stage;
 import org.hmmlab.policy.FirstTouchPlacement;
 import org.hmmlab.policy.MigrationPolicy;
 import org.hmmlab.policy.Policies;
+import org.hmmlab.policy.Prefetcher;
 import org.hmmlab.workload.Allocation;
 import org.hmmlab.workload.Patterns;
 import org.hmmlab.workload.Phase;
@@ -96,19 +97,17 @@ public final class Calibration {
         out.add(CalibrationCase.of("A100 H2D 1 GiB (nvbandwidth), Gen4 x16", "[M] nvbandwidth issue #42", "GB/s",
                 25.13, copyRate(Platforms.A100_PCIE4, true, Bytes.GiB(1)), ""));
         PcieLinkConfig h100 = Platforms.H100_PCIE5.link();
-        double tagsNeeded = 35.2e9 * (h100.roundTripLatency().nanos()
-                + h100.readCompletionWireBytes(h100.maxReadRequest()) * 1e9 / h100.tlpBandwidth().bytesPerSecond())
-                / 1e9 / h100.maxReadRequest();
+        int mrrs = h100.maxReadRequest();
+        double tagsNeeded = 35.2e9 / h100.readWindowBandwidth(mrrs).bytesPerSecond() * h100.readTags();
         out.add(CalibrationCase.of("H100 H2D (nvbandwidth SM copy), Gen5 x16", "[M] nvbandwidth issue #24", "GB/s",
                 35.2, copyRate(Platforms.H100_PCIE5, true, Bytes.GiB(1)),
-                "the read-tag window does not explain it: " + h100.readTags() + " tags x " + h100.maxReadRequest()
-                        + " B per " + h100.roundTripLatency().nanos() + " ns round trip allow "
-                        + fmt(h100.readWindowWireBandwidth().bytesPerSecond() / 1e9 * h100.maxReadRequest()
-                                / h100.readCompletionWireBytes(h100.maxReadRequest()))
-                        + " GB/s; 35.2 GB/s would take " + Math.round(tagsNeeded) + " reads in flight (an SM copy's"
-                        + " loads or that host's completer, unknown) or a "
-                        + fmt(h100.readTags() * (double) h100.maxReadRequest() / 35.2 / 1e3)
-                        + " us loaded round trip; D2H (posted writes) reaches 52.8"));
+                "not the read-tag window of a copy engine: " + h100.readTags() + " tags x " + mrrs + " B per "
+                        + h100.roundTripLatency().nanos() + " ns round trip allow "
+                        + fmt(h100.readWindowBandwidth(mrrs).bytesPerSecond() / 1e9) + " GB/s, and 35.2 would take "
+                        + Math.round(tagsNeeded) + " such reads in flight; an SM copy reads with the SMs' loads,"
+                        + " whose request size is not published (as 64 B requests the same tags allow "
+                        + fmt(h100.readWindowBandwidth(64).bytesPerSecond() / 1e9) + " GB/s); another H100 host"
+                        + " reads 57 GB/s host to device (nvbandwidth issue #6), and D2H here (posted writes) 52.8"));
         out.add(CalibrationCase.of("H100 D2H (nvbandwidth SM copy), Gen5 x16", "[M] nvbandwidth issue #24", "GB/s",
                 52.8, copyRate(Platforms.H100_PCIE5, false, Bytes.GiB(1)), ""));
     }
@@ -121,9 +120,11 @@ public final class Calibration {
         out.add(CalibrationCase.of("DMA read round trip 2 KB, Gen3 x8", src, "ns", 1133,
                 readTime(x8, 2048).nanos(),
                 "one DMA of this NIC grows 546->1133 ns from 64 B to 2 KB (3.4 GB/s), yet with many DMAs in flight"
-                        + " the same NIC reads 2 KB at 55.6 Gb/s = 6.9 GB/s (bw_dma_sz_sweep.dat), the link's rate:"
-                        + " the limit is inside the NIC's engine per command; no source says how it issues a"
-                        + " command's reads, and the link model charges the link only"));
+                        + " the same NIC reads 2 KB at 55.6 Gb/s = 6.9 GB/s (bw_dma_sz_sweep.dat), the link's rate."
+                        + " The benchmark times one DMA command from enqueue to its completion signal, the data"
+                        + " landing in the NIC's memory unit over its internal bus (pciebench-nfp me/pcie_dma.c,"
+                        + " CPP target 7): that per-command move is in the figure, and no source gives its rate;"
+                        + " the model charges the link only"));
     }
 
     /**
@@ -174,6 +175,22 @@ public final class Calibration {
                                 + " counts batches that straddle a block boundary" : ""));
             }
         }
+        // V4: vector add C = A + B on managed memory initialised by the CPU, prefetch off; the first batch's entries
+        Bytes vadd = Bytes.MiB(3 * 4);
+        StringBuilder trace = new StringBuilder();
+        Experiment.of(Platforms.V100_PCIE3, Workload.of(List.of(new Allocation("x", vadd)),
+                        List.of(Phase.cpu("init", "x", Patterns.sequential(), vadd, vadd.pagesCeil()).withWriteFraction(1),
+                                Phase.gpu("vadd", "x", Patterns.arrays(3), vadd, vadd.bytes() / 128)
+                                        .withAccessSize(Bytes.of(128)).withWriteFraction(1.0 / 3)
+                                        .withConcurrency(Platforms.V100_PCIE3.gpu().warps()))),
+                        () -> Policies.uvmDefaults().withPrefetcher(Prefetcher.NONE))
+                .withSeed(SEED).withTrace(trace).run();
+        out.add(CalibrationCase.of("entries in the first fault batch, vector add, Volta",
+                "[2nd] Allen & Ge SC'21 (V4), Titan V, prefetch off", "faults", 56, firstBatchEntries(trace),
+                "every resident warp faults within a microsecond of the launch, before the handler's [A] 5 us"
+                        + " interrupt-to-fetch, so the first fetch meets a full buffer and takes the 256-entry batch"
+                        + " limit; on Titan V it met one micro-TLB's 56: fault reporting or the fetch is paced in a way"
+                        + " no published figure pins down"));
         // irregular faults: every warp reads 256 B at random over 4 GiB of host-initialised data, so nearly every
         // fault of a batch falls in its own VA block (Allen and Ge's "random": 1.04 faults per block)
         for (Platform p : List.of(Platforms.V100_PCIE3, Platforms.A100_PCIE4)) {
@@ -198,9 +215,20 @@ public final class Calibration {
         }
     }
 
-    private static final String KIM_NOTE = "Kim's median batch (313 us for ~256 faults in ~230 VA blocks) leaves"
-            + " ~0.7 us of service per block; ARIADNE (driver 535, row below) measures tens of us per block and ms"
-            + " per full batch, and the model follows ARIADNE: 64 KiB growth and per-block work dominate";
+    private static final String KIM_NOTE = "Kim's median batch (313 us, 140 us of it before any migration) moves"
+            + " about 2 MB at 12 GB/s; 256 random faults grown to 64 KiB big pages move ~15 MB here, and ARIADNE"
+            + " (driver 535, row below) measures such full batches at several ms: Kim's fault mix is not published";
+
+    /** Entries (unique faults plus duplicates) of the first fault batch in a JSON-lines trace. */
+    private static long firstBatchEntries(CharSequence trace) {
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("\\{\"type\":\"batch\",\"time_ns\":\\d+,\"faults\":(\\d+),\"duplicates\":(\\d+)")
+                .matcher(trace);
+        if (!m.find()) {
+            throw new IllegalStateException("the vector add raised no fault batch");
+        }
+        return Long.parseLong(m.group(1)) + Long.parseLong(m.group(2));
+    }
 
     /** The CPU writes {@code size}; then {@code warps} warps read 256 B at {@code accesses} random offsets. */
     static Workload initThenGather(Bytes size, long accesses, int warps) {

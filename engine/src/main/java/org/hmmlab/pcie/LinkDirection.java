@@ -18,13 +18,17 @@ import org.hmmlab.units.Bandwidth;
  * take twice that. When a transfer starts or ends the direction recomputes the shares and reschedules only
  * its own next completion; a stale completion event is recognised by its generation number and ignored.
  *
- * <p>Transfers started as <em>windowed</em> (read completions, whose rate the requester's outstanding-request
- * window bounds) share at most {@link #windowCap()} between them: while their equal shares would exceed it,
- * they split the cap equally and the other transfers split the rest, so the link stays work-conserving.
+ * <p>Read completions are <em>windowed</em>: the requester has {@link #windowTags()} tags, and each request
+ * holds one for its cycle (round trip plus its completions' wire time). A windowed transfer that drains at
+ * {@code r} wire bytes per second therefore holds {@code r * k} tags, {@code k} being its cycle per completion
+ * wire byte, and all windowed transfers together may hold no more than the tags (Little's law). While their
+ * equal shares would exceed that, they split the window's rate equally and the other transfers split the
+ * rest, so the link stays work-conserving.
  */
 public final class LinkDirection {
 
     private static final long WORK_PER_BYTE = 1_000_000_000L;
+    private static final double TAG_LOAD_SCALE = 1e6;
     /** Largest single transfer: work must fit a {@code long}. Copy engines split larger copies. */
     public static final long MAX_TRANSFER_BYTES = Long.MAX_VALUE / WORK_PER_BYTE;
 
@@ -32,7 +36,7 @@ public final class LinkDirection {
     private final String name;
     private final long rate;
     private final EventHandler drainHandler = this::onDrain;
-    private long windowCap = Long.MAX_VALUE;
+    private int windowTags;
 
     private long[] work = new long[16];
     private long[] workTotal = new long[16];
@@ -40,7 +44,9 @@ public final class LinkDirection {
     private long[] tail = new long[16];
     private EventHandler[] done = new EventHandler[16];
     private long[] doneArg = new long[16];
-    private boolean[] windowed = new boolean[16];
+    /** Per transfer: tag-nanoseconds per wire byte in millionths (0 = not windowed), exact in a long. */
+    private long[] tagLoad = new long[16];
+    private long tagLoadSum;
     private int active;
     private int activeWindowed;
 
@@ -69,14 +75,14 @@ public final class LinkDirection {
         return Bandwidth.bytesPerSecond(rate);
     }
 
-    /** The most wire bytes per second windowed transfers get together; {@code Long.MAX_VALUE} when unbounded. */
-    public long windowCap() {
-        return windowCap;
+    /** Tags the windowed transfers share; 0 when they are unbounded. */
+    public int windowTags() {
+        return windowTags;
     }
 
-    /** Bounds what windowed transfers get together to {@code cap} (set before the first transfer). */
-    void setWindowCap(Bandwidth cap) {
-        this.windowCap = cap.bytesPerSecond();
+    /** Gives windowed transfers {@code tags} tags to share (set before the first transfer). */
+    void setWindowTags(int tags) {
+        this.windowTags = tags;
     }
 
     /** Records delivered payload bytes over time into {@code s} (null to stop). */
@@ -114,15 +120,15 @@ public final class LinkDirection {
      * null for traffic nobody waits on (read requests, ACKs).
      */
     public void start(long wire, long payloadOfTransfer, long tailNanos, EventHandler onDone, long arg) {
-        start(wire, payloadOfTransfer, tailNanos, onDone, arg, false);
+        start(wire, payloadOfTransfer, tailNanos, onDone, arg, 0);
     }
 
     /**
-     * As {@link #start(long, long, long, EventHandler, long)}; a {@code windowed} transfer counts against
-     * {@link #windowCap()}.
+     * As {@link #start(long, long, long, EventHandler, long)}; a transfer with {@code tagNanosPerWireByte > 0}
+     * is windowed: each wire byte per second it drains holds that many tag-nanoseconds of the window.
      */
     public void start(long wire, long payloadOfTransfer, long tailNanos, EventHandler onDone, long arg,
-                      boolean windowed) {
+                      double tagNanosPerWireByte) {
         if (wire <= 0 || wire > MAX_TRANSFER_BYTES) {
             throw new IllegalArgumentException("transfer wire size must be between 1 and " + MAX_TRANSFER_BYTES
                     + " bytes; got " + wire);
@@ -138,9 +144,10 @@ public final class LinkDirection {
         tail[i] = tailNanos;
         done[i] = onDone;
         doneArg[i] = arg;
-        this.windowed[i] = windowed;
-        if (windowed) {
+        tagLoad[i] = tagNanosPerWireByte > 0 ? Math.max(1, Math.round(tagNanosPerWireByte * TAG_LOAD_SCALE)) : 0;
+        if (tagLoad[i] > 0) {
             activeWindowed++;
+            tagLoadSum += tagLoad[i];
         }
         transfers++;
         wireBytes += wire;
@@ -159,12 +166,13 @@ public final class LinkDirection {
                 if (done[i] != null) {
                     sim.scheduleAtNanos(now + tail[i], EventPhase.LINK, done[i], doneArg[i]);
                 }
-                if (windowed[i]) {
+                if (tagLoad[i] > 0) {
                     activeWindowed--;
+                    tagLoadSum -= tagLoad[i];
                 }
                 int last = --active;
                 work[i] = work[last];
-                windowed[i] = windowed[last];
+                tagLoad[i] = tagLoad[last];
                 workTotal[i] = workTotal[last];
                 payload[i] = payload[last];
                 tail[i] = tail[last];
@@ -189,9 +197,10 @@ public final class LinkDirection {
         busyNanos += dt;
         long per;
         long perWindowed;
-        if (windowBinds()) {
-            perWindowed = share(windowCap, dt, activeWindowed);
-            per = active > activeWindowed ? share(rate - windowCap, dt, active - activeWindowed) : 0;
+        long window = windowRate();
+        if (window >= 0) {
+            perWindowed = share(window, dt, activeWindowed);
+            per = active > activeWindowed ? share(rate - window, dt, active - activeWindowed) : 0;
         } else {
             per = share(rate, dt, active);
             perWindowed = per;
@@ -199,7 +208,7 @@ public final class LinkDirection {
         double delivered = 0;
         for (int i = 0; i < active; i++) {
             long w = work[i];
-            long per1 = windowed[i] ? perWindowed : per;
+            long per1 = tagLoad[i] > 0 ? perWindowed : per;
             long d = Math.min(per1, Math.max(w, 0));
             if (series != null && d > 0) {
                 delivered += (double) d / workTotal[i] * payload[i];
@@ -211,10 +220,21 @@ public final class LinkDirection {
         }
     }
 
-    /** Whether the windowed transfers' equal shares would exceed the window cap, so the cap applies. */
-    private boolean windowBinds() {
-        return activeWindowed > 0 && windowCap < rate
-                && (double) rate * activeWindowed / active > windowCap;
+    /**
+     * The wire bytes per second the windowed transfers get together when the tag window binds (their equal
+     * shares of the direction would hold more tags than there are), or -1 when it does not.
+     */
+    private long windowRate() {
+        if (activeWindowed == 0 || windowTags == 0) {
+            return -1;
+        }
+        // equal shares of r bytes/s each hold r * sum(k) / 1e9 tags; at most windowTags
+        double perTransfer = windowTags * 1e9 * TAG_LOAD_SCALE / tagLoadSum;
+        double windowed = perTransfer * activeWindowed;
+        if (windowed >= (double) rate * activeWindowed / active) {
+            return -1;
+        }
+        return Math.max(1, (long) Math.floor(windowed));
     }
 
     /** Work each of {@code n} transfers sharing {@code r} bytes/s gets in {@code dt} ns: r * dt / n, in work units. */
@@ -234,19 +254,20 @@ public final class LinkDirection {
             return;
         }
         long delay;
-        if (windowBinds()) {
+        long window = windowRate();
+        if (window >= 0) {
             long minWindowed = Long.MAX_VALUE;
             long minOther = Long.MAX_VALUE;
             for (int i = 0; i < active; i++) {
-                if (windowed[i]) {
+                if (tagLoad[i] > 0) {
                     minWindowed = Math.min(minWindowed, work[i]);
                 } else {
                     minOther = Math.min(minOther, work[i]);
                 }
             }
-            delay = timeToDrain(minWindowed, activeWindowed, windowCap);
+            delay = timeToDrain(minWindowed, activeWindowed, window);
             if (active > activeWindowed) {
-                delay = Math.min(delay, timeToDrain(minOther, active - activeWindowed, rate - windowCap));
+                delay = Math.min(delay, timeToDrain(minOther, active - activeWindowed, rate - window));
             }
         } else {
             long min = Long.MAX_VALUE;
@@ -280,7 +301,7 @@ public final class LinkDirection {
         tail = Arrays.copyOf(tail, n);
         done = Arrays.copyOf(done, n);
         doneArg = Arrays.copyOf(doneArg, n);
-        windowed = Arrays.copyOf(windowed, n);
+        tagLoad = Arrays.copyOf(tagLoad, n);
     }
 
     @Override

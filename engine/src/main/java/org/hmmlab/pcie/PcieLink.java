@@ -3,6 +3,8 @@ package org.hmmlab.pcie;
 import org.hmmlab.metrics.BandwidthSeries;
 import org.hmmlab.sim.EventHandler;
 import org.hmmlab.sim.Simulator;
+import org.hmmlab.units.Bandwidth;
+import org.hmmlab.units.Bytes;
 import org.hmmlab.units.SimDuration;
 
 /**
@@ -13,8 +15,8 @@ import org.hmmlab.units.SimDuration;
  * requests towards the host and receives completions with data; a device DMA write sends posted writes;
  * ATS and PRI exchanges are single request and response packets ({@link Ats}, {@link Pri}). Latency is the
  * configured round trip for reads and half of it for writes and messages. The device's reads hold one tag
- * per outstanding request, so together their completions draw at most
- * {@link PcieLinkConfig#readWindowWireBandwidth()} of the downstream direction.
+ * per outstanding request for its round trip, so reads of MRRS-sized requests together draw at most
+ * {@link PcieLinkConfig#readWindowWireBandwidth()} of the downstream direction, and smaller requests less.
  */
 public final class PcieLink {
 
@@ -28,7 +30,7 @@ public final class PcieLink {
         this.config = config;
         this.hostToDevice = new LinkDirection(sim, "host-to-device", config.tlpBandwidth());
         this.deviceToHost = new LinkDirection(sim, "device-to-host", config.tlpBandwidth());
-        this.hostToDevice.setWindowCap(config.readWindowWireBandwidth());
+        this.hostToDevice.setWindowTags(config.readTags());
         this.roundTrip = config.roundTripLatency().nanos();
         this.oneWay = config.oneWayLatency().nanos();
     }
@@ -58,13 +60,14 @@ public final class PcieLink {
      * go upstream, completions with the data come downstream; {@code onDone} runs when the last completion
      * has arrived. The round trip is charged after the data drains rather than before; alone the two orders
      * give the same time (round trip + wire time), under contention they differ by at most one round trip.
-     * All reads in flight share the device's tag window: their completions together drain no faster than
-     * {@link PcieLinkConfig#readWindowWireBandwidth()}.
+     * All reads in flight share the device's tags: a request holds one for the round trip plus its
+     * completions' wire time, so small requests get fewer bytes through the window than MRRS-sized ones.
      */
     public void dmaRead(long bytes, EventHandler onDone, long arg) {
         requirePositive(bytes);
         deviceToHost.start(config.readRequestWireBytes(bytes), 0, 0, null, 0);
-        hostToDevice.start(config.readCompletionWireBytes(bytes), bytes, roundTrip, onDone, arg, true);
+        long cplWire = config.readCompletionWireBytes(bytes);
+        hostToDevice.start(cplWire, bytes, roundTrip, onDone, arg, tagNanosPerWireByte(bytes, cplWire));
     }
 
     /**
@@ -74,6 +77,16 @@ public final class PcieLink {
     public void dmaWrite(long bytes, EventHandler onDone, long arg) {
         requirePositive(bytes);
         deviceToHost.start(config.writeWireBytes(bytes), bytes, oneWay, onDone, arg);
+    }
+
+    /**
+     * Tag-nanoseconds one completion wire byte of a read of {@code bytes} holds: its requests' average cycle
+     * (round trip plus one request's completion wire time at the link's rate) over their average wire bytes.
+     */
+    private double tagNanosPerWireByte(long bytes, long cplWire) {
+        double perRequest = (double) cplWire / Math.ceilDiv(bytes, config.maxReadRequest());
+        double cycle = roundTrip + perRequest * 1e9 / config.tlpBandwidth().bytesPerSecond();
+        return cycle / perRequest;
     }
 
     /**
@@ -87,18 +100,21 @@ public final class PcieLink {
 
     /**
      * Time a lone DMA read of {@code bytes} takes on an idle link: round trip plus completion wire time at
-     * the lesser of the link's rate and the tag window.
+     * the lesser of the link's rate and what the tag window lets its requests draw.
      */
     public SimDuration idleReadTime(long bytes) {
-        long r = Math.min(config.tlpBandwidth().bytesPerSecond(), config.readWindowWireBandwidth().bytesPerSecond());
-        return SimDuration.ns(roundTrip + org.hmmlab.units.Bandwidth.bytesPerSecond(r)
-                .timeToTransfer(org.hmmlab.units.Bytes.of(config.readCompletionWireBytes(bytes))).nanos());
+        long cplWire = config.readCompletionWireBytes(bytes);
+        double window = config.readTags() * 1e9 / tagNanosPerWireByte(bytes, cplWire);
+        long rate = config.tlpBandwidth().bytesPerSecond();
+        long r = window >= rate ? rate : Math.max(1, (long) Math.floor(window));
+        return SimDuration.ns(roundTrip + Bandwidth.bytesPerSecond(r)
+                .timeToTransfer(Bytes.of(cplWire)).nanos());
     }
 
     /** Time a lone DMA write of {@code bytes} takes on an idle link: wire time plus one-way latency. */
     public SimDuration idleWriteTime(long bytes) {
         return SimDuration.ns(oneWay + config.tlpBandwidth()
-                .timeToTransfer(org.hmmlab.units.Bytes.of(config.writeWireBytes(bytes))).nanos());
+                .timeToTransfer(Bytes.of(config.writeWireBytes(bytes))).nanos());
     }
 
     private static void requirePositive(long bytes) {

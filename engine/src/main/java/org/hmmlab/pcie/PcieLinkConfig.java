@@ -171,6 +171,20 @@ public record PcieLinkConfig(PcieGen gen, int lanes, int maxPayload, int maxRead
     }
 
     /**
+     * The most data bytes per second reads in requests of {@code requestBytes} (at most MRRS) can bring in
+     * through the tag window: readTags x requestBytes per (round trip + one request's completion wire time).
+     */
+    public Bandwidth readWindowBandwidth(int requestBytes) {
+        if (requestBytes < 1 || requestBytes > maxReadRequest) {
+            throw new IllegalArgumentException("read request size must be between 1 B and MRRS (" + maxReadRequest
+                    + " B); got " + requestBytes);
+        }
+        double cycleNanos = roundTripLatency.nanos()
+                + readCompletionWireBytes(requestBytes) * 1e9 / tlpBandwidth().bytesPerSecond();
+        return Bandwidth.bytesPerSecond(Math.max(1, (long) Math.floor(readTags * (double) requestBytes * 1e9 / cycleNanos)));
+    }
+
+    /**
      * The payload rate of a long read stream: the lesser of the link's completion throughput and the tag
      * window {@link #readWindowWireBandwidth()}, both counted in data bytes.
      */

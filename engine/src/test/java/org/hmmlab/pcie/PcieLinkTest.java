@@ -204,6 +204,17 @@ class PcieLinkTest {
         }
 
         @Test
+        void theWindowForARequestSizeIsTagsTimesThatSizePerCycle() {
+            double cycle512 = 1000 + 552e9 / few.tlpBandwidth().bytesPerSecond();
+            assertEquals(8 * 512 / cycle512, few.readWindowBandwidth(512).bytesPerSecond() / 1e9, 1e-6);
+            assertEquals(few.readStreamBandwidth().bytesPerSecond(), few.readWindowBandwidth(512).bytesPerSecond(), 2e3);
+            double cycle64 = 1000 + 84e9 / few.tlpBandwidth().bytesPerSecond();
+            assertEquals(8 * 64 / cycle64, few.readWindowBandwidth(64).bytesPerSecond() / 1e9, 1e-6);
+            var e = assertThrows(IllegalArgumentException.class, () -> few.readWindowBandwidth(1024));
+            assertEquals("read request size must be between 1 B and MRRS (512 B); got 1024", e.getMessage());
+        }
+
+        @Test
         void aLongReadDrainsAtTheWindowRateAfterTheRoundTrip() {
             Simulator sim = new Simulator(1);
             PcieLink link = new PcieLink(sim, few);
@@ -257,6 +268,24 @@ class PcieLinkTest {
             // the read keeps its window's rate; the other transfer gets the rest of the direction, not half
             assertEquals(alone, at[0]);
             assertEquals(Math.ceilDiv(1_000_000L * 1_000_000_000L, rate - cap), at[1]);
+        }
+
+        @Test
+        void smallReadsHoldATagEachSoTheyGetFewerBytesThroughTheWindow() {
+            // 64 concurrent 64 B reads (say, warps reading host memory) with 8 tags: at most 8 in flight per
+            // cycle of round trip plus one 84 B completion, so the last lands after about 8 cycles
+            Simulator sim = new Simulator(1);
+            PcieLink link = new PcieLink(sim, few);
+            long[] last = {0};
+            for (int i = 0; i < 64; i++) {
+                link.dmaRead(64, a -> last[0] = Math.max(last[0], sim.nowNanos()), i);
+            }
+            sim.run();
+            double cycle = 1000 + 84e9 / few.tlpBandwidth().bytesPerSecond();
+            double drain = 64 * 84 / (8 * 84 / cycle); // all 64 completions at the window's rate
+            assertEquals(1000 + drain, last[0], 2.0);
+            // an MRRS-sized read gets far more through the same window than 64 B reads do
+            assertTrue(few.readWindowWireBandwidth().bytesPerSecond() > 5 * (8 * 84 * 1e9 / cycle));
         }
 
         private long readTime() {
