@@ -120,9 +120,11 @@ public final class Calibration {
         out.add(CalibrationCase.of("DMA read round trip 2 KB, Gen3 x8", src, "ns", 1133,
                 readTime(x8, 2048).nanos(),
                 "one DMA of this NIC grows 546->1133 ns from 64 B to 2 KB (3.4 GB/s), yet with many DMAs in flight"
-                        + " the same NIC reads 2 KB at 55.6 Gb/s = 6.9 GB/s (bw_dma_sz_sweep.dat), the link's rate:"
-                        + " the limit is inside the NIC's engine per command; no source says how it issues a"
-                        + " command's reads, and the link model charges the link only"));
+                        + " the same NIC reads 2 KB at 55.6 Gb/s = 6.9 GB/s (bw_dma_sz_sweep.dat), the link's rate."
+                        + " The benchmark times one DMA command from enqueue to its completion signal, the data"
+                        + " landing in the NIC's memory unit over its internal bus (pciebench-nfp me/pcie_dma.c,"
+                        + " CPP target 7): that per-command move is in the figure, and no source gives its rate;"
+                        + " the model charges the link only"));
     }
 
     /**

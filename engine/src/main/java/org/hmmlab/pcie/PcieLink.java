@@ -3,6 +3,8 @@ package org.hmmlab.pcie;
 import org.hmmlab.metrics.BandwidthSeries;
 import org.hmmlab.sim.EventHandler;
 import org.hmmlab.sim.Simulator;
+import org.hmmlab.units.Bandwidth;
+import org.hmmlab.units.Bytes;
 import org.hmmlab.units.SimDuration;
 
 /**
@@ -105,14 +107,14 @@ public final class PcieLink {
         double window = config.readTags() * 1e9 / tagNanosPerWireByte(bytes, cplWire);
         long rate = config.tlpBandwidth().bytesPerSecond();
         long r = window >= rate ? rate : Math.max(1, (long) Math.floor(window));
-        return SimDuration.ns(roundTrip + org.hmmlab.units.Bandwidth.bytesPerSecond(r)
-                .timeToTransfer(org.hmmlab.units.Bytes.of(cplWire)).nanos());
+        return SimDuration.ns(roundTrip + Bandwidth.bytesPerSecond(r)
+                .timeToTransfer(Bytes.of(cplWire)).nanos());
     }
 
     /** Time a lone DMA write of {@code bytes} takes on an idle link: wire time plus one-way latency. */
     public SimDuration idleWriteTime(long bytes) {
         return SimDuration.ns(oneWay + config.tlpBandwidth()
-                .timeToTransfer(org.hmmlab.units.Bytes.of(config.writeWireBytes(bytes))).nanos());
+                .timeToTransfer(Bytes.of(config.writeWireBytes(bytes))).nanos());
     }
 
     private static void requirePositive(long bytes) {

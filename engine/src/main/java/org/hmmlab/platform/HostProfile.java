@@ -33,9 +33,9 @@ import org.hmmlab.units.SimDuration;
  * @param priDispatch       the IOMMU driver taking a PRI page request off its queue and calling the fault
  *                          handler (iommu_sva, handle_mm_fault or the driver's HMM path) [FAULT_ENTRY]
  * @param memoryBandwidth   host DRAM bandwidth, a ceiling for copies to and from host memory
- * @param stagingChunk      the piece a pageable host-to-device copy is staged in: the driver copies each piece
- *                          of the pageable source into pinned staging memory with the CPU and hands it to the
- *                          copy engine, which DMAs it while the CPU stages the next
+ * @param stagingChunk      the piece a pageable host-to-device copy is staged in: the driver copies the pageable
+ *                          source piece by piece into pinned staging memory with the CPU, and the copy engine
+ *                          reads the staged pieces while the CPU stages the next
  * @param memcpyBandwidth   one CPU thread's memcpy rate, the rate at which the driver fills staging memory
  */
 public record HostProfile(String name, SimDuration faultEntry, SimDuration batchOverhead,

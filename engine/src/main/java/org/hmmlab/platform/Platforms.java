@@ -45,12 +45,15 @@ public final class Platforms {
             Bytes.KiB(4),               // stagingChunk [A] one page: the pageable path is described as a page-by-page
                                         //   copy into a pinned buffer handed to DMA (Stack Overflow q. 5736968, repeated
                                         //   in NVIDIA forum thread 268474); no NVIDIA document gives the piece size. The
-                                        //   CUDA guide's "H2D copies of 64 KB or less return before the DMA" [2nd] only
-                                        //   says the staging area holds at least 64 KB. Calibration: 64 KB case
+                                        //   CUDA C Programming Guide's list of host-asynchronous calls ("memory copies
+                                        //   from host to device of a memory block of 64 KB or less", read via
+                                        //   translations [2nd]) only says staging memory holds at least 64 KB. The
+                                        //   calibration's 64 KB and 1 MB pageable cases test the value
             Bandwidth.GBps(5.56));      // memcpyBandwidth [M] one thread's memcpy of 25 MB on Broadwell-E, 4.5 ms
                                         //   (Stack Overflow q. 39260020), the same core and uncore as the Broadwell
-                                        //   Xeon E5 v4 behind DMA_ROUND_TRIP; single-thread copies are bounded by
-                                        //   outstanding L1 misses, not DRAM channels (McCalpin), hence far below
+                                        //   Xeon E5 v4 behind DMA_ROUND_TRIP; one thread's copy is bounded by its
+                                        //   outstanding L1 misses, not by the DRAM channels (J. McCalpin, quoted on
+                                        //   pinkiguana2.wordpress.com "Memcpy Speed" [2nd]), hence far below
                                         //   memoryBandwidth
 
     /**
