@@ -17,6 +17,11 @@ import org.hmmlab.workload.AccessType;
  * zero page takes an ordinary fault (handle_mm_fault), whose MMU-notifier invalidations the mirroring device
  * must acknowledge before the fault completes. Plain accesses cost their size at host memory bandwidth, which
  * all threads share.
+ *
+ * <p>Threads run ahead of the event clock in quanta like the GPU's warps, and the quantum ends before the
+ * simulator's next pending event: a thread's access takes effect (an invalidation the GPU sees, a page taken back
+ * from device memory) when its issue event runs, so no other event may fall between that event and the access's
+ * time.
  */
 public final class CpuAgent {
 
@@ -87,7 +92,8 @@ public final class CpuAgent {
             return;
         }
         nextIssueAt = Long.MAX_VALUE;
-        long limit = sim.nowNanos() + QUANTUM_NS;
+        long now = sim.nowNanos();
+        long limit = Math.max(now + 1, Math.min(now + QUANTUM_NS, sim.nextEventNanos()));
         long next = Long.MAX_VALUE;
         long accesses = 0;
         for (int th = 0; th < threads; th++) {

@@ -47,6 +47,13 @@ import org.hmmlab.workload.AccessType;
  * {@link #QUANTUM_NS} ahead, so TLB hits cost no event at all; faults, remote accesses and replays are events.
  * A faulting warp stalls; the others keep running. Per-page state lives in primitive arrays; nothing is
  * allocated per access.
+ *
+ * <p>The run-ahead never crosses an event: a quantum ends before the next pending event of the simulator and
+ * before the earliest moment an access issued inside it could change a translation (its own fault's service, an
+ * ATS translation it requested). So an invalidation at time T (a migration, an eviction, a CPU write collapsing a
+ * duplicate, any MMU-notifier callback) finds no warp that has already used the old translation after T, as in the
+ * kernel, where mmu_interval_notifier's invalidate must stop device access before the range changes
+ * (include/linux/mmu_notifier.h, mm/hmm.c).
  */
 public final class Gpu {
 
@@ -150,6 +157,8 @@ public final class Gpu {
     private final long tlbHitNanos;
     private final long walkNanos;
     private final long localLatencyNanos;
+    /** The quantum, shortened to the lookahead when an access could change a translation sooner. */
+    private final long quantumNanos;
     private final boolean evictorWantsAccesses;
 
     // fault buffer (replayable path) or PRI queue (ATS path): a ring of entries
@@ -209,6 +218,7 @@ public final class Gpu {
         this.tlbHitNanos = g.tlbHitLatency().nanos();
         this.walkNanos = g.pageWalkLatency().nanos();
         this.localLatencyNanos = g.localLatency().nanos();
+        this.quantumNanos = Math.max(1, Math.min(QUANTUM_NS, lookaheadNanos()));
         this.smOutstanding = new int[g.sms()];
         this.smPages = new long[g.sms() * g.utlbOutstandingFaults()];
         this.bufCapacity = path == FaultPath.REPLAYABLE_BUFFER ? g.faultBufferEntries() : 1 << 16;
@@ -419,7 +429,7 @@ public final class Gpu {
             return;
         }
         nextIssueAt = Long.MAX_VALUE;
-        long limit = sim.nowNanos() + QUANTUM_NS;
+        long limit = runAheadLimit(sim.nowNanos());
         long nextReady = Long.MAX_VALUE;
         int n = runCount;
         long accesses = 0;
@@ -509,6 +519,35 @@ public final class Gpu {
                 sim.scheduleAtNanos(Math.max(lastFinish, sim.nowNanos()), EventPhase.DEVICE, d, 0);
             }
         }
+    }
+
+    /**
+     * The end (exclusive) of the run-ahead of an issue event at {@code now}: warps issue accesses at times before it.
+     * A quantum, cut at the simulator's next pending event, so that whatever that event changes (a fault service
+     * migrating or evicting pages, a CPU access taking a page back, an invalidation) finds no warp that already
+     * issued past it. At least one nanosecond, so accesses due at {@code now} go ahead: device work at an instant
+     * precedes host work at that instant ({@link EventPhase}), and the issue event always makes progress.
+     */
+    private long runAheadLimit(long now) {
+        return Math.max(now + 1, Math.min(now + quantumNanos, sim.nextEventNanos()));
+    }
+
+    /**
+     * The shortest time from an access issued in a quantum to the first event it causes that can change a
+     * translation other warps read: a fault reaches the host's service a walk, a fault report and the handler's
+     * entry later; a remote access completes at least a one-way link latency later and may then queue an
+     * access-counter notification, serviced after the handler's entry; on the ATS path an ATS translation writes
+     * the device PTE after a request, the IOMMU walk and a completion. Events an access schedules sooner (starting
+     * its own remote transfer or ATS request) touch only the link and the warp itself.
+     */
+    private long lookaheadNanos() {
+        long oneWay = link.config().oneWayLatency().nanos();
+        long entry = path == FaultPath.REPLAYABLE_BUFFER ? h.faultEntry().nanos() : h.priDispatch().nanos();
+        long lookahead = Math.min(walkNanos + g.faultReport().nanos() + entry, oneWay + entry);
+        if (path == FaultPath.ATS_PRI) {
+            lookahead = Math.min(lookahead, 2 * oneWay + h.iommuWalk().nanos());
+        }
+        return lookahead;
     }
 
     // --- remote accesses ----------------------------------------------------------------------------------------

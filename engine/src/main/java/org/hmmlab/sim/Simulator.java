@@ -73,6 +73,17 @@ public final class Simulator {
         return queue.size();
     }
 
+    /**
+     * The time of the earliest pending event in nanoseconds, or {@link Long#MAX_VALUE} when none is pending.
+     *
+     * <p>For components that run ahead of the clock inside one event (warps issuing a quantum of accesses on
+     * their own clocks): nothing scheduled can change the model's state before this time, so a run-ahead that stops
+     * short of it cannot act on state that an earlier event would already have changed.
+     */
+    public long nextEventNanos() {
+        return queue.isEmpty() ? Long.MAX_VALUE : queue.peekTime();
+    }
+
     public long maxEventsPerInstant() {
         return maxEventsPerInstant;
     }
