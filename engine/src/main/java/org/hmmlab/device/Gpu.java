@@ -647,7 +647,7 @@ public final class Gpu {
         }
         Arrays.sort(keys, 0, n);
         for (int k = 0; k < n; k++) {
-            uniq[k] = keys[k]; // one notification per page at most: its counter is not re-armed before service
+            uniq[k] = keys[k]; // one notification per region at most: its counter is not re-armed before service
             uniqWrite[k] = false;
         }
         counters.increment(Counter.ACCESS_COUNTER_BATCHES);
