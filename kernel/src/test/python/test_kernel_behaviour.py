@@ -191,6 +191,19 @@ class KernelBehaviour(unittest.TestCase):
         reply3, _ = self.session.run("3")
         self.assertEqual(reply3["execution_count"], reply1["execution_count"] + 1)
 
+    def test_a_cells_own_values_call_is_not_ambiguous_with_the_startup_imports(self):
+        # startup.jsh imports the DSL enums' constants by name; on demand, their values() would clash.
+        reply, outputs = self.session.run("java.util.List.of(1).size()")
+        self.assertEqual(reply["status"], "ok")
+        self.assertEqual(of_type(outputs, "execute_result")[0]["content"]["data"]["text/plain"], "1")
+        reply, outputs = self.session.run("import static java.util.concurrent.TimeUnit.*;\nvalues().length")
+        self.assertEqual(reply["status"], "ok", [traceback_text(e) for e in of_type(outputs, "error")])
+        self.assertEqual(of_type(outputs, "execute_result")[0]["content"]["data"]["text/plain"], "7")
+        reply, outputs = self.session.run(
+            "READ == Access.READ && READ_WRITE == Prot.READ_WRITE && REQ_FAULT == HmmRequest.REQ_FAULT")
+        self.assertEqual(reply["status"], "ok")
+        self.assertEqual(of_type(outputs, "execute_result")[0]["content"]["data"]["text/plain"], "true")
+
     def test_magics_list_and_unknown_magic_is_one_error(self):
         reply, outputs = self.session.run("%lsmagic")
         self.assertEqual(reply["status"], "ok")

@@ -6,6 +6,13 @@ import org.hmmlab.dsl.results.*;
 import org.hmmlab.units.*;
 // The kernel-level API: machine().process(), mmap, mirror(range).hmmRangeFault(range, REQ_FAULT)...
 import org.hmmlab.dsl.mm.*;
-import static org.hmmlab.dsl.mm.Access.*;
-import static org.hmmlab.dsl.mm.Prot.*;
-import static org.hmmlab.dsl.mm.HmmRequest.*;
+// The enums' constants by name, not with .*: an on-demand import of three enums would bring in three values()
+// and valueOf(String), and a cell's own values() (from its own enum import or helper) would become ambiguous.
+// StartupImportsTest keeps this list complete.
+import static org.hmmlab.dsl.mm.Access.READ;
+import static org.hmmlab.dsl.mm.Access.WRITE;
+import static org.hmmlab.dsl.mm.Prot.NONE;
+import static org.hmmlab.dsl.mm.Prot.READ_ONLY;
+import static org.hmmlab.dsl.mm.Prot.READ_WRITE;
+import static org.hmmlab.dsl.mm.HmmRequest.REQ_FAULT;
+import static org.hmmlab.dsl.mm.HmmRequest.REQ_WRITE;

@@ -154,6 +154,7 @@ class DslCompileTest {
                 Charts.latencyHistogram("hist", List.of(d)),
                 Charts.stageBreakdown("stages", series.select("k", "time_ns"), "k"),
                 Charts.stageBreakdown("stages", series, "k", "time_ns"),
+                Charts.stackedBars("stacked", series, "k", "time_ns"),
                 Charts.bandwidthOverTime("bw", series, "time_ns", "h2d_GBps"),
                 Charts.residencyOverTime("res", series, "time_ns", "gpu_bytes"),
                 Charts.curves("c", series, "time_ns", "h2d_GBps"),

@@ -28,7 +28,7 @@ class KernelLevelExampleTest {
         last = last.substring(0, last.indexOf("\n\n"));
         assertEquals(4, last.lines().filter(l -> l.endsWith("true")).count(), last);
         assertTrue(last.contains("0x10003000  none            -1  false                 -1  false            true"), last);
-        assertTrue(text.contains("gpu1: migration to gpu1 0x10000000-0x10004000 (4 pages) = 0, 4 collected, 4 moved"), text);
+        assertTrue(text.contains("gpu1: migration to gpu1 0x10000000-0x10004000 (4 pages) = 0: 4 of 4 pages moved, 4 reported (cpages)"), text);
         String after = text.substring(text.lastIndexOf("CPU page table"));
         assertEquals(1, after.lines().filter(l -> l.endsWith(" ram")).count(), after);
         assertEquals(3, after.lines().filter(l -> l.endsWith("device-private")).count(), after);

@@ -9,7 +9,12 @@ import org.hmmlab.dmirror.Dmirror;
 import org.hmmlab.dmirror.DmirrorCmd;
 import org.hmmlab.dmirror.DmirrorDevice;
 import org.hmmlab.mm.MmObserver;
+import org.hmmlab.mm.Frames;
+import org.hmmlab.mm.Mman;
 import org.hmmlab.mm.MmStruct;
+import org.hmmlab.mm.Pte;
+import org.hmmlab.mm.Vma;
+import org.hmmlab.mm.devmem.DevPagemap;
 import org.hmmlab.mm.devmem.MemoryType;
 import org.hmmlab.units.Bytes;
 
@@ -138,8 +143,60 @@ public final class Device {
         } finally {
             mm.removeObserver(watch);
         }
-        return new Migration(name + ": migration " + direction + " " + range, mm.frames(), rc, rc == 0 ? cmd.cpages : 0,
-                moved);
+        boolean toDevice = command == Dmirror.HMM_DMIRROR_MIGRATE_TO_DEV;
+        boolean[] didMove = new boolean[range.npages()];
+        for (long[] m : moved) {
+            if (m[0] >= range.start() && m[0] < range.end()) {
+                didMove[(int) ((m[0] - range.start()) >>> Mman.PAGE_SHIFT)] = true;
+            }
+        }
+        List<Migration.Stayed> stayed = new ArrayList<>();
+        long missing = 0;
+        for (int i = 0; i < didMove.length; i++) {
+            long addr = range.address(i);
+            if (toDevice && d.mirroredPfn(addr) < 0) {
+                missing++;
+            }
+            if (!didMove[i]) {
+                stayed.add(whyStayed(mm, addr, toDevice));
+            }
+        }
+        return new Migration(name + ": migration " + direction + " " + range, mm.frames(), rc,
+                rc == 0 ? cmd.cpages : 0, range.npages(), moved, stayed, missing);
+    }
+
+    /**
+     * Why the page at {@code addr} did not move, read from its CPU entry after the migration: the cases in which
+     * migrate_vma_setup() (mm/migrate_device.c, migrate_vma_collect_pmd()) leaves a page out, or the driver has
+     * nothing to do.
+     */
+    private Migration.Stayed whyStayed(MmStruct mm, long addr, boolean toDevice) {
+        Frames frames = mm.frames();
+        long e = mm.entry(addr);
+        long pfn = e == 0 ? -1 : Task.cpuPfn(e, addr);
+        String memory = e == 0 ? "hole" : Task.memoryOf(frames, pfn);
+        Vma vma = mm.findVma(addr);
+        String reason;
+        if (vma == null) {
+            reason = "not mapped";
+        } else if (pfn >= 0 && (frames.isDevicePrivate(pfn) || frames.isDeviceCoherent(pfn))) {
+            DevPagemap pg = frames.pagemap(pfn);
+            reason = pg != null && pg.owner() == device ? (toDevice ? "already in " + name + "'s memory" : "not collected")
+                    : "in another device's memory, not selected";
+        } else if (!toDevice) {
+            reason = "already in system memory";
+        } else if (!vma.isAnonymous()) {
+            reason = "shared or file-backed, only private anonymous memory migrates";
+        } else if (e != 0 && Pte.isDeviceExclusive(e)) {
+            reason = "device-exclusive entry, not selected";
+        } else if (pfn >= 0 && frames.maybePinned(pfn)) {
+            reason = "pinned by pin_user_pages()";
+        } else if (pfn >= 0 && !frames.isZero(pfn) && frames.refcount(pfn) > frames.mapcount(pfn)) {
+            reason = "an extra reference migrate_vma cannot account for";
+        } else {
+            reason = "no device page allocated";
+        }
+        return new Migration.Stayed(addr, pfn, memory, reason);
     }
 
     @Override
@@ -147,7 +204,7 @@ public final class Device {
         return name + " (" + device.memoryType() + ", " + pagesInUse() + " device pages in use)";
     }
 
-    static DmirrorDevice create(org.hmmlab.mm.Frames frames, int minor) {
+    static DmirrorDevice create(Frames frames, int minor) {
         return DmirrorDevice.create(frames, minor, MemoryType.DEVICE_PRIVATE);
     }
 }

@@ -239,8 +239,23 @@ public final class Charts {
 
     /** {@link #stageBreakdown(String, Table, String)} with the stage columns named, in stacking order. */
     public static Chart stageBreakdown(String title, Table table, String categoryColumn, String... stageColumns) {
+        return stacked("stageBreakdown", "stageColumns", "time per fault", title, table, categoryColumn, stageColumns);
+    }
+
+    /**
+     * Stacked bars: one bar per row, labelled by {@code categoryColumn}, one segment per named column (all in one
+     * unit), so each bar's height is their sum; for parts of a whole, such as where a buffer's pages are.
+     *
+     * <pre>{@code Charts.stackedBars("Pages by state", table, "approach", "movable_pages", "pinned_pages")}</pre>
+     */
+    public static Chart stackedBars(String title, Table table, String categoryColumn, String... columns) {
+        return stacked("stackedBars", "columns", "time", title, table, categoryColumn, columns);
+    }
+
+    private static Chart stacked(String preset, String parameter, String timeQuantity, String title, Table table,
+            String categoryColumn, String[] stageColumns) {
         if (stageColumns.length == 0) {
-            throw new IllegalArgumentException("stageBreakdown: stageColumns must name at least one numeric column of '"
+            throw new IllegalArgumentException(preset + ": " + parameter + " must name at least one numeric column of '"
                     + table.name() + "'; columns: " + table.columnNames());
         }
         Column cat = table.column(categoryColumn);
@@ -248,7 +263,7 @@ public final class Charts {
         for (int r = 0; r < table.rowCount(); r++) {
             double t = 0;
             for (String s : stageColumns) {
-                t += numeric(table, s, "stageBreakdown").number(r);
+                t += numeric(table, s, preset).number(r);
             }
             maxTotal = Math.max(maxTotal, t);
         }
@@ -256,7 +271,7 @@ public final class Charts {
         DefaultCategoryDataset data = new DefaultCategoryDataset();
         for (String s : stageColumns) {
             if (!AxisUnit.sameSuffix(s, stageColumns[0])) {
-                throw new IllegalArgumentException("stageBreakdown: stage columns must share one unit; '" + s
+                throw new IllegalArgumentException(preset + ": " + parameter + " must share one unit; '" + s
                         + "' and '" + stageColumns[0] + "' differ");
             }
             Column col = table.column(s);
@@ -266,8 +281,10 @@ public final class Charts {
         }
         CategoryAxis x = new CategoryAxis(cat.name().replace('_', ' '));
         x.setCategoryMargin(0.3);
+        x.setMaximumCategoryLabelLines(2); // many bars: a label wraps at its spaces instead of becoming "..."
+        x.setMaximumCategoryLabelWidthRatio(1.5f);
         boolean time = List.of("ns", "us", "ms", "s").contains(unit.unit());
-        NumberAxis y = new NumberAxis(time ? unit.label("time per fault") : unit.unit().isEmpty() ? "value" : unit.unit());
+        NumberAxis y = new NumberAxis(time ? unit.label(timeQuantity) : unit.unit().isEmpty() ? "value" : unit.unit());
         y.setNumberFormatOverride(AxisUnit.tickFormat());
         StackedBarRenderer r = new StackedBarRenderer();
         r.setBarPainter(new StandardBarPainter());

@@ -190,6 +190,10 @@ public final class Column {
         if (v == Math.rint(v) && Math.abs(v) < 1e15) {
             return Long.toString((long) v) + ".0";
         }
+        if (Math.abs(v) >= 1e6 && Math.abs(v) < 1e15) {
+            // a mean of nanoseconds in the millions: every digit reads better than 1.78404e+06
+            return String.format(java.util.Locale.ROOT, "%.1f", v);
+        }
         String s = String.format(java.util.Locale.ROOT, "%.6g", v);
         if (s.contains("e")) {
             return s;

@@ -166,7 +166,9 @@ class KernelLevelApiTest {
             assertEquals(0, mig.status());
             assertEquals(4, mig.collected());
             assertEquals(4, mig.moved());
-            assertEquals(List.of("hole", "ram", "ram", "ram"), mig.pages().column("from").values());
+            assertEquals(List.of("ram", "ram", "ram", "hole"), mig.pages().column("from").values());
+            assertEquals(List.of("0x10000000", "0x10001000", "0x10002000", "0x10003000"),
+                    mig.pages().column("address").values(), "rows by address");
             assertEquals(List.of("device-private", "device-private", "device-private", "device-private"),
                     p.pageTable(buf).column("entry").values());
             assertEquals(4, dev.pagesInUse());
@@ -262,6 +264,69 @@ class KernelLevelApiTest {
             assertTrue(p.unpinUserPages(pins).ok());
             assertEquals(0, p.pinnedPages());
             assertEquals(1, dev.migrateToDevice(buf.page(1)).moved());
+        }
+
+        @Test
+        void anEnoentMigrationSaysWhichPagesMovedAndWhyTheIoctlFailed() {
+            // lib/test_hmm.c dmirror_migrate_to_device(): after migrate_vma_finalize() the driver reads the whole
+            // range back through its page table (dmirror_do_read()), so one page that stayed (here pinned:
+            // migrate_vma_collect_pmd() skips a maybe-pinned anonymous page) turns the ioctl into -ENOENT, and
+            // dmirror_fops_unlocked_ioctl() copies cpages back only on success. The value stays the kernel's;
+            // the display tells what moved.
+            p.touch(buf, WRITE);
+            p.pinUserPages(buf.pages(1, 3));
+            Migration mig = dev.migrateToDevice(buf);
+            assertEquals(-Errno.ENOENT, mig.status());
+            assertEquals(0, mig.collected());
+            assertEquals(2, mig.moved());
+            assertEquals(2, mig.missingDeviceEntries());
+            assertEquals(List.of("0x10001000", "0x10002000"), mig.stayed().column("address").values());
+            assertEquals(List.of("ram", "ram"), mig.stayed().column("memory").values());
+            assertEquals(List.of("pinned by pin_user_pages()", "pinned by pin_user_pages()"),
+                    mig.stayed().column("reason").values());
+            assertEquals("gpu0: migration to gpu0 0x10000000-0x10004000 (4 pages) = -ENOENT: 2 of 4 pages moved; "
+                    + "2 stayed (2 pinned by pin_user_pages())", mig.headline());
+            String text = mig.toString();
+            assertTrue(text.contains("-ENOENT does not mean that nothing moved"), text);
+            assertTrue(text.contains("dmirror_do_read()"), text);
+            assertTrue(text.contains("2 pages have none. The 2 pages that moved stay in device memory"), text);
+            assertFalse(text.contains("0 collected"), text);
+            String html = mig.mimeBundle().get("text/html");
+            assertTrue(html.contains("-ENOENT does not mean that nothing moved"), html);
+            assertTrue(html.contains("pages that stayed"), html);
+        }
+
+        @Test
+        void aPageInAnotherDevicesMemoryIsNotSelectedAndLacksAnEntry() {
+            // hmm-tests.c hmm2.migrate_mixed: a page on device 1 is not selected by device 0's
+            // MIGRATE_VMA_SELECT_SYSTEM and has no entry in device 0's page table, so device 0's M2D is -ENOENT.
+            p.touch(buf, WRITE);
+            Device other = p.machine().device("gpu1");
+            assertEquals(0, other.migrateToDevice(buf.page(3)).status());
+            Migration mig = dev.migrateToDevice(buf);
+            assertEquals(-Errno.ENOENT, mig.status());
+            assertEquals(3, mig.moved());
+            assertEquals(1, mig.missingDeviceEntries());
+            assertEquals(List.of("in another device's memory, not selected"), mig.stayed().column("reason").values());
+            assertEquals(List.of("device-private"), mig.stayed().column("memory").values());
+        }
+
+        @Test
+        void aSecondMigrationFindsThePagesAlreadyThereAndSucceeds() {
+            // hmm-tests.c migrate_fault: pages already on the device are not selected again, but keep their
+            // device entries, so the read-back succeeds and cpages covers the range.
+            p.touch(buf, WRITE);
+            dev.migrateToDevice(buf.pages(0, 2));
+            Migration mig = dev.migrateToDevice(buf);
+            assertEquals(0, mig.status(), mig.toString());
+            assertEquals(4, mig.collected());
+            assertEquals(2, mig.moved());
+            assertEquals(0, mig.missingDeviceEntries());
+            assertEquals(List.of("already in gpu0's memory", "already in gpu0's memory"),
+                    mig.stayed().column("reason").values());
+            assertEquals("", mig.explanation());
+            assertTrue(mig.headline().endsWith("= 0: 2 of 4 pages moved, 4 reported (cpages); "
+                    + "2 stayed (2 already in gpu0's memory)"), mig.headline());
         }
 
         @Test

@@ -51,8 +51,12 @@ class KernelLevelCompileTest {
         Device gpu = m.device("gpu0");
         assertEquals("gpu0", gpu.name());
         Migration mig = gpu.migrateToDevice(buf.pages(0, 2));
-        assertTrue(mig.toString().startsWith("gpu0: migration to gpu0 0x10000000-0x10002000 (2 pages) = 0, 2 collected, 2 moved"),
-                mig.toString());
+        assertTrue(mig.toString().startsWith("gpu0: migration to gpu0 0x10000000-0x10002000 (2 pages) = 0: 2 of 2 pages moved, "
+                + "2 reported (cpages)"), mig.toString());
+        assertEquals(mig.toString().lines().findFirst().orElseThrow(), mig.headline());
+        assertEquals("", mig.explanation());
+        assertEquals(0, mig.stayed().rowCount());
+        assertEquals(0, mig.missingDeviceEntries());
         assertEquals("gpu0 (DEVICE_PRIVATE, 2 device pages in use)", gpu.toString());
         assertEquals(2, gpu.migrateToSystem(buf.pages(0, 2)).moved());
 

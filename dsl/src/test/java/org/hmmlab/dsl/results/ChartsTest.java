@@ -68,6 +68,25 @@ class ChartsTest {
     }
 
     @Test
+    void stackedBarsStackTheNamedColumnsAndLabelTheirUnit() throws Exception {
+        Table t = Table.of("pages", Column.strings("approach", "16 pinned", "16 mirrored", "48 pinned", "48 mirrored"),
+                Column.longs("movable_pages", 0, 16, 0, 48), Column.longs("locked_pages", 16, 0, 0, 0),
+                Column.longs("unreachable_pages", 0, 0, 48, 0), Column.longs("ignored_ns", 1, 2, 3, 4));
+        Chart c = Charts.stackedBars("Where a buffer's pages stand (made-up counts)", t, "approach", "movable_pages",
+                "locked_pages", "unreachable_pages");
+        check(c, "stacked-bars.png", 3);
+        org.jfree.chart.plot.CategoryPlot plot = c.jfreeChart().getCategoryPlot();
+        assertEquals("pages", plot.getRangeAxis().getLabel());
+        assertEquals(4, plot.getDataset().getColumnCount());
+        assertEquals(48.0, plot.getDataset().getValue("unreachable", "48 pinned").doubleValue());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Charts.stackedBars("x", t, "approach", "movable_pages", "ignored_ns"));
+        assertTrue(e.getMessage().startsWith("stackedBars: columns must share one unit"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Charts.stackedBars("x", t, "approach"));
+        assertTrue(e.getMessage().startsWith("stackedBars: columns must name at least one numeric column"), e.getMessage());
+    }
+
+    @Test
     void bandwidthOverTimeHasOneLinePerDirection() throws Exception {
         int n = 200;
         long[] t = new long[n];

@@ -38,6 +38,13 @@ class TableTest {
         }
 
         @Test
+        void largeDoublesPrintEveryDigitInsteadOfAnExponent() {
+            Table t = Table.of("means", Column.doubles("mean_ns", 1_784_040.34, 95_815.0, 5_470.25, 0.1234567));
+            assertEquals(List.of("1784040.3", "95815.0", "5470.25", "0.123457"),
+                    java.util.stream.IntStream.range(0, 4).mapToObj(r -> t.column("mean_ns").format(r)).toList());
+        }
+
+        @Test
         void htmlEscapesAndHasOneRowPerRow() {
             Table t = Table.of("t<1>", Column.strings("name", "<b>&"));
             String html = t.toHtml();
