@@ -538,6 +538,9 @@ public final class Charts {
         }
         NumberAxis a = numberAxis(xu.label());
         a.setAutoRangeIncludesZero(false);
+        if (x.type() == ColumnType.LONG && xu.divisor() == 1) {
+            a.setStandardTickUnits(NumberAxis.createIntegerTickUnits()); // steps, counts: no tick at 0.5
+        }
         return a;
     }
 
