@@ -490,7 +490,9 @@ public final class Charts {
             }
             data.addSeries(s);
         }
-        String yLabel = quantity == null ? (yColumns.length == 1 ? yu.label() : yu.label(yu.unit().isEmpty() ? "value" : yu.unit().equals("GB/s") ? "bandwidth" : "value"))
+        String yLabel = quantity == null ? (yColumns.length == 1 ? yu.label()
+                : yu.unit().equals("pages") ? "pages" // a count names itself: not "value (pages)"
+                : yu.label(yu.unit().isEmpty() ? "value" : yu.unit().equals("GB/s") ? "bandwidth" : "value"))
                 : yu.label(quantity);
         ValueAxis xa = timeAxis ? numberAxis(xu.label()) : xAxisFor(x, xu);
         return chart(title, xyLines(data, xa, numberAxis(yLabel), shapes), yColumns.length > 1);

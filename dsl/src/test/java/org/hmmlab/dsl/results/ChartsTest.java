@@ -143,6 +143,8 @@ class ChartsTest {
                 Column.doubles("load", 0.1, 0.5, 0.9, 1.3));
         Chart steps = Charts.curves("Steps (made-up counts)", t, "step", "ram_pages");
         check(steps, "integer-steps.png", 1);
+        assertEquals("pages", Charts.curves("two counts", t.withColumn(Column.longs("device_pages", 0, 64, 48, 56)), "step",
+                "ram_pages", "device_pages").jfreeChart().getXYPlot().getRangeAxis().getLabel());
         org.jfree.chart.axis.NumberAxis x = (org.jfree.chart.axis.NumberAxis) steps.jfreeChart().getXYPlot().getDomainAxis();
         assertEquals(1.0, x.getStandardTickUnits().getCeilingTickUnit(0.3).getSize(), "no tick between two steps");
         Chart loads = Charts.curves("Loads (made-up)", t, "load", "ram_pages");
