@@ -1,8 +1,12 @@
 package org.hmmlab.dsl;
 
 import java.util.List;
+import org.hmmlab.calibrate.Calibration;
+import org.hmmlab.calibrate.CalibrationCase;
 import org.hmmlab.device.FaultPath;
+import org.hmmlab.dsl.results.ColumnType;
 import org.hmmlab.dsl.results.Row;
+import org.hmmlab.dsl.results.Table;
 import org.hmmlab.platform.Platform;
 import org.hmmlab.platform.Platforms;
 import org.hmmlab.policy.Evictor;
@@ -299,6 +303,72 @@ public final class Lab {
     /** A machine with {@code ram} of RAM (8 MiB to 8 TiB): {@code machine(MiB(64))}. */
     public static org.hmmlab.dsl.mm.Machine machine(Bytes ram) {
         return org.hmmlab.dsl.mm.Machine.withRam(ram);
+    }
+
+    // --- calibration -------------------------------------------------------------------------------
+
+    /**
+     * How far to trust the model: every published measurement the model can answer
+     * (shared/reference/perf-figures.md) beside what the model gives for the same set-up, one row per case, as
+     * {@code ./hmmlab calibrate} prints it: {@code calibration().where("within_15pct", false)}.
+     *
+     * <p>Each case runs the real timing model (links, copy engines, the GPU's fault path) on a ready platform
+     * profile, so this takes a few seconds; keep the table in a variable. The columns:
+     * <ul>
+     * <li>{@code case}, {@code source} (with its perf-figures tag), {@code tag} ({@code M} measured, {@code D}
+     *     derived from a published model, {@code 2nd} second-hand, {@code P} a simulator's parameter);</li>
+     * <li>{@code unit}: the unit of {@code published}, {@code published_low}, {@code published_high} and
+     *     {@code model} in that row ({@code GB/s}, {@code us}, {@code ns}, {@code faults}...), because rows measure
+     *     different things;</li>
+     * <li>{@code published}: the figure, or the midpoint of a published range whose ends are
+     *     {@code published_low} and {@code published_high} (equal for a single figure);</li>
+     * <li>{@code error_pct}: model against the figure in percent, or against the nearer end of a range
+     *     (0 inside it); {@code within_15pct}: whether its magnitude is at most 15;</li>
+     * <li>{@code fit}: the figure set one of the model's constants, so agreement there is by construction, not a
+     *     validation; {@code note}: what was fitted, or why a case misses.</li>
+     * </ul>
+     * Draw it with {@link org.hmmlab.dsl.results.Charts#calibration}.
+     */
+    public static Table calibration() {
+        return calibration(Calibration.cases());
+    }
+
+    /**
+     * Comparisons of your own, as the same table as {@link #calibration()}, for example a copy you timed on
+     * your machine against the model on your platform profile:
+     * {@code calibration(List.of(CalibrationCase.of("my H2D 256 MiB", "[M] my nvbandwidth run", "GB/s", 24.1,
+     * Calibration.copyRate(mine, true, MiB(256)), "")))}.
+     */
+    public static Table calibration(List<CalibrationCase> cases) {
+        Table.Builder b = Table.builder("calibration")
+                .column("case", ColumnType.STRING)
+                .column("source", ColumnType.STRING)
+                .column("tag", ColumnType.STRING)
+                .column("unit", ColumnType.STRING)
+                .column("published", ColumnType.DOUBLE)
+                .column("published_low", ColumnType.DOUBLE)
+                .column("published_high", ColumnType.DOUBLE)
+                .column("model", ColumnType.DOUBLE)
+                .column("error_pct", ColumnType.DOUBLE)
+                .column("within_15pct", ColumnType.BOOLEAN)
+                .column("fit", ColumnType.BOOLEAN)
+                .column("note", ColumnType.STRING);
+        for (int i = 0; i < cases.size(); i++) {
+            CalibrationCase c = cases.get(i);
+            if (c == null) {
+                throw new IllegalArgumentException("calibration(cases): cases[" + i + "] is null");
+            }
+            b.row(c.name(), c.source(), sourceTag(c.source()), c.unit(), c.published(), c.low(), c.high(), c.model(),
+                    c.errorPercent(), c.within15Percent(), c.note().startsWith("fit"), c.note());
+        }
+        return b.build();
+    }
+
+    /** The perf-figures.md tag a source starts with ({@code "[M] nvbandwidth ..."} gives {@code M}), or empty. */
+    private static String sourceTag(String source) {
+        String s = source.strip();
+        int end = s.indexOf(']');
+        return s.startsWith("[") && end > 1 ? s.substring(1, end) : "";
     }
 
     /** An empty measurement row to add cells to: {@code row().with("faults", 12)}. */

@@ -160,6 +160,10 @@ class DslCompileTest {
                 Charts.curves("c", series, "time_ns", "h2d_GBps"),
                 Charts.curvesBy("c", series, "time_ns", "h2d_GBps", "k"),
                 Charts.heatMap("h", series, "k", "time_ns", "h2d_GBps"));
+        // Lab: calibration (the published cases run in CalibrationTableTest; one case of one's own here)
+        Table cal = calibration(List.of(org.hmmlab.calibrate.CalibrationCase.of("my copy", "[M] mine", "GB/s", 24, 25, "")));
+        Charts.calibration("calibration", cal);
+        Charts.errorBand("errors", cal, "case", "error_pct", 10);
         Chart c = charts.get(0).size(400, 300);
         c.title();
         c.width();

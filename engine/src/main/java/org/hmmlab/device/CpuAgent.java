@@ -28,14 +28,14 @@ public final class CpuAgent {
     /** Threads beyond this are folded: a phase's concurrency is capped at the cores a host typically has. */
     public static final int MAX_THREADS = 64;
     private static final long QUANTUM_NS = Gpu.QUANTUM_NS;
-    private static final int FP_SHIFT = 10;
 
     private final Simulator sim;
     private final HostProfile h;
     private final HostMemory memory;
     private final Gpu gpu;
     private final Counters counters;
-    private final double fpPerByte;
+    /** Host DRAM's bandwidth over simulated time. */
+    private final BandwidthSlots dram;
     private final EventHandler issue = this::onIssue;
     private final EventHandler resume = this::onResume;
 
@@ -49,7 +49,6 @@ public final class CpuAgent {
     private AccessStream stream;
     private long base;
     private EventHandler phaseDone;
-    private long memFreeFp;
     private long issueGen;
     private long nextIssueAt = Long.MAX_VALUE;
 
@@ -59,7 +58,7 @@ public final class CpuAgent {
         this.memory = memory;
         this.gpu = gpu;
         this.counters = counters;
-        this.fpPerByte = (double) (1L << FP_SHIFT) * 1e9 / host.memoryBandwidth().bytesPerSecond();
+        this.dram = new BandwidthSlots(host.memoryBandwidth());
     }
 
     /** Runs a CPU phase over the allocation starting at {@code allocationFirstPage}; {@code done} runs at its end. */
@@ -76,7 +75,6 @@ public final class CpuAgent {
         java.util.Arrays.fill(ready, now);
         doneCount = 0;
         lastFinish = now;
-        memFreeFp = Math.max(memFreeFp, now << FP_SHIFT);
         scheduleIssue(now);
     }
 
@@ -131,9 +129,7 @@ public final class CpuAgent {
                         t += gpu.takeInvalidationCost();
                     }
                 }
-                long start = Math.max(t << FP_SHIFT, memFreeFp);
-                memFreeFp = start + (long) (pieces.size(th) * fpPerByte);
-                ready[th] = memFreeFp >>> FP_SHIFT;
+                ready[th] = dram.reserve(t, pieces.size(th));
                 pieces.complete(th);
                 accesses++;
             }

@@ -84,7 +84,6 @@ public final class Gpu {
     private static final byte IDLE = 8;
 
     private static final int STAGES = Stage.values().length;
-    private static final int FP_SHIFT = 10; // device-memory clock in 1/1024 ns
 
     private final Simulator sim;
     private final GpuProfile g;
@@ -141,8 +140,8 @@ public final class Gpu {
     private final EventHandler remoteStart = this::onRemoteStart;
     private final EventHandler remoteDone = this::onRemoteDone;
     private final EventHandler atsStart = this::onAtsStart;
-    private long memFreeFp;
-    private final double fpPerByte;
+    /** Device memory's bandwidth over simulated time. */
+    private final BandwidthSlots memory;
     private final long tlbHitNanos;
     private final long walkNanos;
     private final long localLatencyNanos;
@@ -193,7 +192,7 @@ public final class Gpu {
         this.tlb = new DeviceTlb(g.tlbEntries(), Long.numberOfTrailingZeros(g.tlbPageSize().bytes() >>> 12));
         this.capacityPages = g.vram().bytes() >>> 12;
         this.ctx = new MutableFaultContext(this::contextResidency, () -> capacityPages - usedPages, capacityPages);
-        this.fpPerByte = (double) (1L << FP_SHIFT) * 1e9 / g.localBandwidth().bytesPerSecond();
+        this.memory = new BandwidthSlots(g.localBandwidth());
         this.evictorWantsAccesses = policy.evictor().wantsAccesses();
         this.tlbHitNanos = g.tlbHitLatency().nanos();
         this.walkNanos = g.pageWalkLatency().nanos();
@@ -377,7 +376,6 @@ public final class Gpu {
         }
         doneWarps = 0;
         lastFinish = now;
-        memFreeFp = Math.max(memFreeFp, now << FP_SHIFT);
         scheduleIssue(now);
     }
 
@@ -454,9 +452,9 @@ public final class Gpu {
                     utlbEpoch[w] = tlb.epoch();
                     accesses++;
                     if ((e & LOCAL) != 0) {
-                        long start = Math.max(t << FP_SHIFT, memFreeFp);
-                        memFreeFp = start + (long) (pieces.size(w) * fpPerByte);
-                        ready[w] = (start >>> FP_SHIFT) + localLatencyNanos;
+                        long size = pieces.size(w);
+                        long moved = memory.reserve(t, size);
+                        ready[w] = Math.max(t, moved - memory.transferNanos(size)) + localLatencyNanos;
                         pieces.complete(w);
                         if (evictorWantsAccesses) {
                             policy.evictor().onDeviceAccess(0, page, t);

@@ -143,6 +143,28 @@ class GpuTest {
         }
 
         @Test
+        void latencyBoundWarpsOverlapInsteadOfQueueingBehindEachOther() {
+            // W warps each load 128 B from one resident page 100 times, one load after the other: 100 x (TLB hit +
+            // device-memory latency) per warp, while the bytes (W x 12.8 KB) are far below what HBM moves meanwhile.
+            // The phase takes the same time whatever W: warps simulated one after another within a quantum must not
+            // queue behind the later accesses of the warps simulated before them.
+            long[] hit = new long[4];
+            int[] warps = {1, 8, 32, 256};
+            for (int k = 0; k < warps.length; k++) {
+                Workload w = Workload.of(List.of(new Allocation("x", Bytes.PAGE)),
+                        List.of(Phase.gpu("warm", "x", Patterns.sequential(), Bytes.PAGE, 1),
+                                Phase.gpu("hit", "x", Patterns.sequential(), Bytes.PAGE, 100L * warps[k])
+                                        .withAccessSize(Bytes.of(128)).withConcurrency(warps[k])));
+                RunResult r = Experiment.of(A100, w, () -> TestPolicies.migrate(Decision.MIGRATE_PAGE)).run();
+                hit[k] = r.phases().get(1).duration_ns();
+            }
+            long ideal = 100 * (G.tlbHitLatency().nanos() + G.localLatency().nanos());
+            for (int k = 0; k < warps.length; k++) {
+                assertTrue(hit[k] >= ideal && hit[k] < ideal * 1.1, warps[k] + " warps: " + hit[k] + " ns vs " + ideal);
+            }
+        }
+
+        @Test
         void whenDeviceMemoryIsFullTheEvictorMakesRoom() {
             Bytes size = Bytes.MiB(16);
             Platform small = A100.withGpu(G.withVram(Bytes.MiB(4)));

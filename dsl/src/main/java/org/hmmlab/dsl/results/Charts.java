@@ -16,6 +16,7 @@ import org.jfree.chart.axis.SymbolAxis;
 import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.block.BlockBorder;
 import org.jfree.chart.plot.CategoryPlot;
+import org.jfree.chart.plot.IntervalMarker;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
@@ -29,6 +30,7 @@ import org.jfree.chart.renderer.xy.XYBlockRenderer;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.renderer.xy.XYStepRenderer;
 import org.jfree.chart.title.PaintScaleLegend;
+import org.jfree.chart.ui.Layer;
 import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.chart.ui.RectangleInsets;
 import org.jfree.chart.ui.TextAnchor;
@@ -462,6 +464,159 @@ public final class Charts {
         legend.setBackgroundPaint(Color.WHITE);
         chart.jfreeChart().addSubtitle(legend);
         return chart;
+    }
+
+    // --- model against measurement -----------------------------------------------------------------
+
+    /** The band a calibration case must land in to count as a hit, in percent either side of the figure. */
+    public static final double CALIBRATION_TOLERANCE_PCT = 15;
+    /** Bars of an error chart stop at this many percent either side; their labels still give the whole error. */
+    static final double ERROR_AXIS_CLIP_PCT = 100;
+    /** Logical height of one bar's row in an error chart, so long tables grow tall instead of cramped. */
+    static final int ERROR_ROW_HEIGHT = 30;
+    /** Logical width of an error chart: wider than the default, for the cases' names. */
+    static final int ERROR_CHART_WIDTH = 960;
+    /** Colour of a bar inside the tolerance band. */
+    static final Color HIT = ChartStyle.color(0);
+    /** Colour of a bar outside the tolerance band. */
+    static final Color MISS = ChartStyle.color(1);
+    static final String HIT_SERIES = "within ±";
+    static final String MISS_SERIES = "outside ±";
+
+    /**
+     * How far the model lands from each published figure: the table of {@link org.hmmlab.dsl.Lab#calibration()}
+     * as horizontal bars of {@code error_pct} per {@code case}, a shaded band of ±{@value #CALIBRATION_TOLERANCE_PCT} %,
+     * hits and misses in two colours, each bar labelled with its error ("in range" where the model falls inside
+     * a published range, "(fit)" where the figure set one of the model's constants, so the agreement is by
+     * construction).
+     *
+     * <pre>{@code Charts.calibration("Model against published measurements", calibration())}</pre>
+     */
+    public static Chart calibration(String title, Table calibration) {
+        Column error = numeric(calibration, "error_pct", "calibration");
+        String[] labels = errorLabels(error);
+        if (calibration.hasColumn("published_low") && calibration.hasColumn("published_high")) {
+            Column lo = numeric(calibration, "published_low", "calibration");
+            Column hi = numeric(calibration, "published_high", "calibration");
+            for (int r = 0; r < calibration.rowCount(); r++) {
+                if (lo.number(r) != hi.number(r) && error.number(r) == 0) {
+                    labels[r] = "in range";
+                }
+            }
+        }
+        if (calibration.hasColumn("fit") && calibration.column("fit").type() == ColumnType.BOOLEAN) {
+            Column fit = calibration.column("fit");
+            for (int r = 0; r < calibration.rowCount(); r++) {
+                if ((Boolean) fit.get(r)) {
+                    labels[r] += " (fit)"; // agreement by construction: the figure set a constant
+                }
+            }
+        }
+        return errorBars("calibration", title, calibration, "case", error, CALIBRATION_TOLERANCE_PCT, labels);
+    }
+
+    /**
+     * Relative errors as horizontal bars, one per row labelled by {@code labelColumn}, with the band of
+     * ±{@code tolerancePct} shaded and bars outside it in a second colour. Errors beyond
+     * ±{@value #ERROR_AXIS_CLIP_PCT} % are drawn to the edge and labelled with their whole value.
+     *
+     * <pre>{@code Charts.errorBand("Model vs my measurements", mine, "case", "error_pct", 10)}</pre>
+     */
+    public static Chart errorBand(String title, Table table, String labelColumn, String errorPctColumn,
+            double tolerancePct) {
+        Column error = numeric(table, errorPctColumn, "errorBand");
+        return errorBars("errorBand", title, table, labelColumn, error, tolerancePct, errorLabels(error));
+    }
+
+    private static String[] errorLabels(Column error) {
+        String[] labels = new String[error.size()];
+        for (int r = 0; r < labels.length; r++) {
+            double e = error.number(r);
+            labels[r] = (Math.abs(e) < 0.05 ? "0.0 %" : String.format(java.util.Locale.ROOT, "%+.1f %%", e))
+                    + (e > ERROR_AXIS_CLIP_PCT ? " \u2192" : e < -ERROR_AXIS_CLIP_PCT ? " \u2190" : "");
+        }
+        return labels;
+    }
+
+    private static Chart errorBars(String preset, String title, Table table, String labelColumn, Column error,
+            double tolerancePct, String[] labels) {
+        if (!(tolerancePct > 0 && tolerancePct < ERROR_AXIS_CLIP_PCT)) {
+            throw new IllegalArgumentException(preset + ": tolerancePct must be in (0, " + (int) ERROR_AXIS_CLIP_PCT
+                    + "), got " + tolerancePct);
+        }
+        Column names = table.column(labelColumn);
+        int n = table.rowCount();
+        if (n == 0) {
+            throw new IllegalArgumentException(preset + ": table '" + table.name() + "' has no rows to draw");
+        }
+        String tol = AxisUnit.tickFormat().format(tolerancePct) + " %";
+        String hitKey = HIT_SERIES + tol;
+        String missKey = MISS_SERIES + tol;
+        DefaultCategoryDataset data = new DefaultCategoryDataset();
+        double lo = -tolerancePct;
+        double hi = tolerancePct;
+        for (int r = 0; r < n; r++) {
+            String name = AxisUnit.formatValue(names, r);
+            if (data.getColumnIndex(name) >= 0) {
+                throw new IllegalArgumentException(preset + ": '" + labelColumn + "' must name each row once; '" + name
+                        + "' appears twice in '" + table.name() + "'");
+            }
+            double e = error.number(r);
+            if (Double.isNaN(e)) {
+                throw new IllegalArgumentException(preset + ": '" + error.name() + "' of row " + r + " ('" + name
+                        + "') is NaN");
+            }
+            double shown = Math.max(-ERROR_AXIS_CLIP_PCT, Math.min(ERROR_AXIS_CLIP_PCT, e));
+            boolean hit = Math.abs(e) <= tolerancePct;
+            data.addValue(hit ? (Double) shown : null, hitKey, name);
+            data.addValue(hit ? null : (Double) shown, missKey, name);
+            lo = Math.min(lo, shown);
+            hi = Math.max(hi, shown);
+        }
+        CategoryAxis y = new CategoryAxis(null);
+        y.setCategoryMargin(0.25);
+        y.setLowerMargin(0.01);
+        y.setUpperMargin(0.01);
+        y.setMaximumCategoryLabelLines(2); // long case names wrap at a space instead of ending in "..."
+        y.setMaximumCategoryLabelWidthRatio(0.42f);
+        NumberAxis x = numberAxis(AxisUnit.forColumn(error.name(), 1).label("model against published"));
+        double pad = 0.22 * (hi - lo); // room for the labels at the bars' ends
+        x.setRange(lo - pad, hi + pad);
+        x.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(hi - lo > 120 ? 25 : hi - lo > 60 ? 10 : 5));
+        StackedBarRenderer r = new StackedBarRenderer();
+        r.setBarPainter(new StandardBarPainter());
+        r.setShadowVisible(false);
+        r.setDrawBarOutline(false);
+        r.setSeriesPaint(0, HIT);
+        r.setSeriesPaint(1, MISS);
+        String[] text = labels.clone();
+        r.setDefaultItemLabelGenerator(new org.jfree.chart.labels.StandardCategoryItemLabelGenerator() {
+            @Override
+            public String generateLabel(org.jfree.data.category.CategoryDataset dataset, int row, int column) {
+                return text[column];
+            }
+        });
+        r.setDefaultItemLabelsVisible(true);
+        r.setDefaultItemLabelFont(ChartStyle.SMALL);
+        r.setDefaultItemLabelPaint(ChartStyle.TEXT);
+        r.setDefaultPositiveItemLabelPosition(new org.jfree.chart.labels.ItemLabelPosition(
+                org.jfree.chart.labels.ItemLabelAnchor.OUTSIDE3, TextAnchor.CENTER_LEFT));
+        r.setDefaultNegativeItemLabelPosition(new org.jfree.chart.labels.ItemLabelPosition(
+                org.jfree.chart.labels.ItemLabelAnchor.OUTSIDE9, TextAnchor.CENTER_RIGHT));
+        r.setItemLabelAnchorOffset(4);
+        CategoryPlot plot = new CategoryPlot(data, y, x, r);
+        plot.setOrientation(PlotOrientation.HORIZONTAL);
+        IntervalMarker band = new IntervalMarker(-tolerancePct, tolerancePct, new Color(0x00, 0x9E, 0x73, 40));
+        plot.addRangeMarker(band, Layer.BACKGROUND);
+        org.jfree.chart.LegendItemCollection legend = new org.jfree.chart.LegendItemCollection();
+        legend.add(new org.jfree.chart.LegendItem(hitKey, HIT));
+        legend.add(new org.jfree.chart.LegendItem(missKey, MISS));
+        legend.add(new org.jfree.chart.LegendItem("band of ±" + tol, new Color(0x00, 0x9E, 0x73, 70)));
+        plot.setFixedLegendItems(legend);
+        plot.addRangeMarker(new ValueMarker(0, ChartStyle.AXIS, new BasicStroke(1f)), Layer.FOREGROUND);
+        Chart chart = chart(title, plot, true);
+        int height = Math.max(Chart.DEFAULT_HEIGHT, 150 + ERROR_ROW_HEIGHT * n);
+        return chart.size(ERROR_CHART_WIDTH, Math.min(4000, height));
     }
 
     // --- helpers -----------------------------------------------------------------------------------

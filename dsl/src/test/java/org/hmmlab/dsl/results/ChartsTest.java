@@ -166,6 +166,77 @@ class ChartsTest {
         assertTrue(wide.jfreeChart().getXYPlot().getDomainAxis() instanceof org.jfree.chart.axis.LogAxis);
     }
 
+    /** Five cases shaped like {@code Lab.calibration()}'s rows: two hits, a miss, a miss past the axis, a range hit. */
+    static Table calibrationRows() {
+        return Table.of("calibration",
+                Column.strings("case", "DMA read 4 KB, Gen3 x16, MRRS 512, steady state", "pinned H2D 32 MiB, Gen3 x16",
+                        "DMA read round trip 2 KB, Gen3 x8", "fault batch service time, irregular, V100 Gen3",
+                        "far-fault latency, one fault, V100 Gen3"),
+                Column.doubles("published_low", 13.2, 12.15, 1133, 223, 20),
+                Column.doubles("published_high", 13.2, 12.15, 1133, 553, 50),
+                Column.doubles("error_pct", -0.004, 8.4, -25.9, 575.8, 0.0),
+                Column.booleans("fit", true, false, false, false, false));
+    }
+
+    /** The pixel at the middle of the bar drawn for {@code caseName}, rendered at logical size. */
+    static java.awt.Color barPixel(Chart chart, String caseName) {
+        BufferedImage img = new BufferedImage(chart.width(), chart.height(), BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = img.createGraphics();
+        org.jfree.chart.ChartRenderingInfo info = new org.jfree.chart.ChartRenderingInfo();
+        chart.jfreeChart().draw(g, new java.awt.geom.Rectangle2D.Double(0, 0, chart.width(), chart.height()), info);
+        g.dispose();
+        for (Object o : info.getEntityCollection().getEntities()) {
+            if (o instanceof org.jfree.chart.entity.CategoryItemEntity e && e.getColumnKey().equals(caseName)) {
+                java.awt.Rectangle b = e.getArea().getBounds();
+                return new java.awt.Color(img.getRGB((int) b.getCenterX(), (int) b.getCenterY()));
+            }
+        }
+        throw new AssertionError("no bar drawn for '" + caseName + "'");
+    }
+
+    @Test
+    void calibrationDrawsOneBarPerCaseInTheBandOrOutsideIt() throws Exception {
+        Table t = calibrationRows();
+        Chart c = Charts.calibration("Model against published measurements (five sample rows)", t);
+        check(c, "calibration.png", 2);
+        org.jfree.chart.plot.CategoryPlot plot = c.jfreeChart().getCategoryPlot();
+        assertEquals(t.rowCount(), plot.getDataset().getColumnCount(), "one category per case");
+        assertEquals(java.util.Arrays.asList(t.strings("case")), plot.getDataset().getColumnKeys());
+        assertEquals(org.jfree.chart.plot.PlotOrientation.HORIZONTAL, plot.getOrientation());
+        org.jfree.chart.plot.IntervalMarker band = (org.jfree.chart.plot.IntervalMarker) plot
+                .getRangeMarkers(org.jfree.chart.ui.Layer.BACKGROUND).iterator().next();
+        assertEquals(-Charts.CALIBRATION_TOLERANCE_PCT, band.getStartValue());
+        assertEquals(Charts.CALIBRATION_TOLERANCE_PCT, band.getEndValue());
+        assertEquals(Charts.MISS, barPixel(c, "DMA read round trip 2 KB, Gen3 x8"), "a miss in the miss colour");
+        assertEquals(Charts.MISS, barPixel(c, "fault batch service time, irregular, V100 Gen3"));
+        assertEquals(Charts.HIT, barPixel(c, "pinned H2D 32 MiB, Gen3 x16"), "a hit in the hit colour");
+        // +575.8 % stops at the axis clip but its label keeps the whole error
+        org.jfree.data.category.CategoryDataset d = plot.getDataset();
+        assertEquals(Charts.ERROR_AXIS_CLIP_PCT, d.getValue(1, 3).doubleValue());
+        assertTrue(plot.getRangeAxis().getUpperBound() > Charts.ERROR_AXIS_CLIP_PCT, "room for the clipped bar's label");
+        org.jfree.chart.labels.CategoryItemLabelGenerator labels = plot.getRenderer().getItemLabelGenerator(1, 3);
+        assertEquals("+575.8 % \u2192", labels.generateLabel(d, 1, 3));
+        assertEquals("-25.9 %", labels.generateLabel(d, 1, 2));
+        assertEquals("0.0 % (fit)", labels.generateLabel(d, 0, 0), "a fit says so; no minus sign on a rounded zero");
+        assertEquals("in range", labels.generateLabel(d, 0, 4), "0 % because the model is inside the published range");
+        assertTrue(c.height() >= Charts.ERROR_ROW_HEIGHT * t.rowCount(), "tall enough for every case");
+    }
+
+    @Test
+    void errorBandRefusesWhatItCannotDraw() {
+        Table twice = Table.of("t", Column.strings("case", "a", "a"), Column.doubles("error_pct", 1, 2));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Charts.errorBand("x", twice, "case", "error_pct", 15));
+        assertTrue(e.getMessage().contains("'a' appears twice"), e.getMessage());
+        Table one = Table.of("t", Column.strings("case", "a"), Column.doubles("error_pct", 1));
+        e = assertThrows(IllegalArgumentException.class, () -> Charts.errorBand("x", one, "case", "error_pct", 0));
+        assertTrue(e.getMessage().contains("tolerancePct must be in (0, 100)"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Charts.calibration("x", Table.of("t", Column.strings("case", "a"))));
+        assertTrue(e.getMessage().contains("error_pct"), e.getMessage());
+        Chart tight = Charts.errorBand("x", one, "case", "error_pct", 5);
+        assertEquals(Charts.HIT, barPixel(tight, "a"));
+    }
+
     @Test
     void svgIsAnSvgDocument() {
         Chart c = Charts.latencyHistogram("h", lognormal("x", 3, 1000, 0.5, 1000));
