@@ -43,3 +43,6 @@ var oversub = scenario("oversubscribed stream").on(A100_PCIE4).vram(MiB(8)).poli
     .gpu(kernel("scan").reads("x").passes(2).warps(64));
 Charts.residencyOverTime("Device memory residency, 24 MiB stream over 8 MiB VRAM", oversub.run().residencyOverTime(),
         "time_ns", "device_resident_bytes").save(docs.resolve("residency.png"));
+
+// --- calibration: the model against every published figure it can answer ----------------------------
+Charts.calibration("The model against published measurements", calibration()).save(docs.resolve("calibration.png"));

@@ -151,7 +151,7 @@ public record Experiment(Platform platform, Workload workload, Supplier<Migratio
         long end = timings.isEmpty() ? 0 : timings.getLast().end_ns();
         metrics.deviceResidency().extendTo(end);
         return new RunResult(platform.name(), pol.describe(), faultPath.name(), seed, SimDuration.ns(end),
-                System.nanoTime() - hostStart, metrics.counters(), metrics.faults(), metrics.batches(), metrics.hostToDevice(),
-                metrics.deviceToHost(), List.copyOf(timings), metrics.deviceResidency());
+                System.nanoTime() - hostStart, metrics.counters(), metrics.faults(), metrics.batches(),
+                metrics.accessCounterBatches(), metrics.hostToDevice(), metrics.deviceToHost(), List.copyOf(timings), metrics.deviceResidency());
     }
 }

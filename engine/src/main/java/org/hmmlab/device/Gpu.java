@@ -38,6 +38,11 @@ import org.hmmlab.workload.AccessType;
  * {@link MigrationPolicy} says so. Every cost is charged to a resource: the link's two directions, the copy
  * engines, the host's fault-servicing thread, device memory; so contention shows up as latency.
  *
+ * <p>Access-counter notifications (a placement such as {@code AccessCounterPlacement} deciding to migrate after
+ * remote accesses) have a notification buffer of their own, as in nvidia-uvm: they never count as faults, the
+ * fault buffer's flush leaves them alone, and they are serviced in batches of their own by the same host thread,
+ * in the order the two bottom halves were queued.
+ *
  * <p>Warps are simulated in quanta: within one event the runnable warps issue accesses on their own clocks up to
  * {@link #QUANTUM_NS} ahead, so TLB hits cost no event at all; faults, remote accesses and replays are events.
  * A faulting warp stalls; the others keep running. Per-page state lives in primitive arrays; nothing is
@@ -106,7 +111,13 @@ public final class Gpu {
     private byte[] pte = new byte[0];
     private byte[] resid = new byte[0];
     private long[] throttleUntil = new long[0];
-    /** Access-counter migrations notified and not yet serviced, per page (the policy's prebuilt decisions). */
+    /**
+     * Access-counter notifications queued and not yet serviced, indexed by the first page of the notified region
+     * (within its 2 MiB block): the policy's prebuilt decision. Until the host has serviced a notification its
+     * counter is not re-armed (the driver clears the counters of a batch only after servicing it,
+     * access_counter_clear_notifications() in uvm_gpu_access_counters.c), so the region raises no second
+     * notification meanwhile.
+     */
     private Decision[] notified = new Decision[0];
     private long[] allocFirst = new long[0];
     private long[] allocEnd = new long[0];
@@ -157,12 +168,21 @@ public final class Gpu {
     private final long[] bufArrive;
     private int bufHead;
     private int bufCount;
+    /** The host's fault-servicing thread (the GPU's one bottom-half queue, "UVM GPU%u BH") is taken. */
     private boolean hostBusy;
+    /** A fault batch has been serviced and its replay has not reached the GPU yet: the fault buffer waits for it. */
+    private boolean replayPending;
     private int batchSeq;
     private long[] keys;
     private long[] uniq;
     private boolean[] uniqWrite;
     private long[] uniqArrive;
+    // access-counter notification buffer: a ring of its own, apart from the fault buffer (uvm_gpu_access_counters.c)
+    private final int noteCapacity;
+    private final long[] notePage;
+    private final long[] noteArrive;
+    private int noteHead;
+    private int noteCount;
     // ATS path: per-page outstanding page request, and its arrival at the host
     private boolean[] priPending = new boolean[0];
 
@@ -205,7 +225,11 @@ public final class Gpu {
         this.bufWrite = new boolean[bufCapacity];
         this.bufWarp = new int[bufCapacity];
         this.bufArrive = new long[bufCapacity];
-        int batch = g.faultBatchCount();
+        this.noteCapacity = g.accessCounterBufferEntries();
+        this.notePage = new long[noteCapacity];
+        this.noteArrive = new long[noteCapacity];
+        // one set of batch scratch arrays: a fault batch and a notification batch never run at once
+        int batch = Math.max(g.faultBatchCount(), g.accessCounterBatchCount());
         this.keys = new long[batch];
         this.uniq = new long[batch];
         this.uniqWrite = new boolean[batch];
@@ -543,15 +567,128 @@ public final class Gpu {
         pieces.complete(wi);
         fillContext(page, pieces.write(wi), sim.nowNanos());
         Decision d = policy.onRemoteAccess(ctx);
-        if (d.action() == Decision.Action.MIGRATE && notified[idx(page)] == null) {
-            // an access-counter notification: serviced by the host like a fault, with no warp waiting; the service
-            // carries out this decision rather than asking the placement again (which would map remotely again)
-            notified[idx(page)] = d;
-            if (!pushEntry(page, pieces.write(wi), -1, sim.nowNanos())) {
-                notified[idx(page)] = null; // buffer full: the notification is dropped, as hardware drops them
+        if (d.action() == Decision.Action.MIGRATE) {
+            // the counter reached its threshold: the GPU writes a notification (and raises the interrupt) as it
+            // writes a fault-buffer entry, but into its own buffer; one per counter region until it is serviced
+            long region = Math.max(d.regionFirstPage(page), page & -(long) Pages.PAGES_PER_BLOCK);
+            if (notified[idx(region)] == null) {
+                raiseNotification(region, d, sim.nowNanos() + g.faultReport().nanos());
             }
         }
         wake(wi, sim.nowNanos());
+    }
+
+    // --- access-counter notification buffer -----------------------------------------------------------------------
+
+    /**
+     * Queues an access-counter notification for the region starting at {@code page}, visible to the host at
+     * {@code arrive}; the service carries out {@code d} rather than asking the placement again (which would map
+     * remotely again). A full buffer drops the notification and counts it; the region's count was already
+     * cleared, so enough further remote accesses notify it again.
+     *
+     * <p>Mirrors the GPU's access-counter notification buffer as nvidia-uvm drains it (uvm_gpu_access_counters.c):
+     * a ring of {@code max_notifications} entries apart from the replayable fault buffer, with its own interrupt and
+     * bottom half, which the fault buffer's flush never touches. No warp waits on a notification, so nothing is
+     * replayed. The driver has no overflow handling for this buffer (it only spins on each entry's valid bit), so
+     * what a full buffer does is this model's choice: the newest notification is lost.
+     */
+    private void raiseNotification(long page, Decision d, long arrive) {
+        if (noteCount == noteCapacity) {
+            counters.increment(Counter.ACCESS_COUNTER_NOTIFICATIONS_DROPPED);
+            return;
+        }
+        counters.increment(Counter.ACCESS_COUNTER_NOTIFICATIONS);
+        notified[idx(page)] = d;
+        int slot = (noteHead + noteCount) % noteCapacity;
+        notePage[slot] = page;
+        noteArrive[slot] = arrive;
+        noteCount++;
+        if (!hostBusy) {
+            hostBusy = true;
+            long entry = h.faultEntry().nanos();
+            sim.scheduleAtNanos(Math.max(arrive, sim.nowNanos()) + entry, EventPhase.HOST,
+                    a -> startNotificationBatch(entry), 0);
+        }
+    }
+
+    /**
+     * The access-counter bottom half fetches the next batch: up to {@code accessCounterBatchCount} notifications
+     * that have landed, oldest first, and services them as one batch.
+     *
+     * <p>Mirrors uvm_parent_gpu_service_access_counters() (uvm_gpu_access_counters.c): fetch_access_counter_buffer_
+     * entries() in NOTIFICATION_FETCH_MODE_BATCH_READY takes at most {@code max_batch_size} entries (the module
+     * parameter uvm_perf_access_counter_batch_count, 256, capped at the buffer's size) and stops at the first one
+     * not written yet once it has one; the batch is sorted by address, notifications that fall in one VA block are
+     * serviced together (service_virt_notifications_in_block()), pages already resident on the GPU are skipped as
+     * stale, and the serviced notifications' counters are cleared afterwards, which re-arms them. The clear is a
+     * pushed method the driver does not wait for, so it costs the host nothing here.
+     */
+    private void startNotificationBatch(long entryCharged) {
+        long now = sim.nowNanos();
+        if (noteCount == 0) {
+            hostFree(now);
+            return;
+        }
+        if (noteArrive[noteHead] > now) {
+            sim.scheduleAtNanos(noteArrive[noteHead], EventPhase.HOST, a -> startNotificationBatch(entryCharged), 0);
+            return;
+        }
+        int limit = Math.min(noteCount, g.accessCounterBatchCount());
+        int n = 0;
+        while (n < limit && noteArrive[(noteHead + n) % noteCapacity] <= now) {
+            n++;
+        }
+        for (int k = 0; k < n; k++) {
+            keys[k] = notePage[noteHead];
+            noteHead = (noteHead + 1) % noteCapacity;
+            noteCount--;
+        }
+        Arrays.sort(keys, 0, n);
+        for (int k = 0; k < n; k++) {
+            uniq[k] = keys[k]; // one notification per region at most: its counter is not re-armed before service
+            uniqWrite[k] = false;
+        }
+        counters.increment(Counter.ACCESS_COUNTER_BATCHES);
+        new Service(-1, now, entryCharged, true).run(n);
+    }
+
+    /**
+     * A notification batch is done: the bottom half fetches again while landed notifications remain, as
+     * uvm_parent_gpu_service_access_counters() loops until a fetch comes back empty; then the host thread is free.
+     */
+    private void notificationBatchDone(long now) {
+        if (noteCount > 0 && noteArrive[noteHead] <= now) {
+            sim.scheduleAtNanos(now, EventPhase.HOST, a -> startNotificationBatch(0), 0);
+        } else {
+            hostFree(now);
+        }
+    }
+
+    /**
+     * The host thread finished a bottom half at {@code now}: it takes the one queued first. Both bottom halves run
+     * on the GPU's one kthread queue, in the order their interrupts queued them; when both buffers have work from
+     * the same moment, the fault path goes first. A fault batch whose replay is still on its way leaves the fault
+     * buffer to the replay (the BATCH_FLUSH replay flushes it), so notifications may take the thread meanwhile.
+     *
+     * <p>Mirrors uvm_isr_top_half() (uvm_gpu_isr.c): it schedules the replayable-fault handler, then the
+     * non-replayable one, then the access-counter one, each onto {@code parent_gpu->isr.bottom_half_q}, a single
+     * nv_kthread_q that runs its items one at a time in order.
+     */
+    private void hostFree(long now) {
+        hostBusy = false;
+        boolean faults = bufCount > 0 && !replayPending;
+        boolean notes = noteCount > 0;
+        if (faults && (!notes || bufArrive[bufHead] <= noteArrive[noteHead])) {
+            hostBusy = true;
+            long entry = path == FaultPath.REPLAYABLE_BUFFER ? h.faultEntry().nanos() : h.priDispatch().nanos();
+            sim.scheduleAtNanos(Math.max(now, bufArrive[bufHead]) + entry, EventPhase.HOST,
+                    a -> startService(entry), 0);
+        } else if (notes) {
+            hostBusy = true;
+            long entry = h.faultEntry().nanos();
+            sim.scheduleAtNanos(Math.max(now, noteArrive[noteHead]) + entry, EventPhase.HOST,
+                    a -> startNotificationBatch(entry), 0);
+        }
     }
 
     // --- replayable fault buffer ---------------------------------------------------------------------------------
@@ -600,9 +737,7 @@ public final class Gpu {
         bufWarp[slot] = warp;
         bufArrive[slot] = arrive;
         bufCount++;
-        if (warp >= 0) {
-            inBuffer[warp] = true;
-        }
+        inBuffer[warp] = true;
         if (!hostBusy) {
             hostBusy = true;
             long entry = path == FaultPath.REPLAYABLE_BUFFER ? h.faultEntry().nanos() : h.priDispatch().nanos();
@@ -613,11 +748,11 @@ public final class Gpu {
 
     /** The host's fault handler takes the next batch (or, on the ATS path, the next page request). */
     private void startService(long entryCharged) {
+        long now = sim.nowNanos();
         if (bufCount == 0) {
-            hostBusy = false;
+            hostFree(now);
             return;
         }
-        long now = sim.nowNanos();
         if (bufArrive[bufHead] > now) {
             // the oldest entry is still on its way: look again when it lands
             sim.scheduleAtNanos(bufArrive[bufHead], EventPhase.HOST, a -> startService(entryCharged), 0);
@@ -637,11 +772,9 @@ public final class Gpu {
             keys[k] = (bufPage[slot] << 1) | (bufWrite[slot] ? 1 : 0);
             earliestArrive = Math.min(earliestArrive, bufArrive[slot]);
             int w = bufWarp[slot];
-            if (w >= 0) {
-                inBuffer[w] = false;
-                if (wstate[w] == FAULTED) {
-                    faultBatch[w] = batchId;
-                }
+            inBuffer[w] = false;
+            if (wstate[w] == FAULTED) {
+                faultBatch[w] = batchId;
             }
         }
         Arrays.sort(keys, 0, n);
@@ -665,13 +798,18 @@ public final class Gpu {
                 metrics.trace(new TraceEvent.BatchStarted(sim.nowNanos(), u, n - u));
             }
         }
-        Service s = new Service(batchId, sim.nowNanos(), entryCharged);
+        Service s = new Service(batchId, sim.nowNanos(), entryCharged, false);
         s.run(u);
     }
 
-    /** One host service: a fault batch, or one PRI page request. Charges the host thread's timeline. */
+    /**
+     * One host service: a fault batch, one PRI page request, or an access-counter notification batch. Charges the
+     * host thread's timeline.
+     */
     private final class Service {
         final int id;
+        /** An access-counter notification batch: decisions come from the notifications, nothing is replayed. */
+        final boolean notifications;
         final long start;
         final long[] stage = new long[STAGES];
         long page0;
@@ -682,8 +820,9 @@ public final class Gpu {
 
         final long entryAtStart;
 
-        Service(int id, long start, long entryCharged) {
+        Service(int id, long start, long entryCharged, boolean notifications) {
             this.id = id;
+            this.notifications = notifications;
             this.start = start;
             this.t = start;
             this.entryAtStart = entryCharged;
@@ -699,7 +838,7 @@ public final class Gpu {
 
         void run(int u) {
             page0 = uniq[0];
-            long entry = (path == FaultPath.REPLAYABLE_BUFFER ? h.batchOverhead().nanos() : 0)
+            long entry = (path == FaultPath.REPLAYABLE_BUFFER || notifications ? h.batchOverhead().nanos() : 0)
                     + u * (h.perFaultOverhead().nanos() + policy.deviceFaultCost().nanos());
             charge(Stage.FAULT_ENTRY, entry);
             boolean ptesWritten = false;
@@ -712,7 +851,7 @@ public final class Gpu {
                 while (end < u && (uniq[end] >>> Pages.BLOCK_PAGE_SHIFT) == block) {
                     end++;
                 }
-                if (path == FaultPath.REPLAYABLE_BUFFER) {
+                if (path == FaultPath.REPLAYABLE_BUFFER && !notifications) {
                     counters.increment(Counter.VA_BLOCKS_SERVICED);
                 }
                 for (int j = k; j < end; j++) {
@@ -744,9 +883,10 @@ public final class Gpu {
         private boolean decide(long page, boolean write) {
             int i = idx(page);
             fillContext(page, write, t);
-            Decision d = notified[i];
-            if (d != null) {
-                notified[i] = null;
+            Decision d;
+            if (notifications) {
+                d = notified[i];
+                notified[i] = null; // serviced: the driver clears the counter, which re-arms it
             } else {
                 d = policy.onDeviceFault(ctx);
             }
@@ -958,7 +1098,8 @@ public final class Gpu {
                 }
                 counters.add(Counter.PAGES_TO_DEVICE, runPages);
                 policy.onMigrated(runFirst, runPages, from == R_UNPOPULATED ? Location.UNPOPULATED : Location.HOST, 0,
-                        prefetched ? MigrationCause.PREFETCH : MigrationCause.DEVICE_FAULT, copyAt);
+                        prefetched ? MigrationCause.PREFETCH
+                                : notifications ? MigrationCause.ACCESS_COUNTER : MigrationCause.DEVICE_FAULT, copyAt);
                 if (metrics.tracing()) {
                     metrics.trace(new TraceEvent.Migrated(copyAt, runFirst, runPages, true));
                 }
@@ -1038,24 +1179,24 @@ public final class Gpu {
             }
             long now = sim.nowNanos();
             stage[Stage.MIGRATION_COPY.ordinal()] += now - cpuDone; // waiting for copies beyond the CPU work
+            if (notifications) {
+                metrics.accessCounterBatches().record(now - start, stageWithoutEntry());
+                notificationBatchDone(now);
+                return;
+            }
             metrics.batches().record(now - start, stageWithoutEntry());
             if (path == FaultPath.REPLAYABLE_BUFFER) {
                 long replayAt = now + g.replayLatency().nanos();
                 stage[Stage.REPLAY.ordinal()] += g.replayLatency().nanos();
-                hostBusy = false;
+                replayPending = true;
                 sim.scheduleAtNanos(replayAt, EventPhase.DEVICE, a -> replay(this), 0);
             } else {
                 long page = page0;
                 priPending[idx(page)] = false;
                 long sentAt = now;
                 pri.pageResponse(a -> priResponded(page, this, sentAt), 0);
-                if (bufCount > 0) {
-                    long entry = h.priDispatch().nanos();
-                    sim.scheduleAtNanos(now + entry, EventPhase.HOST, a -> startService(entry), 0);
-                } else {
-                    hostBusy = false;
-                }
             }
+            hostFree(now);
         }
     }
 
@@ -1075,8 +1216,7 @@ public final class Gpu {
      * again and reaches the buffer a walk and a fault report after the replay. Rather than dropping such entries
      * and re-raising them warp by warp (the same outcome, at a host cost per warp), the entry is kept and its
      * arrival moved to when the re-raised fault would land; it counts as a new fault. Access-counter notifications
-     * queued here are not faults and survive the flush: dropping them would leave their page marked as notified,
-     * so it could never be notified again.
+     * are in a buffer of their own, which this flush leaves alone.
      */
     private void flushAndRequeue(long now) {
         long rearrive = now + g.pageWalkLatency().nanos() + g.faultReport().nanos();
@@ -1089,17 +1229,6 @@ public final class Gpu {
             byte e = pte[idx(page)];
             boolean mapped = (e & VALID) != 0 && (!write || (e & WRITE) != 0);
             int w = bufWarp[slot];
-            if (w < 0) {
-                // an access-counter notification is no fault: UVM keeps them in their own buffer, which the
-                // fault-buffer flush leaves alone, so it stays queued as it arrived
-                int to = (bufHead + kept) % bufCapacity;
-                bufPage[to] = page;
-                bufWrite[to] = write;
-                bufWarp[to] = w;
-                bufArrive[to] = bufArrive[slot];
-                kept++;
-                continue;
-            }
             if (mapped || wstate[w] != FAULTED) {
                 inBuffer[w] = false;
                 continue;
@@ -1122,6 +1251,7 @@ public final class Gpu {
     private void replay(Service s) {
         long now = sim.nowNanos();
         counters.increment(Counter.REPLAYS);
+        replayPending = false;
         flushAndRequeue(now);
         Arrays.fill(smOutstanding, 0);
         for (int w = 0; w < warps; w++) {
@@ -1154,10 +1284,8 @@ public final class Gpu {
                 wake(w, now);
             }
         }
-        if (bufCount > 0 && !hostBusy) {
-            hostBusy = true;
-            long entry = h.faultEntry().nanos();
-            sim.scheduleAtNanos(Math.max(now, bufArrive[bufHead]) + entry, EventPhase.HOST, a -> startService(entry), 0);
+        if (!hostBusy) {
+            hostFree(now);
         }
     }
 

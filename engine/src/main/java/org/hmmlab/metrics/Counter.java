@@ -50,5 +50,15 @@ public enum Counter {
     /** VA blocks (2 MiB) the host serviced, summed over batches: one per block a batch's faults fall in. */
     VA_BLOCKS_SERVICED,
     /** Faults a warp raised on a page its SM's micro-TLB already had a fault outstanding for: no new entry. */
-    UTLB_MERGED_FAULTS
+    UTLB_MERGED_FAULTS,
+    /**
+     * Access-counter notifications the GPU wrote into its notification buffer (a region's remote-access count
+     * reached the threshold). Not faults: they have a buffer and batches of their own.
+     */
+    ACCESS_COUNTER_NOTIFICATIONS,
+    /** Access-counter notifications lost because the notification buffer was full. */
+    ACCESS_COUNTER_NOTIFICATIONS_DROPPED,
+    /** Notification-buffer batches the host serviced (uvm_gpu_access_counters.c, one per fetch of up to
+     * uvm_perf_access_counter_batch_count entries). */
+    ACCESS_COUNTER_BATCHES
 }

@@ -11,6 +11,7 @@ public final class RunMetrics {
     private final Counters counters = new Counters();
     private final StageBreakdown faults = new StageBreakdown();
     private final StageBreakdown batches = new StageBreakdown();
+    private final StageBreakdown accessCounterBatches = new StageBreakdown();
     private final BandwidthSeries hostToDevice;
     private final BandwidthSeries deviceToHost;
     private final ResidencySeries deviceResidency;
@@ -38,6 +39,15 @@ public final class RunMetrics {
      */
     public StageBreakdown batches() {
         return batches;
+    }
+
+    /**
+     * Host service time per access-counter notification batch, from the handler fetching it to the last migration
+     * it started having landed, with the same stage breakdown. Kept apart from {@link #batches()}: notifications
+     * have a buffer and a bottom half of their own.
+     */
+    public StageBreakdown accessCounterBatches() {
+        return accessCounterBatches;
     }
 
     public BandwidthSeries hostToDevice() {

@@ -19,6 +19,7 @@ import org.hmmlab.units.SimDuration;
  * @param counters    event counts
  * @param faults      per-fault latency, total and by stage
  * @param batches     host service time per fault batch (or per PRI page request), total and by stage
+ * @param accessCounterBatches host service time per access-counter notification batch, total and by stage
  * @param hostToDevice payload bandwidth over time, host to device
  * @param deviceToHost payload bandwidth over time, device to host
  * @param phases      start and end of each phase, in order
@@ -26,6 +27,7 @@ import org.hmmlab.units.SimDuration;
  */
 public record RunResult(String platform, String policy, String faultPath, long seed, SimDuration simTime,
                         long hostNanos, Counters counters, StageBreakdown faults, StageBreakdown batches,
+                        StageBreakdown accessCounterBatches,
                         BandwidthSeries hostToDevice,
                         BandwidthSeries deviceToHost, List<PhaseTiming> phases,
                         ResidencySeries deviceResidency) {
@@ -60,6 +62,8 @@ public record RunResult(String platform, String policy, String faultPath, long s
                 .append(" max=").append(t.max().nanos());
         LatencyHistogram b = batches.total();
         sb.append("|batches n=").append(b.count()).append(" sum=").append(b.total().nanos());
+        LatencyHistogram a = accessCounterBatches.total();
+        sb.append("|access-counter batches n=").append(a.count()).append(" sum=").append(a.total().nanos());
         for (Map.Entry<Stage, Double> e : faults.meanNanosPerFault().entrySet()) {
             sb.append(' ').append(e.getKey()).append('=').append(Double.doubleToLongBits(e.getValue()));
         }

@@ -30,17 +30,25 @@ import org.hmmlab.units.SimDuration;
  * @param copyInflightGranules  granules one copy engine keeps in flight
  * @param atcInvalidate         the device flushing ATC entries for an invalidation before it answers
  * @param replayLatency         the replay (or PRG response) reaching the stalled uTLBs and their retry
+ * @param accessCounterBufferEntries access-counter notification buffer size in entries: a ring of its own, apart
+ *                              from the fault buffer (the driver reads its size from the GPU at start-up,
+ *                              uvm_gpu_access_counters.c {@code max_notifications})
+ * @param accessCounterBatchCount notifications fetched and serviced as one batch
+ *                              (uvm_perf_access_counter_batch_count, capped at the buffer's entries as the driver
+ *                              caps it)
  */
 public record GpuProfile(String name, int sms, int warpsPerSm, Bytes vram, Bandwidth localBandwidth,
                          SimDuration localLatency, int tlbEntries, Bytes tlbPageSize, SimDuration tlbHitLatency,
                          SimDuration pageWalkLatency, SimDuration faultReport, int faultBufferEntries,
                          int faultBatchCount, int utlbOutstandingFaults, int copyEngines, SimDuration copySetup,
-                         int copyInflightGranules, SimDuration atcInvalidate, SimDuration replayLatency) {
+                         int copyInflightGranules, SimDuration atcInvalidate, SimDuration replayLatency,
+                         int accessCounterBufferEntries, int accessCounterBatchCount) {
 
     static final List<String> FIELDS = List.of("name", "sms", "warpsPerSm", "vram", "localBandwidth",
             "localLatency", "tlbEntries", "tlbPageSize", "tlbHitLatency", "pageWalkLatency", "faultReport",
             "faultBufferEntries", "faultBatchCount", "utlbOutstandingFaults", "copyEngines", "copySetup",
-            "copyInflightGranules", "atcInvalidate", "replayLatency");
+            "copyInflightGranules", "atcInvalidate", "replayLatency", "accessCounterBufferEntries",
+            "accessCounterBatchCount");
 
     /** The x86-64 user address space with 4-level paging (128 TiB); no TLB can reach further. */
     public static final Bytes ADDRESS_SPACE = Bytes.of(1L << 47);
@@ -76,6 +84,8 @@ public record GpuProfile(String name, int sms, int warpsPerSm, Bytes vram, Bandw
         Check.range("gpu.copyInflightGranules", copyInflightGranules, 1, 1024);
         Check.atMost("gpu.atcInvalidate", atcInvalidate, MAX);
         Check.atMost("gpu.replayLatency", replayLatency, MAX);
+        Check.range("gpu.accessCounterBufferEntries", accessCounterBufferEntries, 1, 1 << 20);
+        Check.range("gpu.accessCounterBatchCount", accessCounterBatchCount, 1, accessCounterBufferEntries);
     }
 
     /** Bytes the TLB maps when full: entries x page size. */
@@ -92,14 +102,27 @@ public record GpuProfile(String name, int sms, int warpsPerSm, Bytes vram, Bandw
     public GpuProfile withVram(Bytes v) {
         return new GpuProfile(name, sms, warpsPerSm, v, localBandwidth, localLatency, tlbEntries, tlbPageSize,
                 tlbHitLatency, pageWalkLatency, faultReport, faultBufferEntries, faultBatchCount,
-                utlbOutstandingFaults, copyEngines, copySetup, copyInflightGranules, atcInvalidate, replayLatency);
+                utlbOutstandingFaults, copyEngines, copySetup, copyInflightGranules, atcInvalidate, replayLatency,
+                accessCounterBufferEntries, accessCounterBatchCount);
     }
 
     /** A copy of this profile with {@code batch} faults per batch. */
     public GpuProfile withFaultBatchCount(int batch) {
         return new GpuProfile(name, sms, warpsPerSm, vram, localBandwidth, localLatency, tlbEntries, tlbPageSize,
                 tlbHitLatency, pageWalkLatency, faultReport, Math.max(faultBufferEntries, batch), batch,
-                utlbOutstandingFaults, copyEngines, copySetup, copyInflightGranules, atcInvalidate, replayLatency);
+                utlbOutstandingFaults, copyEngines, copySetup, copyInflightGranules, atcInvalidate, replayLatency,
+                accessCounterBufferEntries, accessCounterBatchCount);
+    }
+
+    /**
+     * A copy of this profile with an access-counter notification buffer of {@code entries} entries serviced in
+     * batches of {@code batch} notifications ({@code 1 <= batch <= entries}).
+     */
+    public GpuProfile withAccessCounterBuffer(int entries, int batch) {
+        return new GpuProfile(name, sms, warpsPerSm, vram, localBandwidth, localLatency, tlbEntries, tlbPageSize,
+                tlbHitLatency, pageWalkLatency, faultReport, faultBufferEntries, faultBatchCount,
+                utlbOutstandingFaults, copyEngines, copySetup, copyInflightGranules, atcInvalidate, replayLatency,
+                entries, batch);
     }
 
     void toJson(StringBuilder sb, String in) {
@@ -122,7 +145,9 @@ public record GpuProfile(String name, int sms, int warpsPerSm, Bytes vram, Bandw
                 .append(in).append("  \"copySetup\": ").append(Check.ns(copySetup)).append(",\n")
                 .append(in).append("  \"copyInflightGranules\": ").append(copyInflightGranules).append(",\n")
                 .append(in).append("  \"atcInvalidate\": ").append(Check.ns(atcInvalidate)).append(",\n")
-                .append(in).append("  \"replayLatency\": ").append(Check.ns(replayLatency)).append('\n')
+                .append(in).append("  \"replayLatency\": ").append(Check.ns(replayLatency)).append(",\n")
+                .append(in).append("  \"accessCounterBufferEntries\": ").append(accessCounterBufferEntries).append(",\n")
+                .append(in).append("  \"accessCounterBatchCount\": ").append(accessCounterBatchCount).append('\n')
                 .append(in).append('}');
     }
 
@@ -133,7 +158,8 @@ public record GpuProfile(String name, int sms, int warpsPerSm, Bytes vram, Bandw
                 f.bytes("tlbPageSize"), f.duration("tlbHitLatency"), f.duration("pageWalkLatency"),
                 f.duration("faultReport"), f.integer("faultBufferEntries"), f.integer("faultBatchCount"),
                 f.integer("utlbOutstandingFaults"), f.integer("copyEngines"), f.duration("copySetup"),
-                f.integer("copyInflightGranules"), f.duration("atcInvalidate"), f.duration("replayLatency"));
+                f.integer("copyInflightGranules"), f.duration("atcInvalidate"), f.duration("replayLatency"),
+                f.integer("accessCounterBufferEntries"), f.integer("accessCounterBatchCount"));
         f.finish(FIELDS);
         return g;
     }

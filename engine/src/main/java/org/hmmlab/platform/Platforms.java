@@ -122,6 +122,9 @@ public final class Platforms {
                 COPY_SETUP,             // copySetup [D] see COPY_SETUP
                 8,                      // copyInflightGranules [A]
                 SimDuration.us(1),      // atcInvalidate [A]
-                SimDuration.us(2));     // replayLatency [A]
+                SimDuration.us(2),      // replayLatency [A]
+                8192,                   // accessCounterBufferEntries [A] the driver reads the size from the GPU
+                                        // (NV_..._ACCESS_COUNTER_NOTIFY_BUFFER_SIZE); no published value
+                256);                   // accessCounterBatchCount [P] uvm_perf_access_counter_batch_count
     }
 }

@@ -27,8 +27,9 @@
  *       <li>{@code NONE}: replay;</li>
  *       <li>{@code MAP_REMOTE}: map the host page into the device page table (zero-copy); each later access to it
  *           crosses the link, and for each the layer calls {@code policy.onRemoteAccess(ctx)}, which returns
- *           {@code NONE} or a {@code MIGRATE} decision (an access-counter notification) to carry out like a
- *           fault's;</li>
+ *           {@code NONE} or a {@code MIGRATE} decision (an access-counter notification). The notification goes
+ *           into the GPU's notification buffer, apart from the fault buffer, and the host carries it out like a
+ *           fault's in a batch of notifications, without a replay;</li>
  *       <li>{@code MIGRATE}: the region is pages {@code [d.regionFirstPage(page), + d.regionPages())}. For each
  *           2 MiB block the region (or the fault) touches, call
  *           {@code policy.prefetcher().prefetch(block, residentMask, faultedMask, outMask)} (charging its

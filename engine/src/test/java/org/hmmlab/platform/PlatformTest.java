@@ -74,7 +74,7 @@ class PlatformTest {
                 g.vram(), g.localBandwidth(), g.localLatency(), 1 << 27, Bytes.MiB(2), g.tlbHitLatency(),
                 g.pageWalkLatency(), g.faultReport(), g.faultBufferEntries(), g.faultBatchCount(),
                 g.utlbOutstandingFaults(), g.copyEngines(), g.copySetup(), g.copyInflightGranules(),
-                g.atcInvalidate(), g.replayLatency()));
+                g.atcInvalidate(), g.replayLatency(), g.accessCounterBufferEntries(), g.accessCounterBatchCount()));
         assertTrue(e.getMessage().startsWith("gpu.tlbEntries x gpu.tlbPageSize (TLB reach) must be at most"),
                 e.getMessage());
     }
@@ -124,6 +124,42 @@ class PlatformTest {
     void malformedJsonSaysWhere() {
         var e = assertThrows(IllegalArgumentException.class, () -> Platform.fromJson("{\"name\": }"));
         assertTrue(e.getMessage().startsWith("profile JSON, offset"), e.getMessage());
+    }
+
+    @Test
+    void theAccessCounterBufferSurvivesAJsonRoundTrip() {
+        Platform p = Platforms.A100_PCIE4.withGpu(Platforms.A100_PCIE4.gpu().withAccessCounterBuffer(64, 16));
+        Platform back = Platform.fromJson(p.toJson());
+        assertEquals(p, back);
+        assertEquals(64, back.gpu().accessCounterBufferEntries());
+        assertEquals(16, back.gpu().accessCounterBatchCount());
+    }
+
+    @Test
+    void readyProfilesServiceUvmsDefaultAccessCounterBatch() {
+        ready().forEach(p -> assertEquals(256, p.gpu().accessCounterBatchCount(), p.name()));
+    }
+
+    @Test
+    void anEmptyAccessCounterBufferInJsonIsRefusedWithTheFieldAndRange() {
+        String json = Platforms.A100_PCIE4.toJson().replace("\"accessCounterBufferEntries\": 8192",
+                "\"accessCounterBufferEntries\": 0");
+        var e = assertThrows(IllegalArgumentException.class, () -> Platform.fromJson(json));
+        assertEquals("gpu.accessCounterBufferEntries must be between 1 and 1048576; got 0", e.getMessage());
+    }
+
+    @Test
+    void anAccessCounterBatchLargerThanItsBufferIsRefusedWithTheFieldAndRange() {
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> Platforms.A100_PCIE4.gpu().withAccessCounterBuffer(128, 256));
+        assertEquals("gpu.accessCounterBatchCount must be between 1 and 128; got 256", e.getMessage());
+    }
+
+    @Test
+    void aMissingAccessCounterFieldIsNamed() {
+        String json = Platforms.A100_PCIE4.toJson().replaceFirst(",\\s*\"accessCounterBatchCount\": [0-9]+", "");
+        var e = assertThrows(IllegalArgumentException.class, () -> Platform.fromJson(json));
+        assertEquals("gpu.accessCounterBatchCount is missing", e.getMessage());
     }
 
     @Test

@@ -583,6 +583,7 @@ public final class Charts {
         double pad = 0.22 * (hi - lo); // room for the labels at the bars' ends
         x.setRange(lo - pad, hi + pad);
         x.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(hi - lo > 120 ? 25 : hi - lo > 60 ? 10 : 5));
+        x.setNumberFormatOverride(new ClippedTickFormat()); // no tick label where no bar can reach
         StackedBarRenderer r = new StackedBarRenderer();
         r.setBarPainter(new StandardBarPainter());
         r.setShadowVisible(false);
@@ -617,6 +618,26 @@ public final class Charts {
         Chart chart = chart(title, plot, true);
         int height = Math.max(Chart.DEFAULT_HEIGHT, 150 + ERROR_ROW_HEIGHT * n);
         return chart.size(ERROR_CHART_WIDTH, Math.min(4000, height));
+    }
+
+    /** Tick labels of an error axis: blank beyond the clip, where the space only holds the labels of clipped bars. */
+    private static final class ClippedTickFormat extends java.text.NumberFormat {
+        private final java.text.NumberFormat inner = AxisUnit.tickFormat();
+
+        @Override
+        public StringBuffer format(double v, StringBuffer to, java.text.FieldPosition pos) {
+            return Math.abs(v) > ERROR_AXIS_CLIP_PCT + 1e-9 ? to : inner.format(v, to, pos);
+        }
+
+        @Override
+        public StringBuffer format(long v, StringBuffer to, java.text.FieldPosition pos) {
+            return format((double) v, to, pos);
+        }
+
+        @Override
+        public Number parse(String source, java.text.ParsePosition pos) {
+            return inner.parse(source, pos);
+        }
     }
 
     // --- helpers -----------------------------------------------------------------------------------

@@ -1,0 +1,190 @@
+package org.hmmlab.device;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import org.hmmlab.metrics.Counter;
+import org.hmmlab.metrics.RunResult;
+import org.hmmlab.platform.GpuProfile;
+import org.hmmlab.platform.Platform;
+import org.hmmlab.platform.Platforms;
+import org.hmmlab.policy.MigrationPolicy;
+import org.hmmlab.policy.Policies;
+import org.hmmlab.units.Bytes;
+import org.hmmlab.workload.Allocation;
+import org.hmmlab.workload.Patterns;
+import org.hmmlab.workload.Phase;
+import org.hmmlab.workload.Workload;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The GPU's access-counter notification buffer, apart from the replayable fault buffer, as nvidia-uvm drains it:
+ * uvm_gpu_access_counters.c (uvm_parent_gpu_service_access_counters() fetching batches of
+ * uvm_perf_access_counter_batch_count = 256 notifications) on the bottom-half queue uvm_gpu_isr.c shares with the
+ * fault handler.
+ */
+class AccessCounterBufferTest {
+
+    static final Platform A100 = Platforms.A100_PCIE4;
+    static final Bytes SIZE = Bytes.MiB(4);
+    /** 64 KiB counter regions: 16 pages each, 64 in the buffer. */
+    static final Bytes REGION = Bytes.KiB(64);
+    static final long REGIONS = SIZE.bytes() / REGION.bytes();
+
+    /**
+     * The CPU writes the buffer (it starts in host memory); a GPU phase touches every page once (16 accesses per
+     * region, below the thresholds used here: faults, mapped remotely); then a second phase reads it 8 more times
+     * (remote accesses only, 128 per region: notifications, no fault).
+     */
+    static Workload mapThenReuse(int warps) {
+        long pages = SIZE.pagesCeil();
+        return Workload.of(List.of(new Allocation("x", SIZE)), List.of(
+                Phase.cpu("init", "x", Patterns.sequential(), SIZE, pages).withWriteFraction(1),
+                Phase.gpu("map", "x", Patterns.sequential(), SIZE, pages).withConcurrency(warps),
+                Phase.gpu("reuse", "x", Patterns.sequential(), SIZE, 8 * pages).withConcurrency(warps)));
+    }
+
+    static MigrationPolicy counters(int threshold) {
+        return Policies.onDemand().withPlacement(Policies.accessCounters(threshold, REGION));
+    }
+
+    static Platform withBuffer(int entries, int batch) {
+        return A100.withGpu(A100.gpu().withAccessCounterBuffer(entries, batch));
+    }
+
+    static RunResult run(Platform p, Workload w, int threshold) {
+        return Experiment.of(p, w, () -> counters(threshold)).withSeed(42).run();
+    }
+
+    @Nested
+    class OwnBatches {
+
+        @Test
+        void notificationsAreServicedInBatchesOfTheirOwnAndLeaveTheFaultBatchesAlone() {
+            Workload w = mapThenReuse(64);
+            RunResult counted = run(A100, w, 64);
+            RunResult never = run(A100, w, 65_535); // the threshold is never reached: no notification
+            assertEquals(0, never.count(Counter.ACCESS_COUNTER_NOTIFICATIONS));
+            assertEquals(REGIONS, counted.count(Counter.ACCESS_COUNTER_NOTIFICATIONS), "one per region");
+            assertEquals(0, counted.count(Counter.ACCESS_COUNTER_NOTIFICATIONS_DROPPED));
+            assertEquals(SIZE.pagesCeil(), counted.count(Counter.PAGES_TO_DEVICE), "every region migrated");
+            long batches = counted.count(Counter.ACCESS_COUNTER_BATCHES);
+            assertTrue(batches >= 1 && batches <= REGIONS, batches + " notification batches");
+            // faults and their batches are the same with or without notifications
+            assertEquals(never.count(Counter.FAULTS), counted.count(Counter.FAULTS));
+            assertEquals(never.count(Counter.FAULT_BATCHES), counted.count(Counter.FAULT_BATCHES));
+            assertEquals(never.count(Counter.FAULTS_SERVICED), counted.count(Counter.FAULTS_SERVICED));
+            assertEquals(never.count(Counter.VA_BLOCKS_SERVICED), counted.count(Counter.VA_BLOCKS_SERVICED));
+            assertEquals(never.count(Counter.REPLAYS), counted.count(Counter.REPLAYS), "a notification replays nothing");
+            // and each kind of batch has its own service-time histogram
+            assertEquals(batches, counted.accessCounterBatches().total().count());
+            assertEquals(counted.count(Counter.FAULT_BATCHES), counted.batches().total().count());
+            assertEquals(never.batches().total().count(), counted.batches().total().count());
+            assertEquals(0, never.accessCounterBatches().total().count());
+        }
+
+        @Test
+        void aBatchTakesUpToTheBatchCountOfTheNotificationsThatHaveLanded() {
+            Workload w = mapThenReuse(64);
+            RunResult one = run(withBuffer(8192, 1), w, 64);
+            RunResult many = run(withBuffer(8192, 256), w, 64);
+            assertEquals(REGIONS, one.count(Counter.ACCESS_COUNTER_NOTIFICATIONS));
+            assertEquals(REGIONS, many.count(Counter.ACCESS_COUNTER_NOTIFICATIONS));
+            assertEquals(REGIONS, one.count(Counter.ACCESS_COUNTER_BATCHES), "a batch of one per notification");
+            assertTrue(many.count(Counter.ACCESS_COUNTER_BATCHES) < REGIONS / 2,
+                    "notifications that land while the host is busy share a batch: "
+                            + many.count(Counter.ACCESS_COUNTER_BATCHES) + " batches");
+            // one batch overhead and one bottom-half entry for many notifications: less host time in all
+            assertTrue(many.accessCounterBatches().total().total().compareTo(
+                    one.accessCounterBatches().total().total()) < 0);
+        }
+
+        @Test
+        void onTheAtsPathNotificationsAreNoPageRequests() {
+            Workload w = mapThenReuse(64);
+            RunResult counted = Experiment.of(A100, w, () -> counters(64)).withFaultPath(FaultPath.ATS_PRI)
+                    .withSeed(42).run();
+            RunResult never = Experiment.of(A100, w, () -> counters(65_535)).withFaultPath(FaultPath.ATS_PRI)
+                    .withSeed(42).run();
+            assertEquals(REGIONS, counted.count(Counter.ACCESS_COUNTER_NOTIFICATIONS));
+            assertEquals(SIZE.pagesCeil(), counted.count(Counter.PAGES_TO_DEVICE));
+            assertEquals(never.count(Counter.PRI_REQUESTS), counted.count(Counter.PRI_REQUESTS));
+            assertEquals(never.count(Counter.REPLAYS), counted.count(Counter.REPLAYS), "no page response sent");
+            assertEquals(never.batches().total().count(), counted.batches().total().count());
+        }
+    }
+
+    @Nested
+    class Capacity {
+
+        /**
+         * Half the buffer is mapped remotely first; then 256 warps read all of it at random: the untouched half
+         * faults in a burst far larger than a 16-entry fault buffer while the mapped half reaches its thresholds.
+         */
+        static Workload burstWhileCounting() {
+            Bytes half = Bytes.MiB(2);
+            return Workload.of(List.of(new Allocation("x", SIZE)), List.of(
+                    Phase.cpu("init", "x", Patterns.sequential(), SIZE, SIZE.pagesCeil()).withWriteFraction(1),
+                    Phase.gpu("map", "x", Patterns.sequential(), half, half.pagesCeil()).withConcurrency(64),
+                    Phase.gpu("burst", "x", Patterns.uniformRandom(), SIZE, 16 * SIZE.pagesCeil())
+                            .withConcurrency(256)));
+        }
+
+        static Platform smallFaultBuffer(int noteEntries) {
+            GpuProfile g = A100.gpu();
+            return A100.withGpu(new GpuProfile(g.name(), g.sms(), g.warpsPerSm(), g.vram(), g.localBandwidth(),
+                    g.localLatency(), g.tlbEntries(), g.tlbPageSize(), g.tlbHitLatency(), g.pageWalkLatency(),
+                    g.faultReport(), 16, 16, g.utlbOutstandingFaults(), g.copyEngines(), g.copySetup(),
+                    g.copyInflightGranules(), g.atcInvalidate(), g.replayLatency(), noteEntries,
+                    Math.min(noteEntries, g.accessCounterBatchCount())));
+        }
+
+        @Test
+        void aFaultBurstDoesNotDropNotifications() {
+            // 32 regions in the mapped half, a notification buffer with room for exactly those 32: a notification
+            // is lost only if something else takes its room, as faults did when both shared the fault buffer
+            RunResult r = run(smallFaultBuffer(32), burstWhileCounting(), 64);
+            assertTrue(r.count(Counter.FAULTS) > 16 * 16, r.count(Counter.FAULTS) + " faults through 16 entries");
+            assertTrue(r.count(Counter.ACCESS_COUNTER_NOTIFICATIONS) >= REGIONS / 2,
+                    r.count(Counter.ACCESS_COUNTER_NOTIFICATIONS) + " notifications");
+            assertEquals(0, r.count(Counter.ACCESS_COUNTER_NOTIFICATIONS_DROPPED));
+            assertTrue(r.count(Counter.ACCESS_COUNTER_BATCHES) > 0);
+        }
+
+        @Test
+        void aFullNotificationBufferDropsNewNotificationsAndCountsThem() {
+            Workload w = mapThenReuse(64);
+            RunResult roomy = run(withBuffer(8192, 256), w, 64);
+            RunResult tiny = run(withBuffer(1, 1), w, 64);
+            assertEquals(0, roomy.count(Counter.ACCESS_COUNTER_NOTIFICATIONS_DROPPED));
+            long dropped = tiny.count(Counter.ACCESS_COUNTER_NOTIFICATIONS_DROPPED);
+            assertTrue(dropped > 0, "regions crossing their threshold while one notification waits are lost");
+            // a lost notification's region counts again from zero and crosses its threshold again later
+            assertTrue(tiny.count(Counter.ACCESS_COUNTER_NOTIFICATIONS) + dropped > REGIONS,
+                    tiny.count(Counter.ACCESS_COUNTER_NOTIFICATIONS) + " written, " + dropped + " dropped");
+            assertEquals(tiny.count(Counter.ACCESS_COUNTER_NOTIFICATIONS), tiny.count(Counter.ACCESS_COUNTER_BATCHES));
+            assertTrue(tiny.count(Counter.REMOTE_ACCESSES) > roomy.count(Counter.REMOTE_ACCESSES),
+                    "regions whose notification was lost stay remote longer");
+            assertEquals(roomy.count(Counter.FAULTS), tiny.count(Counter.FAULTS), "drops are no faults");
+        }
+    }
+
+    @Nested
+    class Determinism {
+
+        @Test
+        void theSameSeedGivesTheSameResultBitForBit() {
+            Experiment e = Experiment.of(withBuffer(4, 2), Capacity.burstWhileCounting(), () -> counters(64))
+                    .withSeed(11);
+            RunResult a = e.run();
+            RunResult b = e.run();
+            assertTrue(a.count(Counter.ACCESS_COUNTER_BATCHES) > 0);
+            assertEquals(a.fingerprint(), b.fingerprint());
+            assertNotEquals(a.fingerprint(), e.withSeed(12).run().fingerprint());
+        }
+    }
+}
