@@ -649,6 +649,9 @@ public final class Gpu {
             uniqWrite[k] = false;
         }
         counters.increment(Counter.ACCESS_COUNTER_BATCHES);
+        if (metrics.tracing()) {
+            metrics.trace(new TraceEvent.NotificationBatchStarted(now, n));
+        }
         new Service(-1, now, entryCharged, true).run(n);
     }
 

@@ -28,6 +28,17 @@ public sealed interface TraceEvent {
         }
     }
 
+    /**
+     * The host started servicing a batch of {@code notifications} access-counter notifications from the GPU's
+     * notification buffer (not faults: nothing waits on them and nothing is replayed).
+     */
+    record NotificationBatchStarted(long time_ns, int notifications) implements TraceEvent {
+        public String toJson() {
+            return "{\"type\":\"access_counter_batch\",\"time_ns\":" + time_ns + ",\"notifications\":"
+                    + notifications + "}";
+        }
+    }
+
     /** {@code pages} pages starting at {@code page} migrated, to the device or to the host. */
     record Migrated(long time_ns, long page, int pages, boolean toDevice) implements TraceEvent {
         public String toJson() {

@@ -12,6 +12,12 @@ import org.hmmlab.units.SimDuration;
  * accessing GPU; on by default only on ATS systems, {@code uvm_perf_access_counter_migration_enable} = -1) and
  * AMD's XNACK-based migration of hot ranges. The region migrated is the counter's granularity (2 MiB by default),
  * capped at 2 MiB. Per page or per region: set the granularity to 4 KiB or larger.
+ *
+ * <p>A what-if on x86-64 HMM: in the open-gpu-kernel-modules sources read (uvm_gpu_access_counters.c, 2024 and
+ * 2025), the driver services virtual-address notifications only on kernels with 64 KiB pages (with 4 KiB pages
+ * the service returns before migrating anything, TODO Bug 4299018), and the 2024 source leaves HMM blocks alone
+ * for them (Bug 4309292). This placement shows what migrating on notifications would do there. The timing layer
+ * delivers its decisions through the GPU's own notification buffer, apart from the fault buffer.
  */
 public final class AccessCounterPlacement implements Placement {
 

@@ -119,6 +119,43 @@ class AccessCounterBufferTest {
     }
 
     @Nested
+    class ServiceTime {
+
+        @Test
+        void oneNotificationCostsABatchAndOneBlockMigrationAndNoReplay() {
+            // one host page, one warp, threshold 2 per page: the first read faults and is mapped remotely (one
+            // fault batch, one replay); its retry is remote access 1, the second read remote access 2, which
+            // notifies. The notification batch migrates the page: batch and per-notification driver time, the
+            // migrate_vma walk and copy set-up, a CPU TLB shootdown, the device TLB invalidation of the remote
+            // mapping, then the copy over the link and the PTE write and push, as a fault's migration costs.
+            Workload w = Workload.of(List.of(new Allocation("x", Bytes.PAGE)), List.of(
+                    Phase.cpu("init", "x", Patterns.sequential(), Bytes.PAGE, 1).withWriteFraction(1),
+                    Phase.gpu("k", "x", Patterns.sequential(), Bytes.PAGE, 2)));
+            RunResult r = Experiment.of(A100, w,
+                    () -> Policies.onDemand().withPlacement(Policies.accessCounters(2, Bytes.PAGE))).run();
+            var h = A100.host();
+            var g = A100.gpu();
+            var l = A100.link();
+            assertEquals(1, r.count(Counter.FAULT_BATCHES));
+            assertEquals(1, r.count(Counter.REPLAYS), "the fault's replay; the notification replays nothing");
+            assertEquals(2, r.count(Counter.REMOTE_ACCESSES));
+            assertEquals(1, r.count(Counter.ACCESS_COUNTER_NOTIFICATIONS));
+            assertEquals(1, r.count(Counter.ACCESS_COUNTER_BATCHES));
+            assertEquals(1, r.count(Counter.PAGES_TO_DEVICE));
+            long copyAt = h.batchOverhead().nanos() + h.perFaultOverhead().nanos()
+                    + h.rangeFaultWalk().nanos() + h.rangeFaultPerPage().nanos()
+                    + h.blockOverhead().nanos() + h.populatePerPage().nanos() + h.dmaMapPerPage().nanos()
+                    + h.tlbShootdown().nanos() + g.atcInvalidate().nanos();
+            long cpuDone = copyAt + h.pteUpdatePerPage().nanos() + h.ptePushOverhead().nanos();
+            long copyDone = copyAt + g.copySetup().nanos() + l.roundTripLatency().nanos()
+                    + GpuTest.wire(l.readCompletionWireBytes(4096));
+            assertEquals(1, r.accessCounterBatches().total().count());
+            assertEquals(Math.max(cpuDone, copyDone), r.accessCounterBatches().total().total().nanos());
+            assertEquals(1, r.batches().total().count(), "the fault batch is recorded apart");
+        }
+    }
+
+    @Nested
     class Capacity {
 
         /**
@@ -180,10 +217,19 @@ class AccessCounterBufferTest {
         void theSameSeedGivesTheSameResultBitForBit() {
             Experiment e = Experiment.of(withBuffer(4, 2), Capacity.burstWhileCounting(), () -> counters(64))
                     .withSeed(11);
-            RunResult a = e.run();
-            RunResult b = e.run();
+            StringBuilder t1 = new StringBuilder();
+            StringBuilder t2 = new StringBuilder();
+            RunResult a = e.withTrace(t1).run();
+            RunResult b = e.withTrace(t2).run();
             assertTrue(a.count(Counter.ACCESS_COUNTER_BATCHES) > 0);
+            assertTrue(a.count(Counter.ACCESS_COUNTER_NOTIFICATIONS_DROPPED) > 0, "the 4-entry buffer overflows");
             assertEquals(a.fingerprint(), b.fingerprint());
+            assertEquals(t1.toString(), t2.toString());
+            // every notification batch is in the trace, with at most the batch count of 2 notifications
+            long traced = t1.toString().lines().filter(l -> l.contains("\"type\":\"access_counter_batch\"")).count();
+            assertEquals(a.count(Counter.ACCESS_COUNTER_BATCHES), traced);
+            assertTrue(t1.toString().lines().filter(l -> l.contains("access_counter_batch"))
+                    .allMatch(l -> l.endsWith("\"notifications\":1}") || l.endsWith("\"notifications\":2}")));
             assertNotEquals(a.fingerprint(), e.withSeed(12).run().fingerprint());
         }
     }
