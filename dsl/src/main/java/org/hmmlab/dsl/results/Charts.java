@@ -666,7 +666,9 @@ public final class Charts {
             }
             data.addSeries(s);
         }
-        String yLabel = quantity == null ? (yColumns.length == 1 ? yu.label() : yu.label(yu.unit().isEmpty() ? "value" : yu.unit().equals("GB/s") ? "bandwidth" : "value"))
+        String yLabel = quantity == null ? (yColumns.length == 1 ? yu.label()
+                : yu.unit().equals("pages") ? "pages" // a count names itself: not "value (pages)"
+                : yu.label(yu.unit().isEmpty() ? "value" : yu.unit().equals("GB/s") ? "bandwidth" : "value"))
                 : yu.label(quantity);
         ValueAxis xa = timeAxis ? numberAxis(xu.label()) : xAxisFor(x, xu);
         return chart(title, xyLines(data, xa, numberAxis(yLabel), shapes), yColumns.length > 1);
@@ -714,6 +716,9 @@ public final class Charts {
         }
         NumberAxis a = numberAxis(xu.label());
         a.setAutoRangeIncludesZero(false);
+        if (x.type() == ColumnType.LONG && xu.divisor() == 1) {
+            a.setStandardTickUnits(NumberAxis.createIntegerTickUnits()); // steps, counts: no tick at 0.5
+        }
         return a;
     }
 

@@ -138,6 +138,21 @@ class ChartsTest {
     }
 
     @Test
+    void aWholeNumberXColumnGetsWholeNumberTicks() throws Exception {
+        Table t = Table.of("steps", Column.longs("step", 0, 1, 2, 3), Column.longs("ram_pages", 64, 0, 16, 8),
+                Column.doubles("load", 0.1, 0.5, 0.9, 1.3));
+        Chart steps = Charts.curves("Steps (made-up counts)", t, "step", "ram_pages");
+        check(steps, "integer-steps.png", 1);
+        assertEquals("pages", Charts.curves("two counts", t.withColumn(Column.longs("device_pages", 0, 64, 48, 56)), "step",
+                "ram_pages", "device_pages").jfreeChart().getXYPlot().getRangeAxis().getLabel());
+        org.jfree.chart.axis.NumberAxis x = (org.jfree.chart.axis.NumberAxis) steps.jfreeChart().getXYPlot().getDomainAxis();
+        assertEquals(1.0, x.getStandardTickUnits().getCeilingTickUnit(0.3).getSize(), "no tick between two steps");
+        Chart loads = Charts.curves("Loads (made-up)", t, "load", "ram_pages");
+        x = (org.jfree.chart.axis.NumberAxis) loads.jfreeChart().getXYPlot().getDomainAxis();
+        assertTrue(x.getStandardTickUnits().getCeilingTickUnit(0.3).getSize() < 1, "fractional ticks for doubles");
+    }
+
+    @Test
     void narrowLatencyRangesUseALinearAxisAndSingleLatenciesStillDraw() throws Exception {
         Distribution one = Distribution.ofCounts("one latency", new long[] {37_631}, new long[] {2048});
         Distribution few = Distribution.ofCounts("a few", new long[] {40_000, 60_000, 145_000}, new long[] {10, 5, 3});
