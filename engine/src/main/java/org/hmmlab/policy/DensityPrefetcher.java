@@ -79,6 +79,7 @@ public final class DensityPrefetcher implements Prefetcher {
         for (int w = 0; w < PageMask.WORDS; w++) {
             tree[w] = resident[w] | faulted[w];
         }
+        int coveredTo = 0;
         int big = 1 << bigPageShift;
         if (big > 1) {
             for (int first = 0; first < Pages.PAGES_PER_BLOCK; first += big) {
@@ -91,18 +92,26 @@ public final class DensityPrefetcher implements Prefetcher {
             if (!PageMask.test(faulted, p)) {
                 continue;
             }
+            if (p < coveredTo) {
+                // inside the region an earlier faulted page chose: every ancestor from that region's level up is
+                // shared, so this page would choose the same region
+                continue;
+            }
             int regionFirst = -1;
             int regionOuter = -1;
-            for (int level = 0; level <= Pages.BLOCK_PAGE_SHIFT; level++) {
+            for (int level = Pages.BLOCK_PAGE_SHIFT; level >= 0; level--) {
+                // from the root down: the first subtree above the threshold is the largest
                 int size = 1 << level;
                 int first = p & -size;
                 int occupied = PageMask.count(tree, first, first + size);
                 if (occupied * 100 > size * thresholdPercent) {
                     regionFirst = first;
                     regionOuter = first + size;
+                    break;
                 }
             }
             if (regionFirst >= 0) {
+                coveredTo = regionOuter;
                 PageMask.setRange(out, regionFirst, regionOuter);
                 if (regionOuter == Pages.PAGES_PER_BLOCK) {
                     break;

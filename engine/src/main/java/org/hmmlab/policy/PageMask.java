@@ -38,8 +38,16 @@ public final class PageMask {
 
     /** Sets pages {@code [from, to)}. */
     public static void setRange(long[] mask, int from, int to) {
-        for (int p = from; p < to; p++) {
-            set(mask, p);
+        for (int w = from >>> 6; w < WORDS && (w << 6) < to; w++) {
+            long bits = -1L;
+            int lo = w << 6;
+            if (from > lo) {
+                bits &= -1L << (from - lo);
+            }
+            if (to < lo + 64) {
+                bits &= (1L << (to - lo)) - 1;
+            }
+            mask[w] |= bits;
         }
     }
 
