@@ -195,8 +195,11 @@ public final class Column {
             return String.format(java.util.Locale.ROOT, "%.1f", v);
         }
         String s = String.format(java.util.Locale.ROOT, "%.6g", v);
-        if (s.contains("e")) {
-            return s;
+        int e = s.indexOf('e');
+        if (e >= 0) {
+            // 1.23400e-07 reads as 1.234e-07: the trailing zeros of the mantissa are padding, not precision
+            String mantissa = s.substring(0, e).replaceAll("0+$", "");
+            return (mantissa.endsWith(".") ? mantissa + "0" : mantissa) + s.substring(e);
         }
         if (s.contains(".")) {
             s = s.replaceAll("0+$", "");
