@@ -143,6 +143,15 @@ class TableTest {
     }
 
     @Test
+    void jsonAndCsvKeepNaNAndInfinities() {
+        Table t = Table.of("odd", Column.doubles("ratio", Double.NaN, Double.POSITIVE_INFINITY,
+                Double.NEGATIVE_INFINITY, 1.5));
+        Table back = Json.tableFromJson(Json.toJson(t));
+        assertEquals(t, back, Json.toJson(t));
+        assertEquals("ratio\r\nNaN\r\nInfinity\r\n-Infinity\r\n1.5\r\n", t.toCsv());
+    }
+
+    @Test
     void malformedJsonNamesThePathAndTheAllowedValues() {
         String bad = """
                 {"name": "x", "columns": [{"name": "a", "type": "long"}, {"name": "b", "type": "float"}], "rows": []}
