@@ -248,4 +248,15 @@ class TableTest {
         assertEquals(List.of("latency_ns", "count", "cumulative_fraction"), d.toTable().columnNames());
         assertThrows(IllegalArgumentException.class, () -> d.percentile(101));
     }
+
+    @Test
+    void anEmptyDistributionsSummaryLinesUpWithTheOthers() {
+        Distribution d = Distribution.ofSamples("d", new long[] {5, 1, 4});
+        Distribution none = Distribution.ofSamples("none", new long[0]);
+        Table t = Table.fromRows("stages", List.of(d.summary(), none.summary()));
+        assertEquals(d.summary().names(), none.summary().names());
+        assertEquals(0L, t.get(1, "count"));
+        assertTrue(Double.isNaN((Double) t.get(1, "mean_ns")));
+        assertTrue(t.toText().lines().anyMatch(l -> l.matches("\\s+0\\s+NaN\\s+0.*")), t.toText());
+    }
 }
