@@ -127,6 +127,7 @@ class DslCompileTest {
         t.showAll();
         t.show(10);
         t.shownLimit();
+        t.digits(3);
         built.withColumn(Column.longs("m", 2));
         t.toText();
         t.toHtml();

@@ -49,13 +49,16 @@ public final class Table implements Displayable {
     private final int rowCount;
     /** The most rows text and HTML show; a display setting only, not part of the value (see equals). */
     private final int shownLimit;
+    /** Significant digits text and HTML give a double cell; a display setting like {@link #shownLimit}. */
+    private final int digits;
 
     private Table(String name, List<Column> columns) {
-        this(name, columns, SHOW_HEAD + SHOW_TAIL);
+        this(name, columns, SHOW_HEAD + SHOW_TAIL, Column.DEFAULT_DIGITS);
     }
 
-    private Table(String name, List<Column> columns, int shownLimit) {
+    private Table(String name, List<Column> columns, int shownLimit, int digits) {
         this.shownLimit = shownLimit;
+        this.digits = digits;
         this.name = checkTitle(name);
         this.columns = List.copyOf(columns);
         Set<String> seen = new HashSet<>();
@@ -252,7 +255,7 @@ public final class Table implements Displayable {
 
     /** The same columns under another title. */
     public Table named(String newName) {
-        return new Table(newName, columns, shownLimit);
+        return new Table(newName, columns, shownLimit, digits);
     }
 
     public List<Column> columns() {
@@ -325,13 +328,13 @@ public final class Table implements Displayable {
         for (String n : columnNames) {
             cols.add(column(n));
         }
-        return new Table(name, cols, shownLimit);
+        return new Table(name, cols, shownLimit, digits);
     }
 
     /** The rows whose index passes {@code keep}, in order. */
     public Table filter(IntPredicate keep) {
         int[] idx = java.util.stream.IntStream.range(0, rowCount).filter(keep).toArray();
-        return new Table(name, columns.stream().map(c -> c.pick(idx)).toList(), shownLimit);
+        return new Table(name, columns.stream().map(c -> c.pick(idx)).toList(), shownLimit, digits);
     }
 
     /** The rows whose {@code columnName} cell equals {@code value}: {@code where("policy", "first-touch")}. */
@@ -380,7 +383,7 @@ public final class Table implements Displayable {
      * ({@code select}, {@code where}, ...) keep the setting.
      */
     public Table showAll() {
-        return new Table(name, columns, MAX_SHOWN);
+        return new Table(name, columns, MAX_SHOWN, digits);
     }
 
     /**
@@ -393,7 +396,21 @@ public final class Table implements Displayable {
             throw new IllegalArgumentException("show(maxRows): maxRows must be in [1, " + MAX_SHOWN + "], got " + maxRows
                     + (maxRows > MAX_SHOWN ? "; slice(from, to) shows any rows, toCsv() and writeCsv(path) hold them all" : ""));
         }
-        return new Table(name, columns, maxRows);
+        return new Table(name, columns, maxRows, digits);
+    }
+
+    /**
+     * This table shown with doubles rounded to {@code significant} digits (default
+     * {@value Column#DEFAULT_DIGITS}; whole numbers of a million or more keep every integer digit):
+     * {@code cal.digits(3)} shows an error of -0.0439029 % as -0.0439. Only the display changes; CSV and JSON keep
+     * every bit, and tables derived from this one keep the setting.
+     */
+    public Table digits(int significant) {
+        if (significant < 1 || significant > Column.MAX_DIGITS) {
+            throw new IllegalArgumentException("digits(significant): significant must be in [1, " + Column.MAX_DIGITS
+                    + "], got " + significant);
+        }
+        return new Table(name, columns, shownLimit, significant);
     }
 
     /** The most rows this table's text and HTML show (see {@link #show(int)}). */
@@ -405,7 +422,7 @@ public final class Table implements Displayable {
     public Table withColumn(Column column) {
         List<Column> cols = new ArrayList<>(columns);
         cols.add(column);
-        return new Table(name, cols, shownLimit);
+        return new Table(name, cols, shownLimit, digits);
     }
 
     // --- rendering ---------------------------------------------------------------------------------
@@ -426,7 +443,7 @@ public final class Table implements Displayable {
         for (int c = 0; c < nc; c++) {
             width[c] = columns.get(c).name().length();
             for (int r : shown) {
-                width[c] = Math.max(width[c], columns.get(c).format(r).length());
+                width[c] = Math.max(width[c], columns.get(c).format(r, digits).length());
             }
         }
         StringBuilder sb = new StringBuilder();
@@ -441,7 +458,7 @@ public final class Table implements Displayable {
             if (prev >= 0 && r != prev + 1) {
                 sb.append("... ").append(hiddenText(prev + 1, r)).append(" ...\n");
             }
-            appendLine(sb, width, c -> columns.get(c).format(r), c -> columns.get(c).type().isNumeric());
+            appendLine(sb, width, c -> columns.get(c).format(r, digits), c -> columns.get(c).type().isNumeric());
             prev = r;
         }
         if (prev + 1 < rowCount) {
@@ -482,7 +499,7 @@ public final class Table implements Displayable {
             sb.append("<tr>");
             for (Column c : columns) {
                 sb.append("<td style=\"text-align:").append(c.type().isNumeric() ? "right" : "left").append("\">")
-                        .append(escape(c.format(r))).append("</td>");
+                        .append(escape(c.format(r, digits))).append("</td>");
             }
             sb.append("</tr>\n");
             prev = r;

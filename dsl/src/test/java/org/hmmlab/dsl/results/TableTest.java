@@ -122,6 +122,26 @@ class TableTest {
                     java.util.stream.IntStream.range(0, 6).mapToObj(r -> t.column("v_ns").format(r)).toList());
         }
 
+        @Test
+        void digitsRoundsWhatIsShownAndNothingElse() {
+            Table t = Table.of("errors", Column.doubles("error_pct", -0.0439029, 10.7704, 357.143, 1_784_040.34));
+            Table short4 = t.digits(4);
+            assertEquals("""
+                    errors (4 rows)
+                    error_pct
+                    ---------
+                      -0.0439
+                        10.77
+                        357.1
+                    1784040.3
+                    """, short4.toText());
+            assertEquals(t, short4);
+            assertEquals(t.toCsv(), short4.toCsv(), "CSV keeps every bit");
+            assertTrue(short4.where("error_pct", 10.7704).toHtml().contains(">10.77<"), "derived tables keep it");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> t.digits(0));
+            assertEquals("digits(significant): significant must be in [1, 17], got 0", e.getMessage());
+        }
+
         private static int rowLines(String text) {
             return (int) text.lines().skip(3).filter(l -> !l.startsWith("...")).count();
         }
