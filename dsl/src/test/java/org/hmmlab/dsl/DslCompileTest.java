@@ -122,6 +122,12 @@ class DslCompileTest {
         t.filter(i -> true);
         t.where("c", "x");
         t.head(1);
+        t.tail(1);
+        t.slice(0, 1);
+        t.showAll();
+        t.show(10);
+        t.shownLimit();
+        t.digits(3);
         built.withColumn(Column.longs("m", 2));
         t.toText();
         t.toHtml();
