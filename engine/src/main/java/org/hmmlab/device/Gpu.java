@@ -561,8 +561,7 @@ public final class Gpu {
 
     private void onRemoteDone(long w) {
         int wi = (int) w;
-        counters.increment(Counter.REMOTE_ACCESSES);
-        counters.increment(Counter.ACCESSES);
+        counters.increment(Counter.REMOTE_ACCESSES); // already counted in ACCESSES when it was issued
         long page = pieces.page(wi);
         pieces.complete(wi);
         fillContext(page, pieces.write(wi), sim.nowNanos());
