@@ -182,6 +182,24 @@ class KernelBehaviour(unittest.TestCase):
         self.assertEqual(result["data"]["text/html"], "<table></table>")
         self.assertEqual(result["metadata"]["text/html"], {"isolated": False})
 
+    def test_a_long_table_says_how_to_see_its_hidden_rows_and_show_all_shows_them(self):
+        reply, outputs = self.session.run(
+            'var fortyRows = Table.of("forty", Column.longs("i", LongStream.range(0, 40).toArray()));\nfortyRows')
+        self.assertEqual(reply["status"], "ok")
+        cut = of_type(outputs, "execute_result")[0]["content"]["data"]
+        hint = "15 rows hidden (20 to 34): .showAll() shows all 40, .slice(20, 35) just these"
+        self.assertIn(hint, cut["text/html"])
+        self.assertIn(hint, cut["text/plain"])
+        self.assertEqual(cut["text/html"].count("<tr>"), 1 + 25 + 1, "header, 20 + 5 rows, the hidden-rows line")
+        reply, outputs = self.session.run("fortyRows.showAll()")
+        whole = of_type(outputs, "execute_result")[0]["content"]["data"]
+        self.assertEqual(whole["text/html"].count("<tr>"), 1 + 40)
+        self.assertNotIn("hidden", whole["text/plain"])
+        reply, outputs = self.session.run("fortyRows.slice(20, 35)")
+        part = of_type(outputs, "execute_result")[0]["content"]["data"]
+        self.assertIn("<td style=\"text-align:right\">34</td>", part["text/html"])
+        self.assertEqual(part["text/html"].count("<tr>"), 1 + 15)
+
     def test_silent_execution_publishes_nothing_and_keeps_the_count(self):
         reply1, _ = self.session.run("1")
         reply2, outputs = self.session.run("2", silent=True)

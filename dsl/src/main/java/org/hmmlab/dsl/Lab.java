@@ -315,8 +315,9 @@ public final class Lab {
      * <p>Each case runs the real timing model (links, copy engines, the GPU's fault path) on a ready platform
      * profile, so this takes a few seconds; keep the table in a variable. The columns:
      * <ul>
-     * <li>{@code case}, {@code source} (with its perf-figures tag), {@code tag} ({@code M} measured, {@code D}
-     *     derived from a published model, {@code 2nd} second-hand, {@code P} a simulator's parameter);</li>
+     * <li>{@code case}, {@code source} (the citation), {@code tag} (its perf-figures.md tag, the label of a
+     *     {@link org.hmmlab.calibrate.SourceTag}: {@code M} measured, {@code D} derived from a published model,
+     *     {@code 2nd} second-hand, {@code P} a driver's or simulator's parameter, {@code A} an assumption);</li>
      * <li>{@code unit}: the unit of {@code published}, {@code published_low}, {@code published_high} and
      *     {@code model} in that row ({@code GB/s}, {@code us}, {@code ns}, {@code faults}...), because rows measure
      *     different things;</li>
@@ -327,7 +328,8 @@ public final class Lab {
      * <li>{@code fit}: the figure set one of the model's constants, so agreement there is by construction, not a
      *     validation; {@code note}: what was fitted, or why a case misses.</li>
      * </ul>
-     * Draw it with {@link org.hmmlab.dsl.results.Charts#calibration}.
+     * Draw it with {@link org.hmmlab.dsl.results.Charts#calibration}. At 30-odd rows the table is longer than a
+     * notebook shows by default: {@code calibration().showAll()} shows it whole.
      */
     public static Table calibration() {
         return calibration(Calibration.cases());
@@ -336,8 +338,8 @@ public final class Lab {
     /**
      * Comparisons of your own, as the same table as {@link #calibration()}, for example a copy you timed on
      * your machine against the model on your platform profile:
-     * {@code calibration(List.of(CalibrationCase.of("my H2D 256 MiB", "[M] my nvbandwidth run", "GB/s", 24.1,
-     * Calibration.copyRate(mine, true, MiB(256)), "")))}.
+     * {@code calibration(List.of(CalibrationCase.of("my H2D 256 MiB", SourceTag.MEASURED, "my nvbandwidth run",
+     * "GB/s", 24.1, Calibration.copyRate(mine, true, MiB(256)), "")))}.
      */
     public static Table calibration(List<CalibrationCase> cases) {
         Table.Builder b = Table.builder("calibration")
@@ -358,17 +360,10 @@ public final class Lab {
             if (c == null) {
                 throw new IllegalArgumentException("calibration(cases): cases[" + i + "] is null");
             }
-            b.row(c.name(), c.source(), sourceTag(c.source()), c.unit(), c.published(), c.low(), c.high(), c.model(),
+            b.row(c.name(), c.source(), c.tag().label(), c.unit(), c.published(), c.low(), c.high(), c.model(),
                     c.errorPercent(), c.within15Percent(), c.note().startsWith("fit"), c.note());
         }
         return b.build();
-    }
-
-    /** The perf-figures.md tag a source starts with ({@code "[M] nvbandwidth ..."} gives {@code M}), or empty. */
-    private static String sourceTag(String source) {
-        String s = source.strip();
-        int end = s.indexOf(']');
-        return s.startsWith("[") && end > 1 ? s.substring(1, end) : "";
     }
 
     /** An empty measurement row to add cells to: {@code row().with("faults", 12)}. */

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Set;
 import org.hmmlab.calibrate.Calibration;
 import org.hmmlab.calibrate.CalibrationCase;
+import org.hmmlab.calibrate.SourceTag;
 import org.hmmlab.dsl.results.Chart;
 import org.hmmlab.dsl.results.Charts;
 import org.hmmlab.dsl.results.ColumnType;
@@ -77,12 +78,13 @@ class CalibrationTableTest {
     }
 
     @Test
-    void tagsAndFitsComeFromSourceAndNote() {
+    void tagsAndFitsComeFromTheCaseAndItsNote() {
         Set<String> tags = Set.of("M", "D", "2nd", "P", "A");
         for (int r = 0; r < table.rowCount(); r++) {
             String tag = (String) table.get(r, "tag");
             assertTrue(tags.contains(tag), "row " + r + " tag '" + tag + "'");
-            assertTrue(((String) table.get(r, "source")).startsWith("[" + tag + "]"));
+            assertEquals(cases.get(r).tag().label(), tag);
+            assertEquals(cases.get(r).source(), table.get(r, "source"), "the citation, its tag in its own column");
             assertEquals(((String) table.get(r, "note")).startsWith("fit"), table.get(r, "fit"));
         }
         assertTrue(table.where("fit", true).rowCount() >= 1, "some figures set a constant");
@@ -95,10 +97,25 @@ class CalibrationTableTest {
         Table mine = Lab.calibration(List.of(CalibrationCase.of("my H2D 256 MiB", "[M] my run", "GB/s", 24.1, model, "")));
         assertEquals(table.columnNames(), mine.columnNames());
         assertEquals("M", mine.get(0, "tag"));
+        assertEquals("my run", mine.get(0, "source"));
+        Table typed = Lab.calibration(List.of(CalibrationCase.of("my H2D 256 MiB", SourceTag.DERIVED, "my arithmetic",
+                "GB/s", 24.1, model, "")));
+        assertEquals("D", typed.get(0, "tag"));
         assertEquals((model - 24.1) / 24.1 * 100, (double) mine.get(0, "error_pct"), 1e-9);
         Table both = Table.concat("both", table, mine);
         assertEquals(table.rowCount() + 1, both.rowCount());
         assertThrows(IllegalArgumentException.class, () -> Lab.calibration(Arrays.asList((CalibrationCase) null)));
+    }
+
+    @Test
+    void theWholeTableShowsWhenAsked() {
+        assertTrue(table.rowCount() > Table.SHOW_HEAD + Table.SHOW_TAIL + 5, "long enough to be cut by default");
+        assertTrue(table.toText().contains("hidden"), "cut by default, and says so");
+        String all = table.showAll().toText();
+        assertFalse(all.contains("hidden"), all);
+        for (CalibrationCase c : cases) {
+            assertTrue(all.contains(c.name()), c.name());
+        }
     }
 
     @Test

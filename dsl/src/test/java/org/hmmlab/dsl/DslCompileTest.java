@@ -122,6 +122,12 @@ class DslCompileTest {
         t.filter(i -> true);
         t.where("c", "x");
         t.head(1);
+        t.tail(1);
+        t.slice(0, 1);
+        t.showAll();
+        t.show(10);
+        t.shownLimit();
+        t.digits(3);
         built.withColumn(Column.longs("m", 2));
         t.toText();
         t.toHtml();
@@ -223,6 +229,7 @@ class DslCompileTest {
                 .alloc("x", MiB(2)).cpu(phase("init").writes("x")).gpu(ph.footprint(MiB(2))).pingPong("x", 1)
                 .seed(3).engine(Engine.RESIDENCY_MODEL).faultPath(org.hmmlab.device.FaultPath.REPLAYABLE_BUFFER);
         sc.then(sc.phases().get(0));
+        sc.alloc("tmp", MiB(2)).gpu(kernel("t").writes("tmp")).free("tmp").frees();
         sc.renamed("variant").engine(TIMING).faultPath(ATS_PRI).faultPath(REPLAYABLE_BUFFER).engine(RESIDENCY_MODEL);
         Table.concat("both", t, t);
         sc.name();

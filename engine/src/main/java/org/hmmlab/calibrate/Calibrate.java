@@ -35,7 +35,7 @@ public final class Calibrate {
         out.printf(Locale.ROOT, "%-52s %-62s %14s %10s %8s  %s%n", "case", "source", "published", "model",
                 "error_%", "note");
         for (CalibrationCase c : cases) {
-            out.printf(Locale.ROOT, "%-52s %-62s %9s %-4s %10.4g %+8.1f  %s%n", c.name(), c.source(),
+            out.printf(Locale.ROOT, "%-52s %-62s %9s %-4s %10.4g %+8.1f  %s%n", c.name(), c.taggedSource(),
                     c.publishedText(), c.unit(), c.model(), c.errorPercent(), c.note());
         }
     }
@@ -44,7 +44,7 @@ public final class Calibrate {
         out.println("| case | source | published | model | error % | note |");
         out.println("|---|---|---|---|---|---|");
         for (CalibrationCase c : cases) {
-            out.printf(Locale.ROOT, "| %s | %s | %s %s | %.4g %s | %+.1f | %s |%n", c.name(), c.source(),
+            out.printf(Locale.ROOT, "| %s | %s | %s %s | %.4g %s | %+.1f | %s |%n", c.name(), c.taggedSource(),
                     c.publishedText(), c.unit(), c.model(), c.unit(), c.errorPercent(), c.note());
         }
     }

@@ -65,9 +65,9 @@ public final class Calibration {
                     + " carries ACKs and sequence numbers in the flit, which this model counts; perf-figures 7 expects"
                     + " real Gen6 to beat the [D] row" : "";
             out.add(CalibrationCase.of("DMA write 4 KB, Gen" + gens[g].number() + " x16, MPS 256, steady state",
-                    "[D] pcie-model mem_bw.write()", "GB/s", write[g], wr, flitNote));
+                    SourceTag.DERIVED, "pcie-model mem_bw.write()", "GB/s", write[g], wr, flitNote));
             out.add(CalibrationCase.of("DMA read 4 KB, Gen" + gens[g].number() + " x16, MRRS 512, steady state",
-                    "[D] pcie-model mem_bw.read()", "GB/s", read[g], rd, flitNote));
+                    SourceTag.DERIVED, "pcie-model mem_bw.read()", "GB/s", read[g], rd, flitNote));
         }
     }
 
@@ -76,31 +76,31 @@ public final class Calibration {
         // GTX 1080 Ti on Gen3 x16: same link as the V100 profile; GPU-side nvprof durations of pageable copies,
         // staged by a desktop CPU (Platforms.CLIENT_MEMCPY) in the host profile's pieces
         Platform desktop = v100.withHost(v100.host().withStaging(v100.host().stagingChunk(), Platforms.CLIENT_MEMCPY));
-        String ut = "[M] UVMSmart transferBandwidth.cu, 1080 Ti Gen3 x16, pageable, nvprof GPU time";
-        out.add(CalibrationCase.of("cudaMemcpy H2D 4 KB, Gen3 x16", ut, "us", 1.18,
+        String ut = "UVMSmart transferBandwidth.cu, 1080 Ti Gen3 x16, pageable, nvprof GPU time";
+        out.add(CalibrationCase.of("cudaMemcpy H2D 4 KB, Gen3 x16", SourceTag.MEASURED, ut, "us", 1.18,
                 pageableCopyTime(desktop, Bytes.KiB(4)).nanos() / 1e3, "fit: sets gpu.copySetup"));
-        out.add(CalibrationCase.of("cudaMemcpy H2D 64 KB, Gen3 x16", ut, "us", 7.2,
+        out.add(CalibrationCase.of("cudaMemcpy H2D 64 KB, Gen3 x16", SourceTag.MEASURED, ut, "us", 7.2,
                 pageableCopyTime(desktop, Bytes.KiB(64)).nanos() / 1e3,
                 "staged in 4 KiB pieces [A] at a desktop's one-thread memcpy, 11.4 GB/s [M]; pinned would take "
                         + fmt(copyTime(v100, true, Bytes.KiB(64)).nanos() / 1e3) + " us"));
-        out.add(CalibrationCase.of("cudaMemcpy H2D 1 MB, Gen3 x16", ut, "us", 87,
+        out.add(CalibrationCase.of("cudaMemcpy H2D 1 MB, Gen3 x16", SourceTag.MEASURED, ut, "us", 87,
                 pageableCopyTime(desktop, Bytes.MiB(1)).nanos() / 1e3,
                 "the trace's marginal rate is 10.2 GB/s up to 64 KB and 12.2 GB/s above; one memcpy rate sits"
                         + " between the two, so 64 KB comes out short and 1 MB long"));
-        String gs = "[M] gearshifft PR #82, P100 Gen3 x16, pinned, NUMA-local";
-        out.add(CalibrationCase.of("pinned H2D 32 MiB, Gen3 x16", gs, "GB/s", 12.15,
+        String gs = "gearshifft PR #82, P100 Gen3 x16, pinned, NUMA-local";
+        out.add(CalibrationCase.of("pinned H2D 32 MiB, Gen3 x16", SourceTag.MEASURED, gs, "GB/s", 12.15,
                 copyRate(v100, true, Bytes.MiB(32)), ""));
-        out.add(CalibrationCase.of("pinned D2H 32 MiB, Gen3 x16", gs, "GB/s", 12.89,
+        out.add(CalibrationCase.of("pinned D2H 32 MiB, Gen3 x16", SourceTag.MEASURED, gs, "GB/s", 12.89,
                 copyRate(v100, false, Bytes.MiB(32)), ""));
-        out.add(CalibrationCase.of("V100 ingress peak, Gen3 x16", "[M] BaM issue #54", "GB/s", 12,
+        out.add(CalibrationCase.of("V100 ingress peak, Gen3 x16", SourceTag.MEASURED, "BaM issue #54", "GB/s", 12,
                 copyRate(v100, true, Bytes.GiB(1)), ""));
-        out.add(CalibrationCase.of("A100 H2D 1 GiB (nvbandwidth), Gen4 x16", "[M] nvbandwidth issue #42", "GB/s",
-                25.13, copyRate(Platforms.A100_PCIE4, true, Bytes.GiB(1)), ""));
+        out.add(CalibrationCase.of("A100 H2D 1 GiB (nvbandwidth), Gen4 x16", SourceTag.MEASURED,
+                "nvbandwidth issue #42", "GB/s", 25.13, copyRate(Platforms.A100_PCIE4, true, Bytes.GiB(1)), ""));
         PcieLinkConfig h100 = Platforms.H100_PCIE5.link();
         int mrrs = h100.maxReadRequest();
         double tagsNeeded = 35.2e9 / h100.readWindowBandwidth(mrrs).bytesPerSecond() * h100.readTags();
-        out.add(CalibrationCase.of("H100 H2D (nvbandwidth SM copy), Gen5 x16", "[M] nvbandwidth issue #24", "GB/s",
-                35.2, copyRate(Platforms.H100_PCIE5, true, Bytes.GiB(1)),
+        out.add(CalibrationCase.of("H100 H2D (nvbandwidth SM copy), Gen5 x16", SourceTag.MEASURED,
+                "nvbandwidth issue #24", "GB/s", 35.2, copyRate(Platforms.H100_PCIE5, true, Bytes.GiB(1)),
                 "not the read-tag window of a copy engine: " + h100.readTags() + " tags x " + mrrs + " B per "
                         + h100.roundTripLatency().nanos() + " ns round trip allow "
                         + fmt(h100.readWindowBandwidth(mrrs).bytesPerSecond() / 1e9) + " GB/s, and 35.2 would take "
@@ -108,16 +108,16 @@ public final class Calibration {
                         + " whose request size is not published (as 64 B requests the same tags allow "
                         + fmt(h100.readWindowBandwidth(64).bytesPerSecond() / 1e9) + " GB/s); another H100 host"
                         + " reads 57 GB/s host to device (nvbandwidth issue #6), and D2H here (posted writes) 52.8"));
-        out.add(CalibrationCase.of("H100 D2H (nvbandwidth SM copy), Gen5 x16", "[M] nvbandwidth issue #24", "GB/s",
-                52.8, copyRate(Platforms.H100_PCIE5, false, Bytes.GiB(1)), ""));
+        out.add(CalibrationCase.of("H100 D2H (nvbandwidth SM copy), Gen5 x16", SourceTag.MEASURED,
+                "nvbandwidth issue #24", "GB/s", 52.8, copyRate(Platforms.H100_PCIE5, false, Bytes.GiB(1)), ""));
     }
 
     private static void latencyCases(List<CalibrationCase> out) {
-        String src = "[M] pcie-bench lat_dma_sizes.dat, NFP6000 Gen3 x8, Broadwell, median";
+        String src = "pcie-bench lat_dma_sizes.dat, NFP6000 Gen3 x8, Broadwell, median";
         PcieLinkConfig x8 = PcieLinkConfig.of(PcieGen.GEN3, 8, Platforms.DMA_ROUND_TRIP);
-        out.add(CalibrationCase.of("DMA read round trip 64 B, Gen3 x8", src, "ns", 546,
+        out.add(CalibrationCase.of("DMA read round trip 64 B, Gen3 x8", SourceTag.MEASURED, src, "ns", 546,
                 readTime(x8, 64).nanos(), "fit: sets link.roundTripLatency"));
-        out.add(CalibrationCase.of("DMA read round trip 2 KB, Gen3 x8", src, "ns", 1133,
+        out.add(CalibrationCase.of("DMA read round trip 2 KB, Gen3 x8", SourceTag.MEASURED, src, "ns", 1133,
                 readTime(x8, 2048).nanos(),
                 "one DMA of this NIC grows 546->1133 ns from 64 B to 2 KB (3.4 GB/s), yet with many DMAs in flight"
                         + " the same NIC reads 2 KB at 55.6 Gb/s = 6.9 GB/s (bw_dma_sz_sweep.dat), the link's rate."
@@ -139,10 +139,10 @@ public final class Calibration {
         Supplier<MigrationPolicy> uvm = Calibration::uvm64k;
         // one far fault: the CPU wrote the page, the GPU reads it once
         RunResult one = Experiment.of(Platforms.V100_PCIE3, touchOnce(Bytes.KiB(64)), uvm).withSeed(SEED).run();
-        out.add(CalibrationCase.range("far-fault latency, one fault, V100 Gen3", "[2nd] Zheng HPCA'16 via Kim ASPLOS'20",
-                "us", 20, 50, one.faults().total().mean().nanos() / 1e3, ""));
-        out.add(CalibrationCase.of("far-fault handling latency (simulator parameter)", "[P] UVMSmart GTX 1080 Ti config",
-                "us", 45, one.faults().total().mean().nanos() / 1e3, ""));
+        out.add(CalibrationCase.range("far-fault latency, one fault, V100 Gen3", SourceTag.SECOND_HAND,
+                "Zheng HPCA'16 via Kim ASPLOS'20", "us", 20, 50, one.faults().total().mean().nanos() / 1e3, ""));
+        out.add(CalibrationCase.of("far-fault handling latency (simulator parameter)", SourceTag.PARAMETER,
+                "UVMSmart GTX 1080 Ti config", "us", 45, one.faults().total().mean().nanos() / 1e3, ""));
         // one 64 KiB fault group serviced in a fresh VA block on an Ampere-class Gen4 system
         RunResult block = Experiment.of(Platforms.A100_PCIE4, touchOnce(Bytes.KiB(64)), uvm).withSeed(SEED).run();
         // ARIADNE times the per-block service (uvm_va_block_service_locked and below), not the batch's fetch
@@ -150,7 +150,7 @@ public final class Calibration {
         double blockUs = (block.batches().total().total().nanos()
                 - block.batches().stage(Stage.FAULT_ENTRY).total().nanos()) / 1e3;
         out.add(CalibrationCase.of("service time of one VA block (64 KiB fault), Gen4",
-                "[M] ARIADNE, RTX A5000 Gen4, driver 535", "us", 20, blockUs, ""));
+                SourceTag.MEASURED, "ARIADNE, RTX A5000 Gen4, driver 535", "us", 20, blockUs, ""));
         // on-demand streaming: the CPU initialised three arrays, a STREAM triad kernel on the GPU streams them once
         for (Platform p : List.of(Platforms.V100_PCIE3, Platforms.A100_PCIE4)) {
             Bytes size = Bytes.MiB(3 * 128);
@@ -158,19 +158,19 @@ public final class Calibration {
             RunResult.PhaseTiming gpu = r.phases().get(1);
             double gbps = size.bytes() / (double) gpu.duration_ns();
             out.add(CalibrationCase.range("on-demand streaming (STREAM triad), " + p.gpu().name(),
-                    "[2nd] NVIDIA blog 2021 (oversubscription), via notes", "GB/s", 8, 10, gbps,
+                    SourceTag.SECOND_HAND, "NVIDIA blog 2021 (oversubscription), via notes", "GB/s", 8, 10, gbps,
                     p == Platforms.V100_PCIE3 ? STREAM_NOTE : ""));
             if (p == Platforms.V100_PCIE3) {
                 long batches = r.count(Counter.FAULT_BATCHES);
                 // Allen and Ge measured a Titan V: the same GV100 chip with 80 SMs as this V100 profile
                 double perSm = r.count(Counter.FAULTS_SERVICED) / (double) batches / p.gpu().sms();
                 out.add(CalibrationCase.of("faults per SM per batch, stream, Volta",
-                        "[2nd] Allen & Ge SC'21 Table 2, Titan V", "faults", 0.75, perSm,
+                        SourceTag.SECOND_HAND, "Allen & Ge SC'21 Table 2, Titan V", "faults", 0.75, perSm,
                         perSm < 0.75 * 0.85 ? "Allen & Ge do not give their stream kernel's launch shape; the model's"
                                 + " triad runs 256-thread blocks at full occupancy [A], whose micro-TLBs merge more" : ""));
                 double blocks = r.count(Counter.VA_BLOCKS_SERVICED) / (double) batches;
                 out.add(CalibrationCase.of("VA blocks touched per batch, stream, Volta",
-                        "[2nd] Allen & Ge SC'21 Table 3, Titan V", "blocks", 3.9, blocks,
+                        SourceTag.SECOND_HAND, "Allen & Ge SC'21 Table 3, Titan V", "blocks", 3.9, blocks,
                         blocks < 3.9 * 0.85 ? "a triad touches 3 arrays, so at least 3 blocks; the measured 3.9 also"
                                 + " counts batches that straddle a block boundary" : ""));
             }
@@ -186,7 +186,8 @@ public final class Calibration {
                         () -> Policies.uvmDefaults().withPrefetcher(Prefetcher.NONE))
                 .withSeed(SEED).withTrace(trace).run();
         out.add(CalibrationCase.of("entries in the first fault batch, vector add, Volta",
-                "[2nd] Allen & Ge SC'21 (V4), Titan V, prefetch off", "faults", 56, firstBatchEntries(trace),
+                SourceTag.SECOND_HAND, "Allen & Ge SC'21 (V4), Titan V, prefetch off", "faults", 56,
+                firstBatchEntries(trace),
                 "every resident warp faults within a microsecond of the launch, before the handler's [A] 5 us"
                         + " interrupt-to-fetch, so the first fetch meets a full buffer and takes the 256-entry batch"
                         + " limit; on Titan V it met one micro-TLB's 56: fault reporting or the fetch is paced in a way"
@@ -200,17 +201,18 @@ public final class Calibration {
             double batchUs = r.batches().total().mean().nanos() / 1e3;
             if (p == Platforms.V100_PCIE3) {
                 out.add(CalibrationCase.of("VA blocks touched per batch, random, Volta",
-                        "[2nd] Allen & Ge SC'21 Table 3, Titan V", "blocks", 233.1,
+                        SourceTag.SECOND_HAND, "Allen & Ge SC'21 Table 3, Titan V", "blocks", 233.1,
                         r.count(Counter.VA_BLOCKS_SERVICED) / (double) batches, ""));
-                out.add(CalibrationCase.range("fault batch service time, irregular, V100 Gen3",
-                        "[2nd] Kim ASPLOS'20, irregular graph workloads", "us", 223, 553, batchUs, KIM_NOTE));
+                out.add(CalibrationCase.range("fault batch service time, irregular, V100 Gen3", SourceTag.SECOND_HAND,
+                        "Kim ASPLOS'20, irregular graph workloads", "us", 223, 553, batchUs, KIM_NOTE));
                 double share = 100.0 * r.batches().stage(Stage.FAULT_ENTRY).total().nanos()
                         / r.batches().total().total().nanos();
-                out.add(CalibrationCase.of("driver pre-processing share of a batch, irregular", "[2nd] Kim ASPLOS'20",
-                        "%", 46.7, share, KIM_NOTE));
+                out.add(CalibrationCase.of("driver pre-processing share of a batch, irregular",
+                        SourceTag.SECOND_HAND, "Kim ASPLOS'20", "%", 46.7, share, KIM_NOTE));
             } else {
-                out.add(CalibrationCase.range("full 256-fault batch, random, Gen4", "[M] ARIADNE, RTX A5000 Gen4,"
-                        + " driver 535: \"several ms\" (read as 2-9 ms)", "us", 2000, 9000, batchUs, ""));
+                out.add(CalibrationCase.range("full 256-fault batch, random, Gen4", SourceTag.MEASURED,
+                        "ARIADNE, RTX A5000 Gen4, driver 535: \"several ms\" (read as 2-9 ms)", "us", 2000, 9000,
+                        batchUs, ""));
             }
         }
     }

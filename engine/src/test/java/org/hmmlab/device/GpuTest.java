@@ -193,6 +193,7 @@ class GpuTest {
         void aMappedHostPageIsReadRemotelyOverTheLink() {
             RunResult r = Experiment.of(A100, gpuOnly(Bytes.KiB(64), 16, 1), TestPolicies::remote).run();
             assertEquals(16, r.count(Counter.REMOTE_ACCESSES));
+            assertEquals(16, r.count(Counter.ACCESSES), "a remote access is one access, counted once");
             assertEquals(0, r.count(Counter.PAGES_TO_DEVICE));
             assertEquals(16 * 4096, r.hostToDevice().totalBytes(), 1e-3);
         }

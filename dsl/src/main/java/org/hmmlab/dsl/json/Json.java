@@ -114,7 +114,7 @@ public final class Json {
                 JsonNodeReader cell = cells.get(i);
                 values[i] = switch (types[i]) {
                     case LONG -> cell.longValue(Long.MIN_VALUE, Long.MAX_VALUE);
-                    case DOUBLE -> cell.doubleValue(Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY);
+                    case DOUBLE -> cell.doubleCell();
                     case STRING -> cell.text();
                     case BOOLEAN -> cell.booleanValue();
                 };

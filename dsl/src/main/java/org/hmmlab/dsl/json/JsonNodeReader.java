@@ -122,6 +122,28 @@ public final class JsonNodeReader {
         return v;
     }
 
+    /**
+     * A table cell of a double column: any number, or the text {@code "NaN"}, {@code "Infinity"} or
+     * {@code "-Infinity"}, which is how {@link Json} writes the values JSON numbers cannot hold (a mean over no
+     * samples, a ratio to zero), so a table reads back equal to the one written.
+     */
+    public double doubleCell() {
+        if (node != null && node.isTextual()) {
+            switch (node.asText()) {
+                case "NaN":
+                    return Double.NaN;
+                case "Infinity":
+                    return Double.POSITIVE_INFINITY;
+                case "-Infinity":
+                    return Double.NEGATIVE_INFINITY;
+                default:
+                    break;
+            }
+            throw error("must be a number, \"NaN\", \"Infinity\" or \"-Infinity\", got " + describe(node));
+        }
+        return doubleValue(Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY);
+    }
+
     public boolean booleanValue() {
         if (node == null || !node.isBoolean()) {
             throw error("must be true or false, got " + describe(node));

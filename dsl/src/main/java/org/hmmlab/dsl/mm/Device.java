@@ -47,8 +47,10 @@ public final class Device {
     }
 
     /**
-     * Migrates the pages of {@code range} to device memory; returns what moved, page by page. Mirrors
-     * HMM_DMIRROR_MIGRATE_TO_DEV: migrate_vma_setup(), alloc and copy, migrate_vma_pages(), migrate_vma_finalize().
+     * Migrates the pages of {@code range} to device memory; returns what moved, page by page, and why the rest
+     * stayed. Mirrors HMM_DMIRROR_MIGRATE_TO_DEV: migrate_vma_setup(), alloc and copy, migrate_vma_pages(),
+     * migrate_vma_finalize(), then a read-back of the whole range through the device page table, which makes the
+     * return value {@code -ENOENT} when any page stayed behind (pinned, another device's), although the others moved.
      */
     public Migration migrateToDevice(Mapping range) {
         return migrate("migrateToDevice(range)", range, Dmirror.HMM_DMIRROR_MIGRATE_TO_DEV, "to " + name);

@@ -173,17 +173,31 @@ public final class Column {
         };
     }
 
+    /** Significant digits a double cell shows by default. */
+    public static final int DEFAULT_DIGITS = 6;
+    /** Enough significant digits to tell any two doubles apart. */
+    public static final int MAX_DIGITS = 17;
+
     /** The cell as it prints in text, HTML and CSV: longs in full, doubles with six significant digits. */
     String format(int row) {
+        return format(row, DEFAULT_DIGITS);
+    }
+
+    /** The cell as text and HTML show it, doubles with {@code digits} significant digits. */
+    String format(int row, int digits) {
         return switch (type) {
             case LONG -> Long.toString(((long[]) values)[row]);
-            case DOUBLE -> formatDouble(((double[]) values)[row]);
+            case DOUBLE -> formatDouble(((double[]) values)[row], digits);
             case STRING -> ((String[]) values)[row];
             case BOOLEAN -> Boolean.toString(((boolean[]) values)[row]);
         };
     }
 
     static String formatDouble(double v) {
+        return formatDouble(v, DEFAULT_DIGITS);
+    }
+
+    static String formatDouble(double v, int digits) {
         if (Double.isNaN(v) || Double.isInfinite(v)) {
             return Double.toString(v);
         }
@@ -194,9 +208,12 @@ public final class Column {
             // a mean of nanoseconds in the millions: every digit reads better than 1.78404e+06
             return String.format(java.util.Locale.ROOT, "%.1f", v);
         }
-        String s = String.format(java.util.Locale.ROOT, "%.6g", v);
-        if (s.contains("e")) {
-            return s;
+        String s = String.format(java.util.Locale.ROOT, "%." + digits + "g", v);
+        int e = s.indexOf('e');
+        if (e >= 0) {
+            // 1.23400e-07 reads as 1.234e-07: the trailing zeros of the mantissa are padding, not precision
+            String mantissa = s.substring(0, e).replaceAll("0+$", "");
+            return (mantissa.endsWith(".") ? mantissa + "0" : mantissa) + s.substring(e);
         }
         if (s.contains(".")) {
             s = s.replaceAll("0+$", "");

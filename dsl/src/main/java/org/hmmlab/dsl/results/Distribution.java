@@ -187,10 +187,15 @@ public final class Distribution {
                 Column.doubles("cumulative_fraction", cum));
     }
 
-    /** One row of count, mean and p50/p90/p99/p99.9/max in nanoseconds, for a percentile table. */
+    /**
+     * One row of count, mean and p50/p90/p99/p99.9/max in nanoseconds, for a percentile table. An empty
+     * distribution gives the same cells (count 0, mean NaN, percentiles and max 0, as a run's summary gives a
+     * fault percentile without faults), so a sweep where one point saw no samples still makes one table.
+     */
     public Row summary() {
         if (total == 0) {
-            return Row.of().with("count", 0L);
+            return Row.of().with("count", 0L).with("mean_ns", Double.NaN).with("p50_ns", 0L).with("p90_ns", 0L)
+                    .with("p99_ns", 0L).with("p99_9_ns", 0L).with("max_ns", 0L);
         }
         return Row.of().with("count", total).with("mean_ns", meanNs()).with("p50_ns", percentile(50))
                 .with("p90_ns", percentile(90)).with("p99_ns", percentile(99)).with("p99_9_ns", percentile(99.9))

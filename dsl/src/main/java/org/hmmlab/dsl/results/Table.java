@@ -20,24 +20,45 @@ import java.util.function.IntPredicate;
  *
  * <p>Tables come first among results because they print, export (CSV here, JSON through
  * {@code org.hmmlab.dsl.json.Json}) and compare across runs; charts are drawn from them. A table is
- * immutable. In a notebook it renders as HTML, on a terminal as aligned text; both show the first and
- * last rows of a long table, while CSV and JSON always hold every row.
+ * immutable. In a notebook it renders as HTML, on a terminal as aligned text; both show the first
+ * {@value #SHOW_HEAD} and last {@value #SHOW_TAIL} rows of a long table and say how many are hidden and how to
+ * see them: {@link #showAll()} (every row, up to {@value #MAX_SHOWN}), {@link #show(int)}, or a slice of rows
+ * with {@link #head(int)}, {@link #tail(int)} and {@link #slice(int, int)}. CSV and JSON always hold every row.
  *
  * <pre>{@code
  * Table t = Table.of("faults", Column.strings("stage", "entry", "copy"), Column.longs("p50_ns", 900, 5200));
+ * cal.showAll()          // a 31-row table in one piece
+ * cal.slice(10, 20)      // rows 10 to 19
  * }</pre>
  */
 public final class Table implements Displayable {
 
-    /** Rows shown in text and HTML before the middle of a long table is elided. */
-    static final int SHOW_HEAD = 20;
-    static final int SHOW_TAIL = 5;
+    /** Rows a long table shows from its start and its end by default; the rows between are hidden. */
+    public static final int SHOW_HEAD = 20;
+    public static final int SHOW_TAIL = 5;
+    /**
+     * The most rows one rendering shows, for {@link #showAll()} and {@link #show(int)}: a notebook page holding
+     * more gets slow to scroll and to save; {@link #slice(int, int)} reaches any other rows and CSV holds them all.
+     */
+    public static final int MAX_SHOWN = 1000;
+    /** A table at most this many rows longer than its display limit shows every row rather than hide a few. */
+    private static final int SLACK = 5;
 
     private final String name;
     private final List<Column> columns;
     private final int rowCount;
+    /** The most rows text and HTML show; a display setting only, not part of the value (see equals). */
+    private final int shownLimit;
+    /** Significant digits text and HTML give a double cell; a display setting like {@link #shownLimit}. */
+    private final int digits;
 
     private Table(String name, List<Column> columns) {
+        this(name, columns, SHOW_HEAD + SHOW_TAIL, Column.DEFAULT_DIGITS);
+    }
+
+    private Table(String name, List<Column> columns, int shownLimit, int digits) {
+        this.shownLimit = shownLimit;
+        this.digits = digits;
         this.name = checkTitle(name);
         this.columns = List.copyOf(columns);
         Set<String> seen = new HashSet<>();
@@ -234,7 +255,7 @@ public final class Table implements Displayable {
 
     /** The same columns under another title. */
     public Table named(String newName) {
-        return new Table(newName, columns);
+        return new Table(newName, columns, shownLimit, digits);
     }
 
     public List<Column> columns() {
@@ -307,13 +328,13 @@ public final class Table implements Displayable {
         for (String n : columnNames) {
             cols.add(column(n));
         }
-        return new Table(name, cols);
+        return new Table(name, cols, shownLimit, digits);
     }
 
     /** The rows whose index passes {@code keep}, in order. */
     public Table filter(IntPredicate keep) {
         int[] idx = java.util.stream.IntStream.range(0, rowCount).filter(keep).toArray();
-        return new Table(name, columns.stream().map(c -> c.pick(idx)).toList());
+        return new Table(name, columns.stream().map(c -> c.pick(idx)).toList(), shownLimit, digits);
     }
 
     /** The rows whose {@code columnName} cell equals {@code value}: {@code where("policy", "first-touch")}. */
@@ -323,19 +344,85 @@ public final class Table implements Displayable {
         return filter(r -> c.get(r).equals(wanted));
     }
 
-    /** The first {@code n} rows. */
+    /** The first {@code n} rows, or all of them if there are fewer: {@code sweep.head(10)}. */
     public Table head(int n) {
         if (n < 0) {
             throw new IllegalArgumentException("head(n): n must be >= 0, got " + n);
         }
-        return filter(r -> r < n);
+        return slice(0, Math.min(n, rowCount));
+    }
+
+    /** The last {@code n} rows, or all of them if there are fewer: {@code sweep.tail(10)}. */
+    public Table tail(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("tail(n): n must be >= 0, got " + n);
+        }
+        return slice(Math.max(0, rowCount - n), rowCount);
+    }
+
+    /**
+     * Rows {@code from} (inclusive) to {@code to} (exclusive), counted from 0 as {@link #get(int, String)} counts
+     * them: {@code cal.slice(20, 31)}. A long table's hidden-rows line names the slice that shows them.
+     */
+    public Table slice(int from, int to) {
+        if (from < 0 || from > rowCount) {
+            throw new IllegalArgumentException("slice(from, to): from must be in [0, " + rowCount + "] for table '"
+                    + name + "' of " + rowCount + " rows, got " + from);
+        }
+        if (to < from || to > rowCount) {
+            throw new IllegalArgumentException("slice(from, to): to must be in [from, rowCount] = [" + from + ", "
+                    + rowCount + "] for table '" + name + "', got " + to);
+        }
+        return filter(r -> r >= from && r < to);
+    }
+
+    /**
+     * This table shown whole in a notebook or on a terminal, up to {@value #MAX_SHOWN} rows (longer tables still
+     * hide their middle, and say which {@link #slice(int, int)} shows it): {@code calibration().showAll()}.
+     * Only the display changes; the rows, CSV and JSON are the same, and tables derived from this one
+     * ({@code select}, {@code where}, ...) keep the setting.
+     */
+    public Table showAll() {
+        return new Table(name, columns, MAX_SHOWN, digits);
+    }
+
+    /**
+     * This table shown with at most {@code maxRows} rows: all of them if there are that few, else the first
+     * four fifths of {@code maxRows} and the last fifth: {@code sweep.show(100)}. The default is
+     * {@value #SHOW_HEAD} + {@value #SHOW_TAIL}.
+     */
+    public Table show(int maxRows) {
+        if (maxRows < 1 || maxRows > MAX_SHOWN) {
+            throw new IllegalArgumentException("show(maxRows): maxRows must be in [1, " + MAX_SHOWN + "], got " + maxRows
+                    + (maxRows > MAX_SHOWN ? "; slice(from, to) shows any rows, toCsv() and writeCsv(path) hold them all" : ""));
+        }
+        return new Table(name, columns, maxRows, digits);
+    }
+
+    /**
+     * This table shown with doubles rounded to {@code significant} digits (default
+     * {@value Column#DEFAULT_DIGITS}; whole numbers of a million or more keep every integer digit):
+     * {@code cal.digits(3)} shows an error of -0.0439029 % as -0.0439. Only the display changes; CSV and JSON keep
+     * every bit, and tables derived from this one keep the setting.
+     */
+    public Table digits(int significant) {
+        if (significant < 1 || significant > Column.MAX_DIGITS) {
+            throw new IllegalArgumentException("digits(significant): significant must be in [1, " + Column.MAX_DIGITS
+                    + "], got " + significant);
+        }
+        return new Table(name, columns, shownLimit, significant);
+    }
+
+    /** The most rows this table's text and HTML show (see {@link #show(int)}). */
+    public int shownLimit() {
+        return shownLimit;
     }
 
     /** This table with {@code column} added on the right; it must have as many rows. */
     public Table withColumn(Column column) {
         List<Column> cols = new ArrayList<>(columns);
         cols.add(column);
-        return new Table(name, cols);
+        return new Table(name, cols, shownLimit, digits);
     }
 
     // --- rendering ---------------------------------------------------------------------------------
@@ -345,7 +432,10 @@ public final class Table implements Displayable {
         return Map.of("text/plain", toText(), "text/html", toHtml());
     }
 
-    /** Aligned text: numbers right, text left; long tables show their first and last rows. */
+    /**
+     * Aligned text: numbers right, text left; a long table shows its first and last rows and a line saying how
+     * many are hidden and how to see them ({@link #showAll()}, {@link #slice(int, int)}).
+     */
     public String toText() {
         int[] shown = shownRows();
         int nc = columns.size();
@@ -353,11 +443,11 @@ public final class Table implements Displayable {
         for (int c = 0; c < nc; c++) {
             width[c] = columns.get(c).name().length();
             for (int r : shown) {
-                width[c] = Math.max(width[c], columns.get(c).format(r).length());
+                width[c] = Math.max(width[c], columns.get(c).format(r, digits).length());
             }
         }
         StringBuilder sb = new StringBuilder();
-        sb.append(name).append(" (").append(rowCount).append(rowCount == 1 ? " row" : " rows").append(")\n");
+        sb.append(name).append(" (").append(rowCountText(shown.length)).append(")\n");
         appendLine(sb, width, c -> columns.get(c).name(), c -> columns.get(c).type().isNumeric());
         for (int c = 0; c < nc; c++) {
             sb.append(c == 0 ? "" : "  ").append("-".repeat(width[c]));
@@ -366,10 +456,13 @@ public final class Table implements Displayable {
         int prev = -1;
         for (int r : shown) {
             if (prev >= 0 && r != prev + 1) {
-                sb.append("... ").append(r - prev - 1).append(" more rows ...\n");
+                sb.append("... ").append(hiddenText(prev + 1, r)).append(" ...\n");
             }
-            appendLine(sb, width, c -> columns.get(c).format(r), c -> columns.get(c).type().isNumeric());
+            appendLine(sb, width, c -> columns.get(c).format(r, digits), c -> columns.get(c).type().isNumeric());
             prev = r;
+        }
+        if (prev + 1 < rowCount) {
+            sb.append("... ").append(hiddenText(prev + 1, rowCount)).append(" ...\n");
         }
         return sb.toString();
     }
@@ -392,7 +485,7 @@ public final class Table implements Displayable {
     public String toHtml() {
         StringBuilder sb = new StringBuilder();
         sb.append("<table class=\"hmmlab-table\">\n<caption style=\"text-align:left\"><b>").append(escape(name))
-                .append("</b> (").append(rowCount).append(rowCount == 1 ? " row" : " rows").append(")</caption>\n<thead><tr>");
+                .append("</b> (").append(escape(rowCountText(shownRows().length))).append(")</caption>\n<thead><tr>");
         for (Column c : columns) {
             sb.append("<th style=\"text-align:").append(c.type().isNumeric() ? "right" : "left").append("\">")
                     .append(escape(c.name())).append("</th>");
@@ -401,26 +494,55 @@ public final class Table implements Displayable {
         int prev = -1;
         for (int r : shownRows()) {
             if (prev >= 0 && r != prev + 1) {
-                sb.append("<tr><td colspan=\"").append(columns.size()).append("\" style=\"text-align:center\">&#8942; ")
-                        .append(r - prev - 1).append(" more rows</td></tr>\n");
+                appendHiddenRow(sb, prev + 1, r);
             }
             sb.append("<tr>");
             for (Column c : columns) {
                 sb.append("<td style=\"text-align:").append(c.type().isNumeric() ? "right" : "left").append("\">")
-                        .append(escape(c.format(r))).append("</td>");
+                        .append(escape(c.format(r, digits))).append("</td>");
             }
             sb.append("</tr>\n");
             prev = r;
         }
+        if (prev + 1 < rowCount) {
+            appendHiddenRow(sb, prev + 1, rowCount);
+        }
         return sb.append("</tbody>\n</table>\n").toString();
     }
 
+    private void appendHiddenRow(StringBuilder sb, int from, int to) {
+        sb.append("<tr><td colspan=\"").append(Math.max(1, columns.size()))
+                .append("\" style=\"text-align:center\">&#8942; ").append(escape(hiddenText(from, to)))
+                .append("</td></tr>\n");
+    }
+
+    /** "31 rows", or "31 rows, 25 shown" when some are hidden. */
+    private String rowCountText(int shown) {
+        String rows = rowCount + (rowCount == 1 ? " row" : " rows");
+        return shown < rowCount ? rows + ", " + shown + " shown" : rows;
+    }
+
+    /** The line that stands for hidden rows {@code [from, to)}, saying how to see them. */
+    private String hiddenText(int from, int to) {
+        int n = to - from;
+        String hidden = n == 1 ? "row " + from + " hidden: " : n + " rows hidden (" + from + " to " + (to - 1) + "): ";
+        if (rowCount <= MAX_SHOWN && shownLimit < MAX_SHOWN) {
+            return hidden + ".showAll() shows all " + rowCount + ", .slice(" + from + ", " + to + ") just "
+                    + (n == 1 ? "this one" : "these");
+        }
+        return hidden + ".slice(" + from + ", " + Math.min(to, from + MAX_SHOWN) + ") shows " + Math.min(n, MAX_SHOWN)
+                + " of them (at most " + MAX_SHOWN + " at a time); .writeCsv(path) holds every row";
+    }
+
+    /** The rows text and HTML show: all if they fit the display limit, else its first four fifths and last fifth. */
     private int[] shownRows() {
-        if (rowCount <= SHOW_HEAD + SHOW_TAIL + 5) {
+        if (rowCount <= shownLimit || (shownLimit == SHOW_HEAD + SHOW_TAIL && rowCount <= shownLimit + SLACK)) {
             return java.util.stream.IntStream.range(0, rowCount).toArray();
         }
-        return java.util.stream.IntStream.concat(java.util.stream.IntStream.range(0, SHOW_HEAD),
-                java.util.stream.IntStream.range(rowCount - SHOW_TAIL, rowCount)).toArray();
+        int tail = shownLimit / 5;
+        int head = shownLimit - tail;
+        return java.util.stream.IntStream.concat(java.util.stream.IntStream.range(0, head),
+                java.util.stream.IntStream.range(rowCount - tail, rowCount)).toArray();
     }
 
     static String escape(String s) {

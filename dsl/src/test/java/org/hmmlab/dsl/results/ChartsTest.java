@@ -138,6 +138,19 @@ class ChartsTest {
     }
 
     @Test
+    void aNaNPointLeavesAGapAndTheAxisFitsTheRest() throws Exception {
+        // a sweep point whose stage saw no faults has a NaN mean (Distribution.summary of an empty distribution)
+        Table t = Table.of("means", Column.longs("size_bytes", 4096, 8192, 16384, 32768),
+                Column.doubles("mean_ns", 900, Double.NaN, 1100, 1300));
+        Chart c = Charts.curves("A point without samples", t, "size_bytes", "mean_ns");
+        check(c, "nan-gap.png", 1);
+        c.svg();
+        org.jfree.data.Range y = c.jfreeChart().getXYPlot().getRangeAxis().getRange();
+        assertTrue(Double.isFinite(y.getLowerBound()) && Double.isFinite(y.getUpperBound()) && y.getUpperBound() >= 1300
+                && y.getUpperBound() < 1e4, "range " + y);
+    }
+
+    @Test
     void aWholeNumberXColumnGetsWholeNumberTicks() throws Exception {
         Table t = Table.of("steps", Column.longs("step", 0, 1, 2, 3), Column.longs("ram_pages", 64, 0, 16, 8),
                 Column.doubles("load", 0.1, 0.5, 0.9, 1.3));

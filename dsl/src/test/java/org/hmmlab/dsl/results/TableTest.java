@@ -2,6 +2,7 @@ package org.hmmlab.dsl.results;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -60,10 +61,89 @@ class TableTest {
                 v[i] = i;
             }
             Table t = Table.of("long", Column.longs("i", v));
-            assertTrue(t.toText().contains("... 75 more rows ..."), t.toText());
-            assertTrue(t.toHtml().contains("75 more rows"));
+            String hidden = "75 rows hidden (20 to 94): .showAll() shows all 100, .slice(20, 95) just these";
+            assertTrue(t.toText().contains("... " + hidden + " ..."), t.toText());
+            assertTrue(t.toText().startsWith("long (100 rows, 25 shown)\n"), t.toText());
+            assertTrue(t.toHtml().contains(hidden), t.toHtml());
             assertEquals(101, t.toCsv().split("\r\n").length);
             assertTrue(t.mimeBundle().containsKey("text/html") && t.mimeBundle().containsKey("text/plain"));
+        }
+
+        @Test
+        void aTableUpToThirtyRowsShowsWholeByDefault() {
+            assertFalse(numbered(30).toText().contains("hidden"));
+            assertTrue(numbered(31).toText().contains("6 rows hidden (20 to 25)"), numbered(31).toText());
+        }
+
+        @Test
+        void showAllShowsEveryRowAndKeepsTheValue() {
+            Table t = numbered(100);
+            Table all = t.showAll();
+            assertEquals(t, all, "a display setting, not a different table");
+            assertEquals(t.toCsv(), all.toCsv());
+            assertEquals(103, all.toText().split("\n").length, "title, header, rule and 100 rows");
+            assertEquals(101, all.toHtml().split("<tr>", -1).length - 1, "header row and 100 data rows");
+            String evens = all.where("even", true).named("evens").toText();
+            assertEquals(50, rowLines(evens), "derived tables keep the setting");
+            assertFalse(evens.contains("hidden"), evens);
+            assertFalse(all.select("i").withColumn(Column.longs("j", new long[100])).toText().contains("hidden"));
+        }
+
+        @Test
+        void showAllStopsAtItsBoundAndSaysHowToReachTheRest() {
+            Table t = numbered(Table.MAX_SHOWN + 500);
+            String text = t.showAll().toText();
+            assertEquals(Table.MAX_SHOWN, rowLines(text));
+            assertTrue(text.contains("500 rows hidden (800 to 1299): .slice(800, 1300) shows 500 of them (at most 1000"
+                    + " at a time); .writeCsv(path) holds every row"), text.substring(0, 200));
+            assertTrue(t.toText().contains(".slice(20, 1020) shows 1000 of them"), t.toText());
+        }
+
+        @Test
+        void showLimitsTheRowsToTheCountAsked() {
+            Table t = numbered(100);
+            String text = t.show(50).toText();
+            assertEquals(50, rowLines(text));
+            assertTrue(text.contains("50 rows hidden (40 to 89)"), text);
+            String one = t.show(1).toText();
+            assertEquals(1, rowLines(one));
+            assertTrue(one.endsWith("... 99 rows hidden (1 to 99): .showAll() shows all 100, .slice(1, 100) just these"
+                    + " ...\n"), one);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> t.show(0));
+            assertTrue(e.getMessage().startsWith("show(maxRows): maxRows must be in [1, 1000], got 0"), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> t.show(Table.MAX_SHOWN + 1));
+        }
+
+        @Test
+        void numbersTooLargeOrSmallForDigitsKeepAShortExponentAndNaNSaysSo() {
+            Table t = Table.of("x", Column.doubles("v_ns", 1.234e-7, 2.5e18, 1e15, Double.NaN,
+                    Double.POSITIVE_INFINITY, -0.0001));
+            assertEquals(List.of("1.234e-07", "2.5e+18", "1.0e+15", "NaN", "Infinity", "-0.0001"),
+                    java.util.stream.IntStream.range(0, 6).mapToObj(r -> t.column("v_ns").format(r)).toList());
+        }
+
+        @Test
+        void digitsRoundsWhatIsShownAndNothingElse() {
+            Table t = Table.of("errors", Column.doubles("error_pct", -0.0439029, 10.7704, 357.143, 1_784_040.34));
+            Table short4 = t.digits(4);
+            assertEquals("""
+                    errors (4 rows)
+                    error_pct
+                    ---------
+                      -0.0439
+                        10.77
+                        357.1
+                    1784040.3
+                    """, short4.toText());
+            assertEquals(t, short4);
+            assertEquals(t.toCsv(), short4.toCsv(), "CSV keeps every bit");
+            assertTrue(short4.where("error_pct", 10.7704).toHtml().contains(">10.77<"), "derived tables keep it");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> t.digits(0));
+            assertEquals("digits(significant): significant must be in [1, 17], got 0", e.getMessage());
+        }
+
+        private static int rowLines(String text) {
+            return (int) text.lines().skip(3).filter(l -> !l.startsWith("...")).count();
         }
     }
 
@@ -80,6 +160,15 @@ class TableTest {
         Table back = Json.tableFromJson(Json.toJson(t));
         assertEquals(t, back);
         assertArrayEquals(t.doubles("share"), back.doubles("share"));
+    }
+
+    @Test
+    void jsonAndCsvKeepNaNAndInfinities() {
+        Table t = Table.of("odd", Column.doubles("ratio", Double.NaN, Double.POSITIVE_INFINITY,
+                Double.NEGATIVE_INFINITY, 1.5));
+        Table back = Json.tableFromJson(Json.toJson(t));
+        assertEquals(t, back, Json.toJson(t));
+        assertEquals("ratio\r\nNaN\r\nInfinity\r\n-Infinity\r\n1.5\r\n", t.toCsv());
     }
 
     @Test
@@ -119,6 +208,35 @@ class TableTest {
     }
 
     @Test
+    void headTailAndSliceCountRowsFromZero() {
+        Table t = numbered(10);
+        assertArrayEquals(new long[] {0, 1, 2}, t.head(3).longs("i"));
+        assertArrayEquals(new long[] {7, 8, 9}, t.tail(3).longs("i"));
+        assertArrayEquals(new long[] {4, 5}, t.slice(4, 6).longs("i"));
+        assertEquals(10, t.head(50).rowCount());
+        assertEquals(10, t.tail(50).rowCount());
+        assertEquals(0, t.slice(10, 10).rowCount());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> t.slice(5, 11));
+        assertTrue(e.getMessage().contains("to must be in [from, rowCount] = [5, 10] for table 'numbered', got 11"),
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> t.slice(-1, 3));
+        assertTrue(e.getMessage().contains("from must be in [0, 10]"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> t.slice(6, 4));
+        assertThrows(IllegalArgumentException.class, () -> t.tail(-1));
+    }
+
+    /** {@code n} rows: {@code i} = 0..n-1 and whether it is even. */
+    static Table numbered(int n) {
+        long[] v = new long[n];
+        boolean[] even = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = i;
+            even[i] = i % 2 == 0;
+        }
+        return Table.of("numbered", Column.longs("i", v), Column.booleans("even", even));
+    }
+
+    @Test
     void badInputIsRefusedWithTheParameterNamed() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Column.longs("latency ns", 1));
         assertTrue(e.getMessage().contains("column name 'latency ns'"), e.getMessage());
@@ -149,5 +267,16 @@ class TableTest {
         assertArrayEquals(d.counts(), same.counts());
         assertEquals(List.of("latency_ns", "count", "cumulative_fraction"), d.toTable().columnNames());
         assertThrows(IllegalArgumentException.class, () -> d.percentile(101));
+    }
+
+    @Test
+    void anEmptyDistributionsSummaryLinesUpWithTheOthers() {
+        Distribution d = Distribution.ofSamples("d", new long[] {5, 1, 4});
+        Distribution none = Distribution.ofSamples("none", new long[0]);
+        Table t = Table.fromRows("stages", List.of(d.summary(), none.summary()));
+        assertEquals(d.summary().names(), none.summary().names());
+        assertEquals(0L, t.get(1, "count"));
+        assertTrue(Double.isNaN((Double) t.get(1, "mean_ns")));
+        assertTrue(t.toText().lines().anyMatch(l -> l.matches("\\s+0\\s+NaN\\s+0.*")), t.toText());
     }
 }
