@@ -13,12 +13,13 @@ import org.hmmlab.policy.ResidencyModel;
 import org.hmmlab.units.Bytes;
 import org.hmmlab.workload.Agent;
 import org.hmmlab.workload.Allocation;
+import org.hmmlab.workload.Free;
 import org.hmmlab.workload.Phase;
 import org.hmmlab.workload.Workload;
 
 /**
- * An experiment: a platform, a driver policy, named allocations, CPU and GPU phases over them, and a
- * seed. {@link #run()} gives a {@link ScenarioResult} that renders itself.
+ * An experiment: a platform, a driver policy, named allocations, CPU and GPU phases over them, the points
+ * where allocations are freed, and a seed. {@link #run()} gives a {@link ScenarioResult} that renders itself.
  *
  * <p>Immutable: every call returns a new scenario, so a cell can derive variants from a base
  * ({@code base.vram(GiB(4))}) without changing it. Defaults resolve in layers: the value given here, then
@@ -50,14 +51,17 @@ public final class Scenario {
     private final long seed;
     private final Engine engine;
     private final FaultPath faultPath;
+    private final List<Free> frees;
 
     Scenario(String name, Platform platform, Bytes vram, PolicySpec policy, List<Allocation> allocations,
             List<Phase> phases, long seed) {
-        this(name, platform, vram, policy, allocations, phases, seed, Engine.TIMING, FaultPath.REPLAYABLE_BUFFER);
+        this(name, platform, vram, policy, allocations, phases, seed, Engine.TIMING, FaultPath.REPLAYABLE_BUFFER,
+                List.of());
     }
 
     Scenario(String name, Platform platform, Bytes vram, PolicySpec policy, List<Allocation> allocations,
-            List<Phase> phases, long seed, Engine engine, FaultPath faultPath) {
+            List<Phase> phases, long seed, Engine engine, FaultPath faultPath, List<Free> frees) {
+        this.frees = List.copyOf(frees);
         this.engine = engine;
         this.faultPath = faultPath;
         this.name = name;
@@ -86,13 +90,13 @@ public final class Scenario {
         if (newName == null || newName.isBlank()) {
             throw new IllegalArgumentException("renamed(name): name must be non-empty text, got '" + newName + "'");
         }
-        return new Scenario(newName, platform, vram, policy, allocations, phases, seed, engine, faultPath);
+        return new Scenario(newName, platform, vram, policy, allocations, phases, seed, engine, faultPath, frees);
     }
 
     /** Runs on {@code p}, a preset ({@code H100_PCIE5}) or a modified one. */
     public Scenario on(Platform p) {
         Objects.requireNonNull(p, "on(platform): platform must be a preset such as A100_PCIE4, got null");
-        return new Scenario(name, p, vram, policy, allocations, phases, seed, engine, faultPath);
+        return new Scenario(name, p, vram, policy, allocations, phases, seed, engine, faultPath, frees);
     }
 
     /**
@@ -103,13 +107,13 @@ public final class Scenario {
         if (memory == null || memory.bytes() < Bytes.HUGE_PAGE.bytes() || memory.bytes() > (16L << 40)) {
             throw new IllegalArgumentException("vram(memory): memory must be in [2 MiB, 16 TiB], got " + memory);
         }
-        return new Scenario(name, platform, memory, policy, allocations, phases, seed, engine, faultPath);
+        return new Scenario(name, platform, memory, policy, allocations, phases, seed, engine, faultPath, frees);
     }
 
     /** The driver policy: {@code .policy(uvmDefaults().prefetch(noPrefetch()))}. */
     public Scenario policy(PolicySpec p) {
         Objects.requireNonNull(p, "policy(p): p must be a policy such as uvmDefaults(), got null");
-        return new Scenario(name, platform, vram, p, allocations, phases, seed, engine, faultPath);
+        return new Scenario(name, platform, vram, p, allocations, phases, seed, engine, faultPath, frees);
     }
 
     /** A managed allocation of {@code size} shared by CPU and GPU: {@code .alloc("x", GiB(2))}. */
@@ -128,7 +132,7 @@ public final class Scenario {
         }
         List<Allocation> next = new ArrayList<>(allocations);
         next.add(new Allocation(allocationName, size));
-        return new Scenario(name, platform, vram, policy, next, phases, seed, engine, faultPath);
+        return new Scenario(name, platform, vram, policy, next, phases, seed, engine, faultPath, frees);
     }
 
     /** A GPU phase on GPU 0, run after the phases before it: {@code .gpu(kernel("saxpy").reads("x"))}. */
@@ -156,6 +160,41 @@ public final class Scenario {
         return s;
     }
 
+    /**
+     * Frees {@code allocation} once the phases before this call have run ({@code free}, {@code munmap},
+     * {@code cudaFree}): its pages leave device and host memory without a copy back, and the room serves the
+     * phases after it. No later phase may touch it: {@code .gpu(kernel("k1").writes("tmp")).free("tmp")}.
+     */
+    public Scenario free(String allocation) {
+        if (allocation == null || allocation.isBlank()) {
+            throw new IllegalArgumentException("free(allocation): allocation must be non-empty text, got '"
+                    + allocation + "'");
+        }
+        if (allocations.stream().noneMatch(a -> a.name().equals(allocation))) {
+            throw new IllegalArgumentException("free(\"" + allocation + "\"): '" + allocation
+                    + "' is not allocated; allocations: " + allocations.stream().map(Allocation::name).toList());
+        }
+        for (Free f : frees) {
+            if (f.allocation().equals(allocation)) {
+                throw new IllegalArgumentException("free(\"" + allocation + "\"): '" + allocation
+                        + "' is freed twice (it was freed " + freedWhere(f) + ")");
+            }
+        }
+        List<Free> next = new ArrayList<>(frees);
+        next.add(new Free(allocation, phases.size()));
+        return new Scenario(name, platform, vram, policy, allocations, phases, seed, engine, faultPath, next);
+    }
+
+    private String freedWhere(Free f) {
+        return f.afterPhases() == 0 ? "before the first phase"
+                : "after phase '" + phases.get(f.afterPhases() - 1).name() + "'";
+    }
+
+    /** The frees, each with the number of phases that run before it. */
+    public List<Free> frees() {
+        return frees;
+    }
+
     private Scenario add(Agent agent, PhaseSpec spec, String verb) {
         Objects.requireNonNull(spec, verb + "(phase): phase must be made with kernel(name) or phase(name), got null");
         if (spec.allocation() == null) {
@@ -172,9 +211,15 @@ public final class Scenario {
             throw new IllegalArgumentException(verb + "(phase): phase '" + spec.name() + "' touches '" + spec.allocation()
                     + "', which is not allocated; allocations: " + allocations.stream().map(Allocation::name).toList());
         }
+        for (Free f : frees) {
+            if (f.allocation().equals(alloc.name())) {
+                throw new IllegalArgumentException(verb + "(phase): phase '" + spec.name() + "' uses allocation '"
+                        + alloc.name() + "' after it is freed " + freedWhere(f));
+            }
+        }
         List<Phase> next = new ArrayList<>(phases);
         next.add(spec.resolve(agent, alloc));
-        return new Scenario(name, platform, vram, policy, allocations, next, seed, engine, faultPath);
+        return new Scenario(name, platform, vram, policy, allocations, next, seed, engine, faultPath, frees);
     }
 
     /**
@@ -185,14 +230,14 @@ public final class Scenario {
         Objects.requireNonNull(phase, "then(phase): phase must be set, got null");
         List<Phase> next = new ArrayList<>(phases);
         next.add(phase);
-        Scenario s = new Scenario(name, platform, vram, policy, allocations, next, seed, engine, faultPath);
+        Scenario s = new Scenario(name, platform, vram, policy, allocations, next, seed, engine, faultPath, frees);
         s.workload(); // the engine's checks: the allocation exists and holds the footprint
         return s;
     }
 
     /** The seed of {@link #run()}: same seed, same result, bit for bit. */
     public Scenario seed(long runSeed) {
-        return new Scenario(name, platform, vram, policy, allocations, phases, runSeed, engine, faultPath);
+        return new Scenario(name, platform, vram, policy, allocations, phases, runSeed, engine, faultPath, frees);
     }
 
     /**
@@ -201,13 +246,13 @@ public final class Scenario {
      */
     public Scenario engine(Engine e) {
         Objects.requireNonNull(e, "engine(e): e must be TIMING or RESIDENCY_MODEL, got null");
-        return new Scenario(name, platform, vram, policy, allocations, phases, seed, e, faultPath);
+        return new Scenario(name, platform, vram, policy, allocations, phases, seed, e, faultPath, frees);
     }
 
     /** How the GPU reports faults on the timing engine: the replayable fault buffer (default) or ATS/PRI. */
     public Scenario faultPath(FaultPath p) {
         Objects.requireNonNull(p, "faultPath(p): p must be REPLAYABLE_BUFFER or ATS_PRI, got null");
-        return new Scenario(name, platform, vram, policy, allocations, phases, seed, engine, p);
+        return new Scenario(name, platform, vram, policy, allocations, phases, seed, engine, p, frees);
     }
 
     public Engine engine() {
@@ -257,7 +302,7 @@ public final class Scenario {
         if (phases.isEmpty()) {
             throw new IllegalStateException("scenario '" + name + "' has no phase; add one with .gpu(kernel(\"k\").reads(\"x\"))");
         }
-        return Workload.of(allocations, phases);
+        return new Workload(allocations, phases, frees);
     }
 
     /** Runs with the scenario's seed. */
@@ -312,7 +357,8 @@ public final class Scenario {
     @Override
     public String toString() {
         return "scenario '" + name + "' on " + platform().name() + ", " + policy.label() + ", " + allocations.size()
-                + " allocations, " + phases.size() + " phases, seed " + seed + ", "
+                + " allocations, " + phases.size() + " phases, " + (frees.isEmpty() ? "" : frees.size() + " frees, ")
+                + "seed " + seed + ", "
                 + (engine == Engine.TIMING ? "timing model (" + faultPath.name().toLowerCase(java.util.Locale.ROOT) + ")"
                         : "residency model");
     }

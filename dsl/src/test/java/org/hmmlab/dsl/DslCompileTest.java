@@ -230,6 +230,7 @@ class DslCompileTest {
                 .alloc("x", MiB(2)).cpu(phase("init").writes("x")).gpu(ph.footprint(MiB(2))).pingPong("x", 1)
                 .seed(3).engine(Engine.RESIDENCY_MODEL).faultPath(org.hmmlab.device.FaultPath.REPLAYABLE_BUFFER);
         sc.then(sc.phases().get(0));
+        sc.alloc("tmp", MiB(2)).gpu(kernel("t").writes("tmp")).free("tmp").frees();
         sc.renamed("variant").engine(TIMING).faultPath(ATS_PRI).faultPath(REPLAYABLE_BUFFER).engine(RESIDENCY_MODEL);
         Table.concat("both", t, t);
         sc.name();

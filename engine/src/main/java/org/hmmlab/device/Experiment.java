@@ -18,16 +18,22 @@ import org.hmmlab.sim.RandomStreams;
 import org.hmmlab.sim.Simulator;
 import org.hmmlab.units.SimDuration;
 import org.hmmlab.workload.Allocation;
+import org.hmmlab.workload.Free;
 import org.hmmlab.workload.Phase;
 import org.hmmlab.workload.Workload;
 
 /**
- * One run of the timing model: a platform, a workload (allocations and CPU/GPU phases), a driver policy, a fault
- * path and a seed. The single entry point the DSL calls; immutable, every {@code with...} returns a new value.
+ * One run of the timing model: a platform, a workload (allocations, CPU/GPU phases and frees), a driver policy, a
+ * fault path and a seed. The single entry point the DSL calls; immutable, every {@code with...} returns a new value.
  *
  * <pre>{@code
  * RunResult r = Experiment.of(Platforms.A100_PCIE4, workload, Policies::uvmDefaults).withSeed(42).run();
  * }</pre>
+ *
+ * <p>Every allocation is mapped when the run starts; a {@link Free} of the workload unmaps it at its point in the
+ * phase sequence through the host memory ({@link HostMemory#unmap}, munmap), which the GPU sees as an
+ * MMU_NOTIFY_UNMAP invalidation. It shows in the phase timings as a row {@code "free <allocation>"} run by the cpu,
+ * lasting the invalidation's confirmation time.
  *
  * <p>The policy is a supplier because a policy holds the run's mutable state (LRU lists, counters): each run
  * gets a fresh one. The same experiment run twice gives the same {@link RunResult#fingerprint()}.
@@ -124,7 +130,25 @@ public record Experiment(Platform platform, Workload workload, Supplier<Migratio
         long[] start = new long[1];
         Runnable[] next = new Runnable[1];
         int[] i = {0};
+        Runnable[] startPhase = new Runnable[1];
         next[0] = () -> {
+            // the frees due once i phases have run: munmap on the host, charged as the invalidation it sends
+            long freeStart = sim.nowNanos();
+            long freeEnd = freeStart;
+            for (Free f : workload.freesAfter(i[0])) {
+                long p = first.get(f.allocation());
+                memory.unmap(p, workload.allocation(f.allocation()).size().pagesCeil());
+                freeEnd += gpu.takeInvalidationCost();
+                timings.add(new RunResult.PhaseTiming("free " + f.allocation(), "cpu", freeStart, freeEnd));
+                freeStart = freeEnd;
+            }
+            if (freeEnd > sim.nowNanos()) {
+                sim.scheduleAtNanos(freeEnd, EventPhase.HOST, a -> startPhase[0].run(), 0);
+            } else {
+                startPhase[0].run();
+            }
+        };
+        startPhase[0] = () -> {
             if (i[0] >= phases.size()) {
                 return;
             }

@@ -343,7 +343,66 @@ public final class Gpu {
     private long pendingInvalidationCost;
 
     private void invalidate(long firstPage, long pages, String reason) {
-        pendingInvalidationCost += invalidateDevice(firstPage, pages, reason);
+        pendingInvalidationCost += UNMAP.equals(reason) ? unmapDevice(firstPage, pages)
+                : invalidateDevice(firstPage, pages, reason);
+    }
+
+    /** The reason the host gives for an MMU_NOTIFY_UNMAP invalidation. */
+    private static final String UNMAP = "unmap";
+
+    /**
+     * The host unmapped [firstPage, firstPage + pages) (munmap, free, cudaFree): every device PTE and TLB entry over
+     * it goes, device-resident pages and read-only duplicates are released without a copy back (their data died
+     * with the mapping), device residency drops by as many pages, queued access-counter notifications for the range
+     * are dropped, and the range leaves the mirrored allocations. Returns the time the host waits for the device to
+     * confirm the TLB invalidation, charged like any other invalidation.
+     *
+     * <p>Mirrors a driver's invalidate callback for MMU_NOTIFY_UNMAP (mmu_notifier_invalidate_range_start() from
+     * munmap) followed by the zap freeing device-private pages through dev_pagemap_ops.page_free (mm/memremap.c;
+     * lib/test_hmm.c dmirror_devmem_free puts the page back on the device's free list); UVM likewise destroys the
+     * va_range of a freed managed allocation and frees its GPU chunks (uvm_va_range_destroy()).
+     */
+    private long unmapDevice(long firstPage, long pages) {
+        long now = sim.nowNanos();
+        long released = 0;
+        long runFirst = -1;
+        for (long p = firstPage; p <= firstPage + pages; p++) {
+            int i = p - basePage >= 0 && p - basePage < span ? idx(p) : -1;
+            boolean resident = p < firstPage + pages && i >= 0 && (resid[i] == R_GPU || resid[i] == R_DUP);
+            if (i >= 0 && p < firstPage + pages) {
+                pte[i] = 0;
+                resid[i] = R_UNPOPULATED;
+                notified[i] = null;
+                throttleUntil[i] = 0;
+                priPending[i] = false;
+            }
+            if (runFirst >= 0 && (!resident || (p & (Pages.PAGES_PER_BLOCK - 1)) == 0)) {
+                // the pages are gone from every place: the policies forget them, one report per 2 MiB block
+                policy.onMigrated(runFirst, p - runFirst, 0, Location.UNPOPULATED, MigrationCause.UNMAP, now);
+                runFirst = -1;
+            }
+            if (resident) {
+                released++;
+                if (runFirst < 0) {
+                    runFirst = p;
+                }
+            }
+        }
+        if (released > 0) {
+            usedPages -= released;
+            metrics.deviceResidency().record(now, usedPages);
+        }
+        for (int a = 0; a < allocFirst.length; a++) {
+            if (allocFirst[a] >= firstPage && allocEnd[a] <= firstPage + pages) {
+                allocFirst[a] = allocEnd[a] = -1; // no longer a mirrored allocation: allocBounds() never matches
+            }
+        }
+        tlb.invalidate(firstPage, pages);
+        counters.increment(Counter.INVALIDATIONS);
+        if (metrics.tracing()) {
+            metrics.trace(new TraceEvent.Invalidated(now, firstPage, pages, UNMAP));
+        }
+        return invalidationCost();
     }
 
     /** Host time to get a device TLB invalidation confirmed: an ATS invalidation round trip, or a TLB flush method. */
@@ -889,6 +948,9 @@ public final class Gpu {
             if (notifications) {
                 d = notified[i];
                 notified[i] = null; // serviced: the driver clears the counter, which re-arms it
+                if (d == null) {
+                    return false; // the region was unmapped since the notification: nothing left to migrate
+                }
             } else {
                 d = policy.onDeviceFault(ctx);
             }

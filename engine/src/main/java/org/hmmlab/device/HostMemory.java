@@ -14,6 +14,15 @@ public interface HostMemory {
     long mapAnonymous(String name, long pages);
 
     /**
+     * Unmaps [{@code firstPage}, {@code firstPage + pages}), a range {@link #mapAnonymous} returned: mirrors get an
+     * {@code "unmap"} invalidation over it first, then its pages are gone, device-private ones returned to their
+     * device with their data discarded. Mirrors munmap(2): mmu_notifier_invalidate_range_start() with
+     * MMU_NOTIFY_UNMAP, then the zap (mm/memory.c), which frees device-private pages through the pagemap's
+     * page_free (mm/memremap.c).
+     */
+    void unmap(long firstPage, long pages);
+
+    /**
      * Registers {@code device} as a mirror of [{@code firstPage}, {@code firstPage + pages}): it is told of every
      * change that invalidates its copy of the CPU page table there. Mirrors mmu_interval_notifier_insert().
      */

@@ -18,6 +18,8 @@ public final class InterimHostMemory implements HostMemory {
     private static final byte UNPOPULATED = 0;
     private static final byte ZERO_PAGE = 1;
     private static final byte WRITABLE = 2;
+    /** No VMA: the page was unmapped. */
+    private static final byte UNMAPPED = 3;
     /** First page of the mmap area, as on x86-64 with a low mmap base; allocations start on 2 MiB blocks. */
     public static final long FIRST_PAGE = 0x10000;
 
@@ -39,6 +41,25 @@ public final class InterimHostMemory implements HostMemory {
         }
         state = java.util.Arrays.copyOf(state, (int) span);
         return first;
+    }
+
+    /** munmap: mirrors get an "unmap" invalidation (MMU_NOTIFY_UNMAP), then the pages have no VMA. */
+    @Override
+    public void unmap(long firstPage, long pages) {
+        for (int m = 0; m < mirrors.size(); m++) {
+            long[] r = mirrorRanges.get(m);
+            long first = Math.max(firstPage, r[0]);
+            long end = Math.min(firstPage + pages, r[1]);
+            if (end > first) {
+                mirrors.get(m).invalidate(first, end - first, "unmap");
+            }
+        }
+        for (long p = firstPage; p < firstPage + pages; p++) {
+            int i = index(p);
+            if (i >= 0) {
+                state[i] = UNMAPPED;
+            }
+        }
     }
 
     @Override
@@ -101,6 +122,6 @@ public final class InterimHostMemory implements HostMemory {
 
     private int index(long page) {
         long i = page - FIRST_PAGE;
-        return i >= 0 && i < state.length ? (int) i : -1;
+        return i >= 0 && i < state.length && state[(int) i] != UNMAPPED ? (int) i : -1;
     }
 }

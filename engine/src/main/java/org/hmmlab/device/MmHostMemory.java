@@ -64,6 +64,28 @@ public final class MmHostMemory implements HostMemory {
         return addr >>> Mman.PAGE_SHIFT;
     }
 
+    /**
+     * munmap of the range: the core sends MMU_NOTIFY_UNMAP to the interval notifiers (the GPU drops its mappings
+     * and its copy of the pages), zaps the entries (device-private pages go back to {@link DevicePrivateMemory}'s
+     * free list through folio_free, uncopied) and removes the VMA; then the mirror's interval notifier is removed,
+     * as a driver does once its range is gone (mmu_interval_notifier_remove()).
+     */
+    @Override
+    public void unmap(long firstPage, long pages) {
+        int rc = mm.munmap(firstPage << Mman.PAGE_SHIFT, pages << Mman.PAGE_SHIFT);
+        if (rc != 0) {
+            throw new IllegalArgumentException("cannot unmap pages [" + firstPage + ", " + (firstPage + pages)
+                    + "): errno " + -rc);
+        }
+        for (int i = ranges.size() - 1; i >= 0; i--) {
+            long[] r = ranges.get(i);
+            if (r[0] >= firstPage && r[1] <= firstPage + pages) {
+                notifiers.remove(i).remove();
+                ranges.remove(i);
+            }
+        }
+    }
+
     @Override
     public void mirror(long firstPage, long pages, Invalidator device) {
         MmuIntervalNotifier n = MmuIntervalNotifier.insert(mm, firstPage << Mman.PAGE_SHIFT,

@@ -18,5 +18,10 @@ public enum MigrationCause {
     /** Device memory was full and the evictor chose the pages. */
     EVICTION,
     /** An explicit migration ({@code cudaMemPrefetchAsync}, a DSL {@code migrate} step). */
-    EXPLICIT
+    EXPLICIT,
+    /**
+     * The allocation was freed ({@code munmap}, {@code cudaFree}): the pages left every place, reported with
+     * {@code to == Location.UNPOPULATED}. Mirrors MMU_NOTIFY_UNMAP and the pagemap's page_free (mm/memremap.c).
+     */
+    UNMAP
 }

@@ -9,6 +9,7 @@ import org.hmmlab.units.SimTime;
 import org.hmmlab.workload.AccessStream;
 import org.hmmlab.workload.AccessType;
 import org.hmmlab.workload.Allocation;
+import org.hmmlab.workload.Free;
 import org.hmmlab.workload.Phase;
 import org.hmmlab.workload.Workload;
 
@@ -22,6 +23,9 @@ import org.hmmlab.workload.Workload;
  * {@code concurrency} is ignored), no copy/link contention and no TLB: those belong to the timing layer's GPU
  * model. What this model gets exactly right is the sequence of policy decisions and the residency they produce,
  * so counts (faults, pages moved, remote accesses) are the outputs to trust; times are indicative.
+ *
+ * <p>A {@link Free} of the workload runs at its point in the phase sequence: the allocation's pages leave the
+ * GPU and the host uncopied, as munmap frees them.
  *
  * <p>Allocations are laid out from virtual address {@link #BASE_ADDRESS}, each starting on a 2 MiB boundary;
  * only the GPU with index 0 is modelled. Per-page state is in primitive arrays; nothing is allocated per access.
@@ -148,8 +152,13 @@ public final class ResidencyModel {
         }
         Run r = new Run(workload);
         List<Phase> phases = workload.phases();
-        for (int i = 0; i < phases.size(); i++) {
-            r.phase(phases.get(i), phaseSeed(seed, i));
+        for (int i = 0; i <= phases.size(); i++) {
+            for (Free f : workload.freesAfter(i)) {
+                r.free(f.allocation());
+            }
+            if (i < phases.size()) {
+                r.phase(phases.get(i), phaseSeed(seed, i));
+            }
         }
         return r.result();
     }
@@ -167,6 +176,7 @@ public final class ResidencyModel {
         private final long basePage = BASE_ADDRESS >>> Pages.PAGE_SHIFT;
         private final String[] names;
         private final long[] allocFirstPage;
+        private final long[] allocPages;
         private final byte[] loc;
         private final boolean[] remoteMapped;
         private final boolean[] duplicate;
@@ -198,11 +208,13 @@ public final class ResidencyModel {
             List<Allocation> allocs = w.allocations();
             names = new String[allocs.size()];
             allocFirstPage = new long[allocs.size()];
+            allocPages = new long[allocs.size()];
             long pages = 0;
             for (int i = 0; i < allocs.size(); i++) {
                 names[i] = allocs.get(i).name();
                 allocFirstPage[i] = pages;
                 long p = allocs.get(i).size().pagesCeil();
+                allocPages[i] = p;
                 pages += (p + Pages.PAGES_PER_BLOCK - 1) & -Pages.PAGES_PER_BLOCK;
             }
             if (pages > Integer.MAX_VALUE) {
@@ -236,6 +248,41 @@ public final class ResidencyModel {
                     } else {
                         deviceAccess(first + p, s.type(), s.size());
                     }
+                }
+            }
+        }
+
+        /**
+         * Frees an allocation (munmap): its pages leave every place, device copies included, without a copy back,
+         * and the policies forget them. Mirrors MMU_NOTIFY_UNMAP and the pagemap's page_free (mm/memremap.c).
+         */
+        void free(String allocation) {
+            int a = 0;
+            while (!names[a].equals(allocation)) {
+                a++;
+            }
+            long first = basePage + allocFirstPage[a];
+            int from = (int) allocFirstPage[a];
+            int end = from + (int) allocPages[a];
+            long runFirst = -1;
+            for (int i = from; i <= end; i++) {
+                boolean resident = i < end && (loc[i] == 0 || duplicate[i]);
+                if (i < end) {
+                    if (resident) {
+                        used--;
+                    }
+                    loc[i] = INVALID;
+                    remoteMapped[i] = false;
+                    duplicate[i] = false;
+                }
+                long p = first + (i - from);
+                if (runFirst >= 0 && (!resident || (p & (Pages.PAGES_PER_BLOCK - 1)) == 0)) {
+                    // one report per contiguous run within a 2 MiB block, as migrations are reported
+                    policy.onMigrated(runFirst, p - runFirst, 0, Location.UNPOPULATED, MigrationCause.UNMAP, now);
+                    runFirst = -1;
+                }
+                if (resident && runFirst < 0) {
+                    runFirst = p;
                 }
             }
         }

@@ -120,6 +120,20 @@ public final class UvmThrashingDetector implements ThrashingDetector, Decision.N
         if (from == Location.UNPOPULATED || from == to) {
             return;
         }
+        if (cause == MigrationCause.UNMAP) {
+            // the range was freed: its history goes with it (UVM frees the va_block's perf data with the range)
+            for (long p = firstPage; p < firstPage + count; p++) {
+                int s = pages.find(p);
+                if (s >= 0 && s < lastMove.length) {
+                    lastMove[s] = Long.MIN_VALUE;
+                    events[s] = 0;
+                    throttles[s] = 0;
+                    throttleUntil[s] = 0;
+                    pinnedUntil[s] = 0;
+                }
+            }
+            return;
+        }
         for (long p = firstPage; p < firstPage + count; p++) {
             int s = slot(p);
             long last = lastMove[s];

@@ -7,10 +7,12 @@ import java.util.Map;
 import org.hmmlab.units.Bytes;
 
 /**
- * A workload: named allocations and the sequence of CPU and GPU phases that run over them, in order.
+ * A workload: named allocations, the sequence of CPU and GPU phases that run over them, in order, and the points in
+ * that sequence where allocations are freed.
  *
  * <p>Validated as a whole on construction (unique allocation names, every phase names an existing allocation and
- * fits inside it), so a run never starts on a description that would fail half-way.
+ * fits inside it, no allocation freed twice or used by a phase after its free), so a run never starts on a
+ * description that would fail half-way.
  *
  * <pre>{@code
  * Workload w = Workload.of(List.of(new Allocation("x", Bytes.MiB(64))),
@@ -18,7 +20,12 @@ import org.hmmlab.units.Bytes;
  *                 Phase.gpu("scan", "x", Patterns.sequential(), Bytes.MiB(64), 16_384)));
  * }</pre>
  */
-public record Workload(List<Allocation> allocations, List<Phase> phases) {
+public record Workload(List<Allocation> allocations, List<Phase> phases, List<Free> frees) {
+
+    /** A workload whose allocations live to the end of the run. */
+    public Workload(List<Allocation> allocations, List<Phase> phases) {
+        this(allocations, phases, List.of());
+    }
 
     public Workload {
         if (allocations == null || allocations.isEmpty()) {
@@ -46,6 +53,58 @@ public record Workload(List<Allocation> allocations, List<Phase> phases) {
                         + a.name() + "' (" + a.size() + "), got " + p.footprint());
             }
         }
+        frees = List.copyOf(frees == null ? List.of() : frees);
+        Map<String, Free> freed = new LinkedHashMap<>();
+        for (Free f : frees) {
+            if (!byName.containsKey(f.allocation())) {
+                throw new IllegalArgumentException("free of allocation '" + f.allocation() + "': it is not one of "
+                        + byName.keySet());
+            }
+            if (f.afterPhases() > phases.size()) {
+                throw new IllegalArgumentException("free of allocation '" + f.allocation() + "' afterPhases must be in"
+                        + " [0, " + phases.size() + "] (the number of phases), got " + f.afterPhases());
+            }
+            Free earlier = freed.putIfAbsent(f.allocation(), f);
+            if (earlier != null) {
+                throw new IllegalArgumentException("allocation '" + f.allocation() + "' is freed twice: "
+                        + where(earlier, phases) + " and again " + where(f, phases));
+            }
+            for (int i = f.afterPhases(); i < phases.size(); i++) {
+                Phase p = phases.get(i);
+                if (p.allocation().equals(f.allocation())) {
+                    throw new IllegalArgumentException("phase '" + p.name() + "' uses allocation '" + f.allocation()
+                            + "' after it is freed " + where(f, phases));
+                }
+            }
+        }
+    }
+
+    private static String where(Free f, List<Phase> phases) {
+        return f.afterPhases() == 0 ? "before the first phase"
+                : "after phase '" + phases.get(f.afterPhases() - 1).name() + "'";
+    }
+
+    /**
+     * This workload with {@code allocation} freed once the first {@code afterPhases} phases have run
+     * ({@code munmap}, {@code cudaFree}): {@code w.withFree("tmp", 2)}.
+     *
+     * @throws IllegalArgumentException when the allocation does not exist, is already freed, or a later phase uses it
+     */
+    public Workload withFree(String allocation, int afterPhases) {
+        List<Free> next = new ArrayList<>(frees);
+        next.add(new Free(allocation, afterPhases));
+        return new Workload(allocations, phases, next);
+    }
+
+    /** The frees that run once exactly {@code phasesRun} phases have run, in the order they were given. */
+    public List<Free> freesAfter(int phasesRun) {
+        List<Free> out = new ArrayList<>();
+        for (Free f : frees) {
+            if (f.afterPhases() == phasesRun) {
+                out.add(f);
+            }
+        }
+        return out;
     }
 
     public static Workload of(List<Allocation> allocations, List<Phase> phases) {

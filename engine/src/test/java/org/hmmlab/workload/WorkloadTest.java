@@ -59,4 +59,36 @@ class WorkloadTest {
         assertThrows(IllegalArgumentException.class, () -> Agent.parse("tpu"));
         assertMessage("gpu index must be in [0, 63]", () -> Agent.parse("gpu64"));
     }
+    @Test
+    void aFreeHappensAfterTheGivenNumberOfPhasesAndKeepsItsOrder() {
+        Allocation x = new Allocation("x", Bytes.MiB(1));
+        Allocation tmp = new Allocation("tmp", Bytes.MiB(1));
+        Workload w = Workload.of(List.of(x, tmp), List.of(
+                Phase.gpu("k1", "tmp", Patterns.sequential(), Bytes.MiB(1), 1),
+                Phase.gpu("k2", "x", Patterns.sequential(), Bytes.MiB(1), 1))).withFree("tmp", 1).withFree("x", 2);
+        assertEquals(List.of(new Free("tmp", 1), new Free("x", 2)), w.frees());
+        assertEquals(List.of(new Free("tmp", 1)), w.freesAfter(1));
+        assertEquals(List.of(), w.freesAfter(0));
+        assertEquals(List.of(), Workload.of(List.of(x), List.of(Phase.gpu("k", "x", Patterns.sequential(),
+                Bytes.MiB(1), 1))).frees(), "no free unless asked for");
+    }
+
+    @Test
+    void useAfterFreeAndDoubleFreeAreRefusedNamingThePhaseAndTheAllocation() {
+        Allocation tmp = new Allocation("tmp", Bytes.MiB(1));
+        Workload w = Workload.of(List.of(tmp), List.of(
+                Phase.gpu("k1", "tmp", Patterns.sequential(), Bytes.MiB(1), 1),
+                Phase.cpu("k2", "tmp", Patterns.sequential(), Bytes.MiB(1), 1)));
+        assertMessage("phase 'k2' uses allocation 'tmp' after it is freed after phase 'k1'",
+                () -> w.withFree("tmp", 1));
+        assertMessage("phase 'k1' uses allocation 'tmp' after it is freed before the first phase",
+                () -> w.withFree("tmp", 0));
+        Workload freed = w.withFree("tmp", 2);
+        assertMessage("allocation 'tmp' is freed twice: after phase 'k2' and again after phase 'k2'",
+                () -> freed.withFree("tmp", 2));
+        assertMessage("free of allocation 'y': it is not one of [tmp]", () -> w.withFree("y", 2));
+        assertMessage("afterPhases must be in [0, 2] (the number of phases), got 3", () -> w.withFree("tmp", 3));
+        assertMessage("afterPhases must be >= 0, got -1", () -> new Free("tmp", -1));
+        assertMessage("free allocation must be a non-blank name", () -> new Free(" ", 0));
+    }
 }

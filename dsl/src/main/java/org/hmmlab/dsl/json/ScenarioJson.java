@@ -18,6 +18,7 @@ import org.hmmlab.platform.Platforms;
 import org.hmmlab.units.Bytes;
 import org.hmmlab.workload.Agent;
 import org.hmmlab.workload.Allocation;
+import org.hmmlab.workload.Free;
 import org.hmmlab.workload.Pattern;
 import org.hmmlab.workload.Patterns;
 import org.hmmlab.workload.Phase;
@@ -36,8 +37,12 @@ import org.hmmlab.workload.Phase;
  *             "eviction": {"kind": "lru"}, "thrashing": {"kind": "uvm"}},
  *  "allocations": [{"name": "x", "size": "2GiB"}],
  *  "phases": [{"name": "saxpy", "agent": "gpu0", "allocation": "x", "pattern": {"kind": "sequential"},
- *              "footprint": "2GiB", "work": 524288, "concurrency": 2048, "accessSize": "4KiB", "writeFraction": 0.0}]}
+ *              "footprint": "2GiB", "work": 524288, "concurrency": 2048, "accessSize": "4KiB", "writeFraction": 0.0},
+             {"free": "x"}]}
  * }</pre>
+ *
+ * <p>A free ({@link Scenario#free}) is an element of {@code "phases"}, {@code {"free": "x"}}, at its place in the
+ * sequence.
  */
 public final class ScenarioJson {
 
@@ -83,7 +88,16 @@ public final class ScenarioJson {
             allocs.addObject().put("name", a.name()).put("size", bytes(a.size()));
         }
         ArrayNode phases = root.putArray("phases");
-        for (Phase p : s.phases()) {
+        for (int i = 0; i <= s.phases().size(); i++) {
+            for (Free f : s.frees()) {
+                if (f.afterPhases() == i) {
+                    phases.addObject().put("free", f.allocation()); // a step in the sequence, where it runs
+                }
+            }
+            if (i == s.phases().size()) {
+                break;
+            }
+            Phase p = s.phases().get(i);
             ObjectNode o = phases.addObject();
             o.put("name", p.name());
             o.put("agent", p.agent().isCpu() ? "cpu" : "gpu" + p.agent().index());
@@ -221,6 +235,12 @@ public final class ScenarioJson {
             s = at(a, s, sc -> sc.alloc(name, size));
         }
         for (JsonNodeReader ph : r.field("phases").elements()) {
+            if (ph.node().isObject() && ph.has("free")) {
+                ph.object(Set.of("free"));
+                String allocation = ph.field("free").text();
+                s = at(ph, s, sc -> sc.free(allocation));
+                continue;
+            }
             Phase phase = readPhase(ph);
             s = at(ph, s, sc -> sc.then(phase));
         }

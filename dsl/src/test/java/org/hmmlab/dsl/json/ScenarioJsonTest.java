@@ -88,6 +88,35 @@ class ScenarioJsonTest {
         expect("$", "not valid JSON at line 1", "{\"name\": ");
     }
 
+    @Test
+    void aFreeRoundTripsAtItsPlaceInThePhasesAndRunsToTheSameResidency() {
+        Scenario s = scenario("pipeline").vram(MiB(16)).policy(onDemand())
+                .alloc("tmp", MiB(16)).alloc("out", MiB(16))
+                .gpu(kernel("produce").writes("tmp").warps(256))
+                .free("tmp")
+                .gpu(kernel("consume").writes("out").warps(256));
+        String json = ScenarioJson.write(s);
+        assertTrue(json.contains("\"name\" : \"produce\"") && json.indexOf("\"free\" : \"tmp\"") > json.indexOf(
+                "\"name\" : \"produce\"") && json.indexOf("\"free\" : \"tmp\"") < json.indexOf("\"name\" : \"consume\""),
+                "the free sits between the two kernels: " + json);
+        Scenario back = ScenarioJson.read(json);
+        assertEquals(json, ScenarioJson.write(back));
+        assertEquals(s.frees(), back.frees());
+        assertEquals(s.workload(), back.workload());
+        assertEquals(s.run().timing().fingerprint(), back.run().timing().fingerprint());
+        assertEquals(0L, back.run().summary().get("evictions"), "the free made room for out");
+    }
+
+    @Test
+    void aFreeThatCannotBeIsRefusedWithItsPath() {
+        String good = ScenarioJson.write(scenario("f").alloc("tmp", MiB(2)).alloc("x", MiB(2))
+                .gpu(kernel("k1").writes("tmp")).free("tmp").gpu(kernel("k2").reads("x")));
+        expect("$.phases[1]", "'tmpp' is not allocated", good.replace("\"free\" : \"tmp\"", "\"free\" : \"tmpp\""));
+        expect("$.phases[2]", "phase 'k2' uses allocation 'tmp' after it is freed after phase 'k1'",
+                good.replace("\"allocation\" : \"x\"", "\"allocation\" : \"tmp\""));
+        expect("$.phases[1].when", "unknown field", good.replace("\"free\" : \"tmp\"", "\"free\" : \"tmp\", \"when\": 1"));
+    }
+
     static void expect(String path, String message, String json) {
         JsonFormatException e = assertThrows(JsonFormatException.class, () -> ScenarioJson.read(json));
         assertEquals(path, e.path(), e.getMessage());
