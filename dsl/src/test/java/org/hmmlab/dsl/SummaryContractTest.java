@@ -53,7 +53,7 @@ class SummaryContractTest {
      * keeps this list equal to what the notebooks' code cells actually name.
      */
     static final Set<String> USED_BY_NOTEBOOKS = Set.of("faults", "pages_to_device", "remote_accesses",
-            "evictions", "bytes_to_device", "sim_time_ns");
+            "evictions", "bytes_to_device", "bytes_to_host", "sim_time_ns");
 
     private static final Scenario SCAN = scenario("scan").on(A100_PCIE4)
             .alloc("x", MiB(2))

@@ -15,7 +15,8 @@ import org.hmmlab.workload.AccessType;
  * <p>A thread's access to a page that lives in device memory takes the device-private fault and waits while the
  * page migrates back (dev_pagemap_ops.migrate_to_ram, driven by {@link Gpu}); a first touch or a write to the
  * zero page takes an ordinary fault (handle_mm_fault), whose MMU-notifier invalidations the mirroring device
- * must acknowledge before the fault completes. Plain accesses cost their size at host memory bandwidth, which
+ * must acknowledge before the fault completes. A page whose migration to device memory is still copying is
+ * under a migration entry: the thread sleeps until the device has it, then takes the device-private fault. Plain accesses cost their size at host memory bandwidth, which
  * all threads share.
  *
  * <p>Threads run ahead of the event clock in quanta like the GPU's warps, and the quantum ends before the
@@ -113,6 +114,12 @@ public final class CpuAgent {
                 long page = pieces.page(th);
                 boolean write = pieces.write(th);
                 long t = ready[th];
+                if (gpu != null && gpu.migrating(page)) {
+                    // a migration entry: the page is on its way to device memory; wait for it to land, then retry
+                    stalled[th] = true;
+                    gpu.waitForLanding(page, resume, th);
+                    break;
+                }
                 if (gpu != null && gpu.onDevice(page)) {
                     // device-private entry: migrate_to_ram, then retry the access
                     stalled[th] = true;

@@ -112,6 +112,18 @@ public final class Gpu {
     private byte[] resid = new byte[0];
     private long[] throttleUntil = new long[0];
     /**
+     * The pending device mapping of each page: the id of the {@link Landing} that will map it once its copy has
+     * landed, 0 when none. A page with a landing pending is resident on the device for the driver and for the CPU's
+     * page table, but the device cannot use it yet: its PTE is written by a push ordered after the copy.
+     */
+    private int[] landing = new int[0];
+    private int landingSeq;
+    /** CPU threads waiting on a page's migration entry until its landing: page, resume handler, argument. */
+    private long[] waitPage = new long[4];
+    private EventHandler[] waitHandler = new EventHandler[4];
+    private long[] waitArg = new long[4];
+    private int waiters;
+    /**
      * Access-counter notifications queued and not yet serviced, indexed by the first page of the notified region
      * (within its 2 MiB block): the policy's prebuilt decision. Until the host has serviced a notification its
      * counter is not re-armed (the driver clears the counters of a batch only after servicing it,
@@ -269,6 +281,9 @@ public final class Gpu {
         long[] t = new long[newSpan];
         System.arraycopy(throttleUntil, 0, t, shift, throttleUntil.length);
         throttleUntil = t;
+        int[] l = new int[newSpan];
+        System.arraycopy(landing, 0, l, shift, landing.length);
+        landing = l;
         Decision[] nd = new Decision[newSpan];
         System.arraycopy(notified, 0, nd, shift, notified.length);
         notified = nd;
@@ -956,6 +971,10 @@ public final class Gpu {
             }
             switch (d.action()) {
                 case MAP_REMOTE -> {
+                    if (landing[i] != 0 && resid[i] != R_DUP) {
+                        // under a migration entry: hmm_range_fault() would wait for it; the warp refaults
+                        return false;
+                    }
                     long r = host.rangeFault(page, 1, write);
                     if (r < 0) {
                         throw new IllegalStateException("hmm_range_fault failed with errno " + r + " on page " + page);
@@ -964,6 +983,7 @@ public final class Gpu {
                             + r * h.populatePerPage().nanos());
                     charge(Stage.TLB_INVALIDATION, takeInvalidationCost()); // e.g. COW of the zero page
                     if (resid[i] == R_DUP) {
+                        landing[i] = 0;
                         usedPages--; // the read-only duplicate gives way to a mapping of the host copy
                         metrics.deviceResidency().record(t, usedPages);
                         tlb.invalidate(page, 1);
@@ -988,7 +1008,8 @@ public final class Gpu {
                     first = Math.max(first, b[0]);
                     last = Math.min(last, b[1]);
                     for (long p = first; p < last; p++) {
-                        if ((pte[idx(p)] & LOCAL) == 0 || resid[idx(p)] == R_DUP) {
+                        int pi = idx(p);
+                        if (landing[pi] == 0 && ((pte[pi] & LOCAL) == 0 || resid[pi] == R_DUP)) {
                             PageMask.set(blockMask, Pages.indexInBlock(p));
                         }
                     }
@@ -1019,7 +1040,7 @@ public final class Gpu {
             boolean written = false;
             for (long q = first; q < last; q++) {
                 int i = idx(q);
-                if ((pte[i] & LOCAL) != 0) {
+                if ((pte[i] & LOCAL) != 0 || landing[i] != 0) {
                     continue;
                 }
                 long r = host.rangeFault(q, 1, false);
@@ -1030,14 +1051,17 @@ public final class Gpu {
                         + r * h.populatePerPage().nanos());
                 makeRoom(1);
                 charge(Stage.MIGRATION_COPY, h.populatePerPage().nanos() + h.dmaMapPerPage().nanos());
-                submitCopy(true, 1, t, this);
+                // read-only: a device write faults and collapses the duplicate. Until the copy lands the device keeps
+                // whatever mapping of the host copy it had: the host copy stays current
+                Landing l = new Landing(q, 1, (byte) (VALID | LOCAL), this);
+                submitCopy(true, 1, t, l.expectCopy());
                 counters.add(Counter.BYTES_TO_DEVICE, 1L << 12);
                 counters.add(Counter.PAGES_TO_DEVICE, 1);
-                pte[i] = VALID | LOCAL; // read-only: a device write faults and collapses the duplicate
                 resid[i] = R_DUP;
                 usedPages++;
                 metrics.deviceResidency().record(t, usedPages);
                 charge(Stage.PTE_UPDATE, h.pteUpdatePerPage().nanos());
+                l.mapAt(t);
                 policy.onMigrated(q, 1, Location.HOST, 0, MigrationCause.DEVICE_FAULT, t);
                 written = true;
             }
@@ -1050,7 +1074,7 @@ public final class Gpu {
             for (int p = 0; p < Pages.PAGES_PER_BLOCK; p++) {
                 long page = firstPage + p;
                 int i = idx(page);
-                if (i >= 0 && i < span && (pte[i] & LOCAL) != 0) {
+                if (i >= 0 && i < span && ((pte[i] & LOCAL) != 0 || landing[i] != 0)) {
                     PageMask.set(residentMask, p);
                 }
             }
@@ -1140,6 +1164,7 @@ public final class Gpu {
                         policy.onMigrated(stay, 1, 0, Location.HOST, MigrationCause.DEVICE_FAULT, t);
                     }
                     resid[si] = R_HOST;
+                    landing[si] = 0;
                     pte[si] = (byte) (VALID | (host.present(stay, true) ? WRITE : 0));
                     p = runStart + moved + 1;
                     runPages = moved;
@@ -1147,14 +1172,21 @@ public final class Gpu {
                         continue;
                     }
                 }
-                if (from == R_HOST) {
-                    submitCopy(true, runPages, copyAt, this);
-                    counters.add(Counter.BYTES_TO_DEVICE, (long) runPages << 12);
-                }
+                // resident on the device from here on (the CPU's page table already says so), mapped for the device
+                // only when the copy has landed: a read-only duplicate keeps its mapping until then, a page that
+                // was mapped remotely lost it when migrate_vma_setup unmapped the source
+                Landing l = new Landing(runFirst, runPages, (byte) (VALID | WRITE | LOCAL), this);
+                blockLandings.add(l);
                 for (long q = runFirst; q < runFirst + runPages; q++) {
                     int i = idx(q);
-                    pte[i] = VALID | WRITE | LOCAL;
+                    if (from != R_DUP) {
+                        pte[i] = 0;
+                    }
                     resid[i] = R_GPU;
+                }
+                if (from == R_HOST) {
+                    submitCopy(true, runPages, copyAt, l.expectCopy());
+                    counters.add(Counter.BYTES_TO_DEVICE, (long) runPages << 12);
                 }
                 if (from != R_DUP) {
                     usedPages += runPages;
@@ -1169,7 +1201,13 @@ public final class Gpu {
                 }
             }
             charge(Stage.PTE_UPDATE, n * h.pteUpdatePerPage().nanos());
+            for (Landing l : blockLandings) {
+                l.mapAt(t);
+            }
+            blockLandings.clear();
         }
+
+        private final java.util.ArrayList<Landing> blockLandings = new java.util.ArrayList<>();
 
         /** Evicts chunks chosen by the evictor until {@code n} more pages fit in device memory. */
         private void makeRoom(int n) {
@@ -1189,6 +1227,7 @@ public final class Gpu {
                         // a read-only duplicate is dropped, not copied: the host copy is current
                         resid[i] = R_HOST;
                         pte[i] = 0;
+                        landing[i] = 0;
                         usedPages--;
                         metrics.deviceResidency().record(t, usedPages);
                         evicted++;
@@ -1205,11 +1244,13 @@ public final class Gpu {
                         int j = idx(q);
                         resid[j] = R_HOST;
                         pte[j] = 0;
+                        landing[j] = 0;
                         q++;
                     }
                     int runPages = (int) (q - runFirst);
                     host.migrateToHost(runFirst, runPages);
-                    submitCopy(false, runPages, t, this);
+                    copiesOutstanding++;
+                    submitCopy(false, runPages, t, copyDoneHandler);
                     usedPages -= runPages;
                     metrics.deviceResidency().record(t, usedPages);
                     evicted += runPages;
@@ -1231,6 +1272,8 @@ public final class Gpu {
                 }
             }
         }
+
+        final EventHandler copyDoneHandler = a -> copyDone();
 
         void copyDone() {
             copiesOutstanding--;
@@ -1264,14 +1307,144 @@ public final class Gpu {
         }
     }
 
-    private void submitCopy(boolean toDevice, int pages, long at, Service s) {
-        s.copiesOutstanding++;
+    private void submitCopy(boolean toDevice, int pages, long at, EventHandler done) {
         Bytes size = Bytes.pages(pages);
         Bytes granule = pages >= Pages.PAGES_PER_BLOCK ? CopyEngine.GRANULE_2M
                 : (pages % 16 == 0 ? CopyEngine.GRANULE_64K : CopyEngine.GRANULE_4K);
         CopyEngine ce = engines[nextEngine];
         nextEngine = (nextEngine + 1) % engines.length;
-        sim.scheduleAtNanos(at, EventPhase.HOST, a -> ce.submit(toDevice, size, granule, b -> s.copyDone(), 0), 0);
+        sim.scheduleAtNanos(at, EventPhase.HOST, a -> ce.submit(toDevice, size, granule, done, 0), 0);
+    }
+
+    /**
+     * The device mapping of one run of pages a service migrated (or duplicated) into device memory, waiting for its
+     * copy: the PTEs are written when the copy has landed and the service's CPU work has reached the block's PTE
+     * update, whichever is later; until then a device access to the run faults, and a CPU access waits as on a
+     * migration entry. The service counts it as outstanding, so its replay follows the mapping.
+     *
+     * <p>Mirrors the driver's ordering: nvidia-uvm pushes the GPU PTE writes of a serviced VA block after its copies
+     * on the block's tracker (uvm_va_block_service_locked(): make resident, then map, uvm_va_block.c), and the
+     * kernel maps the destination of a migration only after the copy (migrate_vma_pages(), then
+     * migrate_vma_finalize() removing the migration entries, mm/migrate_device.c).
+     */
+    private final class Landing implements EventHandler {
+        private static final long COPY_LANDED = 0;
+        private static final long APPLY = 1;
+        final int id;
+        final long first;
+        final int pages;
+        final byte bits;
+        final Service service;
+        private boolean copying;
+        private long mapAt = -1;
+
+        Landing(long first, int pages, byte bits, Service service) {
+            this.id = ++landingSeq == 0 ? ++landingSeq : landingSeq;
+            this.first = first;
+            this.pages = pages;
+            this.bits = bits;
+            this.service = service;
+            service.copiesOutstanding++;
+            for (long q = first; q < first + pages; q++) {
+                landing[idx(q)] = id;
+            }
+        }
+
+        /** A copy brings the run's data: the mapping waits for it; returns the copy's completion handler. */
+        EventHandler expectCopy() {
+            copying = true;
+            return this;
+        }
+
+        @Override
+        public void handle(long what) {
+            if (what == COPY_LANDED) {
+                copyLanded();
+            } else {
+                apply();
+            }
+        }
+
+        /** The service's CPU work has written the PTEs at {@code at}; with no copy they take effect then. */
+        void mapAt(long at) {
+            mapAt = at;
+            if (!copying) {
+                sim.scheduleAtNanos(at, EventPhase.HOST, this, APPLY);
+            }
+        }
+
+        private void copyLanded() {
+            copying = false;
+            long now = sim.nowNanos();
+            if (now >= mapAt) {
+                apply();
+            } else {
+                sim.scheduleAtNanos(mapAt, EventPhase.HOST, this, APPLY);
+            }
+        }
+
+        private void apply() {
+            long now = sim.nowNanos();
+            int mapped = 0;
+            for (long q = first; q < first + pages; q++) {
+                int i = idx(q);
+                if (landing[i] == id) {
+                    landing[i] = 0;
+                    pte[i] = bits;
+                    mapped++;
+                }
+            }
+            if (mapped > 0 && metrics.tracing()) {
+                metrics.trace(new TraceEvent.Mapped(now, first, pages));
+            }
+            wakeCpuWaiters(now);
+            service.copyDone();
+        }
+    }
+
+    /**
+     * Whether {@code page} is migrating, its copy still on the way: to device memory after a device fault or an
+     * access-counter notification, or back to host memory after a CPU fault. The CPU's page table holds a migration
+     * entry for it. A read-only duplicate being copied is not migrating: the CPU keeps its host copy mapped.
+     */
+    boolean migrating(long page) {
+        int i = idx(page);
+        return i >= 0 && i < span && landing[i] != 0 && resid[i] != R_DUP;
+    }
+
+    /**
+     * A CPU thread found {@code page} under migration: it sleeps until the page has landed, then {@code resume} runs
+     * with {@code arg} and the thread retries its access. Mirrors migration_entry_wait() (mm/migrate.c): a CPU fault
+     * on a migration entry waits for the migration to finish rather than acting on a page half-moved.
+     */
+    void waitForLanding(long page, EventHandler resume, long arg) {
+        if (waiters == waitPage.length) {
+            waitPage = Arrays.copyOf(waitPage, waiters * 2);
+            waitHandler = Arrays.copyOf(waitHandler, waiters * 2);
+            waitArg = Arrays.copyOf(waitArg, waiters * 2);
+        }
+        waitPage[waiters] = page;
+        waitHandler[waiters] = resume;
+        waitArg[waiters] = arg;
+        waiters++;
+    }
+
+    private void wakeCpuWaiters(long now) {
+        int kept = 0;
+        for (int k = 0; k < waiters; k++) {
+            if (migrating(waitPage[k])) {
+                waitPage[kept] = waitPage[k];
+                waitHandler[kept] = waitHandler[k];
+                waitArg[kept] = waitArg[k];
+                kept++;
+            } else {
+                sim.scheduleAtNanos(now, EventPhase.HOST, waitHandler[k], waitArg[k]);
+            }
+        }
+        for (int k = kept; k < waiters; k++) {
+            waitHandler[k] = null;
+        }
+        waiters = kept;
     }
 
     /**
@@ -1457,17 +1630,30 @@ public final class Gpu {
         first = Math.max(first, b[0]);
         last = Math.min(last, b[1]);
         int moved = 0;
-        for (long q = first; q < last; q++) {
+        // the moved pages stay under their migration entries until the copy has landed: the device's fault handler
+        // cannot take them back meanwhile, and the faulting thread retries when the copy is done
+        int toHost = ++landingSeq == 0 ? ++landingSeq : landingSeq;
+        long runStart = first;
+        for (long q = first; q <= last; q++) {
+            // a page whose migration to the device is still under way has a migration entry, which
+            // migrate_vma_setup() does not collect: it stays, and the runs around it move
+            if (q == last || landing[idx(q)] != 0) {
+                if (q > runStart) {
+                    host.migrateToHost(runStart, q - runStart);
+                }
+                runStart = q + 1;
+                continue;
+            }
             int i = idx(q);
             if (resid[i] == R_GPU) {
                 resid[i] = R_HOST;
                 pte[i] = 0;
+                landing[i] = toHost;
                 moved++;
             }
         }
         usedPages -= moved;
         metrics.deviceResidency().record(now, usedPages);
-        host.migrateToHost(first, last - first);
         tlb.invalidate(first, last - first);
         counters.add(Counter.PAGES_TO_HOST, moved);
         counters.add(Counter.BYTES_TO_HOST, (long) moved << 12);
@@ -1482,8 +1668,19 @@ public final class Gpu {
         CopyEngine ce = engines[nextEngine];
         nextEngine = (nextEngine + 1) % engines.length;
         Bytes size = Bytes.pages(Math.max(1, moved));
+        long from = first;
+        long to = last;
+        EventHandler landed = x -> {
+            for (long q = from; q < to; q++) {
+                if (landing[idx(q)] == toHost) {
+                    landing[idx(q)] = 0;
+                }
+            }
+            wakeCpuWaiters(sim.nowNanos());
+            done.handle(arg);
+        };
         sim.scheduleAtNanos(now + cpu, EventPhase.HOST,
-                a -> ce.submit(false, size, CopyEngine.GRANULE_4K, done, arg), 0);
+                a -> ce.submit(false, size, CopyEngine.GRANULE_4K, landed, 0), 0);
         return cpu;
     }
 
@@ -1498,6 +1695,7 @@ public final class Gpu {
         }
         resid[i] = R_HOST;
         pte[i] = 0;
+        landing[i] = 0; // a duplicate still being copied is dropped before it is ever mapped
         usedPages--;
         metrics.deviceResidency().record(now, usedPages);
         tlb.invalidate(page, 1);

@@ -47,6 +47,17 @@ public sealed interface TraceEvent {
         }
     }
 
+    /**
+     * The device mapping of {@code pages} pages starting at {@code page}, migrated or duplicated into device memory,
+     * became usable: their copy has landed and the PTE write pushed after it has run. Between the {@link Migrated}
+     * event and this one a device access to those pages faults.
+     */
+    record Mapped(long time_ns, long page, int pages) implements TraceEvent {
+        public String toJson() {
+            return "{\"type\":\"map\",\"time_ns\":" + time_ns + ",\"page\":" + page + ",\"pages\":" + pages + "}";
+        }
+    }
+
     /** Device translations for [{@code page}, {@code page + pages}) were invalidated. */
     record Invalidated(long time_ns, long page, long pages, String reason) implements TraceEvent {
         public String toJson() {
