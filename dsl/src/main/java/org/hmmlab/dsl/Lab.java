@@ -220,6 +220,25 @@ public final class Lab {
         return Patterns.arrays(arrays);
     }
 
+    /**
+     * C = A x B for square fp32 matrices, A, B and C one after another in the footprint (the side is the largest
+     * multiple of {@code tile} that fits), computed in {@code tile} x {@code tile} output tiles as a CUDA
+     * shared-memory sgemm does: per output tile and k-step, the A tile's rows then the B tile's rows, then the C
+     * tile stored. Loads are reads and stores writes whatever the phase's write fraction; give the phase the access
+     * size of one warp's load of a tile row: {@code kernel("sgemm").reads("abc").pattern(gemm(32)).accessSize(bytes(128))}.
+     */
+    public static Pattern gemm(int tile) {
+        return Patterns.gemm(tile);
+    }
+
+    /**
+     * {@link #gemm(int)} for {@code n} x {@code n} matrices; the footprint must hold the three ({@code 12 n^2}
+     * bytes): {@code gemm(2048, 32)}.
+     */
+    public static Pattern gemm(int n, int tile) {
+        return Patterns.gemm(n, tile);
+    }
+
     /** Dependent random accesses: each address comes from the previous one. */
     public static Pattern pointerChase() {
         return Patterns.pointerChase();

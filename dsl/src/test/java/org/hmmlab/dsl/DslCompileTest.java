@@ -220,7 +220,8 @@ class DslCompileTest {
         pol.build();
         pol.placement().label();
         pol.placement().param("threshold");
-        List.of(sequential(), strided(KiB(64)), random(), zipf(1.1), hotSet(0.1, 0.9), stencil(KiB(64)), pointerChase(), arrays(3));
+        List.of(sequential(), strided(KiB(64)), random(), zipf(1.1), hotSet(0.1, 0.9), stencil(KiB(64)), pointerChase(), arrays(3),
+                gemm(32), gemm(256, 32));
         PhaseSpec ph = kernel("k").reads("x").pattern(random()).footprint(MiB(1)).accesses(100).warps(8)
                 .accessSize(bytes(256));
         phase("w").writes("x").passes(2).threads(2).name();

@@ -6,7 +6,7 @@ import org.hmmlab.units.Bytes;
 
 /**
  * The access patterns of GPU kernels and CPU phases: sequential stream, strided, uniform random, Zipf, hot set,
- * 2-D stencil and pointer chasing.
+ * 2-D stencil, pointer chasing, STREAM arrays and a tiled matrix multiply.
  *
  * <p>These are the patterns the unified-memory literature evaluates (perf-figures.md section 3: Allen and Ge
  * SC'21 contrast "regular" with "random" warps; Ganguly et al. ISCA'19 and the NVIDIA oversubscription blog show
@@ -33,6 +33,23 @@ public final class Patterns {
      */
     public static Arrays arrays(int arrays) {
         return new Arrays(arrays);
+    }
+
+    /**
+     * C = A x B for square fp32 matrices of the side the footprint holds, computed in {@code tile} x {@code tile}
+     * output tiles as a CUDA shared-memory sgemm does; see {@link Gemm}. The footprint holds A, B and C one after
+     * another; the side is the largest multiple of {@code tile} whose three matrices fit.
+     */
+    public static Gemm gemm(int tile) {
+        return new Gemm(Gemm.FROM_FOOTPRINT, tile);
+    }
+
+    /**
+     * C = A x B for square {@code n} x {@code n} fp32 matrices in {@code tile} x {@code tile} output tiles; the
+     * footprint must hold the three matrices ({@code 12 n^2} bytes). See {@link Gemm}.
+     */
+    public static Gemm gemm(int n, int tile) {
+        return new Gemm(n, tile);
     }
 
     /** Every {@code stride} bytes, wrapping with a shift of one access so that all elements are eventually touched. */
@@ -120,6 +137,196 @@ public final class Patterns {
         @Override
         public String label() {
             return "arrays(" + arrays + ")";
+        }
+    }
+
+    /**
+     * See {@link Patterns#gemm(int, int)}. The accesses of C = A x B for square {@code n} x {@code n} fp32 matrices
+     * stored row-major one after another in the footprint (A at 0, B at {@code 4 n^2}, C at {@code 8 n^2}), in the
+     * order of a shared-memory tiled sgemm (the CUDA samples' {@code matrixMul}): for each {@code tile} x
+     * {@code tile} output tile, in the order thread blocks are launched ({@code blockIdx.x}, the column of C,
+     * fastest), for each of the {@code n / tile} k-steps, the A tile's {@code tile} rows then the B tile's
+     * {@code tile} rows are loaded; after the k loop the C tile's rows are stored.
+     *
+     * <p>Each row of a tile ({@code 4 tile} bytes) is loaded in accesses of the phase's access size, which must
+     * divide it (a 32-float row is one 128 B coalesced warp load); an access larger than a tile row loads the whole
+     * row, since a tile's rows are not contiguous. Loads of A and B are reads and stores of C writes, so the phase's
+     * write fraction does not apply. Over the full run, of {@code (n/tile)^2 (2 n + tile)} row accesses, every
+     * element of A and B is read {@code n / tile} times and every element of C written once; more work starts the
+     * multiply again. Each offset is computed from the access index: nothing is kept per access.
+     *
+     * @param n    the matrices' side in floats, a multiple of {@code tile} in [{@code tile}, {@value #MAX_N}], or
+     *             {@link #FROM_FOOTPRINT} for the largest that fits the footprint
+     * @param tile the output tile's side in floats, [1, {@value #MAX_TILE}] (32 in the CUDA samples)
+     */
+    public record Gemm(int n, int tile) implements Pattern {
+        /** The value of {@code n} that takes the side from the footprint. */
+        public static final int FROM_FOOTPRINT = 0;
+        /** Largest matrix side: three 2^20-float square matrices take 12 TiB. */
+        public static final int MAX_N = 1 << 20;
+        /** Largest tile side (a 1024 x 1024 tile already exceeds any GPU's shared memory). */
+        public static final int MAX_TILE = 1024;
+        /** Bytes of one fp32 element. */
+        static final long FLOAT = 4;
+
+        public Gemm {
+            if (tile < 1 || tile > MAX_TILE) {
+                throw new IllegalArgumentException("gemm tile must be in [1, " + MAX_TILE + "] floats, got " + tile);
+            }
+            if (n != FROM_FOOTPRINT && (n < tile || n > MAX_N || n % tile != 0)) {
+                throw new IllegalArgumentException("gemm n must be " + FROM_FOOTPRINT + " (from the footprint) or a"
+                        + " multiple of tile (" + tile + ") in [" + tile + ", " + MAX_N + "] floats, got " + n);
+            }
+        }
+
+        /** The matrices' side this pattern uses over {@code footprint}: {@code n}, or the largest that fits. */
+        public long side(Bytes footprint) {
+            if (n != FROM_FOOTPRINT) {
+                return n;
+            }
+            long side = (long) Math.sqrt(footprint.bytes() / (3.0 * FLOAT));
+            while (3 * FLOAT * side * side > footprint.bytes()) {
+                side--; // guard against sqrt rounding up
+            }
+            return Math.min(side - side % tile, MAX_N);
+        }
+
+        @Override
+        public AccessStream stream(Bytes footprint, long accesses, Bytes accessSize, double writeFraction, long seed) {
+            if (accessSize == null || accessSize.bytes() < 1) {
+                throw new IllegalArgumentException("accessSize must be >= 1 B, got " + accessSize);
+            }
+            if (footprint == null || footprint.bytes() < 1) {
+                throw new IllegalArgumentException("footprint must be >= 1 B, got " + footprint);
+            }
+            if (accesses < 0) {
+                throw new IllegalArgumentException("accesses must be >= 0, got " + accesses);
+            }
+            if (!(writeFraction >= 0.0 && writeFraction <= 1.0)) {
+                throw new IllegalArgumentException("writeFraction must be in [0, 1], got " + writeFraction);
+            }
+            long rowBytes = FLOAT * tile;
+            long piece = Math.min(accessSize.bytes(), rowBytes);
+            if (rowBytes % piece != 0) {
+                throw new IllegalArgumentException("gemm accessSize must divide a tile row of " + tile + " floats ("
+                        + rowBytes + " B) or exceed it, got " + accessSize);
+            }
+            long side = side(footprint);
+            long need = 3 * FLOAT * side * side;
+            if (side < tile || need > footprint.bytes()) {
+                long least = 3 * FLOAT * Math.max(side, tile) * Math.max(side, tile);
+                throw new IllegalArgumentException("gemm footprint must hold A, B and C (" + Bytes.of(least)
+                        + " for n = " + Math.max(side, tile) + ", tile = " + tile + "), got " + footprint);
+            }
+            return new GemmCursor(side, tile, piece, accesses);
+        }
+
+        @Override
+        public String label() {
+            return n == FROM_FOOTPRINT ? "gemm(tile " + tile + ")" : "gemm(" + n + ", tile " + tile + ")";
+        }
+    }
+
+    /** The cursor of {@link Gemm}: the offset of access {@code i} decoded from {@code i} alone. */
+    private static final class GemmCursor implements AccessStream {
+        private final long matrixBytes;
+        private final long rowStride;
+        private final long tileBytes;
+        private final long tile;
+        private final long tilesPerSide;
+        private final long piece;
+        private final long perRow;
+        private final long perTileLoad;
+        private final long perK;
+        private final long loads;
+        private final long perOutputTile;
+        private final long total;
+        private final long accesses;
+        private long index = -1;
+        private long offset;
+        private AccessType type;
+
+        GemmCursor(long side, long tile, long piece, long accesses) {
+            this.matrixBytes = Gemm.FLOAT * side * side;
+            this.rowStride = Gemm.FLOAT * side;
+            this.tileBytes = Gemm.FLOAT * tile;
+            this.tile = tile;
+            this.tilesPerSide = side / tile;
+            this.piece = piece;
+            this.perRow = tileBytes / piece;
+            this.perTileLoad = tile * perRow;
+            this.perK = 2 * perTileLoad;
+            this.loads = tilesPerSide * perK;
+            this.perOutputTile = loads + perTileLoad;
+            long t;
+            try {
+                t = Math.multiplyExact(Math.multiplyExact(tilesPerSide, tilesPerSide), perOutputTile);
+            } catch (ArithmeticException e) {
+                t = Long.MAX_VALUE; // longer than any phase: never wraps
+            }
+            this.total = t;
+            this.accesses = accesses;
+        }
+
+        @Override
+        public boolean next() {
+            if (index + 1 >= accesses) {
+                index = accesses;
+                return false;
+            }
+            index++;
+            long j = index % total;
+            long block = j / perOutputTile;
+            long r = j % perOutputTile;
+            long bx = block % tilesPerSide; // blockIdx.x: the column of C, launched fastest
+            long by = block / tilesPerSide;
+            long base;
+            long row;
+            long col;
+            if (r < loads) {
+                long k = r / perK;
+                long q = r % perK;
+                if (q < perTileLoad) { // A[by*T + row][k*T ...]
+                    base = 0;
+                    row = by * tile + q / perRow;
+                    col = k * tileBytes;
+                } else { // B[k*T + row][bx*T ...]
+                    q -= perTileLoad;
+                    base = matrixBytes;
+                    row = k * tile + q / perRow;
+                    col = bx * tileBytes;
+                }
+                col += (q % perRow) * piece;
+                type = AccessType.READ;
+            } else { // C[by*T + row][bx*T ...]
+                long q = r - loads;
+                base = 2 * matrixBytes;
+                row = by * tile + q / perRow;
+                col = bx * tileBytes + (q % perRow) * piece;
+                type = AccessType.WRITE;
+            }
+            offset = base + row * rowStride + col;
+            return true;
+        }
+
+        @Override
+        public long offset() {
+            return offset;
+        }
+
+        @Override
+        public AccessType type() {
+            return type;
+        }
+
+        @Override
+        public long size() {
+            return piece;
+        }
+
+        @Override
+        public long length() {
+            return accesses;
         }
     }
 

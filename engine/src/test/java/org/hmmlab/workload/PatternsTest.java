@@ -19,7 +19,7 @@ class PatternsTest {
     static Stream<Pattern> all() {
         return Stream.of(Patterns.sequential(), Patterns.strided(Bytes.KiB(64)), Patterns.uniformRandom(),
                 Patterns.zipf(0.99), Patterns.zipf(1.0), Patterns.hotSet(0.1, 0.9), Patterns.stencil(Bytes.KiB(64)),
-                Patterns.pointerChase(), Patterns.arrays(3));
+                Patterns.pointerChase(), Patterns.arrays(3), Patterns.gemm(32), Patterns.gemm(256, 32));
     }
 
     static long[] offsets(AccessStream s) {
@@ -39,10 +39,13 @@ class PatternsTest {
         long[] a = offsets(p.stream(fp, 5000, Bytes.PAGE, 0.3, 42));
         long[] b = offsets(p.stream(fp, 5000, Bytes.PAGE, 0.3, 42));
         assertArrayEquals(a, b, p.label());
+        // an access is at most the 4 KiB asked for (a gemm access is one tile row, 128 B for 32 floats)
+        long size = p.stream(fp, 1, Bytes.PAGE, 0.3, 42).size();
+        assertTrue(size >= 1 && size <= 4096, p.label() + " access size " + size);
         for (long x : a) {
             long off = x / 4;
-            assertTrue(off >= 0 && off + 4096 <= fp.bytes(), p.label() + " offset " + off);
-            assertEquals(0, off % 4096, p.label() + " aligned to the access size");
+            assertTrue(off >= 0 && off + size <= fp.bytes(), p.label() + " offset " + off);
+            assertEquals(0, off % size, p.label() + " aligned to the access size");
         }
     }
 
@@ -57,6 +60,102 @@ class PatternsTest {
         assertArrayEquals(new long[] {0, 2, 4, 1, 3, 5, 0, 2}, pages);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Patterns.arrays(0));
         assertTrue(e.getMessage().contains("arrays must be in [1, 64], got 0"), e.getMessage());
+    }
+
+    @Nested
+    class TiledGemm {
+        // n = 8 floats, tile 4: A at 0, B at 256 B, C at 512 B; rows of 32 B, tile rows of 16 B, 8 B accesses
+        static final int N = 8;
+        static final int T = 4;
+        static final long MATRIX = 4L * N * N;
+
+        /** Offset of element (row, col) of matrix m (0 = A, 1 = B, 2 = C). */
+        static long at(int m, int row, int col) {
+            return m * MATRIX + 4L * (row * N + col);
+        }
+
+        @Test
+        void theFirstAccessesLoadTheATileRowsThenTheBTileRows() {
+            AccessStream s = Patterns.gemm(N, T).stream(Bytes.of(3 * MATRIX), 16, Bytes.of(8), 0, 1);
+            long[] expected = {
+                    // output tile (0, 0), k-step 0: A rows 0..3, columns 0..3, two 8 B accesses per tile row
+                    at(0, 0, 0), at(0, 0, 2), at(0, 1, 0), at(0, 1, 2), at(0, 2, 0), at(0, 2, 2), at(0, 3, 0), at(0, 3, 2),
+                    // then B rows 0..3, columns 0..3
+                    at(1, 0, 0), at(1, 0, 2), at(1, 1, 0), at(1, 1, 2), at(1, 2, 0), at(1, 2, 2), at(1, 3, 0), at(1, 3, 2)};
+            for (long e : expected) {
+                assertTrue(s.next());
+                assertEquals(e, s.offset());
+                assertEquals(AccessType.READ, s.type());
+                assertEquals(8, s.size());
+            }
+            assertFalse(s.next());
+            // k-step 1 of output tile (0, 0): A columns 4..7, then B rows 4..7; output tile (0, 1) reads B columns 4..7
+            AccessStream k1 = Patterns.gemm(N, T).stream(Bytes.of(3 * MATRIX), 1000, Bytes.of(8), 0, 1);
+            long[] all = new long[1000];
+            for (int i = 0; k1.next(); i++) {
+                all[i] = k1.offset();
+            }
+            assertEquals(at(0, 0, 4), all[16]);
+            assertEquals(at(1, 4, 0), all[24]);
+            int perTile = 40; // 2 k-steps x (A and B tiles x 4 rows x 2 accesses) loads, then 4 x 2 stores of C
+            assertEquals(at(2, 0, 0), all[32], "the C tile is stored after the k loop");
+            assertEquals(at(0, 0, 0), all[perTile], "output tile (0, 1) (blockIdx.x = 1) starts on A's row tile 0");
+            assertEquals(at(1, 0, 4), all[perTile + 8], "and B's column tile 1");
+        }
+
+        @Test
+        void everyElementOfAAndBIsReadNOverTTimesAndCWrittenOnce() {
+            int n = 64;
+            int t = 16;
+            long matrix = 4L * n * n;
+            long rowAccesses = (long) (n / t) * (n / t) * (2L * n + t); // tile rows of 64 B, one 64 B access each
+            AccessStream s = Patterns.gemm(t).stream(Bytes.of(3 * matrix + 100), rowAccesses, Bytes.of(64), 0.5, 3);
+            int[] reads = new int[(int) (3 * matrix)];
+            int[] writes = new int[(int) (3 * matrix)];
+            while (s.next()) {
+                for (long b = s.offset(); b < s.offset() + s.size(); b++) {
+                    if (s.type() == AccessType.WRITE) {
+                        writes[(int) b]++;
+                    } else {
+                        reads[(int) b]++;
+                    }
+                }
+            }
+            for (int b = 0; b < 3 * matrix; b++) {
+                boolean c = b >= 2 * matrix;
+                assertEquals(c ? 0 : n / t, reads[b], "reads of byte " + b);
+                assertEquals(c ? 1 : 0, writes[b], "writes of byte " + b);
+            }
+        }
+
+        @Test
+        void aWholeRunWrapsAndAnAccessLargerThanATileRowLoadsTheRow() {
+            long rowAccesses = (long) (N / T) * (N / T) * (2L * N + T);
+            AccessStream s = Patterns.gemm(N, T).stream(Bytes.of(3 * MATRIX), rowAccesses + 1, Bytes.PAGE, 0, 1);
+            long first = -1;
+            long last = -1;
+            while (s.next()) {
+                assertEquals(16, s.size(), "one 4-float tile row");
+                first = first < 0 ? s.offset() : first;
+                last = s.offset();
+            }
+            assertEquals(first, last, "access rowAccesses + 1 starts the multiply again");
+        }
+
+        @Test
+        void badParametersNameTheFieldAndTheRange() {
+            assertMessage("gemm tile must be in [1, 1024] floats, got 0", () -> Patterns.gemm(0));
+            assertMessage("gemm n must be 0 (from the footprint) or a multiple of tile (32) in [32, 1048576] floats,"
+                    + " got 100", () -> Patterns.gemm(100, 32));
+            assertMessage("gemm accessSize must divide a tile row of 32 floats (128 B) or exceed it, got 96 B",
+                    () -> Patterns.gemm(32).stream(Bytes.MiB(1), 1, Bytes.of(96), 0, 1));
+            assertMessage("gemm footprint must hold A, B and C (12 KiB for n = 32, tile = 32), got 10 KiB",
+                    () -> Patterns.gemm(32).stream(Bytes.KiB(10), 1, Bytes.of(128), 0, 1));
+            assertMessage("gemm footprint must hold A, B and C (48 MiB for n = 2048, tile = 32), got 12 MiB",
+                    () -> Patterns.gemm(2048, 32).stream(Bytes.MiB(12), 1, Bytes.of(128), 0, 1));
+            assertEquals(1024, Patterns.gemm(32).side(Bytes.MiB(12)), "12 MiB holds three 1024-float matrices");
+            assertEquals(992, Patterns.gemm(32).side(Bytes.MiB(12).minus(Bytes.of(1))));
+        }
     }
 
     @Test

@@ -52,7 +52,7 @@ public final class ScenarioJson {
     private static final List<String> PRESET_NAMES = List.of("V100_PCIE3", "A100_PCIE4", "H100_PCIE5");
 
     static final List<String> PATTERNS = List.of("sequential", "strided", "random", "zipf", "hot-set", "stencil",
-            "pointer-chase", "arrays");
+            "pointer-chase", "arrays", "gemm");
     static final List<String> PLACEMENTS = List.of("first-touch", "remote-map", "access-counters", "javascript");
     static final List<String> PREFETCHERS = List.of("none", "density", "neighbourhood");
     static final List<String> EVICTORS = List.of("lru", "random", "rrip");
@@ -145,6 +145,13 @@ public final class ScenarioJson {
             case Patterns.Stencil s -> o.put("kind", "stencil").put("row", bytes(s.rowBytes()));
             case Patterns.PointerChase c -> o.put("kind", "pointer-chase");
             case Patterns.Arrays a -> o.put("kind", "arrays").put("arrays", a.arrays());
+            case Patterns.Gemm g -> {
+                o.put("kind", "gemm");
+                if (g.n() != Patterns.Gemm.FROM_FOOTPRINT) {
+                    o.put("n", g.n()); // absent: the side the footprint holds
+                }
+                o.put("tile", g.tile());
+            }
             default -> throw new IllegalArgumentException("pattern " + p.label() + " has no JSON form");
         }
         return o;
@@ -314,6 +321,19 @@ public final class ScenarioJson {
                 case "arrays" -> {
                     p.object(Set.of("kind", "arrays"));
                     yield Patterns.arrays((int) p.field("arrays").longValue(1, Patterns.Arrays.MAX_ARRAYS));
+                }
+                case "gemm" -> {
+                    p.object(Set.of("kind", "n", "tile"));
+                    int tile = (int) p.field("tile").longValue(1, Patterns.Gemm.MAX_TILE);
+                    if (!p.has("n")) {
+                        yield Patterns.gemm(tile);
+                    }
+                    JsonNodeReader n = p.field("n");
+                    int side = (int) n.longValue(tile, Patterns.Gemm.MAX_N);
+                    if (side % tile != 0) {
+                        throw n.error("must be a multiple of tile (" + tile + "), got " + side);
+                    }
+                    yield Patterns.gemm(side, tile);
                 }
                 default -> throw new AssertionError(kind);
             };

@@ -247,7 +247,8 @@ public final class JsLab {
 
         /**
          * The pattern: {@code "sequential"}, {@code "random"}, {@code "pointer-chase"}, {@code "zipf:1.1"},
-         * {@code "strided:64KiB"}, {@code "stencil:1MiB"}, {@code "hot-set:0.1:0.9"}, {@code "arrays:3"}.
+         * {@code "strided:64KiB"}, {@code "stencil:1MiB"}, {@code "hot-set:0.1:0.9"}, {@code "arrays:3"},
+         * {@code "gemm:32"} (tile 32, matrices as large as the footprint holds), {@code "gemm:2048:32"} (n 2048, tile 32).
          */
         @HostAccess.Export
         public JsPhase pattern(String text) {
@@ -261,8 +262,11 @@ public final class JsLab {
                 case "stencil" -> Lab.stencil(Bytes.parse(p.length > 1 ? p[1] : ""));
                 case "hot-set" -> Lab.hotSet(arg(p, 1, text), arg(p, 2, text));
                 case "arrays" -> Lab.arrays(arrayCount(p, text));
+                case "gemm" -> p.length > 2 ? Lab.gemm(whole(p, 1, "gemm:N:TILE", text), whole(p, 2, "gemm:N:TILE", text))
+                        : Lab.gemm(whole(p, 1, "gemm:TILE", text));
                 default -> throw new IllegalArgumentException("pattern(text): '" + text + "' is not one of sequential, random,"
-                        + " pointer-chase, zipf:E, strided:SIZE, stencil:SIZE, hot-set:FRACTION:PROBABILITY, arrays:N");
+                        + " pointer-chase, zipf:E, strided:SIZE, stencil:SIZE, hot-set:FRACTION:PROBABILITY, arrays:N,"
+                        + " gemm:TILE, gemm:N:TILE");
             };
             return new JsPhase(spec.pattern(pattern));
         }
@@ -274,6 +278,14 @@ public final class JsLab {
                         + org.hmmlab.workload.Patterns.Arrays.MAX_ARRAYS + "], got '" + text + "'");
             }
             return (int) n;
+        }
+
+        private static int whole(String[] p, int i, String form, String text) {
+            double v = arg(p, i, text);
+            if (v != Math.rint(v) || Math.abs(v) > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("pattern(text): " + form + " needs whole numbers, got '" + text + "'");
+            }
+            return (int) v;
         }
 
         private static double arg(String[] p, int i, String text) {

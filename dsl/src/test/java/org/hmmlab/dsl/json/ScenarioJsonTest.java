@@ -49,7 +49,7 @@ class ScenarioJsonTest {
     @Test
     void everyPatternRoundTripsAndABadArrayCountNamesTheField() {
         for (org.hmmlab.workload.Pattern p : java.util.List.of(sequential(), strided(KiB(64)), random(), zipf(1.1),
-                hotSet(0.1, 0.9), stencil(KiB(64)), pointerChase(), arrays(3))) {
+                hotSet(0.1, 0.9), stencil(KiB(64)), pointerChase(), arrays(3), gemm(32), gemm(2048, 32))) {
             assertEquals(p, ScenarioJson.readPattern(JsonNodeReader.root(ScenarioJson.pattern(p))), p.label());
         }
         var bad = ScenarioJson.pattern(arrays(3)).put("arrays", 65);
@@ -59,9 +59,23 @@ class ScenarioJsonTest {
     }
 
     @Test
+    void aGemmWritesItsSideOnlyWhenGivenAndABadSideOrTileNamesTheField() {
+        assertEquals("{\"kind\":\"gemm\",\"tile\":32}", ScenarioJson.pattern(gemm(32)).toString());
+        assertEquals("{\"kind\":\"gemm\",\"n\":2048,\"tile\":32}", ScenarioJson.pattern(gemm(2048, 32)).toString());
+        var side = ScenarioJson.pattern(gemm(2048, 32)).put("n", 100);
+        JsonFormatException e = assertThrows(JsonFormatException.class,
+                () -> ScenarioJson.readPattern(JsonNodeReader.root(side)));
+        assertEquals("$.n: must be a multiple of tile (32), got 100", e.getMessage());
+        var tile = ScenarioJson.pattern(gemm(32)).put("tile", 0);
+        JsonFormatException t = assertThrows(JsonFormatException.class,
+                () -> ScenarioJson.readPattern(JsonNodeReader.root(tile)));
+        assertTrue(t.getMessage().startsWith("$.tile: must be in [1, 1024]"), t.getMessage());
+    }
+
+    @Test
     void malformedFilesNameThePathAndTheAllowedValues() {
         String good = ScenarioJson.write(SCENARIO);
-        expect("$.phases[1].pattern.kind", "\"zipff\" is not one of sequential, strided, random, zipf, hot-set, stencil, pointer-chase, arrays",
+        expect("$.phases[1].pattern.kind", "\"zipff\" is not one of sequential, strided, random, zipf, hot-set, stencil, pointer-chase, arrays, gemm",
                 good.replace("\"zipf\"", "\"zipff\""));
         expect("$.platform", "\"B200\" is not one of V100_PCIE3, A100_PCIE4, H100_PCIE5",
                 good.replace("\"H100_PCIE5\"", "\"B200\""));

@@ -1,0 +1,44 @@
+package org.hmmlab.dsl.script;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.hmmlab.dsl.json.ScenarioJson;
+import org.junit.jupiter.api.Test;
+
+/** The {@code lab} global of a JavaScript scenario: patterns written as short strings. */
+class JsLabTest {
+
+    /** The JSON of the scenario a script shows. */
+    private static String shownScenario(String script) {
+        List<Object> shown = new ArrayList<>();
+        JsScript.load("s.js", script, Map.of("lab", new JsLab(shown::add)), ScriptLimits.DEFAULT, System.out).close();
+        assertEquals(1, shown.size(), "shown values");
+        return ScenarioJson.write(((JsLab.JsScenario) shown.get(0)).scenario());
+    }
+
+    @Test
+    void gemmPatternsTakeTheTileAndOptionallyTheSide() {
+        String tileOnly = shownScenario("lab.show(lab.scenario('mm').alloc('abc', '12MiB')"
+                + ".gpu(lab.kernel('sgemm').reads('abc').pattern('gemm:32').accessSize('128B')))");
+        assertTrue(tileOnly.matches("(?s).*\"kind\" : \"gemm\",\\s*\"tile\" : 32.*"), tileOnly);
+        String both = shownScenario("lab.show(lab.scenario('mm').alloc('abc', '12MiB')"
+                + ".gpu(lab.kernel('sgemm').reads('abc').pattern('gemm:1024:32').accessSize('128B')))");
+        assertTrue(both.matches("(?s).*\"kind\" : \"gemm\",\\s*\"n\" : 1024,\\s*\"tile\" : 32.*"), both);
+    }
+
+    @Test
+    void aBadGemmTextNamesTheForm() {
+        ScriptException e = assertThrows(ScriptException.class, () -> shownScenario(
+                "lab.show(lab.kernel('sgemm').pattern('gemm:32.5'))"));
+        assertTrue(e.getMessage().contains("gemm:TILE needs whole numbers"), e.getMessage());
+        ScriptException range = assertThrows(ScriptException.class, () -> shownScenario(
+                "lab.show(lab.kernel('sgemm').pattern('gemm:100:32'))"));
+        assertTrue(range.getMessage().contains("gemm n must be 0 (from the footprint) or a multiple of tile (32)"),
+                range.getMessage());
+    }
+}
