@@ -397,7 +397,6 @@ public final class Gpu {
             if (i >= 0 && p < firstPage + pages) {
                 pte[i] = 0;
                 resid[i] = R_UNPOPULATED;
-                landing[i] = 0; // a copy still on its way maps nothing: the page is gone
                 notified[i] = null;
                 throttleUntil[i] = 0;
                 priPending[i] = false;
