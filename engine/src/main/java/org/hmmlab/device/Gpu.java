@@ -1483,13 +1483,9 @@ public final class Gpu {
      */
     private void flushAndRequeue(long now) {
         long rearrive = now + g.pageWalkLatency().nanos() + g.faultReport().nanos();
-        if (flushPage.length < bufCount) {
-            flushPage = new long[bufCapacity];
-            flushWrite = new boolean[bufCapacity];
-            flushWarp = new int[bufCapacity];
-        }
         int kept = 0;
         int refaults = 0;
+        boolean survivorBehindRefault = false;
         for (int k = 0; k < bufCount; k++) {
             int slot = (bufHead + k) % bufCapacity;
             long page = bufPage[slot];
@@ -1501,36 +1497,66 @@ public final class Gpu {
                 inBuffer[w] = false;
                 continue;
             }
-            if (bufArrive[slot] > flushedAt) {
-                // written after the flush: still in the buffer for the next fetch, ahead of the re-raised faults
-                int to = (bufHead + kept) % bufCapacity;
-                bufPage[to] = page;
-                bufWrite[to] = write;
-                bufWarp[to] = w;
-                bufArrive[to] = bufArrive[slot];
-                kept++;
-                continue;
+            // an entry written after the flush stays in the buffer as it is, for the next fetch; a flushed one is
+            // the warp's fault raised again after the replay
+            boolean survivor = bufArrive[slot] > flushedAt;
+            survivorBehindRefault |= survivor && refaults > 0;
+            int to = (bufHead + kept) % bufCapacity;
+            bufPage[to] = page;
+            bufWrite[to] = write;
+            bufWarp[to] = w;
+            bufArrive[to] = survivor ? bufArrive[slot] : rearrive;
+            kept++;
+            if (!survivor) {
+                refaults++;
             }
-            flushPage[refaults] = page;
-            flushWrite[refaults] = write;
-            flushWarp[refaults] = w;
-            refaults++;
         }
-        for (int k = 0; k < refaults; k++) {
-            int to = (bufHead + kept + k) % bufCapacity;
+        counters.add(Counter.FAULTS, refaults);
+        bufCount = kept;
+        if (survivorBehindRefault) {
+            survivorsFirst(rearrive);
+        }
+    }
+
+    /**
+     * Reorders the buffer, keeping each group's order, so that the entries that survived a flush and land before
+     * {@code rearrive} come before the faults raised again at {@code rearrive}: a fetch takes entries in order
+     * and stops at the first that has not landed.
+     */
+    private void survivorsFirst(long rearrive) {
+        if (flushPage.length < bufCount) {
+            flushPage = new long[bufCapacity];
+            flushWrite = new boolean[bufCapacity];
+            flushWarp = new int[bufCapacity];
+            flushArrive = new long[bufCapacity];
+        }
+        int n = 0;
+        for (int pass = 0; pass < 2; pass++) {
+            for (int k = 0; k < bufCount; k++) {
+                int slot = (bufHead + k) % bufCapacity;
+                if ((bufArrive[slot] < rearrive) == (pass == 0)) {
+                    flushPage[n] = bufPage[slot];
+                    flushWrite[n] = bufWrite[slot];
+                    flushWarp[n] = bufWarp[slot];
+                    flushArrive[n] = bufArrive[slot];
+                    n++;
+                }
+            }
+        }
+        for (int k = 0; k < n; k++) {
+            int to = (bufHead + k) % bufCapacity;
             bufPage[to] = flushPage[k];
             bufWrite[to] = flushWrite[k];
             bufWarp[to] = flushWarp[k];
-            bufArrive[to] = rearrive;
+            bufArrive[to] = flushArrive[k];
         }
-        counters.add(Counter.FAULTS, refaults);
-        bufCount = kept + refaults;
     }
 
     // the entries a flush dropped whose warps fault again at the replay
     private long[] flushPage = new long[0];
     private boolean[] flushWrite = new boolean[0];
     private int[] flushWarp = new int[0];
+    private long[] flushArrive = new long[0];
 
     private final long[] stageScratch = new long[STAGES];
 
