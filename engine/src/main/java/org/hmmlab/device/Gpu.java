@@ -390,6 +390,7 @@ public final class Gpu {
                 notified[i] = null;
                 throttleUntil[i] = 0;
                 priPending[i] = false;
+                landing[i] = 0; // a copy still in flight lands on a freed page: it is never mapped
             }
             if (runFirst >= 0 && (!resident || (p & (Pages.PAGES_PER_BLOCK - 1)) == 0)) {
                 // the pages are gone from every place: the policies forget them, one report per 2 MiB block

@@ -165,6 +165,8 @@ class FreeTest {
         RunResult r = Experiment.of(A100, w, counters).run();
         assertTrue(r.count(Counter.ACCESS_COUNTER_NOTIFICATIONS) > 0, "the remote reads raised notifications");
         assertEquals(0, r.count(Counter.BYTES_TO_HOST));
+        assertTrue(r.deviceResidency().currentPages() <= size.bytes() / 4096,
+                "only b can be left on the GPU: " + r.deviceResidency().currentPages() + " pages");
         assertEquals(Experiment.of(A100, w, counters).run().fingerprint(), r.fingerprint());
     }
 
