@@ -1662,7 +1662,18 @@ public final class Gpu {
         long cpu = h.rangeFaultWalk().nanos() + h.blockOverhead().nanos()
                 + moved * (h.populatePerPage().nanos() + h.dmaMapPerPage().nanos() + h.pteUpdatePerPage().nanos())
                 + invalidationCost();
-        policy.onMigrated(first, last - first, 0, Location.HOST, MigrationCause.HOST_FAULT, now + cpu);
+        // the policy hears of the pages that moved, run by run: not of the region's pages that were never here
+        for (long q = first; q < last; ) {
+            if (landing[idx(q)] != toHost) {
+                q++;
+                continue;
+            }
+            long run = q;
+            while (q < last && landing[idx(q)] == toHost) {
+                q++;
+            }
+            policy.onMigrated(run, q - run, 0, Location.HOST, MigrationCause.HOST_FAULT, now + cpu);
+        }
         if (metrics.tracing()) {
             metrics.trace(new TraceEvent.Migrated(now + cpu, first, moved, false));
         }

@@ -248,6 +248,47 @@ class GpuTest {
             assertEquals(512, r.count(Counter.PAGES_TO_HOST));
             assertEquals(2 * size.bytes(), r.count(Counter.BYTES_TO_DEVICE) + r.count(Counter.BYTES_TO_HOST));
         }
+        @Test
+        void aCpuFaultTellsThePolicyOnlyOfThePagesThatCameBack() {
+            // the GPU touches the first half of a 2 MiB block, then the CPU reads all of it: the host fault's region
+            // spans the block, but only the 256 device pages move (migrate_vma_setup collects device-private
+            // entries only), and the evictor's residency must hear of those 256, not of 512
+            Bytes size = Bytes.MiB(2);
+            long half = size.bytes() / 4096 / 2;
+            long[] toHost = new long[1];
+            Workload w = Workload.of(List.of(new Allocation("x", size)),
+                    List.of(Phase.cpu("init", "x", Patterns.sequential(), size, 2 * half).withWriteFraction(1),
+                            Phase.gpu("k", "x", Patterns.sequential(), Bytes.MiB(1), half).withConcurrency(64),
+                            Phase.cpu("check", "x", Patterns.sequential(), size, 2 * half)));
+            RunResult r = Experiment.of(A100, w, () -> {
+                org.hmmlab.policy.Evictor lru = org.hmmlab.policy.Policies.lru();
+                org.hmmlab.policy.Evictor recording = new org.hmmlab.policy.Evictor() {
+                    public long chunkPages() {
+                        return lru.chunkPages();
+                    }
+
+                    public long pickVictim(int gpu, long nowNanos) {
+                        return lru.pickVictim(gpu, nowNanos);
+                    }
+
+                    public String name() {
+                        return "recording " + lru.name();
+                    }
+
+                    public void onMigrated(long firstPage, long pages, int from, int to,
+                                           org.hmmlab.policy.MigrationCause cause, long nowNanos) {
+                        if (cause == org.hmmlab.policy.MigrationCause.HOST_FAULT) {
+                            toHost[0] += pages;
+                        }
+                        lru.onMigrated(firstPage, pages, from, to, cause, nowNanos);
+                    }
+                };
+                return org.hmmlab.policy.Policies.uvmDefaults().withPrefetcher(org.hmmlab.policy.Prefetcher.NONE)
+                        .withEvictor(recording);
+            }).run();
+            assertEquals(half, r.count(Counter.PAGES_TO_HOST));
+            assertEquals(half, toHost[0]);
+        }
     }
 
     @Nested
