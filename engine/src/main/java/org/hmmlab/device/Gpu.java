@@ -118,6 +118,9 @@ public final class Gpu {
      */
     private int[] landing = new int[0];
     private int landingSeq;
+    /** The landings of the VA block a service is migrating, mapped together when its PTE update is charged. */
+    private Landing[] blockLandings = new Landing[8];
+    private int blockLandingCount;
     /** CPU threads waiting on a page's migration entry until its landing: page, resume handler, argument. */
     private long[] waitPage = new long[4];
     private EventHandler[] waitHandler = new EventHandler[4];
@@ -184,6 +187,13 @@ public final class Gpu {
     private boolean hostBusy;
     /** A fault batch has been serviced and its replay has not reached the GPU yet: the fault buffer waits for it. */
     private boolean replayPending;
+    /** Fault batches, and batches with throttled faults, serviced in the fault handler's current run. */
+    private int runBatches;
+    private int runThrottled;
+    /** When the fault handler last ended a run with faults left: its bottom half queued again then. */
+    private long faultRequeuedAt;
+    /** When the last batch's BATCH_FLUSH flushed the fault buffer: entries that arrived later survive the flush. */
+    private long flushedAt;
     private int batchSeq;
     private long[] keys;
     private long[] uniq;
@@ -672,6 +682,9 @@ public final class Gpu {
             return;
         }
         counters.increment(Counter.ACCESS_COUNTER_NOTIFICATIONS);
+        if (metrics.tracing()) {
+            metrics.trace(new TraceEvent.NotificationRaised(arrive, page));
+        }
         notified[idx(page)] = d;
         int slot = (noteHead + noteCount) % noteCapacity;
         notePage[slot] = page;
@@ -744,8 +757,10 @@ public final class Gpu {
     /**
      * The host thread finished a bottom half at {@code now}: it takes the one queued first. Both bottom halves run
      * on the GPU's one kthread queue, in the order their interrupts queued them; when both buffers have work from
-     * the same moment, the fault path goes first. A fault batch whose replay is still on its way leaves the fault
-     * buffer to the replay (the BATCH_FLUSH replay flushes it), so notifications may take the thread meanwhile.
+     * the same moment, the fault path goes first. The fault handler holds the thread through up to
+     * {@code faultMaxBatchesPerService} batches and their replays ({@link #continueRun}); when a run ends with
+     * faults left, its bottom half is queued again at that moment, behind a notification batch queued during the
+     * run.
      *
      * <p>Mirrors uvm_isr_top_half() (uvm_gpu_isr.c): it schedules the replayable-fault handler, then the
      * non-replayable one, then the access-counter one, each onto {@code parent_gpu->isr.bottom_half_q}, a single
@@ -755,7 +770,7 @@ public final class Gpu {
         hostBusy = false;
         boolean faults = bufCount > 0 && !replayPending;
         boolean notes = noteCount > 0;
-        if (faults && (!notes || bufArrive[bufHead] <= noteArrive[noteHead])) {
+        if (faults && (!notes || Math.max(bufArrive[bufHead], faultRequeuedAt) <= noteArrive[noteHead])) {
             hostBusy = true;
             long entry = path == FaultPath.REPLAYABLE_BUFFER ? h.faultEntry().nanos() : h.priDispatch().nanos();
             sim.scheduleAtNanos(Math.max(now, bufArrive[bufHead]) + entry, EventPhase.HOST,
@@ -894,6 +909,8 @@ public final class Gpu {
         long cpuDone;
         boolean cpuReached;
         int copiesOutstanding;
+        /** A fault of the batch was throttled (the driver's has_throttled_faults). */
+        boolean throttled;
 
         final long entryAtStart;
 
@@ -1018,6 +1035,7 @@ public final class Gpu {
                 }
                 case THROTTLE -> {
                     throttleUntil[i] = t + d.delay().nanos();
+                    throttled = true;
                     return false;
                 }
                 default -> {
@@ -1177,7 +1195,10 @@ public final class Gpu {
                 // only when the copy has landed: a read-only duplicate keeps its mapping until then, a page that
                 // was mapped remotely lost it when migrate_vma_setup unmapped the source
                 Landing l = new Landing(runFirst, runPages, (byte) (VALID | WRITE | LOCAL), this);
-                blockLandings.add(l);
+                if (blockLandingCount == blockLandings.length) {
+                    blockLandings = Arrays.copyOf(blockLandings, blockLandingCount * 2);
+                }
+                blockLandings[blockLandingCount++] = l;
                 for (long q = runFirst; q < runFirst + runPages; q++) {
                     int i = idx(q);
                     if (from != R_DUP) {
@@ -1202,13 +1223,12 @@ public final class Gpu {
                 }
             }
             charge(Stage.PTE_UPDATE, n * h.pteUpdatePerPage().nanos());
-            for (Landing l : blockLandings) {
-                l.mapAt(t);
+            for (int k = 0; k < blockLandingCount; k++) {
+                blockLandings[k].mapAt(t);
+                blockLandings[k] = null;
             }
-            blockLandings.clear();
+            blockLandingCount = 0;
         }
-
-        private final java.util.ArrayList<Landing> blockLandings = new java.util.ArrayList<>();
 
         /** Evicts chunks chosen by the evictor until {@code n} more pages fit in device memory. */
         private void makeRoom(int n) {
@@ -1294,16 +1314,19 @@ public final class Gpu {
             }
             metrics.batches().record(now - start, stageWithoutEntry());
             if (path == FaultPath.REPLAYABLE_BUFFER) {
+                // BATCH_FLUSH: flush the buffer, push the replay and wait for it (uvm_tracker_wait() on the replay
+                // tracker); the handler's run goes on from the replay
                 long replayAt = now + g.replayLatency().nanos();
                 stage[Stage.REPLAY.ordinal()] += g.replayLatency().nanos();
                 replayPending = true;
+                flushedAt = now;
                 sim.scheduleAtNanos(replayAt, EventPhase.DEVICE, a -> replay(this), 0);
-            } else {
-                long page = page0;
-                priPending[idx(page)] = false;
-                long sentAt = now;
-                pri.pageResponse(a -> priResponded(page, this, sentAt), 0);
+                return;
             }
+            long page = page0;
+            priPending[idx(page)] = false;
+            long sentAt = now;
+            pri.pageResponse(a -> priResponded(page, this, sentAt), 0);
             hostFree(now);
         }
     }
@@ -1453,11 +1476,18 @@ public final class Gpu {
      * retries. A flushed fault whose page is now mapped simply succeeds; one whose page is still missing faults
      * again and reaches the buffer a walk and a fault report after the replay. Rather than dropping such entries
      * and re-raising them warp by warp (the same outcome, at a host cost per warp), the entry is kept and its
-     * arrival moved to when the re-raised fault would land; it counts as a new fault. Access-counter notifications
+     * arrival moved to when the re-raised fault would land; it counts as a new fault. The flush happens when the
+     * batch's service ends, before the replay is pushed: entries written while the handler waits for the replay
+     * are not flushed and stay ahead of the re-raised ones, for the run's next fetch. Access-counter notifications
      * are in a buffer of their own, which this flush leaves alone.
      */
     private void flushAndRequeue(long now) {
         long rearrive = now + g.pageWalkLatency().nanos() + g.faultReport().nanos();
+        if (flushPage.length < bufCount) {
+            flushPage = new long[bufCapacity];
+            flushWrite = new boolean[bufCapacity];
+            flushWarp = new int[bufCapacity];
+        }
         int kept = 0;
         int refaults = 0;
         for (int k = 0; k < bufCount; k++) {
@@ -1471,17 +1501,36 @@ public final class Gpu {
                 inBuffer[w] = false;
                 continue;
             }
-            int to = (bufHead + kept) % bufCapacity;
-            bufPage[to] = page;
-            bufWrite[to] = write;
-            bufWarp[to] = w;
-            bufArrive[to] = Math.max(bufArrive[slot], rearrive);
-            kept++;
+            if (bufArrive[slot] > flushedAt) {
+                // written after the flush: still in the buffer for the next fetch, ahead of the re-raised faults
+                int to = (bufHead + kept) % bufCapacity;
+                bufPage[to] = page;
+                bufWrite[to] = write;
+                bufWarp[to] = w;
+                bufArrive[to] = bufArrive[slot];
+                kept++;
+                continue;
+            }
+            flushPage[refaults] = page;
+            flushWrite[refaults] = write;
+            flushWarp[refaults] = w;
             refaults++;
         }
+        for (int k = 0; k < refaults; k++) {
+            int to = (bufHead + kept + k) % bufCapacity;
+            bufPage[to] = flushPage[k];
+            bufWrite[to] = flushWrite[k];
+            bufWarp[to] = flushWarp[k];
+            bufArrive[to] = rearrive;
+        }
         counters.add(Counter.FAULTS, refaults);
-        bufCount = kept;
+        bufCount = kept + refaults;
     }
+
+    // the entries a flush dropped whose warps fault again at the replay
+    private long[] flushPage = new long[0];
+    private boolean[] flushWrite = new boolean[0];
+    private int[] flushWarp = new int[0];
 
     private final long[] stageScratch = new long[STAGES];
 
@@ -1522,9 +1571,35 @@ public final class Gpu {
                 wake(w, now);
             }
         }
-        if (!hostBusy) {
-            hostFree(now);
+        continueRun(s, now);
+    }
+
+    /**
+     * The replay of a fault batch has completed: the handler's run fetches the next batch at once if faults are
+     * ready and the run has batches left, or else ends and frees the bottom-half queue, where an access-counter
+     * bottom half queued meanwhile goes before the fault handler's next run.
+     *
+     * <p>Mirrors the loop of uvm_parent_gpu_service_replayable_faults() (uvm_gpu_replayable_faults.c): it breaks when
+     * {@code num_throttled >= uvm_perf_fault_max_throttle_per_service} or {@code num_batches >=
+     * uvm_perf_fault_max_batches_per_service} (5 and 20), or when a fetch in FAULT_FETCH_MODE_BATCH_READY finds no
+     * entry; each serviced batch counts, and a batch with throttled faults counts as throttled as well. A run that
+     * ends with faults left re-enables the interrupt, which queues the bottom half again behind whatever the queue
+     * holds (uvm_gpu_isr.c).
+     */
+    private void continueRun(Service s, long now) {
+        runBatches++;
+        if (s.throttled) {
+            runThrottled++;
         }
+        if (runBatches < g.faultMaxBatchesPerService() && runThrottled < g.faultMaxThrottlePerService()
+                && bufCount > 0 && bufArrive[bufHead] <= now) {
+            startService(0);
+            return;
+        }
+        runBatches = 0;
+        runThrottled = 0;
+        faultRequeuedAt = now;
+        hostFree(now);
     }
 
     private void recordFault(int w, long now, Service s) {

@@ -39,6 +39,16 @@ public sealed interface TraceEvent {
         }
     }
 
+    /**
+     * An access-counter notification for the region starting at {@code page} landed in the GPU's notification
+     * buffer at {@code time_ns}, where it waits for the host's notification batch.
+     */
+    record NotificationRaised(long time_ns, long page) implements TraceEvent {
+        public String toJson() {
+            return "{\"type\":\"access_counter_notification\",\"time_ns\":" + time_ns + ",\"page\":" + page + "}";
+        }
+    }
+
     /** {@code pages} pages starting at {@code page} migrated, to the device or to the host. */
     record Migrated(long time_ns, long page, int pages, boolean toDevice) implements TraceEvent {
         public String toJson() {

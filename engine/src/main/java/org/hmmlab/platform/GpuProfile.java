@@ -36,19 +36,24 @@ import org.hmmlab.units.SimDuration;
  * @param accessCounterBatchCount notifications fetched and serviced as one batch
  *                              (uvm_perf_access_counter_batch_count, capped at the buffer's entries as the driver
  *                              caps it)
+ * @param faultMaxBatchesPerService fault batches one run of the fault handler's bottom half services before it yields
+ *                              the GPU's bottom-half queue (uvm_perf_fault_max_batches_per_service), at least 1
+ * @param faultMaxThrottlePerService batches with throttled (thrashing) faults one run services before it yields
+ *                              (uvm_perf_fault_max_throttle_per_service), at least 1
  */
 public record GpuProfile(String name, int sms, int warpsPerSm, Bytes vram, Bandwidth localBandwidth,
                          SimDuration localLatency, int tlbEntries, Bytes tlbPageSize, SimDuration tlbHitLatency,
                          SimDuration pageWalkLatency, SimDuration faultReport, int faultBufferEntries,
                          int faultBatchCount, int utlbOutstandingFaults, int copyEngines, SimDuration copySetup,
                          int copyInflightGranules, SimDuration atcInvalidate, SimDuration replayLatency,
-                         int accessCounterBufferEntries, int accessCounterBatchCount) {
+                         int accessCounterBufferEntries, int accessCounterBatchCount, int faultMaxBatchesPerService,
+                         int faultMaxThrottlePerService) {
 
     static final List<String> FIELDS = List.of("name", "sms", "warpsPerSm", "vram", "localBandwidth",
             "localLatency", "tlbEntries", "tlbPageSize", "tlbHitLatency", "pageWalkLatency", "faultReport",
             "faultBufferEntries", "faultBatchCount", "utlbOutstandingFaults", "copyEngines", "copySetup",
             "copyInflightGranules", "atcInvalidate", "replayLatency", "accessCounterBufferEntries",
-            "accessCounterBatchCount");
+            "accessCounterBatchCount", "faultMaxBatchesPerService", "faultMaxThrottlePerService");
 
     /** The x86-64 user address space with 4-level paging (128 TiB); no TLB can reach further. */
     public static final Bytes ADDRESS_SPACE = Bytes.of(1L << 47);
@@ -86,6 +91,9 @@ public record GpuProfile(String name, int sms, int warpsPerSm, Bytes vram, Bandw
         Check.atMost("gpu.replayLatency", replayLatency, MAX);
         Check.range("gpu.accessCounterBufferEntries", accessCounterBufferEntries, 1, 1 << 20);
         Check.range("gpu.accessCounterBatchCount", accessCounterBatchCount, 1, accessCounterBufferEntries);
+        // 0 would make the handler return before its first batch, leaving faults unserviced for good
+        Check.range("gpu.faultMaxBatchesPerService", faultMaxBatchesPerService, 1, Integer.MAX_VALUE);
+        Check.range("gpu.faultMaxThrottlePerService", faultMaxThrottlePerService, 1, Integer.MAX_VALUE);
     }
 
     /** Bytes the TLB maps when full: entries x page size. */
@@ -103,7 +111,8 @@ public record GpuProfile(String name, int sms, int warpsPerSm, Bytes vram, Bandw
         return new GpuProfile(name, sms, warpsPerSm, v, localBandwidth, localLatency, tlbEntries, tlbPageSize,
                 tlbHitLatency, pageWalkLatency, faultReport, faultBufferEntries, faultBatchCount,
                 utlbOutstandingFaults, copyEngines, copySetup, copyInflightGranules, atcInvalidate, replayLatency,
-                accessCounterBufferEntries, accessCounterBatchCount);
+                accessCounterBufferEntries, accessCounterBatchCount, faultMaxBatchesPerService,
+                faultMaxThrottlePerService);
     }
 
     /** A copy of this profile with {@code batch} faults per batch. */
@@ -111,7 +120,8 @@ public record GpuProfile(String name, int sms, int warpsPerSm, Bytes vram, Bandw
         return new GpuProfile(name, sms, warpsPerSm, vram, localBandwidth, localLatency, tlbEntries, tlbPageSize,
                 tlbHitLatency, pageWalkLatency, faultReport, Math.max(faultBufferEntries, batch), batch,
                 utlbOutstandingFaults, copyEngines, copySetup, copyInflightGranules, atcInvalidate, replayLatency,
-                accessCounterBufferEntries, accessCounterBatchCount);
+                accessCounterBufferEntries, accessCounterBatchCount, faultMaxBatchesPerService,
+                faultMaxThrottlePerService);
     }
 
     /**
@@ -122,7 +132,18 @@ public record GpuProfile(String name, int sms, int warpsPerSm, Bytes vram, Bandw
         return new GpuProfile(name, sms, warpsPerSm, vram, localBandwidth, localLatency, tlbEntries, tlbPageSize,
                 tlbHitLatency, pageWalkLatency, faultReport, faultBufferEntries, faultBatchCount,
                 utlbOutstandingFaults, copyEngines, copySetup, copyInflightGranules, atcInvalidate, replayLatency,
-                entries, batch);
+                entries, batch, faultMaxBatchesPerService, faultMaxThrottlePerService);
+    }
+
+    /**
+     * A copy of this profile whose fault handler services at most {@code batches} fault batches, and at most
+     * {@code throttled} batches with throttled faults, per run of its bottom half (both at least 1).
+     */
+    public GpuProfile withFaultBatchesPerService(int batches, int throttled) {
+        return new GpuProfile(name, sms, warpsPerSm, vram, localBandwidth, localLatency, tlbEntries, tlbPageSize,
+                tlbHitLatency, pageWalkLatency, faultReport, faultBufferEntries, faultBatchCount,
+                utlbOutstandingFaults, copyEngines, copySetup, copyInflightGranules, atcInvalidate, replayLatency,
+                accessCounterBufferEntries, accessCounterBatchCount, batches, throttled);
     }
 
     void toJson(StringBuilder sb, String in) {
@@ -147,7 +168,9 @@ public record GpuProfile(String name, int sms, int warpsPerSm, Bytes vram, Bandw
                 .append(in).append("  \"atcInvalidate\": ").append(Check.ns(atcInvalidate)).append(",\n")
                 .append(in).append("  \"replayLatency\": ").append(Check.ns(replayLatency)).append(",\n")
                 .append(in).append("  \"accessCounterBufferEntries\": ").append(accessCounterBufferEntries).append(",\n")
-                .append(in).append("  \"accessCounterBatchCount\": ").append(accessCounterBatchCount).append('\n')
+                .append(in).append("  \"accessCounterBatchCount\": ").append(accessCounterBatchCount).append(",\n")
+                .append(in).append("  \"faultMaxBatchesPerService\": ").append(faultMaxBatchesPerService).append(",\n")
+                .append(in).append("  \"faultMaxThrottlePerService\": ").append(faultMaxThrottlePerService).append('\n')
                 .append(in).append('}');
     }
 
@@ -159,7 +182,8 @@ public record GpuProfile(String name, int sms, int warpsPerSm, Bytes vram, Bandw
                 f.duration("faultReport"), f.integer("faultBufferEntries"), f.integer("faultBatchCount"),
                 f.integer("utlbOutstandingFaults"), f.integer("copyEngines"), f.duration("copySetup"),
                 f.integer("copyInflightGranules"), f.duration("atcInvalidate"), f.duration("replayLatency"),
-                f.integer("accessCounterBufferEntries"), f.integer("accessCounterBatchCount"));
+                f.integer("accessCounterBufferEntries"), f.integer("accessCounterBatchCount"),
+                f.integer("faultMaxBatchesPerService"), f.integer("faultMaxThrottlePerService"));
         f.finish(FIELDS);
         return g;
     }

@@ -125,6 +125,8 @@ public final class Platforms {
                 SimDuration.us(2),      // replayLatency [A]
                 8192,                   // accessCounterBufferEntries [A] the driver reads the size from the GPU
                                         // (NV_..._ACCESS_COUNTER_NOTIFY_BUFFER_SIZE); no published value
-                256);                   // accessCounterBatchCount [P] uvm_perf_access_counter_batch_count
+                256,                    // accessCounterBatchCount [P] uvm_perf_access_counter_batch_count
+                20,                     // faultMaxBatchesPerService [P] uvm_perf_fault_max_batches_per_service
+                5);                     // faultMaxThrottlePerService [P] uvm_perf_fault_max_throttle_per_service
     }
 }

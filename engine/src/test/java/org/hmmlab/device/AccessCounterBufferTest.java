@@ -212,7 +212,8 @@ class AccessCounterBufferTest {
                     g.localLatency(), g.tlbEntries(), g.tlbPageSize(), g.tlbHitLatency(), g.pageWalkLatency(),
                     g.faultReport(), 16, 16, g.utlbOutstandingFaults(), g.copyEngines(), g.copySetup(),
                     g.copyInflightGranules(), g.atcInvalidate(), g.replayLatency(), noteEntries,
-                    Math.min(noteEntries, g.accessCounterBatchCount())));
+                    Math.min(noteEntries, g.accessCounterBatchCount()), g.faultMaxBatchesPerService(),
+                    g.faultMaxThrottlePerService()));
         }
 
         @Test

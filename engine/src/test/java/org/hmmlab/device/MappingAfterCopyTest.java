@@ -13,8 +13,6 @@ import org.hmmlab.pcie.PcieLinkConfig;
 import org.hmmlab.platform.Platform;
 import org.hmmlab.platform.Platforms;
 import org.hmmlab.policy.Decision;
-import org.hmmlab.policy.Evictor;
-import org.hmmlab.policy.MigrationCause;
 import org.hmmlab.policy.MigrationPolicy;
 import org.hmmlab.policy.PageMask;
 import org.hmmlab.policy.Prefetcher;
@@ -66,24 +64,8 @@ class MappingAfterCopyTest {
     };
 
     /** FIFO eviction that also logs every device-local access: the page and the time the warp issued it. */
-    static final class LocalAccessLog implements Evictor {
-        final TestPolicies.FifoEvictor fifo = new TestPolicies.FifoEvictor();
+    static final class LocalAccessLog extends TestPolicies.FifoEvictor {
         final List<long[]> accesses = new ArrayList<>();
-
-        @Override
-        public long chunkPages() {
-            return fifo.chunkPages();
-        }
-
-        @Override
-        public long pickVictim(int gpu, long nowNanos) {
-            return fifo.pickVictim(gpu, nowNanos);
-        }
-
-        @Override
-        public void onMigrated(long firstPage, long pages, int from, int to, MigrationCause cause, long nowNanos) {
-            fifo.onMigrated(firstPage, pages, from, to, cause, nowNanos);
-        }
 
         @Override
         public void onDeviceAccess(int gpu, long page, long nowNanos) {

@@ -48,7 +48,7 @@ final class TestPolicies {
     }
 
     /** Evicts the 2 MiB chunk that became resident first. */
-    static final class FifoEvictor implements Evictor {
+    static class FifoEvictor implements Evictor {
         private final ArrayDeque<Long> order = new ArrayDeque<>();
         private final Map<Long, Long> resident = new HashMap<>();
 

@@ -33,7 +33,7 @@ final class TraceLog {
                     case "type" -> type = v.substring(1, v.length() - 1);
                     case "time_ns" -> time = Long.parseLong(v);
                     case "page" -> page = Long.parseLong(v);
-                    case "pages" -> pages = Long.parseLong(v);
+                    case "pages", "notifications" -> pages = Long.parseLong(v); // a batch's size, for batches
                     case "warp" -> warp = Integer.parseInt(v);
                     case "to" -> to = v.substring(1, v.length() - 1);
                     default -> { }

@@ -74,9 +74,29 @@ class PlatformTest {
                 g.vram(), g.localBandwidth(), g.localLatency(), 1 << 27, Bytes.MiB(2), g.tlbHitLatency(),
                 g.pageWalkLatency(), g.faultReport(), g.faultBufferEntries(), g.faultBatchCount(),
                 g.utlbOutstandingFaults(), g.copyEngines(), g.copySetup(), g.copyInflightGranules(),
-                g.atcInvalidate(), g.replayLatency(), g.accessCounterBufferEntries(), g.accessCounterBatchCount()));
+                g.atcInvalidate(), g.replayLatency(), g.accessCounterBufferEntries(), g.accessCounterBatchCount(),
+                g.faultMaxBatchesPerService(), g.faultMaxThrottlePerService()));
         assertTrue(e.getMessage().startsWith("gpu.tlbEntries x gpu.tlbPageSize (TLB reach) must be at most"),
                 e.getMessage());
+    }
+
+    @Test
+    void theFaultHandlersBatchesPerRunSurviveAJsonRoundTripAndAreChecked() {
+        // uvm_perf_fault_max_batches_per_service = 20, uvm_perf_fault_max_throttle_per_service = 5 [P]
+        assertEquals(20, Platforms.A100_PCIE4.gpu().faultMaxBatchesPerService());
+        assertEquals(5, Platforms.A100_PCIE4.gpu().faultMaxThrottlePerService());
+        Platform p = Platforms.A100_PCIE4.withGpu(Platforms.A100_PCIE4.gpu().withFaultBatchesPerService(7, 3));
+        Platform back = Platform.fromJson(p.toJson());
+        assertEquals(p, back);
+        assertEquals(7, back.gpu().faultMaxBatchesPerService());
+        assertEquals(3, back.gpu().faultMaxThrottlePerService());
+        String zero = p.toJson().replace("\"faultMaxBatchesPerService\": 7", "\"faultMaxBatchesPerService\": 0");
+        var e = assertThrows(IllegalArgumentException.class, () -> Platform.fromJson(zero));
+        assertTrue(e.getMessage().startsWith("gpu.faultMaxBatchesPerService"), e.getMessage());
+        assertTrue(e.getMessage().contains("0"), e.getMessage());
+        var t = assertThrows(IllegalArgumentException.class,
+                () -> Platforms.A100_PCIE4.gpu().withFaultBatchesPerService(20, 0));
+        assertTrue(t.getMessage().startsWith("gpu.faultMaxThrottlePerService"), t.getMessage());
     }
 
     @Test
