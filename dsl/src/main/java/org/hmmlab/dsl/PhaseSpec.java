@@ -114,7 +114,10 @@ public final class PhaseSpec {
         return copy(allocation, writeFraction, pattern, footprint, n, passes, concurrency, accessSize);
     }
 
-    /** Makes {@code n} passes over the footprint, in [1, 10000] (one pass is the default): {@code .passes(4)}. */
+    /**
+     * Makes {@code n} passes over the footprint, in [1, 10000] (one pass is the default; a pass of
+     * {@code gemm} is its whole multiply): {@code .passes(4)}.
+     */
     public PhaseSpec passes(int n) {
         if (n < 1 || n > 10_000) {
             throw new IllegalArgumentException("passes(n): n must be in [1, 10000], got " + n);
@@ -160,8 +163,13 @@ public final class PhaseSpec {
             throw new IllegalArgumentException("phase '" + name + "': accessSize must be <= the footprint (" + fp
                     + "), got " + accessSize);
         }
-        long work = accesses > 0 ? accesses
-                : Math.min(Phase.MAX_WORK, Math.multiplyExact((long) passes, Math.ceilDiv(fp.bytes(), accessSize.bytes())));
+        long perPass;
+        try {
+            perPass = accesses > 0 ? 0 : pattern.accessesPerPass(fp, accessSize);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("phase '" + name + "': " + e.getMessage(), e);
+        }
+        long work = accesses > 0 ? accesses : perPass > Phase.MAX_WORK / passes ? Phase.MAX_WORK : passes * perPass;
         return new Phase(name, agent, alloc.name(), pattern, fp, work, concurrency, accessSize, writeFraction);
     }
 

@@ -284,11 +284,12 @@ public final class Calibration {
      */
     static Workload initThenSgemm(int n, int tile, int warps) {
         Bytes size = Bytes.of(3L * 4 * n * n);
-        long accesses = (long) (n / tile) * (n / tile) * (2L * n + tile) * (4L * tile / 128);
+        Patterns.Gemm gemm = Patterns.gemm(tile);
+        long accesses = gemm.accessesPerPass(size, Bytes.of(128));
         return Workload.of(List.of(new Allocation("abc", size)),
                 List.of(Phase.cpu("init", "abc", Patterns.sequential(), size, size.pagesCeil()).withWriteFraction(1)
                                 .withConcurrency(16),
-                        Phase.gpu("sgemm", "abc", Patterns.gemm(tile), size, accesses)
+                        Phase.gpu("sgemm", "abc", gemm, size, accesses)
                                 .withAccessSize(Bytes.of(128)).withConcurrency(warps)));
     }
 

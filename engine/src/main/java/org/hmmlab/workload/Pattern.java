@@ -28,6 +28,23 @@ public sealed interface Pattern permits Patterns.Sequential, Patterns.Strided, P
      */
     AccessStream stream(Bytes footprint, long accesses, Bytes accessSize, double writeFraction, long seed);
 
+    /**
+     * Accesses of one pass of this pattern over {@code footprint}, the work a phase does when it is not given a
+     * count: one access per {@code accessSize} element by default; a pattern with a natural end (a matrix
+     * multiply) gives its whole run.
+     *
+     * @throws IllegalArgumentException naming the parameter and its allowed range
+     */
+    default long accessesPerPass(Bytes footprint, Bytes accessSize) {
+        if (accessSize == null || accessSize.bytes() < 1) {
+            throw new IllegalArgumentException("accessSize must be >= 1 B, got " + accessSize);
+        }
+        if (footprint == null || footprint.bytes() < 1) {
+            throw new IllegalArgumentException("footprint must be >= 1 B, got " + footprint);
+        }
+        return Math.ceilDiv(footprint.bytes(), accessSize.bytes());
+    }
+
     /** A short name for tables and traces: {@code sequential}, {@code zipf(0.99)}. */
     String label();
 }

@@ -221,6 +221,12 @@ public final class Patterns {
             return new GemmCursor(side, tile, piece, accesses);
         }
 
+        /** The whole multiply: {@code (n/tile)^2 (2 n + tile)} tile rows, each in accesses of at most a row. */
+        @Override
+        public long accessesPerPass(Bytes footprint, Bytes accessSize) {
+            return ((GemmCursor) stream(footprint, 0, accessSize, 0, 0)).total;
+        }
+
         @Override
         public String label() {
             return n == FROM_FOOTPRINT ? "gemm(tile " + tile + ")" : "gemm(" + n + ", tile " + tile + ")";
@@ -240,7 +246,7 @@ public final class Patterns {
         private final long perK;
         private final long loads;
         private final long perOutputTile;
-        private final long total;
+        final long total;
         private final long accesses;
         private long index = -1;
         private long offset;

@@ -143,6 +143,19 @@ class PatternsTest {
         }
 
         @Test
+        void aPassIsTheWholeMultiplyEndingOnCsLastRow() {
+            long pass = Patterns.gemm(N, T).accessesPerPass(Bytes.of(3 * MATRIX), Bytes.of(8));
+            assertEquals((N / T) * (N / T) * (2 * N + T) * 2, pass, "tile rows of 16 B in 8 B accesses");
+            AccessStream s = Patterns.gemm(N, T).stream(Bytes.of(3 * MATRIX), pass, Bytes.of(8), 0, 1);
+            long last = -1;
+            while (s.next()) {
+                last = s.offset();
+            }
+            assertEquals(at(2, N - 1, N - 2), last, "the last store is the end of C's last row");
+            assertEquals(512, Patterns.sequential().accessesPerPass(Bytes.MiB(2), Bytes.PAGE), "one per element");
+        }
+
+        @Test
         void badParametersNameTheFieldAndTheRange() {
             assertMessage("gemm tile must be in [1, 1024] floats, got 0", () -> Patterns.gemm(0));
             assertMessage("gemm n must be 0 (from the footprint) or a multiple of tile (32) in [32, 1048576] floats,"
