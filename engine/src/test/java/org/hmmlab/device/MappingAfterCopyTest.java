@@ -148,4 +148,33 @@ class MappingAfterCopyTest {
         assertEquals(2, t.of("fault").stream().filter(e -> e.time() >= streamStart).count(),
                 "page 256 by warp 0, page 300 by warp 1");
     }
+
+    /**
+     * The CPU reads page 0 of a 2 MiB block 20 us after the device's fault began migrating the whole block: the
+     * CPU's page table holds migration entries until the copy has landed, so the CPU waits on it
+     * (migration_entry_wait(), mm/migrate.c) and only then takes the device-private fault that brings the page back
+     * (migrate_to_ram). It must not take the page back, or read host memory, while the copy is in flight.
+     */
+    @Test
+    void aCpuAccessToAPageStillBeingCopiedWaitsForItsMigrationEntry() {
+        WarpRunAheadTest.Rig rig = new WarpRunAheadTest.Rig(A100, 1, Bytes.MiB(2));
+        rig.cpu.runPhase(Phase.cpu("init", "x", Patterns.sequential(), Bytes.MiB(2), 512).withWriteFraction(1)
+                .stream(1), rig.first, 1, a -> { });
+        rig.sim.run();
+        long start = rig.sim.nowNanos();
+        rig.gpu.runPhase(Phase.gpu("touch", "x", Patterns.sequential(), Bytes.PAGE, 1).stream(2), rig.first, 1,
+                a -> { });
+        long t = start + 20_000;
+        rig.sim.scheduleAtNanos(t, org.hmmlab.sim.EventPhase.HOST, a -> rig.cpu.runPhase(
+                Phase.cpu("read", "x", Patterns.sequential(), Bytes.PAGE, 1).stream(3), rig.first, 1, b -> { }), 0);
+        rig.sim.run();
+
+        WarpRunAheadTest.DeviceAccessLog log = rig.log;
+        long migrated = log.regained.getFirst(); // the device's service migrated the block (its copy queued)
+        assertTrue(migrated < t, "the block was migrating when the CPU read page 0");
+        assertEquals(1, log.lost.size(), "the CPU took page 0 back once");
+        long wire = Math.ceilDiv(Bytes.MiB(2).bytes() * 1_000_000_000L, L.tlpBandwidth().bytesPerSecond());
+        assertTrue(log.lost.getFirst() >= migrated + wire, "the CPU took page 0 back at " + log.lost.getFirst()
+                + " ns, before the 2 MiB copy queued at " + migrated + " ns could land");
+    }
 }
