@@ -313,7 +313,7 @@ public final class ScenarioResult implements Displayable {
     public Map<String, String> mimeBundle() {
         Map<String, String> m = new LinkedHashMap<>();
         StringBuilder text = new StringBuilder(scenario.toString()).append('\n').append(counters().toText());
-        StringBuilder html = new StringBuilder("<p>").append(escape(scenario.toString())).append("</p>\n")
+        StringBuilder html = new StringBuilder("<p>").append(Displayable.escapeHtml(scenario.toString())).append("</p>\n")
                 .append(counters().toHtml());
         if (timing != null && timing.faults().total().count() > 0) {
             text.append('\n').append(latencyByStage().toText());
@@ -322,10 +322,6 @@ public final class ScenarioResult implements Displayable {
         m.put("text/plain", text.toString());
         m.put("text/html", html.toString());
         return m;
-    }
-
-    private static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     @Override

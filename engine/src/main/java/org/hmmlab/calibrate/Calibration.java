@@ -178,11 +178,10 @@ public final class Calibration {
         // V4: vector add C = A + B on managed memory initialised by the CPU, prefetch off; the first batch's entries
         Bytes vadd = Bytes.MiB(3 * 4);
         StringBuilder trace = new StringBuilder();
-        Experiment.of(Platforms.V100_PCIE3, Workload.of(List.of(new Allocation("x", vadd)),
-                        List.of(Phase.cpu("init", "x", Patterns.sequential(), vadd, vadd.pagesCeil()).withWriteFraction(1),
+        Experiment.of(Platforms.V100_PCIE3, cpuWritesThen("x", vadd, 1,
                                 Phase.gpu("vadd", "x", Patterns.arrays(3), vadd, vadd.bytes() / 128)
                                         .withAccessSize(Bytes.of(128)).withWriteFraction(1.0 / 3)
-                                        .withConcurrency(Platforms.V100_PCIE3.gpu().warps()))),
+                                        .withConcurrency(Platforms.V100_PCIE3.gpu().warps())),
                         () -> Policies.uvmDefaults().withPrefetcher(Prefetcher.NONE))
                 .withSeed(SEED).withTrace(trace).run();
         out.add(CalibrationCase.of("entries in the first fault batch, vector add, Volta",
@@ -286,11 +285,8 @@ public final class Calibration {
         Bytes size = Bytes.of(3L * 4 * n * n);
         Patterns.Gemm gemm = Patterns.gemm(tile);
         long accesses = gemm.accessesPerPass(size, Bytes.of(128));
-        return Workload.of(List.of(new Allocation("abc", size)),
-                List.of(Phase.cpu("init", "abc", Patterns.sequential(), size, size.pagesCeil()).withWriteFraction(1)
-                                .withConcurrency(16),
-                        Phase.gpu("sgemm", "abc", gemm, size, accesses)
-                                .withAccessSize(Bytes.of(128)).withConcurrency(warps)));
+        return cpuWritesThen("abc", size, 16, Phase.gpu("sgemm", "abc", gemm, size, accesses)
+                .withAccessSize(Bytes.of(128)).withConcurrency(warps));
     }
 
     private static final String KIM_NOTE = "Kim's median batch (313 us, 140 us of it before any migration) moves"
@@ -310,11 +306,8 @@ public final class Calibration {
 
     /** The CPU writes {@code size}; then {@code warps} warps read 256 B at {@code accesses} random offsets. */
     static Workload initThenGather(Bytes size, long accesses, int warps) {
-        return Workload.of(List.of(new Allocation("x", size)),
-                List.of(Phase.cpu("init", "x", Patterns.sequential(), size, size.pagesCeil()).withWriteFraction(1)
-                                .withConcurrency(16),
-                        Phase.gpu("gather", "x", Patterns.uniformRandom(), size, accesses)
-                                .withAccessSize(Bytes.of(256)).withConcurrency(warps)));
+        return cpuWritesThen("x", size, 16, Phase.gpu("gather", "x", Patterns.uniformRandom(), size, accesses)
+                .withAccessSize(Bytes.of(256)).withConcurrency(warps));
     }
 
     private static final String STREAM_NOTE = "the model's triad batches match Allen & Ge's measured shape (rows"
@@ -326,18 +319,21 @@ public final class Calibration {
      * with every resident warp: each warp access is 32 threads x 8 B = 256 B, one array in turn, one write in three.
      */
     static Workload initThenTriad(Bytes size, int warps) {
-        return Workload.of(List.of(new Allocation("x", size)),
-                List.of(Phase.cpu("init", "x", Patterns.sequential(), size, size.pagesCeil()).withWriteFraction(1)
-                                .withConcurrency(16),
-                        Phase.gpu("triad", "x", Patterns.arrays(3), size, size.bytes() / 256)
-                                .withAccessSize(Bytes.of(256)).withWriteFraction(1.0 / 3).withConcurrency(warps)));
+        return cpuWritesThen("x", size, 16, Phase.gpu("triad", "x", Patterns.arrays(3), size, size.bytes() / 256)
+                .withAccessSize(Bytes.of(256)).withWriteFraction(1.0 / 3).withConcurrency(warps));
     }
 
     /** The CPU writes {@code size}, then one GPU warp reads its first byte. */
     static Workload touchOnce(Bytes size) {
-        return Workload.of(List.of(new Allocation("x", size)),
-                List.of(Phase.cpu("init", "x", Patterns.sequential(), size, size.pagesCeil()).withWriteFraction(1),
-                        Phase.gpu("touch", "x", Patterns.sequential(), Bytes.PAGE, 1).withConcurrency(1)));
+        return cpuWritesThen("x", size, 1, Phase.gpu("touch", "x", Patterns.sequential(), Bytes.PAGE, 1)
+                .withConcurrency(1));
+    }
+
+    /** Allocation {@code name} of {@code size}, written once by {@code cpuThreads} CPU threads, then {@code gpu}. */
+    static Workload cpuWritesThen(String name, Bytes size, int cpuThreads, Phase gpu) {
+        return Workload.of(List.of(new Allocation(name, size)),
+                List.of(Phase.cpu("init", name, Patterns.sequential(), size, size.pagesCeil()).withWriteFraction(1)
+                        .withConcurrency(cpuThreads), gpu));
     }
 
     /** GPU-side duration of one copy on an otherwise idle platform. */

@@ -789,20 +789,16 @@ public final class Gpu {
         faultAt[w] = t;
         faultPage[w] = page;
         int sm = smOf(w);
-        int cap = g.utlbOutstandingFaults();
-        for (int k = sm * cap, end = k + smOutstanding[sm]; k < end; k++) {
-            if (smPages[k] == page) {
-                wstate[w] = FAULTED; // the uTLB already has this page's fault outstanding: wait for its replay
-                inBuffer[w] = false;
-                counters.increment(Counter.UTLB_MERGED_FAULTS);
-                return;
-            }
+        if (utlbHolds(sm, page)) {
+            wstate[w] = FAULTED; // the uTLB already has this page's fault outstanding: wait for its replay
+            inBuffer[w] = false;
+            counters.increment(Counter.UTLB_MERGED_FAULTS);
+            return;
         }
-        if (smOutstanding[sm] >= cap) {
+        if (!utlbReport(sm, page)) {
             wstate[w] = WAIT_REPLAY; // the uTLB stops reporting; the warp retries at the next replay
             return;
         }
-        smPages[sm * cap + smOutstanding[sm]++] = page;
         wstate[w] = FAULTED;
         counters.increment(Counter.FAULTS);
         if (metrics.tracing()) {
@@ -812,6 +808,27 @@ public final class Gpu {
         if (!pushEntry(page, write, w, t + g.faultReport().nanos())) {
             wstate[w] = WAIT_REPLAY; // buffer overflow: the fault is lost and replayed later
         }
+    }
+
+    /** Whether SM {@code sm}'s micro-TLB has a fault on {@code page} outstanding. */
+    private boolean utlbHolds(int sm, long page) {
+        int cap = g.utlbOutstandingFaults();
+        for (int k = sm * cap, end = k + smOutstanding[sm]; k < end; k++) {
+            if (smPages[k] == page) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Records {@code page} as outstanding in SM {@code sm}'s micro-TLB; false when it already holds its cap. */
+    private boolean utlbReport(int sm, long page) {
+        int cap = g.utlbOutstandingFaults();
+        if (smOutstanding[sm] >= cap) {
+            return false;
+        }
+        smPages[sm * cap + smOutstanding[sm]++] = page;
+        return true;
     }
 
     /** The SM a warp runs on: thread blocks of {@link #WARPS_PER_BLOCK} warps are dealt to the SMs in turn. */
@@ -1578,11 +1595,7 @@ public final class Gpu {
             boolean mapped = (e & VALID) != 0 && (!pieces.write(w) || (e & WRITE) != 0);
             long throttle = throttleUntil[i];
             if (st == FAULTED && !mapped && throttle <= now && inBuffer[w]) {
-                int sm = smOf(w);
-                if (smOutstanding[sm] < g.utlbOutstandingFaults()) {
-                    smPages[sm * g.utlbOutstandingFaults() + smOutstanding[sm]++] = page;
-                }
-                // its entry is still queued: it stays stalled
+                utlbReport(smOf(w), page); // its entry is still queued: it stays stalled
                 continue;
             }
             if (st == FAULTED && mapped) {

@@ -5,7 +5,6 @@ import java.util.List;
 import org.hmmlab.units.Bandwidth;
 import org.hmmlab.units.Bytes;
 import org.hmmlab.units.SimDuration;
-import org.hmmlab.units.SimTime;
 import org.hmmlab.workload.AccessStream;
 import org.hmmlab.workload.AccessType;
 import org.hmmlab.workload.Allocation;
@@ -172,7 +171,7 @@ public final class ResidencyModel {
     }
 
     /** One run's mutable state. */
-    private final class Run implements FaultContext {
+    private final class Run {
         private final long basePage = BASE_ADDRESS >>> Pages.PAGE_SHIFT;
         private final String[] names;
         private final long[] allocFirstPage;
@@ -200,9 +199,9 @@ public final class ResidencyModel {
         private long throttles;
 
         // The flyweight fault context.
-        private long ctxAddress;
-        private AccessType ctxAccess;
-        private int ctxProcessor;
+        /** The fault handed to the policy, refilled before each call. */
+        private final MutableFaultContext ctx = new MutableFaultContext(this::residency, () -> capacityPages - used,
+                capacityPages);
 
         Run(Workload w) {
             List<Allocation> allocs = w.allocations();
@@ -291,10 +290,8 @@ public final class ResidencyModel {
             return (int) (page - basePage);
         }
 
-        private void setContext(long page, AccessType type, int processor) {
-            ctxAddress = page << Pages.PAGE_SHIFT;
-            ctxAccess = type;
-            ctxProcessor = processor;
+        private FaultContext context(long page, AccessType type, int processor) {
+            return ctx.fill(page << Pages.PAGE_SHIFT, type, processor, now);
         }
 
         private void deviceAccess(long page, AccessType type, long size) {
@@ -313,8 +310,7 @@ public final class ResidencyModel {
                     remoteAccesses++;
                     remoteBytes += size;
                     now += costs.remoteAccess().nanos() + costs.link().timeToTransfer(Bytes.of(size)).nanos();
-                    setContext(page, type, 0);
-                    Decision d = policy.onRemoteAccess(this);
+                    Decision d = policy.onRemoteAccess(context(page, type, 0));
                     if (d.action() == Decision.Action.MIGRATE) {
                         now += policy.placement().decisionCost().nanos();
                         long firstPage = d.regionFirstPage(page);
@@ -324,8 +320,7 @@ public final class ResidencyModel {
                 }
                 deviceFaults++;
                 now += costs.deviceFault().nanos() + policy.deviceFaultCost().nanos();
-                setContext(page, type, 0);
-                Decision d = policy.onDeviceFault(this);
+                Decision d = policy.onDeviceFault(context(page, type, 0));
                 switch (d.action()) {
                     case NONE, MAP_REMOTE -> {
                         populateOnHost(i);
@@ -349,8 +344,7 @@ public final class ResidencyModel {
                 if (loc[i] == 0) {
                     hostFaults++;
                     now += costs.hostFault().nanos() + policy.deviceFaultCost().nanos();
-                    setContext(page, type, Location.HOST);
-                    Decision d = policy.onHostFault(this);
+                    Decision d = policy.onHostFault(context(page, type, Location.HOST));
                     if (d.action() == Decision.Action.THROTTLE) {
                         throttles++;
                         now += d.delay().nanos();
@@ -531,50 +525,13 @@ public final class ResidencyModel {
                     pagesToHost, prefetched, evicted, duplicated, throttles, SimDuration.ns(now));
         }
 
-        // ---- FaultContext
-
-        @Override
-        public long address() {
-            return ctxAddress;
-        }
-
-        @Override
-        public AccessType access() {
-            return ctxAccess;
-        }
-
-        @Override
-        public int processor() {
-            return ctxProcessor;
-        }
-
-        @Override
-        public long nowNanos() {
-            return now;
-        }
-
-        @Override
-        public SimTime now() {
-            return SimTime.at(now);
-        }
-
-        @Override
-        public int residency(long page) {
+        /** Where a page lives, as a {@link Location} code: the fault context's residency view. */
+        private int residency(long page) {
             long i = page - basePage;
             if (i < 0 || i >= loc.length || loc[(int) i] == INVALID) {
                 return Location.UNPOPULATED;
             }
             return loc[(int) i];
-        }
-
-        @Override
-        public long deviceFreePages() {
-            return capacityPages - used;
-        }
-
-        @Override
-        public long deviceCapacityPages() {
-            return capacityPages;
         }
     }
 }

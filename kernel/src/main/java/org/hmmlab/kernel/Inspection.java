@@ -2,6 +2,8 @@ package org.hmmlab.kernel;
 
 import java.util.List;
 
+import org.hmmlab.dsl.results.Displayable;
+
 /** What Shift-Tab shows: one entry per overload, a signature and its Javadoc (possibly empty). */
 record Inspection(List<Entry> entries) {
 
@@ -27,16 +29,12 @@ record Inspection(List<Entry> entries) {
     String html() {
         StringBuilder sb = new StringBuilder();
         for (Entry e : entries) {
-            sb.append("<div><code>").append(escape(e.signature())).append("</code>");
+            sb.append("<div><code>").append(Displayable.escapeHtml(e.signature())).append("</code>");
             if (e.javadoc() != null && !e.javadoc().isBlank()) {
                 sb.append("<div>").append(e.javadoc()).append("</div>");
             }
             sb.append("</div>");
         }
         return sb.toString();
-    }
-
-    static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 }

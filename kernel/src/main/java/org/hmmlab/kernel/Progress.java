@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 import org.hmmlab.dsl.SweepProgress;
+import org.hmmlab.dsl.results.Displayable;
 
 /**
  * A progress bar in a cell's output that redraws in place (one display, updated), for sweeps and long runs.
@@ -90,16 +91,16 @@ public final class Progress implements Consumer<SweepProgress> {
     }
 
     /** The bar as text and HTML. */
-    record View(String label, long done, long total) implements org.hmmlab.dsl.results.Displayable {
+    record View(String label, long done, long total) implements Displayable {
         @Override
         public Map<String, String> mimeBundle() {
             if (total == 0) {
                 String waiting = label + " (starting)";
-                return Map.of("text/plain", waiting, "text/html", "<div>" + Inspection.escape(waiting) + "</div>");
+                return Map.of("text/plain", waiting, "text/html", "<div>" + Displayable.escapeHtml(waiting) + "</div>");
             }
             int filled = (int) Math.min(WIDTH, done * WIDTH / total);
             String text = label + " [" + "#".repeat(filled) + "-".repeat(WIDTH - filled) + "] " + done + "/" + total;
-            String html = "<div><span>" + Inspection.escape(label) + "</span> <progress value=\"" + done + "\" max=\""
+            String html = "<div><span>" + Displayable.escapeHtml(label) + "</span> <progress value=\"" + done + "\" max=\""
                     + Math.max(total, 1) + "\"></progress> <span>" + done + "/" + total + "</span></div>";
             return Map.of("text/plain", text, "text/html", html);
         }

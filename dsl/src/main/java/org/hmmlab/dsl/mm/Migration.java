@@ -165,10 +165,10 @@ public final class Migration implements Displayable {
         String head = headline();
         String why = explanation();
         StringBuilder text = new StringBuilder(head).append('\n');
-        StringBuilder html = new StringBuilder("<p>").append(escape(head)).append("</p>\n");
+        StringBuilder html = new StringBuilder("<p>").append(Displayable.escapeHtml(head)).append("</p>\n");
         if (!why.isEmpty()) {
             text.append(why).append('\n');
-            html.append("<p><i>").append(escape(why)).append("</i></p>\n");
+            html.append("<p><i>").append(Displayable.escapeHtml(why)).append("</i></p>\n");
         }
         if (moved() > 0) {
             text.append(pages.toText());
@@ -182,10 +182,6 @@ public final class Migration implements Displayable {
         m.put("text/plain", text.toString());
         m.put("text/html", html.toString());
         return m;
-    }
-
-    private static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     @Override

@@ -24,6 +24,11 @@ public interface Displayable {
         return Map.of();
     }
 
+    /** {@code text} as HTML element content: {@code &}, {@code <} and {@code >} escaped. */
+    static String escapeHtml(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
     /** The plain-text form, as printed on a terminal. */
     default String toPlainText() {
         String text = mimeBundle().get("text/plain");
