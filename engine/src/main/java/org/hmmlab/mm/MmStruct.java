@@ -641,7 +641,9 @@ public final class MmStruct {
                     a = next;
                     continue;
                 }
-                splitHugePmd(pa, false);
+                // zap_pmd_range() splits a PMD the range covers in part through __split_huge_pmd(), which sends
+                // its own CLEAR over the whole 2 MiB: mirrors of the pages outside the zapped range go too.
+                splitHugePmd(pa, true);
                 pmde = pmdt[mi];
             }
             if (pmde != 0) {
