@@ -1,12 +1,14 @@
 package org.hmmlab.driver.uvm;
 
 import java.util.Arrays;
+import java.util.Locale;
 
 import org.hmmlab.device.CopyEngine;
 import org.hmmlab.device.DevicePageTable;
 import org.hmmlab.device.HostMemory;
 import org.hmmlab.metrics.Counter;
 import org.hmmlab.metrics.TraceEvent;
+import org.hmmlab.mm.notifier.MmuNotifyEvent;
 import org.hmmlab.policy.Decision;
 import org.hmmlab.policy.Location;
 import org.hmmlab.policy.MigrationCause;
@@ -33,9 +35,6 @@ import static org.hmmlab.device.DevicePageTable.VALID;
  */
 public final class UvmHmm implements HostMemory.Invalidator {
 
-    /** The reason the host gives for an MMU_NOTIFY_UNMAP invalidation. */
-    private static final String UNMAP = "unmap";
-
     private final UvmGpu gpu;
     private final DevicePageTable pt;
     private long pendingInvalidationCost;
@@ -53,9 +52,14 @@ public final class UvmHmm implements HostMemory.Invalidator {
     // --- MMU interval notifier ----------------------------------------------------------------------------------
 
     @Override
-    public void invalidate(long firstPage, long pages, String reason) {
-        pendingInvalidationCost += UNMAP.equals(reason) ? unmapDevice(firstPage, pages)
-                : invalidateDevice(firstPage, pages, reason);
+    public void invalidate(long firstPage, long pages, MmuNotifyEvent event) {
+        pendingInvalidationCost += event == MmuNotifyEvent.UNMAP ? unmapDevice(firstPage, pages)
+                : invalidateDevice(firstPage, pages, event);
+    }
+
+    /** The event as the trace names it: the enum constant in lower case ("clear", "unmap", "migrate"). */
+    private static String traceName(MmuNotifyEvent event) {
+        return event.name().toLowerCase(Locale.ROOT);
     }
 
     /** Takes the invalidation time accumulated by notifier callbacks since the last call. */
@@ -70,7 +74,7 @@ public final class UvmHmm implements HostMemory.Invalidator {
      * host pages and the TLB entries over them. Pages in device memory are device-private and not affected by CPU
      * page-table changes. Returns the time the host must wait for the device to confirm.
      */
-    private long invalidateDevice(long firstPage, long pages, String reason) {
+    private long invalidateDevice(long firstPage, long pages, MmuNotifyEvent event) {
         boolean any = false;
         for (long p = firstPage; p < firstPage + pages; p++) {
             if (pt.covers(p)) {
@@ -87,7 +91,7 @@ public final class UvmHmm implements HostMemory.Invalidator {
         gpu.tlb.invalidate(firstPage, pages);
         gpu.counters.increment(Counter.INVALIDATIONS);
         if (gpu.metrics.tracing()) {
-            gpu.metrics.trace(new TraceEvent.Invalidated(gpu.sim.nowNanos(), firstPage, pages, reason));
+            gpu.metrics.trace(new TraceEvent.Invalidated(gpu.sim.nowNanos(), firstPage, pages, traceName(event)));
         }
         return gpu.invalidationCost();
     }
@@ -137,7 +141,7 @@ public final class UvmHmm implements HostMemory.Invalidator {
         gpu.tlb.invalidate(firstPage, pages);
         gpu.counters.increment(Counter.INVALIDATIONS);
         if (gpu.metrics.tracing()) {
-            gpu.metrics.trace(new TraceEvent.Invalidated(now, firstPage, pages, UNMAP));
+            gpu.metrics.trace(new TraceEvent.Invalidated(now, firstPage, pages, traceName(MmuNotifyEvent.UNMAP)));
         }
         return gpu.invalidationCost();
     }
