@@ -357,46 +357,77 @@ public final class MmStruct {
     // ---- mprotect --------------------------------------------------------------------------------------------
 
     /**
-     * Changes the protection of {@code [addr, addr + length)}; returns 0 or {@code -errno}. Mirrors mprotect(2): a
-     * PROTECTION_VMA invalidation per area, write permission removed from entries (writable device-private and
-     * migration entries are downgraded on any mprotect), exclusive anonymous pages made writable again when write
-     * is granted.
+     * Changes the protection of {@code [addr, addr + length)}; returns 0 or {@code -errno}. Mirrors do_mprotect_pkey()
+     * (mm/mprotect.c): the range must start inside an area (else -ENOMEM and nothing changes); the areas are then
+     * changed one by one from the start, and a gap or an area that refuses the change stops the walk with the areas
+     * before it already changed (-ENOMEM for a gap or an unmapped tail, -EACCES, -EINVAL). Each area goes through
+     * {@link #mprotectFixup}.
      */
     public int mprotect(long addr, long length, int prot) {
         checkAlive();
-        if (!Mman.pageAligned(addr) || (prot & ~(Mman.PROT_READ | Mman.PROT_WRITE | Mman.PROT_EXEC)) != 0) {
-            return -Errno.EINVAL;
-        }
-        if (length < 0) {
+        if (!Mman.pageAligned(addr)) {
             return -Errno.EINVAL;
         }
         if (length == 0) {
             return 0;
         }
-        long end = addr + Mman.pageAlignUp(length);
-        if (end > Mman.TASK_SIZE || end < addr) {
+        // size_t arithmetic: a negative length wraps the end below the start.
+        long end = length < 0 ? addr - 1 : addr + Mman.pageAlignUp(length);
+        if (Long.compareUnsigned(end, addr) <= 0) {
             return -Errno.ENOMEM;
         }
-        if (!fullyMapped(addr, end)) {
+        if ((prot & ~(Mman.PROT_READ | Mman.PROT_WRITE | Mman.PROT_EXEC)) != 0) {
+            return -Errno.EINVAL; // arch_validate_prot()
+        }
+        Vma v = findVmaFrom(addr);
+        if (v == null || v.start >= end || v.start > addr) {
             return -Errno.ENOMEM;
         }
-        for (Vma v : vmasIn(addr, end)) {
-            if (v.isHugetlb() && (((Math.max(addr, v.start)) & (Mman.PMD_SIZE - 1)) != 0
-                    || (Math.min(end, v.end) & (Mman.PMD_SIZE - 1)) != 0)) {
-                return -Errno.EINVAL;
+        long newProt = VmFlags.fromProt(prot);
+        long nstart = addr;
+        long tmp = v.start;
+        int error = 0;
+        while (v != null && v.start < end) {
+            if (v.start != tmp) {
+                error = -Errno.ENOMEM; // a gap between areas
+                break;
             }
             if ((prot & Mman.PROT_WRITE) != 0 && v.file != null && v.has(VmFlags.VM_SHARED) && !v.file.writable()) {
-                return -Errno.EACCES;
+                error = -Errno.EACCES; // VM_MAYWRITE missing
+                break;
             }
+            tmp = Math.min(v.end, end);
+            long newflags = (v.flags & ~(VmFlags.VM_READ | VmFlags.VM_WRITE | VmFlags.VM_EXEC)) | newProt;
+            error = mprotectFixup(v, nstart, tmp, newflags);
+            if (error != 0) {
+                break;
+            }
+            nstart = tmp;
+            v = tmp < end ? findVmaFrom(tmp) : null;
         }
-        splitAt(addr);
-        splitAt(end);
-        long newProt = VmFlags.fromProt(prot);
-        for (Vma v : vmasIn(addr, end)) {
-            v.flags = (v.flags & ~(VmFlags.VM_READ | VmFlags.VM_WRITE | VmFlags.VM_EXEC)) | newProt;
-            changeProtection(v);
+        if (error == 0 && tmp < end) {
+            error = -Errno.ENOMEM; // the range runs past the last area
         }
         frames.checkpoint();
+        return error;
+    }
+
+    /**
+     * Gives {@code [start, end)} of area {@code v} the flags {@code newflags}. Mirrors mprotect_fixup()
+     * (mm/mprotect.c): the area is split at the range's ends (a hugetlb area refuses a split off its huge-page boundary with -EINVAL,
+     * hugetlb_vm_op_split()) and change_protection() rewrites its entries.
+     */
+    private int mprotectFixup(Vma v, long start, long end, long newflags) {
+        if (v.isHugetlb() && (((start > v.start) && (start & (Mman.PMD_SIZE - 1)) != 0)
+                || ((end < v.end) && (end & (Mman.PMD_SIZE - 1)) != 0))) {
+            return -Errno.EINVAL;
+        }
+        splitAt(start);
+        splitAt(end);
+        for (Vma w : vmasIn(start, end)) {
+            w.flags = newflags;
+            changeProtection(w);
+        }
         return 0;
     }
 

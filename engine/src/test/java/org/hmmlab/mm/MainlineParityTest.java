@@ -1,0 +1,86 @@
+package org.hmmlab.mm;
+
+import static org.hmmlab.mm.Mman.MAP_ANONYMOUS;
+import static org.hmmlab.mm.Mman.MAP_PRIVATE;
+import static org.hmmlab.mm.Mman.PAGE_SIZE;
+import static org.hmmlab.mm.Mman.PROT_READ;
+import static org.hmmlab.mm.Mman.PROT_WRITE;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.hmmlab.mm.notifier.MmuIntervalNotifier;
+import org.hmmlab.mm.notifier.MmuNotifyEvent;
+import org.hmmlab.units.Bytes;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The address space against mainline Linux where an independent reading of the kernel sources found the engine
+ * doing something else; each nested class names the kernel function it checks.
+ */
+class MainlineParityTest {
+    Frames frames;
+    MmStruct mm;
+    List<MmuNotifyEvent> events;
+
+    @BeforeEach
+    void setUp() {
+        frames = Frames.create(Bytes.MiB(256));
+        frames.setInvariantChecking(true);
+        mm = MmStruct.create(frames);
+        events = new ArrayList<>();
+        MmuIntervalNotifier.insertWholeSpace(mm, (sub, r, seq) -> {
+            events.add(r.event());
+            sub.setSeq(seq);
+            return true;
+        });
+    }
+
+    long anon(long pages, int prot) {
+        long a = mm.mmap(pages * PAGE_SIZE, prot, MAP_PRIVATE | MAP_ANONYMOUS);
+        assertFalse(Errno.isError(a));
+        return a;
+    }
+
+    /** mprotect(2) over a range with a gap: do_mprotect_pkey() in mm/mprotect.c. */
+    @Nested
+    class DoMprotectPkey {
+        @Test
+        void changesTheAreasBeforeTheGapThenReturnsEnomem() {
+            long a = anon(3, PROT_READ | PROT_WRITE);
+            assertEquals(0, mm.munmap(a + PAGE_SIZE, PAGE_SIZE));
+            mm.writeInt(a, 5);
+            mm.writeInt(a + 2 * PAGE_SIZE, 6);
+            events.clear();
+            assertEquals(-Errno.ENOMEM, mm.mprotect(a, 3 * PAGE_SIZE, PROT_READ));
+            assertEquals(PROT_READ, mm.findVma(a).prot(), "the area before the gap is changed");
+            assertFalse(Pte.isWrite(mm.entry(a)));
+            assertEquals(PROT_READ | PROT_WRITE, mm.findVma(a + 2 * PAGE_SIZE).prot(), "the walk stops at the gap");
+            assertTrue(Pte.isWrite(mm.entry(a + 2 * PAGE_SIZE)));
+            assertEquals(List.of(MmuNotifyEvent.PROTECTION_VMA), events);
+        }
+
+        @Test
+        void aRangeStartingInAGapChangesNothing() {
+            long a = anon(3, PROT_READ | PROT_WRITE);
+            assertEquals(0, mm.munmap(a, PAGE_SIZE));
+            mm.writeInt(a + PAGE_SIZE, 5);
+            events.clear();
+            assertEquals(-Errno.ENOMEM, mm.mprotect(a, 3 * PAGE_SIZE, PROT_READ));
+            assertEquals(PROT_READ | PROT_WRITE, mm.findVma(a + PAGE_SIZE).prot());
+            assertEquals(List.of(), events);
+        }
+
+        @Test
+        void anUnmappedTailStillChangesTheMappedHead() {
+            long a = anon(2, PROT_READ | PROT_WRITE);
+            assertEquals(0, mm.munmap(a + PAGE_SIZE, PAGE_SIZE));
+            assertEquals(-Errno.ENOMEM, mm.mprotect(a, 2 * PAGE_SIZE, PROT_READ));
+            assertEquals(PROT_READ, mm.findVma(a).prot());
+        }
+    }
+}
