@@ -510,6 +510,10 @@ public final class MmStruct {
      * Gives advice about {@code [addr, addr + length)}; returns 0 or {@code -errno}. Mirrors madvise(2) for
      * MADV_DONTNEED (zap, CLEAR), MADV_FREE (CLEAR; data kept until reclaim, device-private entries left in place),
      * MADV_HUGEPAGE/MADV_NOHUGEPAGE (THP eligibility) and MADV_COLLAPSE (collapse into 2 MiB pages now).
+     *
+     * <p>The areas are visited as madvise_walk_vmas() (mm/madvise.c) does: a gap inside the range does not stop the
+     * walk, the advice is applied to every mapped part and the call then returns -ENOMEM (unmapped_error); an area
+     * that refuses the advice stops the walk with its error, the areas before it already advised.
      */
     public int madvise(long addr, long length, int advice) {
         checkAlive();
@@ -524,61 +528,88 @@ public final class MmStruct {
             return 0;
         }
         long end = addr + Mman.pageAlignUp(length);
-        if (end > Mman.TASK_SIZE || end < addr) {
+        if (end < addr) {
             return -Errno.EINVAL;
         }
-        if (!fullyMapped(addr, end)) {
-            return -Errno.ENOMEM;
+        int unmappedError = 0;
+        long start = addr;
+        Vma v = findVmaFrom(start);
+        while (true) {
+            if (v == null) {
+                frames.checkpoint();
+                return -Errno.ENOMEM;
+            }
+            if (start < v.start) {
+                unmappedError = -Errno.ENOMEM; // a gap: carry on with the next area
+                start = v.start;
+                if (start >= end) {
+                    break;
+                }
+            }
+            long e = Math.min(v.end, end);
+            int error = madviseVma(v, start, e, advice);
+            if (error != 0) {
+                frames.checkpoint();
+                return error;
+            }
+            if (e >= end) {
+                break;
+            }
+            start = e;
+            v = findVmaFrom(e);
         }
-        List<Vma> hit = vmasIn(addr, end);
+        frames.checkpoint();
+        return unmappedError;
+    }
+
+    /**
+     * Applies {@code advice} to {@code [start, end)} inside area {@code v}. Mirrors madvise_vma_behavior()
+     * (mm/madvise.c) for the advice this engine models.
+     */
+    private int madviseVma(Vma v, long start, long end, int advice) {
         switch (advice) {
             case Mman.MADV_DONTNEED -> {
-                for (Vma v : hit) {
-                    if (v.has(VmFlags.VM_PFNMAP) || (v.isHugetlb() && ((addr | end) & (Mman.PMD_SIZE - 1)) != 0)) {
+                // madvise_dontneed_free_valid_vma(): no VM_PFNMAP; on hugetlb the start must be huge-page aligned
+                // and the end is rounded down to a huge page.
+                if (v.has(VmFlags.VM_PFNMAP)) {
+                    return -Errno.EINVAL;
+                }
+                if (v.isHugetlb()) {
+                    if ((start & (Mman.PMD_SIZE - 1)) != 0) {
                         return -Errno.EINVAL;
                     }
+                    end &= -Mman.PMD_SIZE;
+                    if (start == end) {
+                        return 0;
+                    }
                 }
-                for (Vma v : hit) {
-                    long s = Math.max(addr, v.start);
-                    long e = Math.min(end, v.end);
-                    notify(s, e, MmuNotifyEvent.CLEAR, null);
-                    zapRange(s, e);
-                }
+                notify(start, end, MmuNotifyEvent.CLEAR, null);
+                zapRange(start, end);
             }
             case Mman.MADV_FREE -> {
-                for (Vma v : hit) {
-                    if (!v.isAnonymous()) {
-                        return -Errno.EINVAL;
-                    }
+                if (!v.isAnonymous()) {
+                    return -Errno.EINVAL; // madvise_free_single_vma(): anonymous areas only
                 }
-                for (Vma v : hit) {
-                    long s = Math.max(addr, v.start);
-                    long e = Math.min(end, v.end);
-                    notify(s, e, MmuNotifyEvent.CLEAR, null);
-                    lazyFree(s, e);
-                }
+                notify(start, end, MmuNotifyEvent.CLEAR, null);
+                lazyFree(start, end);
             }
             case Mman.MADV_HUGEPAGE, Mman.MADV_NOHUGEPAGE, Mman.MADV_NORMAL -> {
-                splitAt(addr);
+                splitAt(start);
                 splitAt(end);
-                for (Vma v : vmasIn(addr, end)) {
-                    v.flags &= ~(VmFlags.VM_HUGEPAGE | VmFlags.VM_NOHUGEPAGE);
+                for (Vma w : vmasIn(start, end)) {
+                    w.flags &= ~(VmFlags.VM_HUGEPAGE | VmFlags.VM_NOHUGEPAGE);
                     if (advice == Mman.MADV_HUGEPAGE) {
-                        v.flags |= VmFlags.VM_HUGEPAGE;
+                        w.flags |= VmFlags.VM_HUGEPAGE;
                     } else if (advice == Mman.MADV_NOHUGEPAGE) {
-                        v.flags |= VmFlags.VM_NOHUGEPAGE;
+                        w.flags |= VmFlags.VM_NOHUGEPAGE;
                     }
                 }
             }
             case Mman.MADV_COLLAPSE -> {
-                int rc = collapse(addr, end);
-                if (rc != 0) {
-                    return rc;
-                }
+                return collapse(start, end);
             }
             default -> throw new AssertionError();
         }
-        frames.checkpoint();
         return 0;
     }
 

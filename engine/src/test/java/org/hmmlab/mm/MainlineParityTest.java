@@ -83,4 +83,41 @@ class MainlineParityTest {
             assertEquals(PROT_READ, mm.findVma(a).prot());
         }
     }
+
+    /** madvise(2) over a range with gaps: madvise_walk_vmas() and its unmapped_error in mm/madvise.c. */
+    @Nested
+    class MadviseWalkVmas {
+        @Test
+        void dontneedZapsEveryMappedPartThenReturnsEnomem() {
+            long a = anon(3, PROT_READ | PROT_WRITE);
+            assertEquals(0, mm.munmap(a + PAGE_SIZE, PAGE_SIZE));
+            mm.writeInt(a, 5);
+            mm.writeInt(a + 2 * PAGE_SIZE, 6);
+            events.clear();
+            assertEquals(-Errno.ENOMEM, mm.madvise(a, 3 * PAGE_SIZE, Mman.MADV_DONTNEED));
+            assertEquals(0, mm.entry(a), "zapped before the gap");
+            assertEquals(0, mm.entry(a + 2 * PAGE_SIZE), "and after it: the gap does not stop the walk");
+            assertEquals(List.of(MmuNotifyEvent.CLEAR, MmuNotifyEvent.CLEAR), events);
+        }
+
+        @Test
+        void aLeadingGapAndAnUnmappedTailStillAdviseTheAreaBetween() {
+            long a = anon(3, PROT_READ | PROT_WRITE);
+            assertEquals(0, mm.munmap(a, PAGE_SIZE));
+            assertEquals(0, mm.munmap(a + 2 * PAGE_SIZE, PAGE_SIZE));
+            assertEquals(-Errno.ENOMEM, mm.madvise(a, 3 * PAGE_SIZE, Mman.MADV_HUGEPAGE));
+            assertTrue(mm.findVma(a + PAGE_SIZE).has(VmFlags.VM_HUGEPAGE));
+        }
+
+        @Test
+        void aRefusingAreaStopsTheWalkWithItsError() {
+            long a = anon(1, PROT_READ | PROT_WRITE);
+            mm.writeInt(a, 5);
+            long f = mm.mmap(a + PAGE_SIZE, PAGE_SIZE, PROT_READ | PROT_WRITE, Mman.MAP_PRIVATE | Mman.MAP_FIXED,
+                    MemFile.createTemp(frames, PAGE_SIZE), 0);
+            assertEquals(a + PAGE_SIZE, f);
+            assertEquals(-Errno.EINVAL, mm.madvise(a, 2 * PAGE_SIZE, Mman.MADV_FREE));
+            assertEquals(0, mm.entry(a) & Pte.DIRTY, "the anonymous area before the file area was already advised");
+        }
+    }
 }
