@@ -414,10 +414,14 @@ public final class MmStruct {
 
     /**
      * Gives {@code [start, end)} of area {@code v} the flags {@code newflags}. Mirrors mprotect_fixup()
-     * (mm/mprotect.c): the area is split at the range's ends (a hugetlb area refuses a split off its huge-page boundary with -EINVAL,
+     * (mm/mprotect.c): unchanged flags return at once, with no split and no invalidation; otherwise the area is split
+     * at the range's ends (a hugetlb area refuses a split off its huge-page boundary with -EINVAL,
      * hugetlb_vm_op_split()) and change_protection() rewrites its entries.
      */
     private int mprotectFixup(Vma v, long start, long end, long newflags) {
+        if (newflags == v.flags) {
+            return 0;
+        }
         if (v.isHugetlb() && (((start > v.start) && (start & (Mman.PMD_SIZE - 1)) != 0)
                 || ((end < v.end) && (end & (Mman.PMD_SIZE - 1)) != 0))) {
             return -Errno.EINVAL;
@@ -431,11 +435,19 @@ public final class MmStruct {
         return 0;
     }
 
+    /**
+     * Rewrites the entries of area {@code v} for its new flags. Mirrors change_protection() (mm/mprotect.c): a hugetlb
+     * area is always invalidated (hugetlb_change_protection()); any other area from the first PUD entry in range
+     * that is not none to the end of its PGD entry's span (change_pud_range()), so an area with no page table above
+     * it sends nothing, while one that shares a PMD table with populated neighbours is invalidated even when its own
+     * entries are all none.
+     */
     private void changeProtection(Vma v) {
-        if (!anyPopulated(v.start, v.end)) {
-            return;
+        if (v.isHugetlb()) {
+            notify(v.start, v.end, MmuNotifyEvent.PROTECTION_VMA, null);
+        } else {
+            notifyPopulatedPuds(v.start, v.end);
         }
-        notify(v.start, v.end, MmuNotifyEvent.PROTECTION_VMA, null);
         boolean vmWrite = v.has(VmFlags.VM_WRITE);
         boolean shared = v.has(VmFlags.VM_SHARED);
         for (long a = v.start; a < v.end; ) {
@@ -477,6 +489,22 @@ public final class MmStruct {
             return e | Pte.WRITE;
         }
         return e;
+    }
+
+    /** One PROTECTION_VMA invalidation per PGD entry's span, from its first PUD entry that is not none. */
+    private void notifyPopulatedPuds(long start, long end) {
+        final long pgdirSize = 1L << 39;
+        final long pudSize = 1L << Mman.PUD_SHIFT;
+        for (long a = start; a < end; ) {
+            long pgdEnd = Math.min((a | (pgdirSize - 1)) + 1, end);
+            for (long b = a; b < pgdEnd; b = Math.min((b | (pudSize - 1)) + 1, pgdEnd)) {
+                if (pt.pmdTable(b) != null) {
+                    notify(b, pgdEnd, MmuNotifyEvent.PROTECTION_VMA, null);
+                    break;
+                }
+            }
+            a = pgdEnd;
+        }
     }
 
     private boolean anyPopulated(long start, long end) {

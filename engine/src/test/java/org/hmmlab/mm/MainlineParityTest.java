@@ -120,4 +120,37 @@ class MainlineParityTest {
             assertEquals(0, mm.entry(a) & Pte.DIRTY, "the anonymous area before the file area was already advised");
         }
     }
+
+    /** Which mprotect(2) calls invalidate: mprotect_fixup() and change_protection() in mm/mprotect.c. */
+    @Nested
+    class MprotectFixup {
+        @Test
+        void theSameProtectionAgainSendsNoInvalidation() {
+            long a = anon(2, PROT_READ | PROT_WRITE);
+            mm.writeInt(a, 5);
+            events.clear();
+            assertEquals(0, mm.mprotect(a, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE));
+            assertEquals(List.of(), events, "newflags == oldflags returns before change_protection()");
+            assertTrue(Pte.isWrite(mm.entry(a)));
+            assertEquals(1, mm.vmas().size(), "and splits nothing");
+        }
+
+        @Test
+        void anEmptyAreaUnderAPopulatedPudIsStillInvalidated() {
+            long a = anon(2, PROT_READ | PROT_WRITE);
+            long b = anon(1, PROT_READ | PROT_WRITE);
+            mm.writeInt(b, 5); // page tables now exist above both areas
+            events.clear();
+            assertEquals(0, mm.mprotect(a, PAGE_SIZE, PROT_READ));
+            assertEquals(List.of(MmuNotifyEvent.PROTECTION_VMA), events, "change_pud_range(): the PUD is not none");
+        }
+
+        @Test
+        void anAreaWithNoPageTableAboveItIsNotInvalidated() {
+            long a = anon(1, PROT_READ | PROT_WRITE);
+            events.clear();
+            assertEquals(0, mm.mprotect(a, PAGE_SIZE, PROT_READ));
+            assertEquals(List.of(), events);
+        }
+    }
 }
