@@ -507,26 +507,6 @@ public final class MmStruct {
         }
     }
 
-    private boolean anyPopulated(long start, long end) {
-        for (long a = start; a < end; ) {
-            long next = Math.min((a | (Mman.PMD_SIZE - 1)) + 1, end);
-            long pmde = pt.pmd(a);
-            if (PageTable.pmdIsLeaf(pmde)) {
-                return true;
-            }
-            if (pmde != 0) {
-                long[] t = pt.pteTable(a);
-                for (long b = a; b < next; b += Mman.PAGE_SIZE) {
-                    if (t[PageTable.pteIndex(b)] != 0) {
-                        return true;
-                    }
-                }
-            }
-            a = next;
-        }
-        return false;
-    }
-
     /** Whether an anonymous page is mapped once and has no reference beyond its mapping and pins (PageAnonExclusive). */
     public boolean exclusive(long pfn) {
         return frames.mapcount(pfn) == 1 && frames.refcount(pfn) - frames.pincount(pfn) == 1;
@@ -943,6 +923,7 @@ public final class MmStruct {
     }
 
     private int hugeAnonymousFault(Vma vma, long pa, boolean write) {
+        vma.anonVmaPrepare(); // do_huge_pmd_anonymous_page(): vmf_anon_prepare() before the huge zero page too
         if (!write) {
             pt.setPmdLeaf(pa, Pte.mk(Frames.HUGE_ZERO_PFN, false, false) | Pte.HUGE | Pte.SPECIAL);
             return VmFault.OK;
@@ -985,6 +966,9 @@ public final class MmStruct {
             if (head < 0) {
                 return VmFault.OOM;
             }
+            if (!shared) {
+                vma.anonVmaPrepare(); // hugetlb_no_page(): a private mapping's page is anonymous
+            }
             frames.incMapcount(head);
             pt.setPmdLeaf(pa, Pte.mk(head, write || (shared && vma.has(VmFlags.VM_WRITE)), write) | Pte.HUGE);
             return VmFault.OK;
@@ -1002,6 +986,7 @@ public final class MmStruct {
         if (nh < 0) {
             return VmFault.OOM;
         }
+        vma.anonVmaPrepare();
         for (int k = 0; k < Mman.PMD_NR; k++) {
             frames.copyPage(nh + k, head + k);
         }
@@ -1026,6 +1011,7 @@ public final class MmStruct {
             if (pfn < 0) {
                 return VmFault.OOM;
             }
+            vma.anonVmaPrepare(); // do_anonymous_page(), after its zero-page path
             frames.incMapcount(pfn);
             t[i] = Pte.mk(pfn, true, true);
             return VmFault.OK;
@@ -1044,6 +1030,7 @@ public final class MmStruct {
             if (pfn < 0) {
                 return VmFault.OOM;
             }
+            vma.anonVmaPrepare(); // do_cow_fault()
             frames.copyPage(pfn, cpfn);
             frames.incMapcount(pfn);
             t[i] = Pte.mk(pfn, true, true);
@@ -1076,6 +1063,7 @@ public final class MmStruct {
         if (npfn < 0) {
             return VmFault.OOM;
         }
+        vma.anonVmaPrepare(); // wp_page_copy()
         if (!zero) {
             frames.copyPage(npfn, pfn);
         }
@@ -1206,6 +1194,7 @@ public final class MmStruct {
         Vma old = findVma(oldAddr);
         notify(oldAddr, oldAddr + len, MmuNotifyEvent.UNMAP, null);
         Vma moved = new Vma(this, newAddr, newAddr + len, old.flags, old.file, old.pgoff, old.device);
+        moved.anonVma = old.anonVma;
         insertVma(moved);
         boolean aligned = ((oldAddr ^ newAddr) & (Mman.PMD_SIZE - 1)) == 0;
         for (long a = oldAddr; a < oldAddr + len; ) {
@@ -1498,10 +1487,13 @@ public final class MmStruct {
                 continue;
             }
             Vma cv = new Vma(child, v.start, v.end, v.flags, v.file, v.pgoff, v.device);
+            cv.anonVma = v.anonVma; // anon_vma_fork()
             child.insertVma(cv);
             boolean cow = !v.has(VmFlags.VM_SHARED);
-            boolean copy = cow || v.has(VmFlags.VM_PFNMAP) || v.has(VmFlags.VM_MIXEDMAP);
-            if (!copy || !anyPopulated(v.start, v.end)) {
+            // vma_needs_copy(): only areas with an anon_vma or raw pfns have their page table copied; the child
+            // faults everything else in again, and the parent's entries are neither write-protected nor notified.
+            boolean copy = v.anonVma || v.has(VmFlags.VM_PFNMAP) || v.has(VmFlags.VM_MIXEDMAP);
+            if (!copy) {
                 continue;
             }
             if (cow) {
@@ -1514,7 +1506,9 @@ public final class MmStruct {
                 for (long[] x : excl) {
                     restoreExclusive(x[0], x[1]);
                 }
-                notify(v.start, v.end, MmuNotifyEvent.PROTECTION_PAGE, null);
+                // copy_page_range(): PROTECTION_PAGE over the whole area, populated or not;
+                // copy_hugetlb_page_range() sends CLEAR instead.
+                notify(v.start, v.end, v.isHugetlb() ? MmuNotifyEvent.CLEAR : MmuNotifyEvent.PROTECTION_PAGE, null);
             }
             List<long[]> entries = new ArrayList<>();
             forEachIn(v, (mm, vv, a, e, pmd) -> entries.add(new long[] {a, e, pmd ? 1 : 0}));

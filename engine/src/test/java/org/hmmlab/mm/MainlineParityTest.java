@@ -153,4 +153,48 @@ class MainlineParityTest {
             assertEquals(List.of(), events);
         }
     }
+
+    /** Which areas fork copies: vma_needs_copy() and copy_page_range() in mm/memory.c. */
+    @Nested
+    class VmaNeedsCopy {
+        @Test
+        void anAreaThatOnlyMappedTheZeroPageIsNotCopiedNorNotified() {
+            long a = anon(1, PROT_READ | PROT_WRITE);
+            assertEquals(0, mm.readInt(a));
+            assertFalse(mm.findVma(a).hasAnonVma(), "a zero-page read prepares no anon_vma");
+            events.clear();
+            MmStruct child = mm.fork();
+            assertEquals(List.of(), events);
+            assertEquals(0, child.entry(a), "the child faults it in again");
+            assertEquals(0, child.readInt(a));
+            child.exit();
+        }
+
+        @Test
+        void aPrivateFileAreaReadButNeverWrittenIsNotCopied() {
+            MemFile file = MemFile.createTemp(frames, PAGE_SIZE);
+            long a = mm.mmap(0, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE, file, 0);
+            assertEquals(0, mm.readInt(a));
+            long parent = mm.entry(a);
+            events.clear();
+            MmStruct child = mm.fork();
+            assertEquals(List.of(), events);
+            assertEquals(parent, mm.entry(a), "the parent's entry is untouched");
+            assertEquals(0, child.entry(a));
+            child.exit();
+        }
+
+        @Test
+        void anAreaWithAnAnonVmaIsNotifiedEvenWhenNothingIsMappedAnyMore() {
+            long a = anon(1, PROT_READ | PROT_WRITE);
+            mm.writeInt(a, 7);
+            assertEquals(0, mm.madvise(a, PAGE_SIZE, Mman.MADV_DONTNEED));
+            assertTrue(mm.findVma(a).hasAnonVma());
+            events.clear();
+            MmStruct child = mm.fork();
+            assertEquals(List.of(MmuNotifyEvent.PROTECTION_PAGE), events);
+            assertTrue(child.findVma(a).hasAnonVma(), "anon_vma_fork()");
+            child.exit();
+        }
+    }
 }

@@ -369,6 +369,7 @@ public final class Migrate {
         if (!vma.isAnonymous()) {
             return false;
         }
+        vma.anonVmaPrepare();
         long addr = addrOf(a, i);
         PageTable pt = mm.pageTable();
         boolean w = vma.has(VmFlags.VM_WRITE);
