@@ -197,4 +197,27 @@ class MainlineParityTest {
             child.exit();
         }
     }
+
+    /**
+     * A VM_PFNMAP entry whose pfn has no frame, as remap_pfn_range() (mm/memory.c) installs for device memory:
+     * vm_normal_page() gives no page for it, and the invariant checker must not look one up either.
+     */
+    @Nested
+    class RemapPfnRange {
+        @Test
+        void aPfnWithNoFrameBehindItPassesTheInvariantChecker() {
+            long far = 1L << 36; // far beyond the 256 MiB of frames
+            long a = mm.mmapDevice(0, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE, Mman.MAP_SHARED,
+                    (m, vma) -> m.remapPfnRange(vma, vma.start(), far, 2 * PAGE_SIZE));
+            assertFalse(Errno.isError(a));
+            assertFalse(frames.valid(far));
+            assertEquals(far, Pte.pfn(mm.entry(a)));
+            Invariants.check(frames);
+            MmStruct child = mm.fork(); // copy_page_range() copies VM_PFNMAP areas
+            assertEquals(far + 1, Pte.pfn(child.entry(a + PAGE_SIZE)));
+            Invariants.check(frames);
+            child.exit();
+            assertEquals(0, mm.munmap(a, 2 * PAGE_SIZE));
+        }
+    }
 }
