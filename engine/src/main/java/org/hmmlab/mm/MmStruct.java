@@ -1099,6 +1099,15 @@ public final class MmStruct {
      */
     public void restoreExclusive(long addr, long e) {
         notify(addr, addr + Mman.PAGE_SIZE, MmuNotifyEvent.CLEAR, null);
+        restoreExclusivePte(addr, e);
+    }
+
+    /**
+     * Puts the normal entry back in place of device-exclusive entry {@code e}, sending nothing. Mirrors
+     * restore_exclusive_pte() (mm/memory.c): "no need to invalidate - it was non-present before"; callers that
+     * revoke a device's access notify first.
+     */
+    private void restoreExclusivePte(long addr, long e) {
         long[] t = pt.pteTableAlloc(addr);
         int i = PageTable.pteIndex(addr);
         if (t[i] == e) {
@@ -1477,7 +1486,7 @@ public final class MmStruct {
      * Creates a child address space. Mirrors dup_mmap()/copy_page_range(): private anonymous pages are shared
      * write-protected in both (a PROTECTION_PAGE invalidation over each such parent area); pinned pages are copied
      * at once; device-private entries are shared (writable ones become read-only in both); device-exclusive entries
-     * of the parent are restored first; shared file and shmem areas are not copied (the child faults them in).
+     * of the parent are restored in place, with no invalidation beyond the area's PROTECTION_PAGE; shared file and shmem areas are not copied (the child faults them in).
      */
     public MmStruct fork() {
         checkAlive();
@@ -1497,6 +1506,11 @@ public final class MmStruct {
                 continue;
             }
             if (cow) {
+                // copy_page_range(): PROTECTION_PAGE over the whole area, populated or not;
+                // copy_hugetlb_page_range() sends CLEAR instead.
+                notify(v.start, v.end, v.isHugetlb() ? MmuNotifyEvent.CLEAR : MmuNotifyEvent.PROTECTION_PAGE, null);
+                // copy_nonpresent_pte(): a device-exclusive entry is restored in place by try_restore_exclusive_pte(),
+                // inside that invalidation and with none of its own, then copied as the present entry it now is.
                 List<long[]> excl = new ArrayList<>();
                 forEachIn(v, (mm, vv, a, e, pmd) -> {
                     if (Pte.isDeviceExclusive(e)) {
@@ -1504,11 +1518,8 @@ public final class MmStruct {
                     }
                 });
                 for (long[] x : excl) {
-                    restoreExclusive(x[0], x[1]);
+                    restoreExclusivePte(x[0], x[1]);
                 }
-                // copy_page_range(): PROTECTION_PAGE over the whole area, populated or not;
-                // copy_hugetlb_page_range() sends CLEAR instead.
-                notify(v.start, v.end, v.isHugetlb() ? MmuNotifyEvent.CLEAR : MmuNotifyEvent.PROTECTION_PAGE, null);
             }
             List<long[]> entries = new ArrayList<>();
             forEachIn(v, (mm, vv, a, e, pmd) -> entries.add(new long[] {a, e, pmd ? 1 : 0}));

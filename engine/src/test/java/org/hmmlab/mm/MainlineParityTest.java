@@ -220,4 +220,30 @@ class MainlineParityTest {
             assertEquals(0, mm.munmap(a, 2 * PAGE_SIZE));
         }
     }
+
+    /** fork over a device-exclusive entry: copy_nonpresent_pte() and try_restore_exclusive_pte() in mm/memory.c. */
+    @Nested
+    class CopyNonpresentPte {
+        @Test
+        void aDeviceExclusiveEntryIsRestoredInsideTheForkInvalidationWithNoneOfItsOwn() {
+            long a = anon(2, PROT_READ | PROT_WRITE);
+            mm.writeInt(a, 11);
+            mm.writeInt(a + PAGE_SIZE, 12);
+            long pfn = mm.makeDeviceExclusive(a, new Object());
+            assertTrue(pfn >= 0);
+            assertTrue(Pte.isDeviceExclusive(mm.entry(a)));
+            events.clear();
+            MmStruct child = mm.fork();
+            assertEquals(List.of(MmuNotifyEvent.PROTECTION_PAGE), events,
+                    "restore_exclusive_pte(): no need to invalidate, it was non-present before");
+            long pe = mm.entry(a);
+            assertTrue(Pte.isPresent(pe), "restored in the parent");
+            assertFalse(Pte.isWrite(pe), "then write-protected as a COW page");
+            assertEquals(pfn, Pte.pfn(pe));
+            assertEquals(pfn, Pte.pfn(child.entry(a)), "and shared with the child");
+            assertEquals(11, child.readInt(a));
+            child.exit();
+            assertEquals(11, mm.readInt(a));
+        }
+    }
 }
