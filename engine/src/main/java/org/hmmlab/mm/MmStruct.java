@@ -1299,6 +1299,7 @@ public final class MmStruct {
     }
 
     private long accessiblePfn(long addr, boolean write) {
+        boolean lastOom = false;
         for (int attempt = 0; attempt < 8; attempt++) {
             Vma v = findVma(addr);
             if (v == null || (write ? !v.has(VmFlags.VM_WRITE) : !v.has(VmFlags.VM_READ))) {
@@ -1317,11 +1318,17 @@ public final class MmStruct {
                 return pfn;
             }
             int r = handleMmFault(addr, write ? FAULT_FLAG_WRITE : 0);
+            // A user fault that ends in VM_FAULT_OOM returns to the task, which retries the access
+            // (do_user_addr_fault() -> pagefault_out_of_memory()); this engine bounds the retries.
+            lastOom = r == VmFault.OOM;
+            if (lastOom) {
+                continue;
+            }
             if ((r & VmFault.ERROR) != 0) {
                 return -r;
             }
         }
-        return -VmFault.SIGBUS;
+        return lastOom ? -VmFault.OOM : -VmFault.SIGBUS;
     }
 
     private void markDirty(long addr, long e) {
