@@ -18,7 +18,6 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.hmmlab.dsl.results.Row;
 import org.hmmlab.dsl.results.Table;
-import org.hmmlab.sim.Cancellation;
 import org.hmmlab.sim.CancellationToken;
 import org.hmmlab.sim.SimulationCancelledException;
 

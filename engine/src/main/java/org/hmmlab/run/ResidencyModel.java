@@ -10,6 +10,7 @@ import org.hmmlab.policy.MigrationPolicy;
 import org.hmmlab.policy.MutableFaultContext;
 import org.hmmlab.policy.PageMask;
 import org.hmmlab.policy.Pages;
+import org.hmmlab.sim.CancellationToken;
 import org.hmmlab.units.Bandwidth;
 import org.hmmlab.units.Bytes;
 import org.hmmlab.units.SimDuration;
@@ -45,6 +46,8 @@ public final class ResidencyModel {
 
     private static final byte INVALID = -3;
     private static final int MAX_RETRIES = 100_000;
+    /** Accesses between two polls of the cancellation token. */
+    static final int POLL_EVERY = 4096;
 
     /**
      * Fixed costs of the model, with defaults sourced in perf-figures.md.
@@ -150,6 +153,18 @@ public final class ResidencyModel {
      * @throws IllegalArgumentException when the workload does not fit in host memory or uses a GPU other than 0
      */
     public Result run(Workload workload, long seed) {
+        return run(workload, seed, new CancellationToken());
+    }
+
+    /**
+     * Runs every phase of {@code workload} in order, as {@link #run(Workload, long)}, stopping with
+     * {@link org.hmmlab.sim.SimulationCancelledException} soon after {@code cancel} is cancelled (it is polled
+     * between phases and every {@value #POLL_EVERY} accesses).
+     */
+    public Result run(Workload workload, long seed, CancellationToken cancel) {
+        if (cancel == null) {
+            throw new IllegalArgumentException("residency model cancel token must be set, got null");
+        }
         workload.requireFitsInHost(hostMemory);
         for (Phase p : workload.phases()) {
             if (!p.agent().isCpu() && p.agent().index() != 0) {
@@ -157,9 +172,10 @@ public final class ResidencyModel {
                         + " residency model, got " + p.agent());
             }
         }
-        Run r = new Run(workload);
+        Run r = new Run(workload, cancel);
         List<Phase> phases = workload.phases();
         for (int i = 0; i <= phases.size(); i++) {
+            cancel.throwIfCancelled();
             for (Free f : workload.freesAfter(i)) {
                 r.free(f.allocation());
             }
@@ -211,7 +227,10 @@ public final class ResidencyModel {
         private final MutableFaultContext ctx = new MutableFaultContext(this::residency, () -> capacityPages - used,
                 capacityPages);
 
-        Run(Workload w) {
+        private final CancellationToken cancel;
+
+        Run(Workload w, CancellationToken cancel) {
+            this.cancel = cancel;
             List<Allocation> allocs = w.allocations();
             names = new String[allocs.size()];
             allocFirstPage = new long[allocs.size()];
@@ -246,7 +265,12 @@ public final class ResidencyModel {
             long first = basePage + allocFirstPage[a];
             boolean cpu = phase.agent().isCpu();
             AccessStream s = phase.stream(seed);
+            int poll = 0;
             while (s.next()) {
+                if (++poll == POLL_EVERY) {
+                    poll = 0;
+                    cancel.throwIfCancelled();
+                }
                 long off = s.offset();
                 long lastPage = (off + s.size() - 1) >>> Pages.PAGE_SHIFT;
                 for (long p = off >>> Pages.PAGE_SHIFT; p <= lastPage; p++) {

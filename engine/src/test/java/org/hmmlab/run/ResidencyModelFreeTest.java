@@ -1,11 +1,11 @@
-package org.hmmlab.policy;
+package org.hmmlab.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
-import org.hmmlab.run.ResidencyModel;
+import org.hmmlab.policy.Policies;
 import org.hmmlab.units.Bytes;
 import org.hmmlab.workload.Allocation;
 import org.hmmlab.workload.Patterns;
