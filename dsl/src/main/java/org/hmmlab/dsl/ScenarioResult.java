@@ -262,12 +262,12 @@ public final class ScenarioResult implements Displayable {
     public Chart migrations() {
         Table t = switch (outcome) {
             case Outcome.Timed timed -> Table.of("migrations", Column.strings("run", scenario.name()),
-                    Column.longs("to_gpu_pages", timed.result().count(Counter.PAGES_TO_DEVICE)),
-                    Column.longs("to_cpu_pages", timed.result().count(Counter.PAGES_TO_HOST)));
+                    Column.longs("to_device_pages", timed.result().count(Counter.PAGES_TO_DEVICE)),
+                    Column.longs("to_host_pages", timed.result().count(Counter.PAGES_TO_HOST)));
             case Outcome.Residency m -> Table.of("migrations", Column.strings("run", scenario.name()),
-                    Column.longs("to_gpu_pages", m.result().pagesToDevice() - m.result().prefetchedPages()),
+                    Column.longs("demand_to_device_pages", m.result().pagesToDevice() - m.result().prefetchedPages()),
                     Column.longs("prefetched_pages", m.result().prefetchedPages()),
-                    Column.longs("to_cpu_pages", m.result().pagesToHost()));
+                    Column.longs("to_host_pages", m.result().pagesToHost()));
         };
         return Charts.stageBreakdown(scenario.name() + ": pages migrated", t, "run");
     }

@@ -62,15 +62,15 @@ public sealed interface Outcome permits Outcome.Timed, Outcome.Residency {
         public Map<String, Long> summary() {
             ResidencyModel.Result r = result;
             Map<String, Long> m = new LinkedHashMap<>();
-            m.put(Columns.FAULTS, r.deviceFaults());
+            m.put(Columns.FAULTS, r.faults());
             m.put(Columns.HOST_FAULTS, r.hostFaults());
             m.put(Columns.PAGES_TO_DEVICE, r.pagesToDevice());
             m.put(Columns.PAGES_TO_HOST, r.pagesToHost());
             m.put(Columns.PREFETCHED_PAGES, r.prefetchedPages());
-            m.put(Columns.EVICTIONS, r.evictedPages());
+            m.put(Columns.EVICTIONS, r.evictions());
             m.put(Columns.DUPLICATED_PAGES, r.duplicatedPages());
             m.put(Columns.REMOTE_ACCESSES, r.remoteAccesses());
-            m.put(Columns.LOCAL_ACCESSES, r.deviceAccesses());
+            m.put(Columns.LOCAL_ACCESSES, r.localAccesses());
             m.put(Columns.LINK_BYTES, r.linkBytes().bytes());
             m.put(Columns.THROTTLES, r.throttles());
             m.put(Columns.MODEL_ELAPSED_NS, r.elapsed().nanos());

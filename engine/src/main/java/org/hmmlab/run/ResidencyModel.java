@@ -81,22 +81,22 @@ public final class ResidencyModel {
     /**
      * What a run did.
      *
-     * @param deviceFaults     GPU faults serviced (a throttled fault counts once per retry)
+     * @param faults           GPU faults serviced (a throttled fault counts once per retry)
      * @param hostFaults       CPU faults on device pages
-     * @param deviceAccesses   GPU accesses served from device memory
+     * @param localAccesses    GPU accesses served from device memory
      * @param remoteAccesses   GPU accesses that crossed the link to host memory
      * @param remoteBytes      bytes of those accesses
      * @param pagesToDevice    pages migrated host to device (faults, prefetch, access counters)
      * @param pagesToHost      pages migrated device to host (evictions and CPU faults)
      * @param prefetchedPages  of {@code pagesToDevice}, those the prefetcher added
-     * @param evictedPages     pages evicted to make room
+     * @param evictions        pages evicted to make room
      * @param duplicatedPages  read-only duplicates created
      * @param throttles        throttle decisions obeyed
      * @param elapsed          the model's serial time
      */
-    public record Result(long deviceFaults, long hostFaults, long deviceAccesses, long remoteAccesses,
+    public record Result(long faults, long hostFaults, long localAccesses, long remoteAccesses,
                          long remoteBytes, long pagesToDevice, long pagesToHost, long prefetchedPages,
-                         long evictedPages, long duplicatedPages, long throttles, SimDuration elapsed) {
+                         long evictions, long duplicatedPages, long throttles, SimDuration elapsed) {
 
         /** Bytes migrated host to device. */
         public Bytes bytesToDevice() {

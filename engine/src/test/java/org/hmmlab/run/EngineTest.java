@@ -35,6 +35,24 @@ class EngineTest {
     }
 
     @Test
+    void bothEnginesCountTheSameMigrationsUnderTheSameColumnNames() {
+        Workload w = writeThenRead();
+        Outcome timed = Engine.timed(Platforms.A100_PCIE4).run(w, Policies::onDemand, 5, new CancellationToken());
+        Outcome model = Engine.residency(Platforms.A100_PCIE4).run(w, Policies::onDemand, 5, new CancellationToken());
+        assertTrue(timed instanceof Outcome.Timed);
+        assertTrue(model instanceof Outcome.Residency);
+        Map<String, Long> t = timed.summary();
+        Map<String, Long> m = model.summary();
+        for (String c : List.of(Columns.PAGES_TO_DEVICE, Columns.PAGES_TO_HOST, Columns.EVICTIONS,
+                Columns.REMOTE_ACCESSES)) {
+            assertEquals(t.get(c), m.get(c), c + " on both engines");
+        }
+        assertEquals(SIZE.pagesCeil(), m.get(Columns.PAGES_TO_DEVICE));
+        assertEquals(5, timed.seed());
+        assertEquals(5, model.seed());
+    }
+
+    @Test
     void theTimedSummaryNamesEveryCounterLowercased() {
         Outcome.Timed o = Engine.timed(Platforms.A100_PCIE4).run(writeThenRead(), Policies::onDemand, 1,
                 new CancellationToken());
