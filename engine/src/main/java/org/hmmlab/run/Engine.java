@@ -22,7 +22,7 @@ public sealed interface Engine permits Engine.Timed, Engine.Residency {
 
     /**
      * Runs {@code workload} to its end under a fresh policy from {@code policy}, every random stream derived from
-     * {@code seed} ({@link org.hmmlab.sim.RandomStreams#streamSeed}), stopping with {@link org.hmmlab.sim.SimulationCancelledException}
+     * {@code seed} ({@link Seeds}), stopping with {@link org.hmmlab.sim.SimulationCancelledException}
      * soon after {@code cancel} is cancelled. Same inputs, same outcome, bit for bit.
      */
     Outcome run(Workload workload, Supplier<MigrationPolicy> policy, long seed, CancellationToken cancel);

@@ -169,7 +169,7 @@ public record Experiment(Platform platform, Workload workload, Supplier<Migratio
             }
             Phase ph = phases.get(i[0]);
             start[0] = sim.nowNanos();
-            long phaseSeed = RandomStreams.streamSeed(seed, "phase/" + i[0] + "/" + ph.name());
+            long phaseSeed = Seeds.phase(seed, i[0], ph.name());
             var stream = ph.stream(phaseSeed);
             long base = first.get(ph.allocation());
             org.hmmlab.sim.EventHandler done = a -> {

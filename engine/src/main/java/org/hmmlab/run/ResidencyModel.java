@@ -148,7 +148,8 @@ public final class ResidencyModel {
 
     /**
      * Runs every phase of {@code workload} in order. Phase {@code i}'s accesses come from
-     * {@code phase.stream(phaseSeed(seed, i))}. A model runs once: build a new one (and a new policy) per run.
+     * {@code phase.stream(Seeds.phase(seed, i, phase.name()))}, the seed the timing engine gives the
+     * same phase. A model runs once: build a new one (and a new policy) per run.
      *
      * @throws IllegalArgumentException when the workload does not fit in host memory or uses a GPU other than 0
      */
@@ -180,18 +181,10 @@ public final class ResidencyModel {
                 r.free(f.allocation());
             }
             if (i < phases.size()) {
-                r.phase(phases.get(i), phaseSeed(seed, i));
+                r.phase(phases.get(i), Seeds.phase(seed, i, phases.get(i).name()));
             }
         }
         return r.result();
-    }
-
-    /** The seed of phase {@code index} derived from a run's seed (SplitMix64 finaliser of seed + index). */
-    public static long phaseSeed(long seed, int index) {
-        long z = seed + 0x9E3779B97F4A7C15L * (index + 1L);
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 
     /** One run's mutable state. */

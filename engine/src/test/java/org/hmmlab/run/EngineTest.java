@@ -53,6 +53,28 @@ class EngineTest {
     }
 
     @Test
+    void bothEnginesReplayTheSamePhaseStreamForTheSameSeed() {
+        // the CPU writes 16 MiB, then 4096 random touches over its 4096 pages: about 63 % distinct, a count that
+        // depends on the stream's seed (standard deviation about 20 pages)
+        Bytes size = Bytes.MiB(16);
+        Phase read = Phase.gpu("scatter", "x", Patterns.uniformRandom(), size, 4096);
+        Workload w = Workload.of(List.of(new Allocation("x", size)), List.of(
+                Phase.cpu("init", "x", Patterns.sequential(), size, size.pagesCeil()).withWriteFraction(1), read));
+        long seed = 77;
+        java.util.Set<Long> pages = new java.util.HashSet<>();
+        org.hmmlab.workload.AccessStream s = read.stream(Seeds.phase(seed, 1, "scatter"));
+        while (s.next()) {
+            for (long p = s.offset() >>> 12; p <= (s.offset() + s.size() - 1) >>> 12; p++) {
+                pages.add(p);
+            }
+        }
+        for (Engine e : List.of(Engine.timed(Platforms.A100_PCIE4), Engine.residency(Platforms.A100_PCIE4))) {
+            Outcome o = e.run(w, Policies::onDemand, seed, new CancellationToken());
+            assertEquals((long) pages.size(), o.summary().get(Columns.PAGES_TO_DEVICE), e.toString());
+        }
+    }
+
+    @Test
     void theTimedSummaryNamesEveryCounterLowercased() {
         Outcome.Timed o = Engine.timed(Platforms.A100_PCIE4).run(writeThenRead(), Policies::onDemand, 1,
                 new CancellationToken());
