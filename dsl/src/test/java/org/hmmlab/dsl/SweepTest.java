@@ -131,5 +131,7 @@ class SweepTest {
             assertEquals(a.get(i).seed(), b.get(i).seed());
         }
         assertEquals(9, a.stream().mapToLong(Point::seed).distinct().count());
+        assertEquals(org.hmmlab.sim.RandomStreams.streamSeed(1, "point/4"), a.get(4).seed(),
+                "a point's seed is the sweep seed's stream point/<index>, as the run layer derives every seed");
     }
 }
