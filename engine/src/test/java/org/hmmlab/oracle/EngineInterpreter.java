@@ -12,6 +12,7 @@ import org.hmmlab.mm.MemFile;
 import org.hmmlab.mm.MemoryAccessException;
 import org.hmmlab.mm.Mman;
 import org.hmmlab.mm.MmStruct;
+import org.hmmlab.mm.Pte;
 import org.hmmlab.mm.VmFault;
 
 /**
@@ -36,7 +37,10 @@ public final class EngineInterpreter {
     private long[] pinned;
     private int pinnedCount;
 
-    private EngineInterpreter() {
+    private int index;
+    private boolean broken;
+
+    EngineInterpreter() {
         frames.setInvariantChecking(true);
         DmirrorDevice[] devices = DmirrorDevice.createAll(frames);
         mm = MmStruct.create(frames);
@@ -52,27 +56,84 @@ public final class EngineInterpreter {
 
     private List<String> execute(List<String> script) {
         List<String> out = new ArrayList<>();
-        int index = 0;
         for (String raw : script) {
-            String line = raw.strip();
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
-            }
-            index++;
-            try {
-                if (line.equals("fork") || line.startsWith("fork ")) {
-                    fork(index, line.substring(4), out);
-                } else {
-                    out.add(index + " " + line + " => " + op(mm, line, false));
-                }
-            } catch (RuntimeException e) {
-                out.add(index + " " + line + " => engine-exception " + e.getClass().getSimpleName() + ": "
-                        + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+            out.addAll(step(raw));
+            if (broken) {
                 return out;
             }
         }
         out.add("END " + index);
         return out;
+    }
+
+    /** Runs one script line; returns its transcript lines (none for a blank or comment line). */
+    List<String> step(String raw) {
+        List<String> out = new ArrayList<>();
+        String line = raw.strip();
+        if (broken || line.isEmpty() || line.startsWith("#")) {
+            return out;
+        }
+        index++;
+        try {
+            if (line.equals("fork") || line.startsWith("fork ")) {
+                fork(index, line.substring(4), out);
+            } else {
+                out.add(index + " " + line + " => " + op(mm, line, false));
+            }
+        } catch (RuntimeException e) {
+            out.add(index + " " + line + " => engine-exception " + e.getClass().getSimpleName() + ": "
+                    + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+            broken = true;
+        }
+        return out;
+    }
+
+    /** Whether some line of {@code script} would crash the real 6.12 driver (see faultsOwnUnmirroredDevicePage). */
+    static boolean crashesDriver612(List<String> script) {
+        EngineInterpreter m = new EngineInterpreter();
+        for (String line : script) {
+            String[] t = line.strip().split("\\s+");
+            if (t.length == 7 && t[0].equals("dev") && (t[2].equals("read") || t[2].equals("write"))
+                    && Integer.parseInt(t[1]) < 2 && m.faultsOwnUnmirroredDevicePage(Integer.parseInt(t[1]),
+                            num(t[3]), num(t[4]), num(t[5]))) {
+                return true;
+            }
+            m.step(line);
+        }
+        return false;
+    }
+
+    /** Whether an engine exception ended the script. */
+    boolean broken() {
+        return broken;
+    }
+
+    /**
+     * Whether a READ or WRITE of device {@code dev} over the range would fault in a device-private page that the
+     * device owns but no longer mirrors. The real 6.12 driver crashes there: dmirror_do_fault() stores the device
+     * page itself (hmm_range_fault() returns it, the owner matching), and dmirror_do_read()/dmirror_do_write() then
+     * copy through memcpy_from_page() on a page with no kernel mapping (lib/test_hmm.c; an oops in the guest).
+     */
+    boolean faultsOwnUnmirroredDevicePage(int dev, long area, long page, long npages) {
+        if (broken) {
+            return false;
+        }
+        for (long p = page; p < page + npages; p++) {
+            long a = addr(area, p);
+            long e = mm.entry(a);
+            if (!Pte.isDevicePrivate(e)) {
+                continue;
+            }
+            long pfn = Pte.pfn(e);
+            if (Pte.isHuge(e)) {
+                pfn += (a >>> Mman.PAGE_SHIFT) & (Mman.PMD_NR - 1);
+            }
+            if (frames.pagemap(pfn) != null && frames.pagemap(pfn).owner() == fds[dev].device()
+                    && fds[dev].mirroredPfn(a) < 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void fork(int index, String rest, List<String> out) {
