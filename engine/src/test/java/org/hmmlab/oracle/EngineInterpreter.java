@@ -88,14 +88,23 @@ public final class EngineInterpreter {
         return out;
     }
 
-    /** Whether some line of {@code script} would crash the real 6.12 driver (see faultsOwnUnmirroredDevicePage). */
+    /** Pages of [page, page + npages) of {@code area} mapped in a row from {@code page} on (the engine's view). */
+    int mappedRun(long area, long page, long npages) {
+        int n = 0;
+        while (!broken && n < npages && mm.findVma(addr(area, page + n)) != null) {
+            n++;
+        }
+        return n;
+    }
+
+    /** Whether some line of {@code script} would crash the real 6.12 driver (see faultsOwnDevicePage). */
     static boolean crashesDriver612(List<String> script) {
         EngineInterpreter m = new EngineInterpreter();
         for (String line : script) {
             String[] t = line.strip().split("\\s+");
             if (t.length == 7 && t[0].equals("dev") && (t[2].equals("read") || t[2].equals("write"))
-                    && Integer.parseInt(t[1]) < 2 && m.faultsOwnUnmirroredDevicePage(Integer.parseInt(t[1]),
-                            num(t[3]), num(t[4]), num(t[5]))) {
+                    && Integer.parseInt(t[1]) < 2 && m.faultsOwnDevicePage(Integer.parseInt(t[1]),
+                            num(t[3]), num(t[4]), num(t[5]), t[2].equals("write"))) {
                 return true;
             }
             m.step(line);
@@ -109,17 +118,23 @@ public final class EngineInterpreter {
     }
 
     /**
-     * Whether a READ or WRITE of device {@code dev} over the range would fault in a device-private page that the
-     * device owns but no longer mirrors. The real 6.12 driver crashes there: dmirror_do_fault() stores the device
-     * page itself (hmm_range_fault() returns it, the owner matching), and dmirror_do_read()/dmirror_do_write() then
-     * copy through memcpy_from_page() on a page with no kernel mapping (lib/test_hmm.c; an oops in the guest).
+     * Whether a READ or WRITE of device {@code dev} over the range could fault in a device-private page that the
+     * device owns. The real 6.12 driver crashes there: dmirror_do_fault() stores the device page itself
+     * (hmm_range_fault() returns it, the owner matching), and dmirror_do_read()/dmirror_do_write() then copy through
+     * memcpy_from_page() on a page with no kernel mapping (lib/test_hmm.c; an oops in the guest). Safe only when
+     * the range holds no such page, or when every page of it is already mirrored (writable, for a WRITE), so that
+     * no fault round runs: a fault round's own invalidations (a COW of page n also erases page n + 1, the
+     * driver's range being inclusive) can drop the entry of a device page just before it is faulted in.
      */
-    boolean faultsOwnUnmirroredDevicePage(int dev, long area, long page, long npages) {
+    boolean faultsOwnDevicePage(int dev, long area, long page, long npages, boolean write) {
         if (broken) {
             return false;
         }
+        boolean own = false;
+        boolean allMirrored = true;
         for (long p = page; p < page + npages; p++) {
             long a = addr(area, p);
+            allMirrored &= fds[dev].mirroredPfn(a) >= 0 && (!write || fds[dev].mirroredWritable(a));
             long e = mm.entry(a);
             if (!Pte.isDevicePrivate(e)) {
                 continue;
@@ -128,12 +143,9 @@ public final class EngineInterpreter {
             if (Pte.isHuge(e)) {
                 pfn += (a >>> Mman.PAGE_SHIFT) & (Mman.PMD_NR - 1);
             }
-            if (frames.pagemap(pfn) != null && frames.pagemap(pfn).owner() == fds[dev].device()
-                    && fds[dev].mirroredPfn(a) < 0) {
-                return true;
-            }
+            own |= frames.pagemap(pfn) != null && frames.pagemap(pfn).owner() == fds[dev].device();
         }
-        return false;
+        return own && !allMirrored;
     }
 
     private void fork(int index, String rest, List<String> out) {
