@@ -45,8 +45,7 @@ import org.hmmlab.workload.Workload;
  * @param seed      seeds every random stream of the run
  * @param bucket    width of the bandwidth-over-time buckets
  * @param trace     where to write the JSON-lines event trace, or null for none
- * @param host      makes the run's host memory: the functional core ({@link MmHostMemory}, the default) or the
- *                  lighter {@link InterimHostMemory}
+ * @param host      makes the run's host memory: the functional core ({@link MmHostMemory}, the default)
  */
 public record Experiment(Platform platform, Workload workload, Supplier<MigrationPolicy> policy, FaultPath faultPath,
                          long seed, SimDuration bucket, Appendable trace, Supplier<HostMemory> host) {
@@ -77,7 +76,7 @@ public record Experiment(Platform platform, Workload workload, Supplier<Migratio
                 SimDuration.us(10), null, MmHostMemory::new);
     }
 
-    /** Runs on host memory made by {@code h}, for example {@code InterimHostMemory::new}. */
+    /** Runs on host memory made by {@code h}, for example an {@link MmHostMemory} over a prepared process. */
     public Experiment withHostMemory(Supplier<HostMemory> h) {
         return new Experiment(platform, workload, policy, faultPath, seed, bucket, trace, h);
     }

@@ -335,12 +335,8 @@ final class VaBlockService {
             }
             int runPages = p - runStart;
             long runFirst = firstPage + runStart;
-            gpu.host.migrateToDevice(runFirst, runPages);
             // pages that could not migrate (pinned, extra references) stay where they are: end the run there
-            int moved = 0;
-            while (moved < runPages && gpu.host.onDevice(runFirst + moved, true)) {
-                moved++;
-            }
+            int moved = gpu.host.migrateToDevice(runFirst, runPages);
             if (moved < runPages) {
                 // the seeds' advice: if migration fails, fall back to reading over PCIe. The pages that stayed
                 // (pinned, busy) are faulted in with hmm_range_fault and mapped remotely; the rest of the run
