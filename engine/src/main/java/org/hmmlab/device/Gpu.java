@@ -100,7 +100,7 @@ public final class Gpu {
     // --- the CPU side, served by the driver ---------------------------------------------------------------------
 
     /** Takes the invalidation time accumulated by notifier callbacks since the last call. */
-    long takeInvalidationCost() {
+    public long takeInvalidationCost() {
         return hmm.takeInvalidationCost();
     }
 

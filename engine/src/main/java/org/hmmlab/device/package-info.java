@@ -11,7 +11,7 @@
  * functional core's mm through MMU interval notifiers and hmm_range_fault), with the device-private pagemap.
  *
  * <p>{@link org.hmmlab.device.Gpu} wires the hardware to its driver ({@code org.hmmlab.driver.uvm}), which services
- * what the hardware raises; {@link org.hmmlab.device.Experiment} runs a workload on a platform and returns a
+ * what the hardware raises; {@link org.hmmlab.run.Experiment} (package {@code run}) runs a workload on a platform and returns a
  * {@link org.hmmlab.metrics.RunResult}.
  *
  * <p>May depend on: {@code units}, {@code sim}, {@code pcie}, {@code platform}, {@code metrics}, {@code workload},
