@@ -290,11 +290,9 @@ public final class UvmHmm implements HostMemory.Invalidator, HostMemory.DevicePr
         if (!pt.covers(page) || pt.resid(pt.idx(page)) != R_DUP) {
             return 0;
         }
-        pt.release(page, MigrationCause.HOST_FAULT); // a duplicate still being copied is dropped, never mapped
-        pt.recordResidency(now);
+        gpu.dropToHost(page, MigrationCause.HOST_FAULT, now); // one still being copied is dropped, never mapped
         gpu.tlb.invalidate(page, 1);
         gpu.counters.increment(Counter.INVALIDATIONS);
-        gpu.policy.onMigrated(page, 1, 0, Location.HOST, MigrationCause.HOST_FAULT, now);
         return gpu.invalidationCost();
     }
 
