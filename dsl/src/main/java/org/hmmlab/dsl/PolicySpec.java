@@ -192,9 +192,9 @@ public record PolicySpec(Component<Placement> placement, Component<Prefetcher> p
                 "refresh_on_access", refreshOnAccess);
     }
 
-    /** Random victims at a granularity from 4 KiB to 2 MiB, from a fixed seed. */
-    public static Component<Evictor> randomEviction(Bytes granularity, long seed) {
-        return Component.of("random", () -> Policies.random(granularity, seed), "granularity", granularity, "seed", seed);
+    /** Random victims at a granularity from 4 KiB to 2 MiB, drawn from the run's seed. */
+    public static Component<Evictor> randomEviction(Bytes granularity) {
+        return Component.of("random", () -> Policies.random(granularity), "granularity", granularity);
     }
 
     /** SRRIP eviction at a granularity from 4 KiB to 2 MiB. */

@@ -213,7 +213,7 @@ class DslCompileTest {
                 .eviction(lru(MiB(2), false)).thrashing(noThrashing());
         onDemand().placement(firstTouch()).prefetch(noPrefetch()).eviction(rrip(KiB(64)));
         zeroCopy().placement(remoteMap()).prefetch(neighbourhood(KiB(64)));
-        PolicySpec.uvmDefaults().eviction(PolicySpec.randomEviction(MiB(2), 1)).thrashing(PolicySpec.uvmThrashing())
+        PolicySpec.uvmDefaults().eviction(PolicySpec.randomEviction(MiB(2))).thrashing(PolicySpec.uvmThrashing())
                 .prefetch(PolicySpec.density()).eviction(PolicySpec.lru()).placement(javascript("p.js",
                         "function onDeviceFault(f) { return 'migrate'; }"));
         pol.label();

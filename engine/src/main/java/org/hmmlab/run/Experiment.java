@@ -129,6 +129,7 @@ public record Experiment(Platform platform, Workload workload, Supplier<Migratio
         link.recordInto(metrics.hostToDevice(), metrics.deviceToHost());
         HostMemory memory = host.get();
         MigrationPolicy pol = policy.get();
+        pol.evictor().seedFrom(Seeds.evictor(seed));
         Gpu gpu = new Gpu(sim, platform, link, memory, pol, faultPath, metrics);
         CpuAgent cpu = new CpuAgent(sim, platform.host(), memory, gpu, metrics.counters());
         Map<String, Long> first = new LinkedHashMap<>();

@@ -407,9 +407,8 @@ public final class ScenarioJson {
                             : PolicySpec.lru();
                 }
                 case "random" -> {
-                    c.object(Set.of("kind", "granularity", "seed"));
-                    yield PolicySpec.randomEviction(c.field("granularity").parsed(Bytes::parse),
-                            c.field("seed").longValue(Long.MIN_VALUE, Long.MAX_VALUE));
+                    c.object(Set.of("kind", "granularity"));
+                    yield PolicySpec.randomEviction(c.field("granularity").parsed(Bytes::parse));
                 }
                 default -> {
                     c.object(Set.of("kind", "granularity"));
