@@ -19,6 +19,7 @@ import org.hmmlab.dsl.results.Distribution;
 import org.hmmlab.dsl.results.Row;
 import org.hmmlab.dsl.results.Table;
 import org.hmmlab.dsl.script.JsScript;
+import org.hmmlab.dsl.spec.PolicySpec;
 import org.hmmlab.dsl.script.ScriptLimits;
 import org.hmmlab.units.Bytes;
 import org.junit.jupiter.api.Test;
