@@ -373,7 +373,7 @@ public final class ScenarioJson {
 
     static PolicySpec readPolicy(JsonNodeReader r) {
         if (r.node().isTextual()) {
-            return PolicySpec.preset(r.oneOf(PolicySpec.PRESETS));
+            return guard(r, () -> PolicySpec.preset(r.text()));
         }
         r.object(Set.of("placement", "prefetch", "eviction", "thrashing", "hints"));
         PolicySpec p = PolicySpec.uvmDefaults();

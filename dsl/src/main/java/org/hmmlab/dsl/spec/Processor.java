@@ -16,16 +16,16 @@ public record Processor(int index) {
 
     public Processor {
         if (index != Location.HOST && (index < 0 || index > Agent.MAX_GPU)) {
-            throw new SpecException("location", "location must be host or gpu0 .. gpu" + Agent.MAX_GPU + ", got "
-                    + index);
+            throw new SpecException("location", "a processor must be host or gpu0 .. gpu" + Agent.MAX_GPU
+                    + ", got '" + index + "'");
         }
     }
 
     /** GPU {@code index}: {@code gpu(0)}. */
     public static Processor gpu(int index) {
         if (index < 0 || index > Agent.MAX_GPU) {
-            throw new SpecException("location", "location must be host or gpu0 .. gpu" + Agent.MAX_GPU + ", got gpu"
-                    + index);
+            throw new SpecException("location", "a processor must be host or gpu0 .. gpu" + Agent.MAX_GPU
+                    + ", got 'gpu" + index + "'");
         }
         return new Processor(index);
     }
@@ -38,7 +38,7 @@ public record Processor(int index) {
         if (text != null && text.matches("gpu[0-9]{1,2}") && Integer.parseInt(text.substring(3)) <= Agent.MAX_GPU) {
             return new Processor(Integer.parseInt(text.substring(3)));
         }
-        throw new SpecException(parameter, parameter + " must be host or gpu0 .. gpu" + Agent.MAX_GPU + ", got '"
+        throw new SpecException(parameter, "a processor must be host or gpu0 .. gpu" + Agent.MAX_GPU + ", got '"
                 + text + "'");
     }
 
