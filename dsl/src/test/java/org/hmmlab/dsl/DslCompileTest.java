@@ -301,7 +301,9 @@ class DslCompileTest {
         sc.workload();
         ScenarioResult res = sc.run();
         sc.run(4).summary();
+        sc.run(4, new org.hmmlab.sim.CancellationToken()).summary();
         res.scenario();
+        res.outcome();
         res.seed();
         res.engine();
         res.residency();

@@ -28,7 +28,6 @@ public final class CpuAgent {
 
     /** Threads beyond this are folded: a phase's concurrency is capped at the cores a host typically has. */
     public static final int MAX_THREADS = 64;
-    private static final long QUANTUM_NS = Gpu.QUANTUM_NS;
 
     private final Simulator sim;
     private final HostProfile h;
@@ -37,7 +36,7 @@ public final class CpuAgent {
     private final Counters counters;
     /** Host DRAM's bandwidth over simulated time. */
     private final BandwidthSlots dram;
-    private final EventHandler issue = this::onIssue;
+    private final RunAhead runAhead;
     private final EventHandler resume = this::onResume;
 
     private int threads;
@@ -50,8 +49,6 @@ public final class CpuAgent {
     private AccessStream stream;
     private long base;
     private EventHandler phaseDone;
-    private long issueGen;
-    private long nextIssueAt = Long.MAX_VALUE;
 
     public CpuAgent(Simulator sim, HostProfile host, HostMemory memory, Gpu gpu, Counters counters) {
         this.sim = sim;
@@ -60,6 +57,7 @@ public final class CpuAgent {
         this.gpu = gpu;
         this.counters = counters;
         this.dram = new BandwidthSlots(host.memoryBandwidth());
+        this.runAhead = new RunAhead(sim, EventPhase.HOST, this::onIssue);
     }
 
     /** Runs a CPU phase over the allocation starting at {@code allocationFirstPage}; {@code done} runs at its end. */
@@ -76,23 +74,14 @@ public final class CpuAgent {
         java.util.Arrays.fill(ready, now);
         doneCount = 0;
         lastFinish = now;
-        scheduleIssue(now);
-    }
-
-    private void scheduleIssue(long at) {
-        if (at < nextIssueAt) {
-            nextIssueAt = at;
-            sim.scheduleAtNanos(Math.max(at, sim.nowNanos()), EventPhase.HOST, issue, ++issueGen);
-        }
+        runAhead.schedule(now);
     }
 
     private void onIssue(long gen) {
-        if (gen != issueGen) {
+        if (!runAhead.begin(gen)) {
             return;
         }
-        nextIssueAt = Long.MAX_VALUE;
-        long now = sim.nowNanos();
-        long limit = Math.max(now + 1, Math.min(now + QUANTUM_NS, sim.nextEventNanos()));
+        long limit = runAhead.limit(sim.nowNanos(), RunAhead.QUANTUM_NS);
         long next = Long.MAX_VALUE;
         long accesses = 0;
         for (int th = 0; th < threads; th++) {
@@ -143,7 +132,7 @@ public final class CpuAgent {
         }
         counters.add(Counter.ACCESSES, accesses);
         if (next != Long.MAX_VALUE) {
-            scheduleIssue(next);
+            runAhead.schedule(next);
         } else if (doneCount == threads && phaseDone != null) {
             EventHandler d = phaseDone;
             phaseDone = null;
@@ -155,6 +144,6 @@ public final class CpuAgent {
         int t = (int) th;
         stalled[t] = false;
         ready[t] = sim.nowNanos();
-        scheduleIssue(ready[t]);
+        runAhead.schedule(ready[t]);
     }
 }

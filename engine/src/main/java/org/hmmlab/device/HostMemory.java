@@ -1,5 +1,7 @@
 package org.hmmlab.device;
 
+import org.hmmlab.mm.notifier.MmuNotifyEvent;
+
 /**
  * What the device model needs from the host's memory management: mapping managed memory, registering the
  * device as a mirror, hmm_range_fault, and CPU accesses.
@@ -15,7 +17,7 @@ public interface HostMemory {
 
     /**
      * Unmaps [{@code firstPage}, {@code firstPage + pages}), a range {@link #mapAnonymous} returned: mirrors get an
-     * {@code "unmap"} invalidation over it first, then its pages are gone, device-private ones returned to their
+     * {@link MmuNotifyEvent#UNMAP} invalidation over it first, then its pages are gone, device-private ones returned to their
      * device with their data discarded. Mirrors munmap(2): mmu_notifier_invalidate_range_start() with
      * MMU_NOTIFY_UNMAP, then the zap (mm/memory.c), which frees device-private pages through the pagemap's
      * page_free (mm/memremap.c).
@@ -66,7 +68,10 @@ public interface HostMemory {
     @FunctionalInterface
     interface Invalidator {
 
-        /** Invalidates [{@code firstPage}, {@code firstPage + pages}); {@code reason} names the MMU_NOTIFY event. */
-        void invalidate(long firstPage, long pages, String reason);
+        /**
+         * Invalidates [{@code firstPage}, {@code firstPage + pages}) for the reason {@code event}, as the kernel
+         * passes struct mmu_notifier_range's event to an interval notifier's invalidate callback.
+         */
+        void invalidate(long firstPage, long pages, MmuNotifyEvent event);
     }
 }

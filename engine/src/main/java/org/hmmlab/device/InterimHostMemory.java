@@ -3,6 +3,8 @@ package org.hmmlab.device;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.hmmlab.mm.notifier.MmuNotifyEvent;
+
 /**
  * A minimal host address space for the timing layer: anonymous private mappings whose pages are unpopulated,
  * mapped read-only to the shared zero page after a read fault, or mapped writable after a write fault.
@@ -43,7 +45,7 @@ public final class InterimHostMemory implements HostMemory {
         return first;
     }
 
-    /** munmap: mirrors get an "unmap" invalidation (MMU_NOTIFY_UNMAP), then the pages have no VMA. */
+    /** munmap: mirrors get an MMU_NOTIFY_UNMAP invalidation, then the pages have no VMA. */
     @Override
     public void unmap(long firstPage, long pages) {
         for (int m = 0; m < mirrors.size(); m++) {
@@ -51,7 +53,7 @@ public final class InterimHostMemory implements HostMemory {
             long first = Math.max(firstPage, r[0]);
             long end = Math.min(firstPage + pages, r[1]);
             if (end > first) {
-                mirrors.get(m).invalidate(first, end - first, "unmap");
+                mirrors.get(m).invalidate(first, end - first, MmuNotifyEvent.UNMAP);
             }
         }
         for (long p = firstPage; p < firstPage + pages; p++) {
@@ -106,12 +108,12 @@ public final class InterimHostMemory implements HostMemory {
     private void fault(long page, boolean write) {
         int i = index(page);
         if (state[i] == ZERO_PAGE && write) {
-            notifyMirrors(page, "clear"); // the zero page is replaced: mirrors must drop the old pfn
+            notifyMirrors(page, MmuNotifyEvent.CLEAR); // the zero page is replaced: mirrors must drop the old pfn
         }
         state[i] = write ? WRITABLE : ZERO_PAGE;
     }
 
-    private void notifyMirrors(long page, String reason) {
+    private void notifyMirrors(long page, MmuNotifyEvent reason) {
         for (int m = 0; m < mirrors.size(); m++) {
             long[] r = mirrorRanges.get(m);
             if (page >= r[0] && page < r[1]) {

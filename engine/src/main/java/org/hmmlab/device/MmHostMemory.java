@@ -2,7 +2,6 @@ package org.hmmlab.device;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 import org.hmmlab.mm.Errno;
 import org.hmmlab.mm.Frames;
@@ -95,7 +94,7 @@ public final class MmHostMemory implements HostMemory {
                     long end = Math.min(r.end(), (firstPage + pages) << Mman.PAGE_SHIFT);
                     long last = (end + Mman.PAGE_SIZE - 1) >>> Mman.PAGE_SHIFT;
                     if (last > first) {
-                        device.invalidate(first, last - first, r.event().name().toLowerCase(Locale.ROOT));
+                        device.invalidate(first, last - first, r.event());
                     }
                     return true;
                 });

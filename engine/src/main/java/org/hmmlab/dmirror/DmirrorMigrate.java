@@ -180,7 +180,9 @@ final class DmirrorMigrate {
             if (ret != 0) {
                 return ret;
             }
-            ret = d.device.memory.allocAndCopyToRam(args, d);
+            // dmirror_migrate_to_system() ignores what dmirror_devmem_fault_alloc_and_copy() returns: the pages
+            // that got no system page simply stay on the device.
+            d.device.memory.allocAndCopyToRam(args, d);
             Migrate.vmaPages(args);
             for (int i = 0; i < args.entries(); i++) {
                 long s = args.src[i];
@@ -189,9 +191,6 @@ final class DmirrorMigrate {
                 }
             }
             Migrate.vmaFinalize(args);
-            if (ret != 0) {
-                return ret;
-            }
             addr = next;
         }
         res.cpages = cpages;

@@ -15,6 +15,7 @@ import org.hmmlab.platform.HostProfile;
 import org.hmmlab.platform.Platform;
 import org.hmmlab.platform.Platforms;
 import org.hmmlab.policy.Decision;
+import org.hmmlab.run.Experiment;
 import org.hmmlab.units.Bytes;
 import org.hmmlab.workload.Allocation;
 import org.hmmlab.workload.Patterns;
@@ -320,15 +321,19 @@ class GpuTest {
     class Cancelling {
 
         @Test
-        void aCancelledCellStopsTheRun() {
-            org.hmmlab.sim.CancellationToken token = org.hmmlab.sim.Cancellation.begin();
-            try {
-                token.cancel();
-                Experiment e = Experiment.of(A100, gpuOnly(Bytes.MiB(4), 1024, 64), TestPolicies::remote);
-                org.junit.jupiter.api.Assertions.assertThrows(org.hmmlab.sim.SimulationCancelledException.class, e::run);
-            } finally {
-                org.hmmlab.sim.Cancellation.begin();
-            }
+        void aCancelledTokenStopsTheRun() {
+            org.hmmlab.sim.CancellationToken token = new org.hmmlab.sim.CancellationToken();
+            token.cancel();
+            Experiment e = Experiment.of(A100, gpuOnly(Bytes.MiB(4), 1024, 64), TestPolicies::remote)
+                    .withCancellation(token);
+            org.junit.jupiter.api.Assertions.assertThrows(org.hmmlab.sim.SimulationCancelledException.class, e::run);
+        }
+
+        @Test
+        void aTokenNobodyCancelsChangesNothing() {
+            Experiment e = Experiment.of(A100, gpuOnly(Bytes.MiB(1), 64, 64), TestPolicies::remote);
+            assertEquals(e.run().fingerprint(),
+                    e.withCancellation(new org.hmmlab.sim.CancellationToken()).run().fingerprint());
         }
     }
 

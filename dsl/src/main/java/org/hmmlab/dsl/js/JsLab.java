@@ -399,7 +399,7 @@ public final class JsLab {
             this.result = result;
         }
 
-        /** A counter's value: {@code r.get("gpu_faults")}. */
+        /** A counter's value: {@code r.get("faults")}. */
         @HostAccess.Export
         public double get(String counter) {
             return ((Long) result.summary().get(counter)).doubleValue();

@@ -1,4 +1,4 @@
-package org.hmmlab.device;
+package org.hmmlab.run;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -6,6 +6,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import org.hmmlab.device.CpuAgent;
+import org.hmmlab.device.FaultPath;
+import org.hmmlab.device.Gpu;
+import org.hmmlab.device.HostMemory;
+import org.hmmlab.device.InterimHostMemory;
+import org.hmmlab.device.MmHostMemory;
 import org.hmmlab.metrics.Counter;
 import org.hmmlab.metrics.RunMetrics;
 import org.hmmlab.metrics.RunResult;
@@ -13,6 +19,7 @@ import org.hmmlab.metrics.TraceWriter;
 import org.hmmlab.pcie.PcieLink;
 import org.hmmlab.platform.Platform;
 import org.hmmlab.policy.MigrationPolicy;
+import org.hmmlab.sim.CancellationToken;
 import org.hmmlab.sim.EventPhase;
 import org.hmmlab.sim.RandomStreams;
 import org.hmmlab.sim.Simulator;
@@ -47,15 +54,18 @@ import org.hmmlab.workload.Workload;
  * @param trace     where to write the JSON-lines event trace, or null for none
  * @param host      makes the run's host memory: the functional core ({@link MmHostMemory}, the default) or the
  *                  lighter {@link InterimHostMemory}
+ * @param cancel    the token the run watches (the simulator polls it); a front end passes the one it cancels on
+ *                  an interrupt
  */
 public record Experiment(Platform platform, Workload workload, Supplier<MigrationPolicy> policy, FaultPath faultPath,
-                         long seed, SimDuration bucket, Appendable trace, Supplier<HostMemory> host) {
+                         long seed, SimDuration bucket, Appendable trace, Supplier<HostMemory> host,
+                         CancellationToken cancel) {
 
     public Experiment {
         if (platform == null || workload == null || policy == null || faultPath == null || bucket == null
-                || host == null) {
+                || host == null || cancel == null) {
             throw new IllegalArgumentException(
-                    "experiment: platform, workload, policy, faultPath, bucket and host must be set");
+                    "experiment: platform, workload, policy, faultPath, bucket, host and cancel must be set");
         }
         if (bucket.nanos() < 1) {
             throw new IllegalArgumentException("experiment bucket must be >= 1 ns; got " + bucket);
@@ -70,47 +80,52 @@ public record Experiment(Platform platform, Workload workload, Supplier<Migratio
 
     /**
      * An experiment with the replayable fault buffer, the default seed, 10 us buckets, no trace, on the
-     * functional core's address space.
+     * functional core's address space, watching a token nobody cancels.
      */
     public static Experiment of(Platform platform, Workload workload, Supplier<MigrationPolicy> policy) {
         return new Experiment(platform, workload, policy, FaultPath.REPLAYABLE_BUFFER, RandomStreams.DEFAULT_SEED,
-                SimDuration.us(10), null, MmHostMemory::new);
+                SimDuration.us(10), null, MmHostMemory::new, new CancellationToken());
     }
 
     /** Runs on host memory made by {@code h}, for example {@code InterimHostMemory::new}. */
     public Experiment withHostMemory(Supplier<HostMemory> h) {
-        return new Experiment(platform, workload, policy, faultPath, seed, bucket, trace, h);
+        return new Experiment(platform, workload, policy, faultPath, seed, bucket, trace, h, cancel);
     }
 
     public Experiment withSeed(long s) {
-        return new Experiment(platform, workload, policy, faultPath, s, bucket, trace, host);
+        return new Experiment(platform, workload, policy, faultPath, s, bucket, trace, host, cancel);
     }
 
     public Experiment withFaultPath(FaultPath p) {
-        return new Experiment(platform, workload, policy, p, seed, bucket, trace, host);
+        return new Experiment(platform, workload, policy, p, seed, bucket, trace, host, cancel);
     }
 
     public Experiment withPlatform(Platform p) {
-        return new Experiment(p, workload, policy, faultPath, seed, bucket, trace, host);
+        return new Experiment(p, workload, policy, faultPath, seed, bucket, trace, host, cancel);
     }
 
     public Experiment withWorkload(Workload w) {
-        return new Experiment(platform, w, policy, faultPath, seed, bucket, trace, host);
+        return new Experiment(platform, w, policy, faultPath, seed, bucket, trace, host, cancel);
     }
 
     public Experiment withBucket(SimDuration b) {
-        return new Experiment(platform, workload, policy, faultPath, seed, b, trace, host);
+        return new Experiment(platform, workload, policy, faultPath, seed, b, trace, host, cancel);
     }
 
     /** Writes the run's event trace as JSON lines to {@code out}. */
     public Experiment withTrace(Appendable out) {
-        return new Experiment(platform, workload, policy, faultPath, seed, bucket, out, host);
+        return new Experiment(platform, workload, policy, faultPath, seed, bucket, out, host, cancel);
+    }
+
+    /** Watches {@code token}: the run stops with SimulationCancelledException soon after it is cancelled. */
+    public Experiment withCancellation(CancellationToken token) {
+        return new Experiment(platform, workload, policy, faultPath, seed, bucket, trace, host, token);
     }
 
     /** Runs the experiment to the end of its last phase. */
     public RunResult run() {
         long hostStart = System.nanoTime();
-        Simulator sim = new Simulator(seed);
+        Simulator sim = new Simulator(seed, cancel, Simulator.DEFAULT_MAX_EVENTS_PER_INSTANT);
         RunMetrics metrics = new RunMetrics(bucket, trace == null ? null : new TraceWriter(trace));
         PcieLink link = new PcieLink(sim, platform.link());
         link.recordInto(metrics.hostToDevice(), metrics.deviceToHost());
@@ -155,7 +170,7 @@ public record Experiment(Platform platform, Workload workload, Supplier<Migratio
             }
             Phase ph = phases.get(i[0]);
             start[0] = sim.nowNanos();
-            long phaseSeed = RandomStreams.streamSeed(seed, "phase/" + i[0] + "/" + ph.name());
+            long phaseSeed = Seeds.phase(seed, i[0], ph.name());
             var stream = ph.stream(phaseSeed);
             long base = first.get(ph.allocation());
             org.hmmlab.sim.EventHandler done = a -> {
