@@ -136,6 +136,7 @@ public record Experiment(Platform platform, Workload workload, Supplier<Migratio
         for (Allocation a : workload.allocations()) {
             long pages = a.size().pagesCeil();
             long p = memory.mapAnonymous(a.name(), pages);
+            pol.onMapped(a.name(), p, pages); // advice given by allocation name covers its pages from now on
             gpu.attach(p, pages);
             first.put(a.name(), p);
         }
