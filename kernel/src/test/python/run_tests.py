@@ -9,7 +9,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-MODULES = ["test_kernel_conformance", "test_kernel_behaviour", "test_notebooks"]
+MODULES = ["test_kernel_conformance", "test_kernel_behaviour", "test_notebooks", "test_docs"]
 
 
 class CountingResult(unittest.TextTestResult):
