@@ -18,7 +18,7 @@ import org.hmmlab.metrics.Counter;
 import org.hmmlab.metrics.LatencyHistogram;
 import org.hmmlab.metrics.RunResult;
 import org.hmmlab.metrics.Stage;
-import org.hmmlab.policy.ResidencyModel;
+import org.hmmlab.run.ResidencyModel;
 
 /**
  * What one run of a {@link Scenario} produced, as tables first and charts second: counters, fault latency

@@ -7,7 +7,7 @@ import org.hmmlab.policy.LruEvictor;
 import org.hmmlab.policy.MigrationCause;
 import org.hmmlab.policy.PageMask;
 import org.hmmlab.policy.Policies;
-import org.hmmlab.policy.ResidencyModel;
+import org.hmmlab.run.ResidencyModel;
 import org.hmmlab.units.Bytes;
 import org.hmmlab.workload.AccessStream;
 import org.hmmlab.workload.Allocation;

@@ -3,7 +3,7 @@ package org.hmmlab.bench;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.hmmlab.device.Experiment;
+import org.hmmlab.run.Experiment;
 import org.hmmlab.device.FaultPath;
 import org.hmmlab.device.Gpu;
 import org.hmmlab.device.InterimHostMemory;

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.hmmlab.device.CopyEngine;
-import org.hmmlab.device.Experiment;
+import org.hmmlab.run.Experiment;
 import org.hmmlab.metrics.Counter;
 import org.hmmlab.metrics.RunResult;
 import org.hmmlab.metrics.Stage;

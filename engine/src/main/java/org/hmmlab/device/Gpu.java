@@ -441,7 +441,7 @@ public final class Gpu {
     }
 
     /** Takes the invalidation time accumulated by notifier callbacks since the last call. */
-    long takeInvalidationCost() {
+    public long takeInvalidationCost() {
         long c = pendingInvalidationCost;
         pendingInvalidationCost = 0;
         return c;

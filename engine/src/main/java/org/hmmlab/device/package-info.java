@@ -4,7 +4,7 @@
  * {@link org.hmmlab.device.HostMemory} (MMU interval notifier and hmm_range_fault), the replayable fault buffer
  * and the ATS/PRI fault paths ({@link org.hmmlab.device.FaultPath}), migration and eviction driven by the policy
  * package, copy engines ({@link org.hmmlab.device.CopyEngine}) and the host CPU running its phases
- * ({@link org.hmmlab.device.CpuAgent}). {@link org.hmmlab.device.Experiment} is the one entry point that runs a
+ * ({@link org.hmmlab.device.CpuAgent}). {@link org.hmmlab.run.Experiment} (package {@code run}) is the one entry point that runs a
  * workload on a platform and returns a {@link org.hmmlab.metrics.RunResult}.
  */
 package org.hmmlab.device;

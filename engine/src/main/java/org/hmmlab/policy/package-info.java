@@ -56,7 +56,7 @@
  * call, never read the wall clock and never iterate in hash order: same seed, same result, bit for bit. They are
  * single-threaded, like the simulator that drives them; build a fresh policy for each run.
  *
- * <p>{@link org.hmmlab.policy.ResidencyModel} is a page-granular residency simulation without time that drives
+ * <p>{@link org.hmmlab.run.ResidencyModel} is a page-granular residency simulation without time that drives
  * the same interfaces in the same order, for quick what-ifs and for the policies' own tests.
  */
 package org.hmmlab.policy;

@@ -13,6 +13,7 @@ import org.hmmlab.platform.Platform;
 import org.hmmlab.platform.Platforms;
 import org.hmmlab.policy.MigrationPolicy;
 import org.hmmlab.policy.Policies;
+import org.hmmlab.run.Experiment;
 import org.hmmlab.units.Bytes;
 import org.hmmlab.workload.Allocation;
 import org.hmmlab.workload.Patterns;

@@ -15,6 +15,7 @@ import org.hmmlab.platform.HostProfile;
 import org.hmmlab.platform.Platform;
 import org.hmmlab.platform.Platforms;
 import org.hmmlab.policy.Decision;
+import org.hmmlab.run.Experiment;
 import org.hmmlab.units.Bytes;
 import org.hmmlab.workload.Allocation;
 import org.hmmlab.workload.Patterns;

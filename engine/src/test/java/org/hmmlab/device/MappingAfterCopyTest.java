@@ -16,6 +16,7 @@ import org.hmmlab.policy.Decision;
 import org.hmmlab.policy.MigrationPolicy;
 import org.hmmlab.policy.PageMask;
 import org.hmmlab.policy.Prefetcher;
+import org.hmmlab.run.Experiment;
 import org.hmmlab.units.Bytes;
 import org.hmmlab.workload.AccessTrace;
 import org.hmmlab.workload.Allocation;

@@ -12,6 +12,7 @@ import org.hmmlab.mm.Mman;
 import org.hmmlab.mm.Pte;
 import org.hmmlab.platform.Platforms;
 import org.hmmlab.policy.Decision;
+import org.hmmlab.run.Experiment;
 import org.hmmlab.units.Bytes;
 import org.hmmlab.workload.Allocation;
 import org.hmmlab.workload.Patterns;

@@ -11,6 +11,7 @@ import org.hmmlab.metrics.RunResult;
 import org.hmmlab.platform.Platform;
 import org.hmmlab.platform.Platforms;
 import org.hmmlab.policy.Decision;
+import org.hmmlab.run.Experiment;
 import org.hmmlab.units.Bytes;
 import org.hmmlab.units.SimDuration;
 import org.hmmlab.workload.Allocation;

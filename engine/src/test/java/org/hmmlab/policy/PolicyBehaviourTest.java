@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import org.hmmlab.run.ResidencyModel;
 import org.hmmlab.units.Bytes;
 import org.hmmlab.workload.Allocation;
 import org.hmmlab.workload.Pattern;

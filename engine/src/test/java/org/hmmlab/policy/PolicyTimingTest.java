@@ -5,11 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.function.Supplier;
-import org.hmmlab.device.Experiment;
+import org.hmmlab.run.Experiment;
 import org.hmmlab.metrics.Counter;
 import org.hmmlab.metrics.RunResult;
 import org.hmmlab.platform.Platform;
 import org.hmmlab.platform.Platforms;
+import org.hmmlab.run.ResidencyModel;
 import org.hmmlab.units.Bytes;
 import org.hmmlab.workload.Allocation;
 import org.hmmlab.workload.Pattern;

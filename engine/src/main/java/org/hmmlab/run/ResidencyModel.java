@@ -1,7 +1,15 @@
-package org.hmmlab.policy;
+package org.hmmlab.run;
 
 import java.util.Arrays;
 import java.util.List;
+import org.hmmlab.policy.Decision;
+import org.hmmlab.policy.FaultContext;
+import org.hmmlab.policy.Location;
+import org.hmmlab.policy.MigrationCause;
+import org.hmmlab.policy.MigrationPolicy;
+import org.hmmlab.policy.MutableFaultContext;
+import org.hmmlab.policy.PageMask;
+import org.hmmlab.policy.Pages;
 import org.hmmlab.units.Bandwidth;
 import org.hmmlab.units.Bytes;
 import org.hmmlab.units.SimDuration;
@@ -14,7 +22,7 @@ import org.hmmlab.workload.Workload;
 
 /**
  * A page-granular residency simulation of one GPU and the host: runs a workload's phases access by access,
- * driving a {@link MigrationPolicy} exactly as the timing layer does (see the package documentation), and counts
+ * driving a {@link MigrationPolicy} exactly as the timing layer does (see the policy package documentation), and counts
  * faults, migrations, evictions and remote traffic. For quick what-ifs and for testing policies on their own.
  *
  * <p>Time is a simple serial sum of fixed costs ({@link Costs}): each access, each fault service, each page copy

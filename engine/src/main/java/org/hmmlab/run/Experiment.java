@@ -1,4 +1,4 @@
-package org.hmmlab.device;
+package org.hmmlab.run;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -6,6 +6,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import org.hmmlab.device.CpuAgent;
+import org.hmmlab.device.FaultPath;
+import org.hmmlab.device.Gpu;
+import org.hmmlab.device.HostMemory;
+import org.hmmlab.device.InterimHostMemory;
+import org.hmmlab.device.MmHostMemory;
 import org.hmmlab.metrics.Counter;
 import org.hmmlab.metrics.RunMetrics;
 import org.hmmlab.metrics.RunResult;
