@@ -198,11 +198,6 @@ public final class WarpScheduler {
         wstate[w] = WAIT_PRI;
     }
 
-    /** The page of warp {@code w}'s current access. */
-    public long page(int w) {
-        return pieces.page(w);
-    }
-
     /** Whether warp {@code w}'s current access writes. */
     public boolean writes(int w) {
         return pieces.write(w);
@@ -218,19 +213,9 @@ public final class WarpScheduler {
         return faultAt[w];
     }
 
-    /** Whether warp {@code w}'s fault entry is still in the fault buffer. */
-    public boolean inBuffer(int w) {
-        return inBuffer[w];
-    }
-
     /** Warp {@code w}'s fault entry left the fault buffer (fetched or flushed). */
     public void leftBuffer(int w) {
         inBuffer[w] = false;
-    }
-
-    /** The micro-TLBs of the SMs. */
-    MicroTlb utlb() {
-        return utlb;
     }
 
     private void onIssue(long gen) {
