@@ -129,12 +129,14 @@ public record Experiment(Platform platform, Workload workload, Supplier<Migratio
         link.recordInto(metrics.hostToDevice(), metrics.deviceToHost());
         HostMemory memory = host.get();
         MigrationPolicy pol = policy.get();
+        pol.evictor().seedFrom(Seeds.evictor(seed));
         Gpu gpu = new Gpu(sim, platform, link, memory, pol, faultPath, metrics);
         CpuAgent cpu = new CpuAgent(sim, platform.host(), memory, gpu, metrics.counters());
         Map<String, Long> first = new LinkedHashMap<>();
         for (Allocation a : workload.allocations()) {
             long pages = a.size().pagesCeil();
             long p = memory.mapAnonymous(a.name(), pages);
+            pol.onMapped(a.name(), p, pages); // advice given by allocation name covers its pages from now on
             gpu.attach(p, pages);
             first.put(a.name(), p);
         }
