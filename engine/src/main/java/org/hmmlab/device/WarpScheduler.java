@@ -13,7 +13,6 @@ import org.hmmlab.sim.EventHandler;
 import org.hmmlab.sim.EventPhase;
 import org.hmmlab.sim.Simulator;
 import org.hmmlab.workload.AccessStream;
-import org.hmmlab.workload.AccessType;
 
 /**
  * The GPU's warps running a phase: each takes the stream's accesses in turn, translates them through its SM's
@@ -238,15 +237,12 @@ public final class WarpScheduler {
                     nextReady = Math.min(nextReady, ready[w]);
                     break;
                 }
-                if (!pieces.pending(w)) {
-                    if (!stream.next()) {
-                        wstate[w] = DONE;
-                        doneWarps++;
-                        lastFinish = Math.max(lastFinish, ready[w]);
-                        break;
-                    }
-                    // an access that spans pages is issued one page-sized piece at a time
-                    pieces.start(w, phaseBase, stream.offset(), stream.size(), stream.type() != AccessType.READ);
+                // an access that spans pages is issued one page-sized piece at a time
+                if (!pieces.pending(w) && !pieces.next(w, stream, phaseBase)) {
+                    wstate[w] = DONE;
+                    doneWarps++;
+                    lastFinish = Math.max(lastFinish, ready[w]);
+                    break;
                 }
                 // --- one access ---
                 long page = pieces.page(w);
