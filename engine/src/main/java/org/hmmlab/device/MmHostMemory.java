@@ -10,7 +10,6 @@ import org.hmmlab.mm.MmStruct;
 import org.hmmlab.mm.Pte;
 import org.hmmlab.mm.VmFault;
 import org.hmmlab.mm.Vma;
-import org.hmmlab.mm.notifier.MmuNotifyEvent;
 import org.hmmlab.mm.hmm.Hmm;
 import org.hmmlab.mm.hmm.HmmPfn;
 import org.hmmlab.mm.hmm.HmmRange;
