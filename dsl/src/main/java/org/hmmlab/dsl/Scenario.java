@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.hmmlab.device.FaultPath;
+import org.hmmlab.dsl.spec.HintSpec;
+import org.hmmlab.dsl.spec.PolicySpec;
 import org.hmmlab.platform.Platform;
 import org.hmmlab.platform.Platforms;
 import org.hmmlab.policy.MigrationPolicy;
@@ -300,6 +302,13 @@ public final class Scenario {
         }
         if (phases.isEmpty()) {
             throw new IllegalStateException("scenario '" + name + "' has no phase; add one with .gpu(kernel(\"k\").reads(\"x\"))");
+        }
+        for (HintSpec h : policy.hints()) {
+            if (allocations.stream().noneMatch(a -> a.name().equals(h.allocation()))) {
+                throw new IllegalArgumentException("scenario '" + name + "': hint " + h.label() + " names '"
+                        + h.allocation() + "', which is not allocated; allocations: "
+                        + allocations.stream().map(Allocation::name).toList());
+            }
         }
         return new Workload(allocations, phases, frees);
     }

@@ -39,7 +39,7 @@ import org.hmmlab.run.Experiment;
 import org.hmmlab.device.FaultPath;
 import org.hmmlab.dsl.Engine;
 import org.hmmlab.dsl.Param;
-import org.hmmlab.dsl.PolicySpec;
+import org.hmmlab.dsl.spec.PolicySpec;
 import org.hmmlab.dsl.Scenario;
 import org.hmmlab.dsl.ScenarioResult;
 import org.hmmlab.dsl.json.Json;
