@@ -19,7 +19,6 @@ import org.hmmlab.dsl.spec.PlatformPresets;
 import org.hmmlab.dsl.spec.PolicySpec;
 import org.hmmlab.dsl.spec.PrefetchSpec;
 import org.hmmlab.dsl.spec.ThrashingSpec;
-import org.hmmlab.platform.Platform;
 import org.hmmlab.units.Bytes;
 import org.hmmlab.units.SimDuration;
 import org.hmmlab.workload.Agent;
@@ -78,7 +77,7 @@ public final class ScenarioJson {
         if (preset != null) {
             root.put("platform", preset);
         } else {
-            root.set("platform", Json.parse(s.basePlatform().toJson()));
+            root.set("platform", PlatformJson.tree(s.basePlatform()));
         }
         s.vramOverride().ifPresent(v -> root.put("vram", bytes(v)));
         root.put("seed", s.seed());
@@ -217,7 +216,7 @@ public final class ScenarioJson {
                 s = s.on(PlatformPresets.named("platform", p.oneOf(PlatformPresets.NAMES)));
             } else if (p.node().isObject()) {
                 try {
-                    s = s.on(Platform.fromJson(Json.write(p.node())));
+                    s = s.on(PlatformJson.read(p.node()));
                 } catch (IllegalArgumentException e) {
                     throw new JsonFormatException(p.path(), e.getMessage(), e);
                 }
