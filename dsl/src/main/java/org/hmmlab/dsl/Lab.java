@@ -322,9 +322,9 @@ public final class Lab {
         return PolicySpec.lru(granularity, refreshOnAccess);
     }
 
-    /** Random victims at {@code granularity} from {@code seed}: {@code randomEviction(MiB(2), 7)}. */
-    public static EvictionSpec.Random randomEviction(Bytes granularity, long seed) {
-        return PolicySpec.randomEviction(granularity, seed);
+    /** Random victims at {@code granularity}, drawn from the run's seed: {@code randomEviction(MiB(2))}. */
+    public static EvictionSpec.Random randomEviction(Bytes granularity) {
+        return PolicySpec.randomEviction(granularity);
     }
 
     /** SRRIP eviction at {@code granularity}: {@code rrip(KiB(64))}. */

@@ -223,7 +223,7 @@ class DslCompileTest {
                 .eviction(lru(MiB(2), false)).thrashing(noThrashing());
         onDemand().placement(firstTouch()).prefetch(noPrefetch()).eviction(rrip(KiB(64)));
         zeroCopy().placement(remoteMap()).prefetch(neighbourhood(KiB(64)));
-        PolicySpec.uvmDefaults().eviction(PolicySpec.randomEviction(MiB(2), 1)).thrashing(PolicySpec.uvmThrashing())
+        PolicySpec.uvmDefaults().eviction(PolicySpec.randomEviction(MiB(2))).thrashing(PolicySpec.uvmThrashing())
                 .prefetch(PolicySpec.density()).eviction(PolicySpec.lru()).placement(javascript("p.js",
                         "function onDeviceFault(f) { return 'migrate'; }"));
         pol.label();
@@ -241,7 +241,7 @@ class DslCompileTest {
         l.refreshOnAccess();
         density().thresholdPercent();
         neighbourhood(KiB(64)).size();
-        randomEviction(MiB(2), 7).seed();
+        randomEviction(MiB(2)).granularity();
         rrip(KiB(64)).granularity();
         javascript("q.js", "function onDeviceFault(f) { return 'migrate'; }").source();
         Processor where = gpu(0);

@@ -61,6 +61,7 @@ public final class Gpu {
         AtsPri atsPri = new AtsPri(sim, platform.host(), ats, new Pri(link), host, pt, tlb, warps, metrics);
         warps.connect(atsPri::onAtsStart, driver.remoteAccesses());
         driver.connect(warps, faults, notes, atsPri);
+        host.devicePrivateFaults(hmm);
     }
 
     public FaultPath path() {
@@ -113,19 +114,9 @@ public final class Gpu {
         hmm.waitForLanding(page, resume, arg);
     }
 
-    /** A CPU access hit a page in device memory: migrate_to_ram; returns the faulting thread's CPU time. */
-    long migrateToRam(long page, boolean write, long now, EventHandler done, long arg) {
-        return hmm.migrateToRam(page, write, now, done, arg);
-    }
-
     /** A CPU write collapses a read-mostly duplicate; returns the invalidation's confirmation time, or 0. */
     long cpuWrite(long page, long now) {
         return hmm.cpuWrite(page, now);
-    }
-
-    /** Whether {@code page} is resident in device memory. */
-    boolean onDevice(long page) {
-        return hmm.onDevice(page);
     }
 
     /** Marks {@code page} populated in host memory (a CPU fault or hmm_range_fault populated it). */

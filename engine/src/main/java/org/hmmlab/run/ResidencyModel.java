@@ -173,6 +173,7 @@ public final class ResidencyModel {
                         + " residency model, got " + p.agent());
             }
         }
+        policy.evictor().seedFrom(Seeds.evictor(seed));
         Run r = new Run(workload, cancel);
         List<Phase> phases = workload.phases();
         for (int i = 0; i <= phases.size(); i++) {

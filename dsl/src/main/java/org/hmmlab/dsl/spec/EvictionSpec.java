@@ -66,8 +66,11 @@ public sealed interface EvictionSpec extends ComponentSpec<Evictor> {
         }
     }
 
-    /** Random victims over {@code granularity} chunks (4 KiB to 2 MiB), drawn from {@code seed}. */
-    record Random(Bytes granularity, long seed) implements EvictionSpec {
+    /**
+     * Random victims over {@code granularity} chunks (4 KiB to 2 MiB), drawn from the run's evictor seed
+     * ({@code org.hmmlab.run.Seeds.evictor}), so a sweep's points draw different victims.
+     */
+    record Random(Bytes granularity) implements EvictionSpec {
 
         public Random {
             chunk("random", granularity);
@@ -80,12 +83,12 @@ public sealed interface EvictionSpec extends ComponentSpec<Evictor> {
 
         @Override
         public List<Setting> settings() {
-            return List.of(new Setting("granularity", granularity), new Setting("seed", seed));
+            return List.of(new Setting("granularity", granularity));
         }
 
         @Override
         public Evictor build() {
-            return new RandomEvictor(granularity, seed);
+            return new RandomEvictor(granularity);
         }
     }
 
@@ -128,8 +131,8 @@ public sealed interface EvictionSpec extends ComponentSpec<Evictor> {
                 yield l;
             }
             case "random" -> {
-                r.only(Set.of("kind", "granularity", "seed"));
-                yield new Random(r.bytes("granularity"), r.whole("seed"));
+                r.only(Set.of("kind", "granularity"));
+                yield new Random(r.bytes("granularity"));
             }
             default -> {
                 r.only(Set.of("kind", "granularity"));

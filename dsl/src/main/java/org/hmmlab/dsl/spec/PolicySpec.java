@@ -131,9 +131,9 @@ public record PolicySpec(PlacementSpec placement, PrefetchSpec prefetch, Evictio
         return new EvictionSpec.Lru(granularity, refreshOnAccess);
     }
 
-    /** Random victims at a granularity from 4 KiB to 2 MiB, from a fixed seed. */
-    public static EvictionSpec.Random randomEviction(Bytes granularity, long seed) {
-        return new EvictionSpec.Random(granularity, seed);
+    /** Random victims at a granularity from 4 KiB to 2 MiB, drawn from the run's seed. */
+    public static EvictionSpec.Random randomEviction(Bytes granularity) {
+        return new EvictionSpec.Random(granularity);
     }
 
     /** SRRIP eviction at a granularity from 4 KiB to 2 MiB. */

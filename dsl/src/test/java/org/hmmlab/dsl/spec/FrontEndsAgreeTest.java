@@ -50,10 +50,10 @@ class FrontEndsAgreeTest {
                         "{\"prefetch\": {\"kind\": \"none\"}, \"eviction\": {\"kind\": \"rrip\", \"granularity\": \"64KiB\"},"
                                 + " \"thrashing\": {\"kind\": \"none\"}}",
                         ".policy('on-demand').eviction({kind: 'rrip', granularity: '64KiB'})"),
-                Arguments.of("random eviction", onDemand().eviction(randomEviction(MiB(2), 7)),
-                        "{\"prefetch\": {\"kind\": \"none\"}, \"eviction\": {\"kind\": \"random\", \"granularity\": \"2MiB\", \"seed\": 7},"
+                Arguments.of("random eviction", onDemand().eviction(randomEviction(MiB(2))),
+                        "{\"prefetch\": {\"kind\": \"none\"}, \"eviction\": {\"kind\": \"random\", \"granularity\": \"2MiB\"},"
                                 + " \"thrashing\": {\"kind\": \"none\"}}",
-                        ".prefetch(0).eviction({kind: 'random', granularity: '2MiB', seed: 7}).thrashing({kind: 'none'})"),
+                        ".prefetch(0).eviction({kind: 'random', granularity: '2MiB'}).thrashing({kind: 'none'})"),
                 Arguments.of("javascript placement", zeroCopy().placement(javascript("p.js", JS_SOURCE)),
                         "{\"placement\": {\"kind\": \"javascript\", \"name\": \"p.js\", \"source\": \"" + JS_SOURCE + "\"},"
                                 + " \"prefetch\": {\"kind\": \"none\"}, \"thrashing\": {\"kind\": \"none\"}}",
@@ -112,9 +112,9 @@ class FrontEndsAgreeTest {
                         "{\"eviction\": {\"kind\": \"rrip\", \"granularity\": \"4MiB\"}}",
                         ".eviction({kind: 'rrip', granularity: '4MiB'})",
                         "$.policy.eviction.granularity", "rrip granularity must be a power of two from 4 KiB to 2 MiB, got 4 MiB"),
-                bad("random chunk", () -> randomEviction(KiB(12), 1),
-                        "{\"eviction\": {\"kind\": \"random\", \"granularity\": \"12KiB\", \"seed\": 1}}",
-                        ".eviction({kind: 'random', granularity: '12KiB', seed: 1})",
+                bad("random chunk", () -> randomEviction(KiB(12)),
+                        "{\"eviction\": {\"kind\": \"random\", \"granularity\": \"12KiB\"}}",
+                        ".eviction({kind: 'random', granularity: '12KiB'})",
                         "$.policy.eviction.granularity", "random granularity must be a power of two from 4 KiB to 2 MiB, got 12 KiB"),
                 bad("hint on a blank name", () -> readMostly(" "),
                         "{\"hints\": [{\"kind\": \"read-mostly\", \"allocation\": \" \"}]}",

@@ -17,6 +17,8 @@ import org.hmmlab.pcie.PcieLink;
 import org.hmmlab.platform.GpuProfile;
 import org.hmmlab.platform.HostProfile;
 import org.hmmlab.platform.Platform;
+import org.hmmlab.policy.Location;
+import org.hmmlab.policy.MigrationCause;
 import org.hmmlab.policy.MigrationPolicy;
 import org.hmmlab.policy.MutableFaultContext;
 import org.hmmlab.policy.PageMask;
@@ -140,6 +142,17 @@ public final class UvmGpu {
             return link.config().roundTripLatency().nanos() + g.atcInvalidate().nanos();
         }
         return g.atcInvalidate().nanos();
+    }
+
+    /**
+     * One page's device copy goes without a copy back, the host copy being current (a read-only duplicate dropped,
+     * collapsed or evicted): the page table releases it, the residency series records the new count at {@code t},
+     * and the policy hears that the page is back in host memory for the reason {@code cause}.
+     */
+    void dropToHost(long page, MigrationCause cause, long t) {
+        pt.release(page, cause);
+        pt.recordResidency(t);
+        policy.onMigrated(page, 1, 0, Location.HOST, cause, t);
     }
 
     /** The next copy engine, in turn. */

@@ -172,10 +172,8 @@ final class VaBlockService {
                 charge(Stage.TLB_INVALIDATION, gpu.hmm.takeInvalidationCost()); // e.g. COW of the zero page
                 if (pt.resid(i) == R_DUP) {
                     // the read-only duplicate gives way to a mapping of the host copy
-                    pt.release(page, MigrationCause.DEVICE_FAULT);
-                    pt.recordResidency(t);
+                    gpu.dropToHost(page, MigrationCause.DEVICE_FAULT, t);
                     gpu.tlb.invalidate(page, 1);
-                    gpu.policy.onMigrated(page, 1, 0, Location.HOST, MigrationCause.DEVICE_FAULT, t);
                 }
                 if (pt.resid(i) != R_GPU) {
                     pt.setResid(i, R_HOST);
@@ -335,12 +333,8 @@ final class VaBlockService {
             }
             int runPages = p - runStart;
             long runFirst = firstPage + runStart;
-            gpu.host.migrateToDevice(runFirst, runPages);
             // pages that could not migrate (pinned, extra references) stay where they are: end the run there
-            int moved = 0;
-            while (moved < runPages && gpu.host.onDevice(runFirst + moved, true)) {
-                moved++;
-            }
+            int moved = gpu.host.migrateToDevice(runFirst, runPages);
             if (moved < runPages) {
                 // the seeds' advice: if migration fails, fall back to reading over PCIe. The pages that stayed
                 // (pinned, busy) are faulted in with hmm_range_fault and mapped remotely; the rest of the run
@@ -351,10 +345,7 @@ final class VaBlockService {
                 chargeRangeFault(Math.max(0, r));
                 int si = pt.idx(stay);
                 if (pt.resid(si) == R_DUP) {
-                    // its read-only duplicate gives way to the remote mapping
-                    pt.release(stay, MigrationCause.DEVICE_FAULT);
-                    pt.recordResidency(t);
-                    gpu.policy.onMigrated(stay, 1, 0, Location.HOST, MigrationCause.DEVICE_FAULT, t);
+                    gpu.dropToHost(stay, MigrationCause.DEVICE_FAULT, t); // the duplicate gives way to the mapping
                 }
                 pt.setResid(si, R_HOST);
                 pt.setLanding(si, 0);
