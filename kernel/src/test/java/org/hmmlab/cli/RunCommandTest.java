@@ -73,7 +73,8 @@ class RunCommandTest {
         Outcome json = run(EXAMPLES.resolve("advice.json").toString());
         assertEquals(0, json.status(), json.err());
         // read-mostly weights: 8192 GPU read faults duplicate; the CPU reads its own copy, nothing comes back
-        assertTrue(json.out().contains("duplicated_pages") && json.out().contains("8192"), json.out());
+        assertTrue(json.out().matches("(?s).*duplicated_pages +8,192\n.*") && json.out().matches("(?s).*pages_to_host +0\n.*"),
+                json.out());
         Outcome js = run(EXAMPLES.resolve("advice.js").toString());
         assertEquals(0, js.status(), js.err());
         assertTrue(js.out().contains("pages back to the host: 8192 without advice, 0 with read-mostly weights"),
