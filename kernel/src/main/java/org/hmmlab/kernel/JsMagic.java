@@ -39,6 +39,9 @@ final class JsMagic {
             JsLab lab = new JsLab(value -> Notebook.display(value), label -> Notebook.progress(label));
             script = JsScript.load(scriptName, body, Map.of("lab", lab), CELL_LIMITS);
         } catch (ScriptException e) {
+            if (Tracebacks.isInterrupt(e)) {
+                throw Tracebacks.interrupted(e);
+            }
             throw Tracebacks.script(e, ctx.cell(), ctx.firstLine());
         }
         if (name.isEmpty()) {

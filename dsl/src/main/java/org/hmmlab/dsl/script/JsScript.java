@@ -6,6 +6,9 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.graalvm.polyglot.Context;
+import org.hmmlab.sim.Cancellation;
+import org.hmmlab.sim.CancellationToken;
+import org.hmmlab.sim.SimulationCancelledException;
 import org.graalvm.polyglot.Engine;
 import org.graalvm.polyglot.EnvironmentAccess;
 import org.graalvm.polyglot.HostAccess;
@@ -45,6 +48,9 @@ public final class JsScript implements AutoCloseable {
     private final ScriptLimits limits;
     private volatile long callStartedNanos; // 0 when no call is running
     private volatile boolean timedOut;
+    private volatile boolean cancelled;
+    /** The cancellation token this script last registered with: the current cell's or command's. */
+    private volatile CancellationToken watched;
 
     private JsScript(String name, Context context, ScriptLimits limits) {
         this.name = name;
@@ -157,9 +163,15 @@ public final class JsScript implements AutoCloseable {
 
     /** Runs {@code call} as one entry into the script, under both budgets, translating errors. */
     synchronized Value enter(java.util.function.Supplier<Value> call) {
+        CancellationToken token = watchCancellation();
         context.resetLimits();
         timedOut = false;
+        cancelled = false;
         callStartedNanos = System.nanoTime() | 1; // never 0 while running
+        if (token.isCancelled()) { // interrupted before the call began (while the context was being built)
+            callStartedNanos = 0;
+            throw new ScriptException(name, 0, "interrupted", new SimulationCancelledException());
+        }
         Watchdog.watch(this);
         try {
             return call.get();
@@ -185,6 +197,9 @@ public final class JsScript implements AutoCloseable {
             }
         }
         String message;
+        if (cancelled) {
+            return new ScriptException(name, line, "interrupted", new SimulationCancelledException());
+        }
         if (timedOut) {
             message = "a call ran longer than " + limits.timePerCall().toMillis() + " ms and was stopped";
         } else if (e.isResourceExhausted() || (e.isCancelled() && String.valueOf(e.getMessage()).contains("tatement"))) {
@@ -198,6 +213,41 @@ public final class JsScript implements AutoCloseable {
             message = e.getMessage();
         }
         return new ScriptException(name, line, message, e);
+    }
+
+    /**
+     * Registers with the front end's current cancellation token (once per token), so that an interrupt of the
+     * notebook cell or the command stops a running call within a second: a loop in JavaScript polls no token, and
+     * the statement budget ends it only after billions of statements. Polyglot's {@link Context#interrupt} stops the
+     * guest code and leaves the context usable (a policy script serves later runs); if the guest does not stop in
+     * time, {@link Context#close(boolean) close(true)} cancels it for good.
+     */
+    private CancellationToken watchCancellation() {
+        CancellationToken token = Cancellation.current();
+        if (token == watched) {
+            return token;
+        }
+        watched = token;
+        token.onCancel(() -> {
+            if (callStartedNanos == 0) {
+                return;
+            }
+            cancelled = true;
+            Thread stopper = new Thread(() -> {
+                try {
+                    context.interrupt(Duration.ofMillis(500));
+                } catch (java.util.concurrent.TimeoutException | RuntimeException stillRunning) {
+                    try {
+                        context.close(true);
+                    } catch (RuntimeException closing) {
+                        // Closed already.
+                    }
+                }
+            }, "hmmlab-js-interrupt");
+            stopper.setDaemon(true);
+            stopper.start();
+        });
+        return token;
     }
 
     /** Whether a call has run past the wall-clock budget at {@code nowNanos}; stops it if so. */

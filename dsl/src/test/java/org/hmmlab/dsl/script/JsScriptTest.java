@@ -92,6 +92,47 @@ class JsScriptTest {
     }
 
     @Test
+    void anInterruptOfTheFrontEndStopsARunawayTopLevelWithinASecond() throws Exception {
+        org.hmmlab.sim.CancellationToken token = org.hmmlab.sim.Cancellation.begin();
+        Thread interrupter = new Thread(() -> {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                return;
+            }
+            token.cancel();
+        });
+        interrupter.start();
+        long started = System.nanoTime();
+        ScriptException e = assertThrows(ScriptException.class, () -> JsScript.load("spin.js", "while (true) {}",
+                Map.of(), new ScriptLimits(1_000_000_000_000L, Duration.ofMinutes(10))));
+        long tookMs = (System.nanoTime() - started) / 1_000_000;
+        interrupter.join();
+        assertTrue(e.getMessage().startsWith("spin.js") && e.getMessage().endsWith(": interrupted"), e.getMessage());
+        assertTrue(e.getCause() instanceof org.hmmlab.sim.SimulationCancelledException);
+        assertTrue(tookMs < 300 + 1000, "stopped " + (tookMs - 300) + " ms after the interrupt");
+    }
+
+    @Test
+    void anInterruptStopsAPolicyCallAndTheScriptServesTheNextCall() {
+        try (JsScript s = JsScript.load("policy.js", "function spin() { while (true) {} }\nfunction two() { return 2; }")) {
+            org.hmmlab.sim.CancellationToken token = org.hmmlab.sim.Cancellation.begin();
+            new Thread(() -> {
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                token.cancel();
+            }).start();
+            ScriptException e = assertThrows(ScriptException.class, () -> s.function("spin").call());
+            assertTrue(e.getMessage().contains("interrupted"), e.getMessage());
+            org.hmmlab.sim.Cancellation.begin();
+            assertEquals(2, s.function("two").call().asInt());
+        }
+    }
+
+    @Test
     void missingFunctionIsNamed() {
         try (JsScript s = JsScript.load("p.js", "var decide = 3;")) {
             ScriptException e = assertThrows(ScriptException.class, () -> s.function("decide"));
