@@ -40,7 +40,7 @@ import org.dflib.jjava.jupyter.messages.request.ExecuteRequest;
 import org.dflib.jjava.jupyter.messages.request.KernelInfoRequest;
 import org.hmmlab.dsl.results.Displayable;
 import org.jfree.chart.JFreeChart;
-import org.hmmlab.sim.Cancellation;
+import org.hmmlab.dsl.Cancellation;
 import org.hmmlab.sim.CancellationToken;
 
 /**
@@ -59,6 +59,15 @@ public final class HmmLabKernel extends BaseKernel {
     /** The DSL's own import list, run after the kernel's script when the DSL provides one. */
     static final String DSL_STARTUP_SCRIPT = "org/hmmlab/dsl/startup.jsh";
 
+    /**
+     * The Help menu's entries. The lab's own pages are paths on the notebook server, which `./hmmlab notebook` runs
+     * on the checkout's root (the README and docs/ open in its editor); the kernel's HMM documentation is external.
+     */
+    static final List<HelpLink> HELP_LINKS = List.of(
+            new HelpLink("HMM Lab README (quick start)", "/edit/README.md"),
+            new HelpLink("HMM Lab DSL reference", "/edit/docs/dsl.md"),
+            new HelpLink("Linux HMM documentation", "https://docs.kernel.org/mm/hmm.html"));
+
     private final CellHistory history;
     private final CellIO cellIO;
     private final Magics magics = new Magics();
@@ -73,8 +82,7 @@ public final class HmmLabKernel extends BaseKernel {
 
     private HmmLabKernel(CellHistory history, CellIO io) {
         super("hmmlab", version(), languageInfo(),
-                List.of(new HelpLink("HMM Lab README", "https://github.com/hmmlab/hmmlab#readme"),
-                        new HelpLink("Linux HMM documentation", "https://docs.kernel.org/mm/hmm.html")),
+                HELP_LINKS,
                 history, io, new CommManager(), new Renderer(), null, null, false,
                 new StringStyler.Builder().addPrimaryStyle(TextColor.BOLD_RESET_FG).addSecondaryStyle(TextColor.BOLD_RED_FG)
                         .addHighlightStyle(TextColor.BOLD_RED_FG).build());

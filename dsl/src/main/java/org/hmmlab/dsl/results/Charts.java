@@ -420,6 +420,13 @@ public final class Charts {
             min = Math.min(min, xyz[2][r]);
             max = Math.max(max, xyz[2][r]);
         }
+        // One unit for the cells and the colour scale, chosen from the largest value: 13.0 and 27.6 under "(ms)".
+        AxisUnit unit = AxisUnit.forColumn(valueColumn, Math.max(Math.abs(min), Math.abs(max)));
+        for (int i = 0; i < n; i++) {
+            xyz[2][i] = unit.scale(xyz[2][i]);
+        }
+        min = unit.scale(min);
+        max = unit.scale(max);
         if (max <= min) {
             max = min + 1;
         }
@@ -442,7 +449,7 @@ public final class Charts {
         plot.setRangeGridlinesVisible(false);
         if (n <= HEAT_MAP_LABELLED_CELLS) {
             for (int i = 0; i < n; i++) {
-                XYTextAnnotation a = new XYTextAnnotation(AxisUnit.formatShort(vc, i), xyz[0][i], xyz[1][i]);
+                XYTextAnnotation a = new XYTextAnnotation(AxisUnit.formatScaled(xyz[2][i]), xyz[0][i], xyz[1][i]);
                 a.setFont(ChartStyle.SMALL);
                 a.setTextAnchor(TextAnchor.CENTER);
                 Color bg = (Color) scale.getPaint(xyz[2][i]);
@@ -452,7 +459,7 @@ public final class Charts {
             }
         }
         Chart chart = chart(title, plot, false);
-        NumberAxis legendAxis = new NumberAxis(AxisUnit.forColumn(valueColumn, 1).label());
+        NumberAxis legendAxis = new NumberAxis(unit.label());
         legendAxis.setRange(min, max);
         ChartStyle.styleAxis(legendAxis);
         legendAxis.setNumberFormatOverride(AxisUnit.tickFormat());

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.IntFunction;
 import java.util.function.IntPredicate;
 
 /**
@@ -51,14 +52,17 @@ public final class Table implements Displayable {
     private final int shownLimit;
     /** Significant digits text and HTML give a double cell; a display setting like {@link #shownLimit}. */
     private final int digits;
+    /** Whether text and HTML show the stored numbers as they are ({@link #raw()}); a display setting too. */
+    private final boolean raw;
 
     private Table(String name, List<Column> columns) {
-        this(name, columns, SHOW_HEAD + SHOW_TAIL, Column.DEFAULT_DIGITS);
+        this(name, columns, SHOW_HEAD + SHOW_TAIL, Column.DEFAULT_DIGITS, false);
     }
 
-    private Table(String name, List<Column> columns, int shownLimit, int digits) {
+    private Table(String name, List<Column> columns, int shownLimit, int digits, boolean raw) {
         this.shownLimit = shownLimit;
         this.digits = digits;
+        this.raw = raw;
         this.name = checkTitle(name);
         this.columns = List.copyOf(columns);
         Set<String> seen = new HashSet<>();
@@ -255,7 +259,7 @@ public final class Table implements Displayable {
 
     /** The same columns under another title. */
     public Table named(String newName) {
-        return new Table(newName, columns, shownLimit, digits);
+        return new Table(newName, columns, shownLimit, digits, raw);
     }
 
     public List<Column> columns() {
@@ -328,13 +332,13 @@ public final class Table implements Displayable {
         for (String n : columnNames) {
             cols.add(column(n));
         }
-        return new Table(name, cols, shownLimit, digits);
+        return new Table(name, cols, shownLimit, digits, raw);
     }
 
     /** The rows whose index passes {@code keep}, in order. */
     public Table filter(IntPredicate keep) {
         int[] idx = java.util.stream.IntStream.range(0, rowCount).filter(keep).toArray();
-        return new Table(name, columns.stream().map(c -> c.pick(idx)).toList(), shownLimit, digits);
+        return new Table(name, columns.stream().map(c -> c.pick(idx)).toList(), shownLimit, digits, raw);
     }
 
     /** The rows whose {@code columnName} cell equals {@code value}: {@code where("policy", "first-touch")}. */
@@ -383,7 +387,7 @@ public final class Table implements Displayable {
      * ({@code select}, {@code where}, ...) keep the setting.
      */
     public Table showAll() {
-        return new Table(name, columns, MAX_SHOWN, digits);
+        return new Table(name, columns, MAX_SHOWN, digits, raw);
     }
 
     /**
@@ -396,7 +400,7 @@ public final class Table implements Displayable {
             throw new IllegalArgumentException("show(maxRows): maxRows must be in [1, " + MAX_SHOWN + "], got " + maxRows
                     + (maxRows > MAX_SHOWN ? "; slice(from, to) shows any rows, toCsv() and writeCsv(path) hold them all" : ""));
         }
-        return new Table(name, columns, maxRows, digits);
+        return new Table(name, columns, maxRows, digits, raw);
     }
 
     /**
@@ -410,7 +414,17 @@ public final class Table implements Displayable {
             throw new IllegalArgumentException("digits(significant): significant must be in [1, " + Column.MAX_DIGITS
                     + "], got " + significant);
         }
-        return new Table(name, columns, shownLimit, significant);
+        return new Table(name, columns, shownLimit, significant, raw);
+    }
+
+    /**
+     * This table shown with its numbers as stored, the way CSV holds them ({@code 26742718} rather than
+     * {@code 26.74 ms}, {@code 100663296} rather than {@code 96 MiB}, no thousands separators). By default a
+     * notebook or terminal shows times and sizes in one readable unit per column. Only the display changes, and
+     * tables derived from this one keep the setting.
+     */
+    public Table raw() {
+        return new Table(name, columns, shownLimit, digits, true);
     }
 
     /** The most rows this table's text and HTML show (see {@link #show(int)}). */
@@ -422,7 +436,7 @@ public final class Table implements Displayable {
     public Table withColumn(Column column) {
         List<Column> cols = new ArrayList<>(columns);
         cols.add(column);
-        return new Table(name, cols, shownLimit, digits);
+        return new Table(name, cols, shownLimit, digits, raw);
     }
 
     // --- rendering ---------------------------------------------------------------------------------
@@ -439,11 +453,12 @@ public final class Table implements Displayable {
     public String toText() {
         int[] shown = shownRows();
         int nc = columns.size();
+        List<IntFunction<String>> cells = cellFormats(shown);
         int[] width = new int[nc];
         for (int c = 0; c < nc; c++) {
             width[c] = columns.get(c).name().length();
             for (int r : shown) {
-                width[c] = Math.max(width[c], columns.get(c).format(r, digits).length());
+                width[c] = Math.max(width[c], cells.get(c).apply(r).length());
             }
         }
         StringBuilder sb = new StringBuilder();
@@ -458,7 +473,7 @@ public final class Table implements Displayable {
             if (prev >= 0 && r != prev + 1) {
                 sb.append("... ").append(hiddenText(prev + 1, r)).append(" ...\n");
             }
-            appendLine(sb, width, c -> columns.get(c).format(r, digits), c -> columns.get(c).type().isNumeric());
+            appendLine(sb, width, c -> cells.get(c).apply(r), c -> columns.get(c).type().isNumeric());
             prev = r;
         }
         if (prev + 1 < rowCount) {
@@ -483,6 +498,8 @@ public final class Table implements Displayable {
 
     /** An HTML table with a caption, numbers right-aligned; long tables show their first and last rows. */
     public String toHtml() {
+        int[] shown = shownRows();
+        List<IntFunction<String>> cells = cellFormats(shown);
         StringBuilder sb = new StringBuilder();
         sb.append("<table class=\"hmmlab-table\">\n<caption style=\"text-align:left\"><b>").append(escape(name))
                 .append("</b> (").append(escape(rowCountText(shownRows().length))).append(")</caption>\n<thead><tr>");
@@ -492,14 +509,15 @@ public final class Table implements Displayable {
         }
         sb.append("</tr></thead>\n<tbody>\n");
         int prev = -1;
-        for (int r : shownRows()) {
+        for (int r : shown) {
             if (prev >= 0 && r != prev + 1) {
                 appendHiddenRow(sb, prev + 1, r);
             }
             sb.append("<tr>");
-            for (Column c : columns) {
-                sb.append("<td style=\"text-align:").append(c.type().isNumeric() ? "right" : "left").append("\">")
-                        .append(escape(c.format(r, digits))).append("</td>");
+            for (int c = 0; c < columns.size(); c++) {
+                Column col = columns.get(c);
+                sb.append("<td style=\"text-align:").append(col.type().isNumeric() ? "right" : "left").append("\">")
+                        .append(escape(cells.get(c).apply(r))).append("</td>");
             }
             sb.append("</tr>\n");
             prev = r;
@@ -508,6 +526,26 @@ public final class Table implements Displayable {
             appendHiddenRow(sb, prev + 1, rowCount);
         }
         return sb.append("</tbody>\n</table>\n").toString();
+    }
+
+    /**
+     * How each column's cells show in {@code shown} rows: as stored when {@link #raw()}, else readable (see
+     * {@link DisplayFormat}); a numeric {@code value} column beside a first column of names takes each row's unit
+     * from its name, as a result's counters do.
+     */
+    private List<IntFunction<String>> cellFormats(int[] shown) {
+        List<IntFunction<String>> cells = new ArrayList<>(columns.size());
+        boolean namedValues = columns.size() >= 2 && columns.get(0).type() == ColumnType.STRING;
+        for (Column c : columns) {
+            if (raw) {
+                cells.add(r -> c.format(r, digits));
+            } else if (namedValues && c.name().equals("value") && c.type().isNumeric()) {
+                cells.add(DisplayFormat.cellsNamedBy(c, columns.get(0), digits));
+            } else {
+                cells.add(DisplayFormat.cells(c, shown, digits));
+            }
+        }
+        return cells;
     }
 
     private void appendHiddenRow(StringBuilder sb, int from, int to) {
