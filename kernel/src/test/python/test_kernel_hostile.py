@@ -190,6 +190,7 @@ class HostileCells(unittest.TestCase):
         reply, outputs = self.session.run("spinner.isAlive() && spinner2.isAlive()")
         self.assertEqual(of_type(outputs, "execute_result")[0]["content"]["data"]["text/plain"], "true")
         self.session.km.interrupt_kernel()  # nothing running: stops what earlier cells left spinning
+        time.sleep(0.5)  # let the interrupt land before the next cell, or it interrupts that cell
         reply, outputs = self.session.run("spinner.join(2000);\nspinner2.join(2000);\nspinner.isAlive() || spinner2.isAlive()")
         self.assertEqual(reply["status"], "ok", [traceback_text(e) for e in of_type(outputs, "error")])
         self.assertEqual(of_type(outputs, "execute_result")[0]["content"]["data"]["text/plain"], "false")
