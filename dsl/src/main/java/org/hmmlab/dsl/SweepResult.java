@@ -54,11 +54,11 @@ public final class SweepResult implements Displayable {
         }
         String x = paramColumn(0);
         if (yColumns.length == 1 && params.size() >= 2) {
-            return Charts.curvesBy(title(quantity(yColumns[0]) + " by " + params.get(0).name() + ", one line per "
-                    + params.get(1).name()), table, x, yColumns[0], paramColumn(1));
+            return Charts.curvesBy(title(quantity(yColumns[0]) + " by " + quantity(params.get(0).name())
+                    + ", one line per " + quantity(params.get(1).name())), table, x, yColumns[0], paramColumn(1));
         }
         List<String> ys = java.util.Arrays.stream(yColumns).map(SweepResult::quantity).toList();
-        return Charts.curves(title(String.join(", ", ys) + " by " + params.get(0).name()), table, x, yColumns);
+        return Charts.curves(title(String.join(", ", ys) + " by " + quantity(params.get(0).name())), table, x, yColumns);
     }
 
     /**
@@ -84,8 +84,8 @@ public final class SweepResult implements Displayable {
         if (params.size() < 2) {
             throw new IllegalStateException("heatMap needs a sweep over two parameters; this one has " + params.size());
         }
-        return Charts.heatMap(title(quantity(valueColumn) + " by " + params.get(0).name() + " and "
-                + params.get(1).name()), table, paramColumn(0), paramColumn(1), valueColumn);
+        return Charts.heatMap(title(quantity(valueColumn) + " by " + quantity(params.get(0).name()) + " and "
+                + quantity(params.get(1).name())), table, paramColumn(0), paramColumn(1), valueColumn);
     }
 
     /** A measured column, for assertions and further maths. */
