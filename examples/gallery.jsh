@@ -29,11 +29,11 @@ var vram = param("vram", MiB(64), MiB(128), MiB(192), MiB(256), MiB(512));
 var pct = param("density", 1, 25, 51, 75, 100);
 var grid = sweep(vram, pct).named("256 MiB stream, two passes")
     .run(p -> stream.vram(p.get(vram)).policy(onDemand().prefetch(density(p.get(pct)))).run(p.seed()).summary());
-Charts.curvesBy("GPU faults by VRAM and prefetch threshold", grid.table(), "vram_bytes", "gpu_faults", "density")
+Charts.curvesBy("GPU faults by VRAM and prefetch threshold", grid.table(), "vram_bytes", "faults", "density")
         .save(docs.resolve("sweep-curves-by.png"));
-Charts.curves("Pages moved, density 51 %", grid.table().where("density", 51), "vram_bytes", "pages_to_gpu", "pages_to_cpu")
+Charts.curves("Pages moved, density 51 %", grid.table().where("density", 51), "vram_bytes", "pages_to_device", "pages_to_host")
         .save(docs.resolve("sweep-curves.png"));
-Charts.heatMap("GPU faults, 256 MiB stream, two passes", grid.table(), "density", "vram_bytes", "gpu_faults")
+Charts.heatMap("GPU faults, 256 MiB stream, two passes", grid.table(), "density", "vram_bytes", "faults")
         .save(docs.resolve("heat-map.png"));
 
 // --- timing model: residency over time, a 24 MiB stream over 8 MiB of device memory, two passes ----

@@ -10,5 +10,5 @@ var sweep = sweep(vram).seed(42)
     .onProgress(progress("vram sweep"))   // a progress line on the terminal, a bar in a notebook
     .run(p -> stream.vram(p.get(vram)).run(p.seed()).summary());
 
-display(sweep.table().select("vram_bytes", "gpu_faults", "pages_to_gpu", "evicted_pages"));
-sweep.curves("evicted_pages")   // a bare last expression is shown too, as in a notebook cell
+display(sweep.table().select("vram_bytes", "faults", "pages_to_device", "evictions"));
+sweep.curves("evictions")   // a bare last expression is shown too, as in a notebook cell

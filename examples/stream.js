@@ -8,6 +8,6 @@ const base = lab.scenario("stream").engine("residency-model").on("A100_PCIE4").p
 const fits = base.vram("512MiB").run();
 const tight = base.vram("128MiB").run();
 lab.show(fits.counters());
-print("evicted with 128 MiB of VRAM: " + tight.get("evicted_pages") + " pages");
+print("evicted with 128 MiB of VRAM: " + tight.get("evictions") + " pages");
 
 lab.show(lab.sweep("vram", ["64MiB", "128MiB", "256MiB", "512MiB"], v => base.vram(v).run()));

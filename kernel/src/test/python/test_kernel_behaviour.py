@@ -126,7 +126,7 @@ class KernelBehaviour(unittest.TestCase):
 
     def test_interrupt_cancels_the_engine_token_and_keeps_variables(self):
         self.session.run("var before = 7;")
-        code = ("var token = org.hmmlab.sim.Cancellation.current();\n"
+        code = ("var token = org.hmmlab.dsl.Cancellation.current();\n"
                 "long spins = 0;\n"
                 "while (true) { token.throwIfCancelled(); spins++; }")
 

@@ -3,13 +3,14 @@ package org.hmmlab.dsl;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import org.hmmlab.run.Experiment;
 import org.hmmlab.device.FaultPath;
-import org.hmmlab.metrics.RunResult;
+import org.hmmlab.dsl.spec.HintSpec;
+import org.hmmlab.dsl.spec.PolicySpec;
 import org.hmmlab.platform.Platform;
 import org.hmmlab.platform.Platforms;
 import org.hmmlab.policy.MigrationPolicy;
-import org.hmmlab.run.ResidencyModel;
+import org.hmmlab.run.Outcome;
+import org.hmmlab.sim.CancellationToken;
 import org.hmmlab.units.Bytes;
 import org.hmmlab.workload.Agent;
 import org.hmmlab.workload.Allocation;
@@ -302,6 +303,13 @@ public final class Scenario {
         if (phases.isEmpty()) {
             throw new IllegalStateException("scenario '" + name + "' has no phase; add one with .gpu(kernel(\"k\").reads(\"x\"))");
         }
+        for (HintSpec h : policy.hints()) {
+            if (allocations.stream().noneMatch(a -> a.name().equals(h.allocation()))) {
+                throw new IllegalArgumentException("scenario '" + name + "': hint " + h.label() + " names '"
+                        + h.allocation() + "', which is not allocated; allocations: "
+                        + allocations.stream().map(Allocation::name).toList());
+            }
+        }
         return new Workload(allocations, phases, frees);
     }
 
@@ -311,35 +319,35 @@ public final class Scenario {
     }
 
     /**
-     * Runs with {@code runSeed} (a sweep passes each point's seed) on the scenario's {@link #engine() engine}.
-     * Same scenario, same seed: same result, bit for bit.
+     * Runs with {@code runSeed} (a sweep passes each point's seed) on the scenario's {@link #engine() engine},
+     * watching the front end's {@link Cancellation#current() current cancellation token}. Same scenario, same
+     * seed: same result, bit for bit.
      */
     public ScenarioResult run(long runSeed) {
-        org.hmmlab.sim.Cancellation.current().throwIfCancelled();
+        return run(runSeed, Cancellation.current());
+    }
+
+    /**
+     * Runs with {@code runSeed} on the scenario's {@link #engine() engine}, stopping soon after {@code cancel} is
+     * cancelled: {@code s.run(7, token)}.
+     */
+    public ScenarioResult run(long runSeed, CancellationToken cancel) {
+        Objects.requireNonNull(cancel, "run(seed, cancel): cancel must be a CancellationToken, got null");
+        cancel.throwIfCancelled();
         Workload w = workload();
         Platform p = platform();
-        if (engine == Engine.TIMING) {
-            java.util.List<MigrationPolicy> built = new java.util.ArrayList<>();
-            try {
-                RunResult r = Experiment.of(p, w, () -> {
-                    MigrationPolicy m = policy.build();
-                    built.add(m);
-                    return m;
-                }).withFaultPath(faultPath).withSeed(runSeed).run();
-                return new ScenarioResult(this, runSeed, r, null);
-            } finally {
-                built.forEach(Scenario::close);
-            }
-        }
-        MigrationPolicy built = policy.build();
+        org.hmmlab.run.Engine e = engine == Engine.TIMING ? new org.hmmlab.run.Engine.Timed(p, faultPath)
+                : org.hmmlab.run.Engine.residency(p);
+        List<MigrationPolicy> built = new ArrayList<>();
         try {
-            ResidencyModel.Costs d = ResidencyModel.Costs.defaults();
-            ResidencyModel.Costs costs = new ResidencyModel.Costs(d.deviceFault(), d.hostFault(), d.deviceAccess(),
-                    d.hostAccess(), p.link().roundTripLatency(), p.link().tlpBandwidth());
-            ResidencyModel model = new ResidencyModel(p.gpu().vram(), Bytes.GiB(1024), built, costs);
-            return new ScenarioResult(this, runSeed, null, model.run(w, runSeed));
+            Outcome o = e.run(w, () -> {
+                MigrationPolicy m = policy.build();
+                built.add(m);
+                return m;
+            }, runSeed, cancel);
+            return new ScenarioResult(this, o);
         } finally {
-            close(built);
+            built.forEach(Scenario::close);
         }
     }
 

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import org.hmmlab.dsl.results.Chart;
 import org.hmmlab.dsl.results.Charts;
 import org.hmmlab.dsl.results.Column;
@@ -18,6 +19,7 @@ import org.hmmlab.metrics.Counter;
 import org.hmmlab.metrics.LatencyHistogram;
 import org.hmmlab.metrics.RunResult;
 import org.hmmlab.metrics.Stage;
+import org.hmmlab.run.Outcome;
 import org.hmmlab.run.ResidencyModel;
 
 /**
@@ -33,15 +35,11 @@ import org.hmmlab.run.ResidencyModel;
 public final class ScenarioResult implements Displayable {
 
     private final Scenario scenario;
-    private final long seed;
-    private final RunResult timing;
-    private final ResidencyModel.Result residency;
+    private final Outcome outcome;
 
-    ScenarioResult(Scenario scenario, long seed, RunResult timing, ResidencyModel.Result residency) {
-        this.scenario = scenario;
-        this.seed = seed;
-        this.timing = timing;
-        this.residency = residency;
+    ScenarioResult(Scenario scenario, Outcome outcome) {
+        this.scenario = Objects.requireNonNull(scenario, "scenario");
+        this.outcome = Objects.requireNonNull(outcome, "outcome");
     }
 
     public Scenario scenario() {
@@ -50,12 +48,17 @@ public final class ScenarioResult implements Displayable {
 
     /** The seed this run used. */
     public long seed() {
-        return seed;
+        return outcome.seed();
     }
 
     /** Which engine produced this result. */
     public Engine engine() {
-        return timing != null ? Engine.TIMING : Engine.RESIDENCY_MODEL;
+        return outcome instanceof Outcome.Timed ? Engine.TIMING : Engine.RESIDENCY_MODEL;
+    }
+
+    /** The engine's outcome: {@code switch (r.outcome()) { case Outcome.Timed t -> ...; case Outcome.Residency m -> ...; }}. */
+    public Outcome outcome() {
+        return outcome;
     }
 
     /** The timing engine's raw result. */
@@ -65,18 +68,18 @@ public final class ScenarioResult implements Displayable {
 
     /** The residency model's raw result. */
     public ResidencyModel.Result residency() {
-        if (residency == null) {
-            throw new IllegalStateException("this run used the timing model; residency() is for .engine(RESIDENCY_MODEL) runs");
+        if (outcome instanceof Outcome.Residency m) {
+            return m.result();
         }
-        return residency;
+        throw new IllegalStateException("this run used the timing model; residency() is for .engine(RESIDENCY_MODEL) runs");
     }
 
     private RunResult requireTiming(String what) {
-        if (timing == null) {
+        if (!(outcome instanceof Outcome.Timed timed)) {
             throw new IllegalStateException(what + " needs the timing model; this run used the residency model, which has"
                     + " no clock (run the scenario with .engine(Engine.TIMING), the default)");
         }
-        return timing;
+        return timed.result();
     }
 
     /**
@@ -84,24 +87,11 @@ public final class ScenarioResult implements Displayable {
      * model every counter, simulated time and fault latency p50/p99; on the residency model its counts.
      */
     public Row summary() {
-        if (timing != null) {
-            Row r = Row.of();
-            for (Counter c : Counter.values()) {
-                r = r.with(c.name().toLowerCase(Locale.ROOT), timing.count(c));
-            }
-            LatencyHistogram f = timing.faults().total();
-            r = r.with("sim_time_ns", timing.simTime().nanos());
-            r = r.with("fault_p50_ns", f.count() == 0 ? 0 : f.percentile(50).nanos());
-            r = r.with("fault_p99_ns", f.count() == 0 ? 0 : f.percentile(99).nanos());
-            return r;
+        Row r = Row.of();
+        for (Map.Entry<String, Long> e : outcome.summary().entrySet()) {
+            r = r.with(e.getKey(), e.getValue());
         }
-        ResidencyModel.Result m = residency;
-        return Row.of().with("gpu_faults", m.deviceFaults()).with("cpu_faults", m.hostFaults())
-                .with("pages_to_gpu", m.pagesToDevice()).with("pages_to_cpu", m.pagesToHost())
-                .with("prefetched_pages", m.prefetchedPages()).with("evicted_pages", m.evictedPages())
-                .with("duplicated_pages", m.duplicatedPages()).with("remote_accesses", m.remoteAccesses())
-                .with("gpu_local_accesses", m.deviceAccesses()).with("link_bytes", m.linkBytes().bytes())
-                .with("throttles", m.throttles()).with("model_elapsed_ns", m.elapsed().nanos());
+        return r;
     }
 
     /** The counters as a two-column table ({@code counter}, {@code value}), one row per counter. */
@@ -270,27 +260,25 @@ public final class ScenarioResult implements Displayable {
 
     /** Pages moved each way (residency model: with prefetched pages apart), as a stacked bar. */
     public Chart migrations() {
-        Table t;
-        if (timing != null) {
-            t = Table.of("migrations", Column.strings("run", scenario.name()),
-                    Column.longs("to_gpu_pages", timing.count(Counter.PAGES_TO_DEVICE)),
-                    Column.longs("to_cpu_pages", timing.count(Counter.PAGES_TO_HOST)));
-        } else {
-            t = Table.of("migrations", Column.strings("run", scenario.name()),
-                    Column.longs("to_gpu_pages", residency.pagesToDevice() - residency.prefetchedPages()),
-                    Column.longs("prefetched_pages", residency.prefetchedPages()),
-                    Column.longs("to_cpu_pages", residency.pagesToHost()));
-        }
+        Table t = switch (outcome) {
+            case Outcome.Timed timed -> Table.of("migrations", Column.strings("run", scenario.name()),
+                    Column.longs("to_device_pages", timed.result().count(Counter.PAGES_TO_DEVICE)),
+                    Column.longs("to_host_pages", timed.result().count(Counter.PAGES_TO_HOST)));
+            case Outcome.Residency m -> Table.of("migrations", Column.strings("run", scenario.name()),
+                    Column.longs("demand_to_device_pages", m.result().pagesToDevice() - m.result().prefetchedPages()),
+                    Column.longs("prefetched_pages", m.result().prefetchedPages()),
+                    Column.longs("to_host_pages", m.result().pagesToHost()));
+        };
         return Charts.stageBreakdown(scenario.name() + ": pages migrated", t, "run");
     }
 
     /** Every chart this run can draw, in a fixed order (what {@code ./hmmlab run --out} writes). */
     public List<Chart> charts() {
-        if (timing == null) {
+        if (!(outcome instanceof Outcome.Timed timed)) {
             return List.of(migrations());
         }
         List<Chart> out = new ArrayList<>();
-        if (timing.faults().total().count() > 0) {
+        if (timed.result().faults().total().count() > 0) {
             out.add(latencyCdf());
             out.add(latencyHistogram());
             out.add(stageBreakdown());
@@ -303,7 +291,7 @@ public final class ScenarioResult implements Displayable {
 
     /** Every table this run has, in a fixed order. */
     public List<Table> tables() {
-        if (timing == null) {
+        if (!(outcome instanceof Outcome.Timed)) {
             return List.of(counters());
         }
         return List.of(counters(), latencyByStage(), phases(), bandwidth(), residencyOverTime());
@@ -315,7 +303,7 @@ public final class ScenarioResult implements Displayable {
         StringBuilder text = new StringBuilder(scenario.toString()).append('\n').append(counters().toText());
         StringBuilder html = new StringBuilder("<p>").append(Displayable.escapeHtml(scenario.toString())).append("</p>\n")
                 .append(counters().toHtml());
-        if (timing != null && timing.faults().total().count() > 0) {
+        if (outcome instanceof Outcome.Timed timed && timed.result().faults().total().count() > 0) {
             text.append('\n').append(latencyByStage().toText());
             html.append(latencyByStage().toHtml());
         }

@@ -18,7 +18,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.hmmlab.dsl.results.Row;
 import org.hmmlab.dsl.results.Table;
-import org.hmmlab.sim.Cancellation;
+import org.hmmlab.run.Seeds;
 import org.hmmlab.sim.CancellationToken;
 import org.hmmlab.sim.SimulationCancelledException;
 
@@ -27,7 +27,8 @@ import org.hmmlab.sim.SimulationCancelledException;
  * parameter varies slowest), each point run in parallel with its own seed, gathered into one table.
  *
  * <p>Immutable: every setter returns a new sweep. The table's rows are in declaration order whatever order
- * the points finish in, and each point's seed depends only on the sweep's seed and the point's index, so
+ * the points finish in, and each point's seed depends only on the sweep's seed and the point's index
+ * ({@link Seeds#point}, the run layer's one stream-seed derivation), so
  * the same sweep gives the same table bit for bit on any number of cores. A sweep watches the
  * {@link Cancellation#current() current cancellation token}: a notebook interrupt stops it between points
  * (and inside a point, where the run polls the same token).
@@ -43,7 +44,6 @@ public final class Sweep {
     /** The seed of a sweep that was given none. Every result records the seed it ran with. */
     public static final long DEFAULT_SEED = 42;
 
-    private static final long GOLDEN = 0x9E3779B97F4A7C15L;
     private static final AtomicInteger POOLS = new AtomicInteger();
 
     private final String name;
@@ -143,17 +143,9 @@ public final class Sweep {
                 values.add(p.values().get(rest / stride));
                 rest %= stride;
             }
-            out.add(new Point(params, List.copyOf(values), i, pointSeed(seed, i)));
+            out.add(new Point(params, List.copyOf(values), i, Seeds.point(seed, i)));
         }
         return out;
-    }
-
-    /** SplitMix64 of the sweep seed and the point index: well mixed, and the same on every machine. */
-    static long pointSeed(long sweepSeed, int index) {
-        long z = sweepSeed + GOLDEN * (index + 1L);
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 
     /**

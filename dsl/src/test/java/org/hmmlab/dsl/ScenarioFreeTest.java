@@ -45,7 +45,7 @@ class ScenarioFreeTest {
         assertEquals(List.of("produce", "free tmp", "consume"),
                 freed.phases().stream().map(p -> p.name()).toList());
         var model = PIPELINE.engine(RESIDENCY_MODEL).run().residency();
-        assertEquals(0, model.evictedPages());
+        assertEquals(0, model.evictions());
         assertEquals(0, model.pagesToHost());
     }
 

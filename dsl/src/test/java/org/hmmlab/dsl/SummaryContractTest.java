@@ -44,8 +44,8 @@ class SummaryContractTest {
             "va_blocks_serviced", "utlb_merged_faults", "sim_time_ns", "fault_p50_ns", "fault_p99_ns");
 
     /** Columns a residency-model summary must keep. */
-    static final List<String> RESIDENCY_COLUMNS = List.of("gpu_faults", "cpu_faults", "pages_to_gpu", "pages_to_cpu",
-            "prefetched_pages", "evicted_pages", "duplicated_pages", "remote_accesses", "gpu_local_accesses",
+    static final List<String> RESIDENCY_COLUMNS = List.of("faults", "host_faults", "pages_to_device", "pages_to_host",
+            "prefetched_pages", "evictions", "duplicated_pages", "remote_accesses", "local_accesses",
             "link_bytes", "throttles", "model_elapsed_ns");
 
     /**
@@ -95,7 +95,7 @@ class SummaryContractTest {
         Row s = SCAN.engine(RESIDENCY_MODEL).run().summary();
         assertEquals(List.of(), RESIDENCY_COLUMNS.stream().filter(c -> !s.names().contains(c)).toList(),
                 "renamed or removed; summary() has " + s.names());
-        assertEquals((Long) s.get("pages_to_gpu") * Bytes.PAGE.bytes(), s.get("link_bytes"), s.toString());
+        assertEquals((Long) s.get("pages_to_device") * Bytes.PAGE.bytes(), s.get("link_bytes"), s.toString());
     }
 
     @Test

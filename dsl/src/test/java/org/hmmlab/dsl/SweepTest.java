@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.hmmlab.sim.Cancellation;
 import org.hmmlab.sim.CancellationToken;
 import org.hmmlab.sim.SimulationCancelledException;
 import org.hmmlab.units.Bytes;
@@ -132,5 +131,7 @@ class SweepTest {
             assertEquals(a.get(i).seed(), b.get(i).seed());
         }
         assertEquals(9, a.stream().mapToLong(Point::seed).distinct().count());
+        assertEquals(org.hmmlab.sim.RandomStreams.streamSeed(1, "point/4"), a.get(4).seed(),
+                "a point's seed is the sweep seed's stream point/<index>, as the run layer derives every seed");
     }
 }

@@ -12,8 +12,9 @@ import org.hmmlab.workload.AccessType;
 /**
  * The host CPU running a phase of a workload: threads loading and storing through the CPU page table.
  *
- * <p>A thread's access to a page that lives in device memory takes the device-private fault and waits while the
- * page migrates back (dev_pagemap_ops.migrate_to_ram, driven by {@link Gpu}); a first touch or a write to the
+ * <p>A thread's access to a page that lives in device memory takes the core's device-private fault, whose
+ * migrate_to_ram hands it to the GPU's driver ({@link HostMemory.DevicePrivateFaultHandler}), and waits while the
+ * page migrates back; a first touch or a write to the
  * zero page takes an ordinary fault (handle_mm_fault), whose MMU-notifier invalidations the mirroring device
  * must acknowledge before the fault completes. A page whose migration to device memory is still copying is
  * under a migration entry: the thread sleeps until the device has it, then takes the device-private fault. Plain accesses cost their size at host memory bandwidth, which
@@ -28,7 +29,6 @@ public final class CpuAgent {
 
     /** Threads beyond this are folded: a phase's concurrency is capped at the cores a host typically has. */
     public static final int MAX_THREADS = 64;
-    private static final long QUANTUM_NS = Gpu.QUANTUM_NS;
 
     private final Simulator sim;
     private final HostProfile h;
@@ -37,7 +37,7 @@ public final class CpuAgent {
     private final Counters counters;
     /** Host DRAM's bandwidth over simulated time. */
     private final BandwidthSlots dram;
-    private final EventHandler issue = this::onIssue;
+    private final RunAhead runAhead;
     private final EventHandler resume = this::onResume;
 
     private int threads;
@@ -50,8 +50,6 @@ public final class CpuAgent {
     private AccessStream stream;
     private long base;
     private EventHandler phaseDone;
-    private long issueGen;
-    private long nextIssueAt = Long.MAX_VALUE;
 
     public CpuAgent(Simulator sim, HostProfile host, HostMemory memory, Gpu gpu, Counters counters) {
         this.sim = sim;
@@ -60,6 +58,7 @@ public final class CpuAgent {
         this.gpu = gpu;
         this.counters = counters;
         this.dram = new BandwidthSlots(host.memoryBandwidth());
+        this.runAhead = new RunAhead(sim, EventPhase.HOST, this::onIssue);
     }
 
     /** Runs a CPU phase over the allocation starting at {@code allocationFirstPage}; {@code done} runs at its end. */
@@ -76,23 +75,14 @@ public final class CpuAgent {
         java.util.Arrays.fill(ready, now);
         doneCount = 0;
         lastFinish = now;
-        scheduleIssue(now);
-    }
-
-    private void scheduleIssue(long at) {
-        if (at < nextIssueAt) {
-            nextIssueAt = at;
-            sim.scheduleAtNanos(Math.max(at, sim.nowNanos()), EventPhase.HOST, issue, ++issueGen);
-        }
+        runAhead.schedule(now);
     }
 
     private void onIssue(long gen) {
-        if (gen != issueGen) {
+        if (!runAhead.begin(gen)) {
             return;
         }
-        nextIssueAt = Long.MAX_VALUE;
-        long now = sim.nowNanos();
-        long limit = Math.max(now + 1, Math.min(now + QUANTUM_NS, sim.nextEventNanos()));
+        long limit = runAhead.limit(sim.nowNanos(), RunAhead.QUANTUM_NS);
         long next = Long.MAX_VALUE;
         long accesses = 0;
         for (int th = 0; th < threads; th++) {
@@ -120,16 +110,16 @@ public final class CpuAgent {
                     gpu.waitForLanding(page, resume, th);
                     break;
                 }
-                if (gpu != null && gpu.onDevice(page)) {
-                    // device-private entry: migrate_to_ram, then retry the access
-                    stalled[th] = true;
-                    gpu.migrateToRam(page, write, t, resume, th);
-                    break;
-                }
                 if (gpu != null && write) {
                     t += gpu.cpuWrite(page, t); // collapses a read-mostly duplicate
                 }
-                if (memory.cpuAccess(page, write)) {
+                HostMemory.CpuAccess outcome = memory.cpuAccess(page, write, t, resume, th);
+                if (outcome == HostMemory.CpuAccess.WAITING) {
+                    // a device-private entry: the driver's migrate_to_ram took the fault; retry once it resumes us
+                    stalled[th] = true;
+                    break;
+                }
+                if (outcome == HostMemory.CpuAccess.FAULTED) {
                     t += h.populatePerPage().nanos();
                     if (gpu != null) {
                         gpu.populatedOnHost(page);
@@ -143,7 +133,7 @@ public final class CpuAgent {
         }
         counters.add(Counter.ACCESSES, accesses);
         if (next != Long.MAX_VALUE) {
-            scheduleIssue(next);
+            runAhead.schedule(next);
         } else if (doneCount == threads && phaseDone != null) {
             EventHandler d = phaseDone;
             phaseDone = null;
@@ -155,6 +145,6 @@ public final class CpuAgent {
         int t = (int) th;
         stalled[t] = false;
         ready[t] = sim.nowNanos();
-        scheduleIssue(ready[t]);
+        runAhead.schedule(ready[t]);
     }
 }

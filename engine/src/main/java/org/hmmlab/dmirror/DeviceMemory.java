@@ -200,9 +200,15 @@ public final class DeviceMemory implements DevPagemapOps {
             return VmFault.SIGBUS;
         }
         int ret = allocAndCopyToRam(args, mirror);
+        if (ret != 0) {
+            // dmirror_devmem_fault(): a failed allocation skips migrate_vma_pages(); finalize puts the device page
+            // back and the CPU gets VM_FAULT_OOM, which retries the access (pagefault_out_of_memory()).
+            Migrate.vmaFinalize(args);
+            return VmFault.OOM;
+        }
         Migrate.vmaPages(args);
         Migrate.vmaFinalize(args);
-        return ret == 0 ? VmFault.OK : VmFault.OOM;
+        return VmFault.OK;
     }
 
     int selectDevice() {
@@ -213,7 +219,8 @@ public final class DeviceMemory implements DevPagemapOps {
     /**
      * Allocates system pages for every collected device page, copies, and erases the mirror's entries. Mirrors
      * dmirror_devmem_fault_alloc_and_copy(): a 2 MiB source gets a 2 MiB page unless the allocation fails (or
-     * FAIL_ALLOC is set), then 512 small pages; returns -ENOMEM when RAM runs out.
+     * FAIL_ALLOC is set), then 512 small pages; a small source whose allocation fails (or meets FAIL_ALLOC, which
+     * the attempt clears) stops the loop with -ENOMEM, the driver's VM_FAULT_OOM, leaving it and the rest unmoved.
      */
     int allocAndCopyToRam(MigrateVma args, Dmirror mirror) {
         int nr = args.entries();
@@ -250,6 +257,10 @@ public final class DeviceMemory implements DevPagemapOps {
                     args.dst[i + k] = MigratePfn.of(p) | wr;
                 }
                 continue;
+            }
+            if (mirror != null && (mirror.flags & Dmirror.HMM_DMIRROR_FLAG_FAIL_ALLOC) != 0) {
+                mirror.flags &= ~Dmirror.HMM_DMIRROR_FLAG_FAIL_ALLOC;
+                return -Errno.ENOMEM; // a small page has nothing smaller to fall back to: VM_FAULT_OOM
             }
             long p = frames.allocPage(Frames.F_ANON);
             if (p < 0) {

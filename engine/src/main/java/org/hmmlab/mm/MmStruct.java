@@ -357,54 +357,97 @@ public final class MmStruct {
     // ---- mprotect --------------------------------------------------------------------------------------------
 
     /**
-     * Changes the protection of {@code [addr, addr + length)}; returns 0 or {@code -errno}. Mirrors mprotect(2): a
-     * PROTECTION_VMA invalidation per area, write permission removed from entries (writable device-private and
-     * migration entries are downgraded on any mprotect), exclusive anonymous pages made writable again when write
-     * is granted.
+     * Changes the protection of {@code [addr, addr + length)}; returns 0 or {@code -errno}. Mirrors do_mprotect_pkey()
+     * (mm/mprotect.c): the range must start inside an area (else -ENOMEM and nothing changes); the areas are then
+     * changed one by one from the start, and a gap or an area that refuses the change stops the walk with the areas
+     * before it already changed (-ENOMEM for a gap or an unmapped tail, -EACCES, -EINVAL). Each area goes through
+     * {@link #mprotectFixup}.
      */
     public int mprotect(long addr, long length, int prot) {
         checkAlive();
-        if (!Mman.pageAligned(addr) || (prot & ~(Mman.PROT_READ | Mman.PROT_WRITE | Mman.PROT_EXEC)) != 0) {
-            return -Errno.EINVAL;
-        }
-        if (length < 0) {
+        if (!Mman.pageAligned(addr)) {
             return -Errno.EINVAL;
         }
         if (length == 0) {
             return 0;
         }
-        long end = addr + Mman.pageAlignUp(length);
-        if (end > Mman.TASK_SIZE || end < addr) {
+        // size_t arithmetic: a negative length wraps the end below the start.
+        long end = length < 0 ? addr - 1 : addr + Mman.pageAlignUp(length);
+        if (Long.compareUnsigned(end, addr) <= 0) {
             return -Errno.ENOMEM;
         }
-        if (!fullyMapped(addr, end)) {
+        if ((prot & ~(Mman.PROT_READ | Mman.PROT_WRITE | Mman.PROT_EXEC)) != 0) {
+            return -Errno.EINVAL; // arch_validate_prot()
+        }
+        Vma v = findVmaFrom(addr);
+        if (v == null || v.start >= end || v.start > addr) {
             return -Errno.ENOMEM;
         }
-        for (Vma v : vmasIn(addr, end)) {
-            if (v.isHugetlb() && (((Math.max(addr, v.start)) & (Mman.PMD_SIZE - 1)) != 0
-                    || (Math.min(end, v.end) & (Mman.PMD_SIZE - 1)) != 0)) {
-                return -Errno.EINVAL;
+        long newProt = VmFlags.fromProt(prot);
+        long nstart = addr;
+        long tmp = v.start;
+        int error = 0;
+        while (v != null && v.start < end) {
+            if (v.start != tmp) {
+                error = -Errno.ENOMEM; // a gap between areas
+                break;
             }
             if ((prot & Mman.PROT_WRITE) != 0 && v.file != null && v.has(VmFlags.VM_SHARED) && !v.file.writable()) {
-                return -Errno.EACCES;
+                error = -Errno.EACCES; // VM_MAYWRITE missing
+                break;
             }
+            tmp = Math.min(v.end, end);
+            long newflags = (v.flags & ~(VmFlags.VM_READ | VmFlags.VM_WRITE | VmFlags.VM_EXEC)) | newProt;
+            error = mprotectFixup(v, nstart, tmp, newflags);
+            if (error != 0) {
+                break;
+            }
+            nstart = tmp;
+            v = tmp < end ? findVmaFrom(tmp) : null;
         }
-        splitAt(addr);
-        splitAt(end);
-        long newProt = VmFlags.fromProt(prot);
-        for (Vma v : vmasIn(addr, end)) {
-            v.flags = (v.flags & ~(VmFlags.VM_READ | VmFlags.VM_WRITE | VmFlags.VM_EXEC)) | newProt;
-            changeProtection(v);
+        if (error == 0 && tmp < end) {
+            error = -Errno.ENOMEM; // the range runs past the last area
         }
         frames.checkpoint();
+        return error;
+    }
+
+    /**
+     * Gives {@code [start, end)} of area {@code v} the flags {@code newflags}. Mirrors mprotect_fixup()
+     * (mm/mprotect.c): unchanged flags return at once, with no split and no invalidation; otherwise the area is split
+     * at the range's ends (a hugetlb area refuses a split off its huge-page boundary with -EINVAL,
+     * hugetlb_vm_op_split()) and change_protection() rewrites its entries.
+     */
+    private int mprotectFixup(Vma v, long start, long end, long newflags) {
+        if (newflags == v.flags) {
+            return 0;
+        }
+        if (v.isHugetlb() && (((start > v.start) && (start & (Mman.PMD_SIZE - 1)) != 0)
+                || ((end < v.end) && (end & (Mman.PMD_SIZE - 1)) != 0))) {
+            return -Errno.EINVAL;
+        }
+        splitAt(start);
+        splitAt(end);
+        for (Vma w : vmasIn(start, end)) {
+            w.flags = newflags;
+            changeProtection(w);
+        }
         return 0;
     }
 
+    /**
+     * Rewrites the entries of area {@code v} for its new flags. Mirrors change_protection() (mm/mprotect.c): a hugetlb
+     * area is always invalidated (hugetlb_change_protection()); any other area from the first PUD entry in range
+     * that is not none to the end of its PGD entry's span (change_pud_range()), so an area with no page table above
+     * it sends nothing, while one that shares a PMD table with populated neighbours is invalidated even when its own
+     * entries are all none.
+     */
     private void changeProtection(Vma v) {
-        if (!anyPopulated(v.start, v.end)) {
-            return;
+        if (v.isHugetlb()) {
+            notify(v.start, v.end, MmuNotifyEvent.PROTECTION_VMA, null);
+        } else {
+            notifyPopulatedPuds(v.start, v.end);
         }
-        notify(v.start, v.end, MmuNotifyEvent.PROTECTION_VMA, null);
         boolean vmWrite = v.has(VmFlags.VM_WRITE);
         boolean shared = v.has(VmFlags.VM_SHARED);
         for (long a = v.start; a < v.end; ) {
@@ -448,24 +491,20 @@ public final class MmStruct {
         return e;
     }
 
-    private boolean anyPopulated(long start, long end) {
+    /** One PROTECTION_VMA invalidation per PGD entry's span, from its first PUD entry that is not none. */
+    private void notifyPopulatedPuds(long start, long end) {
+        final long pgdirSize = 1L << 39;
+        final long pudSize = 1L << Mman.PUD_SHIFT;
         for (long a = start; a < end; ) {
-            long next = Math.min((a | (Mman.PMD_SIZE - 1)) + 1, end);
-            long pmde = pt.pmd(a);
-            if (PageTable.pmdIsLeaf(pmde)) {
-                return true;
-            }
-            if (pmde != 0) {
-                long[] t = pt.pteTable(a);
-                for (long b = a; b < next; b += Mman.PAGE_SIZE) {
-                    if (t[PageTable.pteIndex(b)] != 0) {
-                        return true;
-                    }
+            long pgdEnd = Math.min((a | (pgdirSize - 1)) + 1, end);
+            for (long b = a; b < pgdEnd; b = Math.min((b | (pudSize - 1)) + 1, pgdEnd)) {
+                if (pt.pmdTable(b) != null) {
+                    notify(b, pgdEnd, MmuNotifyEvent.PROTECTION_VMA, null);
+                    break;
                 }
             }
-            a = next;
+            a = pgdEnd;
         }
-        return false;
     }
 
     /** Whether an anonymous page is mapped once and has no reference beyond its mapping and pins (PageAnonExclusive). */
@@ -479,6 +518,10 @@ public final class MmStruct {
      * Gives advice about {@code [addr, addr + length)}; returns 0 or {@code -errno}. Mirrors madvise(2) for
      * MADV_DONTNEED (zap, CLEAR), MADV_FREE (CLEAR; data kept until reclaim, device-private entries left in place),
      * MADV_HUGEPAGE/MADV_NOHUGEPAGE (THP eligibility) and MADV_COLLAPSE (collapse into 2 MiB pages now).
+     *
+     * <p>The areas are visited as madvise_walk_vmas() (mm/madvise.c) does: a gap inside the range does not stop the
+     * walk, the advice is applied to every mapped part and the call then returns -ENOMEM (unmapped_error); an area
+     * that refuses the advice stops the walk with its error, the areas before it already advised.
      */
     public int madvise(long addr, long length, int advice) {
         checkAlive();
@@ -493,61 +536,88 @@ public final class MmStruct {
             return 0;
         }
         long end = addr + Mman.pageAlignUp(length);
-        if (end > Mman.TASK_SIZE || end < addr) {
+        if (end < addr) {
             return -Errno.EINVAL;
         }
-        if (!fullyMapped(addr, end)) {
-            return -Errno.ENOMEM;
+        int unmappedError = 0;
+        long start = addr;
+        Vma v = findVmaFrom(start);
+        while (true) {
+            if (v == null) {
+                frames.checkpoint();
+                return -Errno.ENOMEM;
+            }
+            if (start < v.start) {
+                unmappedError = -Errno.ENOMEM; // a gap: carry on with the next area
+                start = v.start;
+                if (start >= end) {
+                    break;
+                }
+            }
+            long e = Math.min(v.end, end);
+            int error = madviseVma(v, start, e, advice);
+            if (error != 0) {
+                frames.checkpoint();
+                return error;
+            }
+            if (e >= end) {
+                break;
+            }
+            start = e;
+            v = findVmaFrom(e);
         }
-        List<Vma> hit = vmasIn(addr, end);
+        frames.checkpoint();
+        return unmappedError;
+    }
+
+    /**
+     * Applies {@code advice} to {@code [start, end)} inside area {@code v}. Mirrors madvise_vma_behavior()
+     * (mm/madvise.c) for the advice this engine models.
+     */
+    private int madviseVma(Vma v, long start, long end, int advice) {
         switch (advice) {
             case Mman.MADV_DONTNEED -> {
-                for (Vma v : hit) {
-                    if (v.has(VmFlags.VM_PFNMAP) || (v.isHugetlb() && ((addr | end) & (Mman.PMD_SIZE - 1)) != 0)) {
+                // madvise_dontneed_free_valid_vma(): no VM_PFNMAP; on hugetlb the start must be huge-page aligned
+                // and the end is rounded down to a huge page.
+                if (v.has(VmFlags.VM_PFNMAP)) {
+                    return -Errno.EINVAL;
+                }
+                if (v.isHugetlb()) {
+                    if ((start & (Mman.PMD_SIZE - 1)) != 0) {
                         return -Errno.EINVAL;
                     }
+                    end &= -Mman.PMD_SIZE;
+                    if (start == end) {
+                        return 0;
+                    }
                 }
-                for (Vma v : hit) {
-                    long s = Math.max(addr, v.start);
-                    long e = Math.min(end, v.end);
-                    notify(s, e, MmuNotifyEvent.CLEAR, null);
-                    zapRange(s, e);
-                }
+                notify(start, end, MmuNotifyEvent.CLEAR, null);
+                zapRange(start, end);
             }
             case Mman.MADV_FREE -> {
-                for (Vma v : hit) {
-                    if (!v.isAnonymous()) {
-                        return -Errno.EINVAL;
-                    }
+                if (!v.isAnonymous()) {
+                    return -Errno.EINVAL; // madvise_free_single_vma(): anonymous areas only
                 }
-                for (Vma v : hit) {
-                    long s = Math.max(addr, v.start);
-                    long e = Math.min(end, v.end);
-                    notify(s, e, MmuNotifyEvent.CLEAR, null);
-                    lazyFree(s, e);
-                }
+                notify(start, end, MmuNotifyEvent.CLEAR, null);
+                lazyFree(start, end);
             }
             case Mman.MADV_HUGEPAGE, Mman.MADV_NOHUGEPAGE, Mman.MADV_NORMAL -> {
-                splitAt(addr);
+                splitAt(start);
                 splitAt(end);
-                for (Vma v : vmasIn(addr, end)) {
-                    v.flags &= ~(VmFlags.VM_HUGEPAGE | VmFlags.VM_NOHUGEPAGE);
+                for (Vma w : vmasIn(start, end)) {
+                    w.flags &= ~(VmFlags.VM_HUGEPAGE | VmFlags.VM_NOHUGEPAGE);
                     if (advice == Mman.MADV_HUGEPAGE) {
-                        v.flags |= VmFlags.VM_HUGEPAGE;
+                        w.flags |= VmFlags.VM_HUGEPAGE;
                     } else if (advice == Mman.MADV_NOHUGEPAGE) {
-                        v.flags |= VmFlags.VM_NOHUGEPAGE;
+                        w.flags |= VmFlags.VM_NOHUGEPAGE;
                     }
                 }
             }
             case Mman.MADV_COLLAPSE -> {
-                int rc = collapse(addr, end);
-                if (rc != 0) {
-                    return rc;
-                }
+                return collapse(start, end);
             }
             default -> throw new AssertionError();
         }
-        frames.checkpoint();
         return 0;
     }
 
@@ -641,7 +711,9 @@ public final class MmStruct {
                     a = next;
                     continue;
                 }
-                splitHugePmd(pa, false);
+                // zap_pmd_range() splits a PMD the range covers in part through __split_huge_pmd(), which sends
+                // its own CLEAR over the whole 2 MiB: mirrors of the pages outside the zapped range go too.
+                splitHugePmd(pa, true);
                 pmde = pmdt[mi];
             }
             if (pmde != 0) {
@@ -781,13 +853,23 @@ public final class MmStruct {
         return r;
     }
 
+    /**
+     * Whether a CPU access of this kind may fault pages into {@code vma}. Mirrors access_error() in
+     * arch/x86/mm/fault.c: a store needs VM_WRITE; a load needs only vma_is_accessible() (any of VM_READ, VM_WRITE,
+     * VM_EXEC), since x86 page tables cannot express write-only, so a PROT_WRITE-only mapping is readable.
+     */
+    private static boolean cpuMayAccess(Vma vma, boolean write) {
+        return write ? vma.has(VmFlags.VM_WRITE)
+                : vma.has(VmFlags.VM_READ) || vma.has(VmFlags.VM_WRITE) || vma.has(VmFlags.VM_EXEC);
+    }
+
     private int doFault(long addr, boolean write) {
         for (int attempt = 0; attempt < 4; attempt++) {
             Vma vma = findVma(addr);
             if (vma == null) {
                 return VmFault.SIGSEGV;
             }
-            if (write ? !vma.has(VmFlags.VM_WRITE) : !vma.has(VmFlags.VM_READ)) {
+            if (!cpuMayAccess(vma, write)) {
                 return VmFault.SIGSEGV;
             }
             long pa = addr & -Mman.PMD_SIZE;
@@ -853,6 +935,7 @@ public final class MmStruct {
     }
 
     private int hugeAnonymousFault(Vma vma, long pa, boolean write) {
+        vma.anonVmaPrepare(); // do_huge_pmd_anonymous_page(): vmf_anon_prepare() before the huge zero page too
         if (!write) {
             pt.setPmdLeaf(pa, Pte.mk(Frames.HUGE_ZERO_PFN, false, false) | Pte.HUGE | Pte.SPECIAL);
             return VmFault.OK;
@@ -895,6 +978,9 @@ public final class MmStruct {
             if (head < 0) {
                 return VmFault.OOM;
             }
+            if (!shared) {
+                vma.anonVmaPrepare(); // hugetlb_no_page(): a private mapping's page is anonymous
+            }
             frames.incMapcount(head);
             pt.setPmdLeaf(pa, Pte.mk(head, write || (shared && vma.has(VmFlags.VM_WRITE)), write) | Pte.HUGE);
             return VmFault.OK;
@@ -912,6 +998,7 @@ public final class MmStruct {
         if (nh < 0) {
             return VmFault.OOM;
         }
+        vma.anonVmaPrepare();
         for (int k = 0; k < Mman.PMD_NR; k++) {
             frames.copyPage(nh + k, head + k);
         }
@@ -936,6 +1023,7 @@ public final class MmStruct {
             if (pfn < 0) {
                 return VmFault.OOM;
             }
+            vma.anonVmaPrepare(); // do_anonymous_page(), after its zero-page path
             frames.incMapcount(pfn);
             t[i] = Pte.mk(pfn, true, true);
             return VmFault.OK;
@@ -954,6 +1042,7 @@ public final class MmStruct {
             if (pfn < 0) {
                 return VmFault.OOM;
             }
+            vma.anonVmaPrepare(); // do_cow_fault()
             frames.copyPage(pfn, cpfn);
             frames.incMapcount(pfn);
             t[i] = Pte.mk(pfn, true, true);
@@ -986,6 +1075,7 @@ public final class MmStruct {
         if (npfn < 0) {
             return VmFault.OOM;
         }
+        vma.anonVmaPrepare(); // wp_page_copy()
         if (!zero) {
             frames.copyPage(npfn, pfn);
         }
@@ -1021,6 +1111,15 @@ public final class MmStruct {
      */
     public void restoreExclusive(long addr, long e) {
         notify(addr, addr + Mman.PAGE_SIZE, MmuNotifyEvent.CLEAR, null);
+        restoreExclusivePte(addr, e);
+    }
+
+    /**
+     * Puts the normal entry back in place of device-exclusive entry {@code e}, sending nothing. Mirrors
+     * restore_exclusive_pte() (mm/memory.c): "no need to invalidate - it was non-present before"; callers that
+     * revoke a device's access notify first.
+     */
+    private void restoreExclusivePte(long addr, long e) {
         long[] t = pt.pteTableAlloc(addr);
         int i = PageTable.pteIndex(addr);
         if (t[i] == e) {
@@ -1116,6 +1215,7 @@ public final class MmStruct {
         Vma old = findVma(oldAddr);
         notify(oldAddr, oldAddr + len, MmuNotifyEvent.UNMAP, null);
         Vma moved = new Vma(this, newAddr, newAddr + len, old.flags, old.file, old.pgoff, old.device);
+        moved.anonVma = old.anonVma;
         insertVma(moved);
         boolean aligned = ((oldAddr ^ newAddr) & (Mman.PMD_SIZE - 1)) == 0;
         for (long a = oldAddr; a < oldAddr + len; ) {
@@ -1211,9 +1311,10 @@ public final class MmStruct {
     }
 
     private long accessiblePfn(long addr, boolean write) {
+        boolean lastOom = false;
         for (int attempt = 0; attempt < 8; attempt++) {
             Vma v = findVma(addr);
-            if (v == null || (write ? !v.has(VmFlags.VM_WRITE) : !v.has(VmFlags.VM_READ))) {
+            if (v == null || !cpuMayAccess(v, write)) {
                 int r = handleMmFault(addr, write ? FAULT_FLAG_WRITE : 0);
                 return -(r == 0 ? VmFault.SIGSEGV : r);
             }
@@ -1229,11 +1330,17 @@ public final class MmStruct {
                 return pfn;
             }
             int r = handleMmFault(addr, write ? FAULT_FLAG_WRITE : 0);
+            // A user fault that ends in VM_FAULT_OOM returns to the task, which retries the access
+            // (do_user_addr_fault() -> pagefault_out_of_memory()); this engine bounds the retries.
+            lastOom = r == VmFault.OOM;
+            if (lastOom) {
+                continue;
+            }
             if ((r & VmFault.ERROR) != 0) {
                 return -r;
             }
         }
-        return -VmFault.SIGBUS;
+        return lastOom ? -VmFault.OOM : -VmFault.SIGBUS;
     }
 
     private void markDirty(long addr, long e) {
@@ -1398,7 +1505,7 @@ public final class MmStruct {
      * Creates a child address space. Mirrors dup_mmap()/copy_page_range(): private anonymous pages are shared
      * write-protected in both (a PROTECTION_PAGE invalidation over each such parent area); pinned pages are copied
      * at once; device-private entries are shared (writable ones become read-only in both); device-exclusive entries
-     * of the parent are restored first; shared file and shmem areas are not copied (the child faults them in).
+     * of the parent are restored in place, with no invalidation beyond the area's PROTECTION_PAGE; shared file and shmem areas are not copied (the child faults them in).
      */
     public MmStruct fork() {
         checkAlive();
@@ -1408,13 +1515,21 @@ public final class MmStruct {
                 continue;
             }
             Vma cv = new Vma(child, v.start, v.end, v.flags, v.file, v.pgoff, v.device);
+            cv.anonVma = v.anonVma; // anon_vma_fork()
             child.insertVma(cv);
             boolean cow = !v.has(VmFlags.VM_SHARED);
-            boolean copy = cow || v.has(VmFlags.VM_PFNMAP) || v.has(VmFlags.VM_MIXEDMAP);
-            if (!copy || !anyPopulated(v.start, v.end)) {
+            // vma_needs_copy(): only areas with an anon_vma or raw pfns have their page table copied; the child
+            // faults everything else in again, and the parent's entries are neither write-protected nor notified.
+            boolean copy = v.anonVma || v.has(VmFlags.VM_PFNMAP) || v.has(VmFlags.VM_MIXEDMAP);
+            if (!copy) {
                 continue;
             }
             if (cow) {
+                // copy_page_range(): PROTECTION_PAGE over the whole area, populated or not;
+                // copy_hugetlb_page_range() sends CLEAR instead.
+                notify(v.start, v.end, v.isHugetlb() ? MmuNotifyEvent.CLEAR : MmuNotifyEvent.PROTECTION_PAGE, null);
+                // copy_nonpresent_pte(): a device-exclusive entry is restored in place by try_restore_exclusive_pte(),
+                // inside that invalidation and with none of its own, then copied as the present entry it now is.
                 List<long[]> excl = new ArrayList<>();
                 forEachIn(v, (mm, vv, a, e, pmd) -> {
                     if (Pte.isDeviceExclusive(e)) {
@@ -1422,9 +1537,8 @@ public final class MmStruct {
                     }
                 });
                 for (long[] x : excl) {
-                    restoreExclusive(x[0], x[1]);
+                    restoreExclusivePte(x[0], x[1]);
                 }
-                notify(v.start, v.end, MmuNotifyEvent.PROTECTION_PAGE, null);
             }
             List<long[]> entries = new ArrayList<>();
             forEachIn(v, (mm, vv, a, e, pmd) -> entries.add(new long[] {a, e, pmd ? 1 : 0}));

@@ -15,6 +15,12 @@ public final class Vma {
     final long pgoff;
     final DeviceFile device;
     final MmStruct mm;
+    /**
+     * Whether the area has an anon_vma: set by the first fault that maps an anonymous page into it (not by a read
+     * that maps the shared zero page), inherited by splits, fork and mremap. Mirrors vma->anon_vma, which
+     * vma_needs_copy() (mm/memory.c) tests to decide whether fork copies the area's page table.
+     */
+    boolean anonVma;
 
     Vma(MmStruct mm, long start, long end, long flags, MemFile file, long pgoff, DeviceFile device) {
         this.mm = mm;
@@ -28,7 +34,22 @@ public final class Vma {
 
     Vma slice(long s, long e) {
         long off = file == null ? pgoff : pgoff + ((s - start) >>> Mman.PAGE_SHIFT);
-        return new Vma(mm, s, e, flags, file, off, device);
+        Vma v = new Vma(mm, s, e, flags, file, off, device);
+        v.anonVma = anonVma;
+        return v;
+    }
+
+    /** Whether the area has an anon_vma (vma->anon_vma != NULL). */
+    public boolean hasAnonVma() {
+        return anonVma;
+    }
+
+    /**
+     * Gives the area an anon_vma if it has none. Mirrors anon_vma_prepare() (mm/rmap.c), which every path that maps
+     * a new anonymous page calls first.
+     */
+    public void anonVmaPrepare() {
+        anonVma = true;
     }
 
     /** The address space the area belongs to (vm_mm). */

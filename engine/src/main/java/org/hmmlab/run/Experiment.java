@@ -10,7 +10,6 @@ import org.hmmlab.device.CpuAgent;
 import org.hmmlab.device.FaultPath;
 import org.hmmlab.device.Gpu;
 import org.hmmlab.device.HostMemory;
-import org.hmmlab.device.InterimHostMemory;
 import org.hmmlab.device.MmHostMemory;
 import org.hmmlab.metrics.Counter;
 import org.hmmlab.metrics.RunMetrics;
@@ -19,6 +18,7 @@ import org.hmmlab.metrics.TraceWriter;
 import org.hmmlab.pcie.PcieLink;
 import org.hmmlab.platform.Platform;
 import org.hmmlab.policy.MigrationPolicy;
+import org.hmmlab.sim.CancellationToken;
 import org.hmmlab.sim.EventPhase;
 import org.hmmlab.sim.RandomStreams;
 import org.hmmlab.sim.Simulator;
@@ -51,17 +51,19 @@ import org.hmmlab.workload.Workload;
  * @param seed      seeds every random stream of the run
  * @param bucket    width of the bandwidth-over-time buckets
  * @param trace     where to write the JSON-lines event trace, or null for none
- * @param host      makes the run's host memory: the functional core ({@link MmHostMemory}, the default) or the
- *                  lighter {@link InterimHostMemory}
+ * @param host      makes the run's host memory: the functional core ({@link MmHostMemory}, the default)
+ * @param cancel    the token the run watches (the simulator polls it); a front end passes the one it cancels on
+ *                  an interrupt
  */
 public record Experiment(Platform platform, Workload workload, Supplier<MigrationPolicy> policy, FaultPath faultPath,
-                         long seed, SimDuration bucket, Appendable trace, Supplier<HostMemory> host) {
+                         long seed, SimDuration bucket, Appendable trace, Supplier<HostMemory> host,
+                         CancellationToken cancel) {
 
     public Experiment {
         if (platform == null || workload == null || policy == null || faultPath == null || bucket == null
-                || host == null) {
+                || host == null || cancel == null) {
             throw new IllegalArgumentException(
-                    "experiment: platform, workload, policy, faultPath, bucket and host must be set");
+                    "experiment: platform, workload, policy, faultPath, bucket, host and cancel must be set");
         }
         if (bucket.nanos() < 1) {
             throw new IllegalArgumentException("experiment bucket must be >= 1 ns; got " + bucket);
@@ -76,58 +78,65 @@ public record Experiment(Platform platform, Workload workload, Supplier<Migratio
 
     /**
      * An experiment with the replayable fault buffer, the default seed, 10 us buckets, no trace, on the
-     * functional core's address space.
+     * functional core's address space, watching a token nobody cancels.
      */
     public static Experiment of(Platform platform, Workload workload, Supplier<MigrationPolicy> policy) {
         return new Experiment(platform, workload, policy, FaultPath.REPLAYABLE_BUFFER, RandomStreams.DEFAULT_SEED,
-                SimDuration.us(10), null, MmHostMemory::new);
+                SimDuration.us(10), null, MmHostMemory::new, new CancellationToken());
     }
 
-    /** Runs on host memory made by {@code h}, for example {@code InterimHostMemory::new}. */
+    /** Runs on host memory made by {@code h}, for example an {@link MmHostMemory} over a prepared process. */
     public Experiment withHostMemory(Supplier<HostMemory> h) {
-        return new Experiment(platform, workload, policy, faultPath, seed, bucket, trace, h);
+        return new Experiment(platform, workload, policy, faultPath, seed, bucket, trace, h, cancel);
     }
 
     public Experiment withSeed(long s) {
-        return new Experiment(platform, workload, policy, faultPath, s, bucket, trace, host);
+        return new Experiment(platform, workload, policy, faultPath, s, bucket, trace, host, cancel);
     }
 
     public Experiment withFaultPath(FaultPath p) {
-        return new Experiment(platform, workload, policy, p, seed, bucket, trace, host);
+        return new Experiment(platform, workload, policy, p, seed, bucket, trace, host, cancel);
     }
 
     public Experiment withPlatform(Platform p) {
-        return new Experiment(p, workload, policy, faultPath, seed, bucket, trace, host);
+        return new Experiment(p, workload, policy, faultPath, seed, bucket, trace, host, cancel);
     }
 
     public Experiment withWorkload(Workload w) {
-        return new Experiment(platform, w, policy, faultPath, seed, bucket, trace, host);
+        return new Experiment(platform, w, policy, faultPath, seed, bucket, trace, host, cancel);
     }
 
     public Experiment withBucket(SimDuration b) {
-        return new Experiment(platform, workload, policy, faultPath, seed, b, trace, host);
+        return new Experiment(platform, workload, policy, faultPath, seed, b, trace, host, cancel);
     }
 
     /** Writes the run's event trace as JSON lines to {@code out}. */
     public Experiment withTrace(Appendable out) {
-        return new Experiment(platform, workload, policy, faultPath, seed, bucket, out, host);
+        return new Experiment(platform, workload, policy, faultPath, seed, bucket, out, host, cancel);
+    }
+
+    /** Watches {@code token}: the run stops with SimulationCancelledException soon after it is cancelled. */
+    public Experiment withCancellation(CancellationToken token) {
+        return new Experiment(platform, workload, policy, faultPath, seed, bucket, trace, host, token);
     }
 
     /** Runs the experiment to the end of its last phase. */
     public RunResult run() {
         long hostStart = System.nanoTime();
-        Simulator sim = new Simulator(seed);
+        Simulator sim = new Simulator(seed, cancel, Simulator.DEFAULT_MAX_EVENTS_PER_INSTANT);
         RunMetrics metrics = new RunMetrics(bucket, trace == null ? null : new TraceWriter(trace));
         PcieLink link = new PcieLink(sim, platform.link());
         link.recordInto(metrics.hostToDevice(), metrics.deviceToHost());
         HostMemory memory = host.get();
         MigrationPolicy pol = policy.get();
+        pol.evictor().seedFrom(Seeds.evictor(seed));
         Gpu gpu = new Gpu(sim, platform, link, memory, pol, faultPath, metrics);
         CpuAgent cpu = new CpuAgent(sim, platform.host(), memory, gpu, metrics.counters());
         Map<String, Long> first = new LinkedHashMap<>();
         for (Allocation a : workload.allocations()) {
             long pages = a.size().pagesCeil();
             long p = memory.mapAnonymous(a.name(), pages);
+            pol.onMapped(a.name(), p, pages); // advice given by allocation name covers its pages from now on
             gpu.attach(p, pages);
             first.put(a.name(), p);
         }
@@ -160,7 +169,7 @@ public record Experiment(Platform platform, Workload workload, Supplier<Migratio
             }
             Phase ph = phases.get(i[0]);
             start[0] = sim.nowNanos();
-            long phaseSeed = RandomStreams.streamSeed(seed, "phase/" + i[0] + "/" + ph.name());
+            long phaseSeed = Seeds.phase(seed, i[0], ph.name());
             var stream = ph.stream(phaseSeed);
             long base = first.get(ph.allocation());
             org.hmmlab.sim.EventHandler done = a -> {

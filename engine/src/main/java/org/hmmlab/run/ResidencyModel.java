@@ -10,6 +10,7 @@ import org.hmmlab.policy.MigrationPolicy;
 import org.hmmlab.policy.MutableFaultContext;
 import org.hmmlab.policy.PageMask;
 import org.hmmlab.policy.Pages;
+import org.hmmlab.sim.CancellationToken;
 import org.hmmlab.units.Bandwidth;
 import org.hmmlab.units.Bytes;
 import org.hmmlab.units.SimDuration;
@@ -45,6 +46,8 @@ public final class ResidencyModel {
 
     private static final byte INVALID = -3;
     private static final int MAX_RETRIES = 100_000;
+    /** Accesses between two polls of the cancellation token. */
+    static final int POLL_EVERY = 4096;
 
     /**
      * Fixed costs of the model, with defaults sourced in perf-figures.md.
@@ -78,22 +81,22 @@ public final class ResidencyModel {
     /**
      * What a run did.
      *
-     * @param deviceFaults     GPU faults serviced (a throttled fault counts once per retry)
+     * @param faults           GPU faults serviced (a throttled fault counts once per retry)
      * @param hostFaults       CPU faults on device pages
-     * @param deviceAccesses   GPU accesses served from device memory
+     * @param localAccesses    GPU accesses served from device memory
      * @param remoteAccesses   GPU accesses that crossed the link to host memory
      * @param remoteBytes      bytes of those accesses
      * @param pagesToDevice    pages migrated host to device (faults, prefetch, access counters)
      * @param pagesToHost      pages migrated device to host (evictions and CPU faults)
      * @param prefetchedPages  of {@code pagesToDevice}, those the prefetcher added
-     * @param evictedPages     pages evicted to make room
+     * @param evictions        pages evicted to make room
      * @param duplicatedPages  read-only duplicates created
      * @param throttles        throttle decisions obeyed
      * @param elapsed          the model's serial time
      */
-    public record Result(long deviceFaults, long hostFaults, long deviceAccesses, long remoteAccesses,
+    public record Result(long faults, long hostFaults, long localAccesses, long remoteAccesses,
                          long remoteBytes, long pagesToDevice, long pagesToHost, long prefetchedPages,
-                         long evictedPages, long duplicatedPages, long throttles, SimDuration elapsed) {
+                         long evictions, long duplicatedPages, long throttles, SimDuration elapsed) {
 
         /** Bytes migrated host to device. */
         public Bytes bytesToDevice() {
@@ -145,11 +148,24 @@ public final class ResidencyModel {
 
     /**
      * Runs every phase of {@code workload} in order. Phase {@code i}'s accesses come from
-     * {@code phase.stream(phaseSeed(seed, i))}. A model runs once: build a new one (and a new policy) per run.
+     * {@code phase.stream(Seeds.phase(seed, i, phase.name()))}, the seed the timing engine gives the
+     * same phase. A model runs once: build a new one (and a new policy) per run.
      *
      * @throws IllegalArgumentException when the workload does not fit in host memory or uses a GPU other than 0
      */
     public Result run(Workload workload, long seed) {
+        return run(workload, seed, new CancellationToken());
+    }
+
+    /**
+     * Runs every phase of {@code workload} in order, as {@link #run(Workload, long)}, stopping with
+     * {@link org.hmmlab.sim.SimulationCancelledException} soon after {@code cancel} is cancelled (it is polled
+     * between phases and every {@value #POLL_EVERY} accesses).
+     */
+    public Result run(Workload workload, long seed, CancellationToken cancel) {
+        if (cancel == null) {
+            throw new IllegalArgumentException("residency model cancel token must be set, got null");
+        }
         workload.requireFitsInHost(hostMemory);
         for (Phase p : workload.phases()) {
             if (!p.agent().isCpu() && p.agent().index() != 0) {
@@ -157,25 +173,19 @@ public final class ResidencyModel {
                         + " residency model, got " + p.agent());
             }
         }
-        Run r = new Run(workload);
+        policy.evictor().seedFrom(Seeds.evictor(seed));
+        Run r = new Run(workload, cancel);
         List<Phase> phases = workload.phases();
         for (int i = 0; i <= phases.size(); i++) {
+            cancel.throwIfCancelled();
             for (Free f : workload.freesAfter(i)) {
                 r.free(f.allocation());
             }
             if (i < phases.size()) {
-                r.phase(phases.get(i), phaseSeed(seed, i));
+                r.phase(phases.get(i), Seeds.phase(seed, i, phases.get(i).name()));
             }
         }
         return r.result();
-    }
-
-    /** The seed of phase {@code index} derived from a run's seed (SplitMix64 finaliser of seed + index). */
-    public static long phaseSeed(long seed, int index) {
-        long z = seed + 0x9E3779B97F4A7C15L * (index + 1L);
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 
     /** One run's mutable state. */
@@ -211,7 +221,10 @@ public final class ResidencyModel {
         private final MutableFaultContext ctx = new MutableFaultContext(this::residency, () -> capacityPages - used,
                 capacityPages);
 
-        Run(Workload w) {
+        private final CancellationToken cancel;
+
+        Run(Workload w, CancellationToken cancel) {
+            this.cancel = cancel;
             List<Allocation> allocs = w.allocations();
             names = new String[allocs.size()];
             allocFirstPage = new long[allocs.size()];
@@ -222,6 +235,7 @@ public final class ResidencyModel {
                 allocFirstPage[i] = pages;
                 long p = allocs.get(i).size().pagesCeil();
                 allocPages[i] = p;
+                policy.onMapped(names[i], basePage + allocFirstPage[i], p); // advice by allocation name
                 pages += (p + Pages.PAGES_PER_BLOCK - 1) & -Pages.PAGES_PER_BLOCK;
             }
             if (pages > Integer.MAX_VALUE) {
@@ -246,7 +260,12 @@ public final class ResidencyModel {
             long first = basePage + allocFirstPage[a];
             boolean cpu = phase.agent().isCpu();
             AccessStream s = phase.stream(seed);
+            int poll = 0;
             while (s.next()) {
+                if (++poll == POLL_EVERY) {
+                    poll = 0;
+                    cancel.throwIfCancelled();
+                }
                 long off = s.offset();
                 long lastPage = (off + s.size() - 1) >>> Pages.PAGE_SHIFT;
                 for (long p = off >>> Pages.PAGE_SHIFT; p <= lastPage; p++) {

@@ -30,9 +30,9 @@ public final class Simulator {
     private long eventsRun;
     private long eventsAtNow;
 
-    /** A simulator with {@code seed}, watching the current cancellation token. */
+    /** A simulator with {@code seed}, watching a token nobody cancels (tests, benchmarks, calibration). */
     public Simulator(long seed) {
-        this(seed, Cancellation.current(), DEFAULT_MAX_EVENTS_PER_INSTANT);
+        this(seed, new CancellationToken(), DEFAULT_MAX_EVENTS_PER_INSTANT);
     }
 
     public Simulator(long seed, CancellationToken token, long maxEventsPerInstant) {

@@ -136,17 +136,6 @@ class MmStructTest {
             assertEquals(-Errno.EINVAL, mm.madvise(0x1000_0000L, PAGE_SIZE, 999));
             assertEquals(-Errno.EBADF, mm.mmap(0, PAGE_SIZE, PROT_READ, MAP_PRIVATE, null, 0));
         }
-
-        @Test
-        void mprotectOverAHoleChangesNothing() {
-            long a = anon(3, PROT_READ | PROT_WRITE);
-            assertEquals(0, mm.munmap(a + PAGE_SIZE, PAGE_SIZE));
-            mm.writeInt(a, 5);
-            assertEquals(-Errno.ENOMEM, mm.mprotect(a, 3 * PAGE_SIZE, PROT_READ));
-            assertEquals(PROT_READ | PROT_WRITE, mm.findVma(a).prot());
-            assertTrue(Pte.isWrite(mm.entry(a)));
-            assertEquals(List.of(MmuNotifyEvent.UNMAP), events);
-        }
     }
 
     @Nested

@@ -62,8 +62,8 @@ class HintsBehaviourTest {
                 List.of(cpuInit, gpuRead, gpuRead.withWriteFraction(1), gpuRead));
         ResidencyModel.Result r = run(Hints.none().readMostly(ResidencyModel.BASE_ADDRESS, SIZE), w);
         assertEquals(16, r.pagesToDevice(), "one copy: the collapse reuses it");
-        assertEquals(32, r.deviceFaults(), "16 read faults, then 16 write faults; the last reads hit");
-        assertEquals(32, r.deviceAccesses() - 16, "the write phase and the last read phase are local");
+        assertEquals(32, r.faults(), "16 read faults, then 16 write faults; the last reads hit");
+        assertEquals(32, r.localAccesses() - 16, "the write phase and the last read phase are local");
     }
 
     @Test
@@ -74,7 +74,7 @@ class HintsBehaviourTest {
             assertEquals(0, r.pagesToDevice(), h.toString());
             assertEquals(0, r.hostFaults());
             assertEquals(48, r.remoteAccesses(), "every GPU read crosses the link");
-            assertTrue(r.deviceFaults() <= 16, "one fault per page maps it");
+            assertTrue(r.faults() <= 16, "one fault per page maps it");
         }
     }
 }

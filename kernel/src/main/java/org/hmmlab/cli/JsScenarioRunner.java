@@ -1,7 +1,7 @@
 package org.hmmlab.cli;
 
 import java.util.Map;
-import org.hmmlab.dsl.script.JsLab;
+import org.hmmlab.dsl.js.JsLab;
 import org.hmmlab.dsl.script.JsScript;
 import org.hmmlab.dsl.script.ScriptLimits;
 

@@ -18,7 +18,7 @@ import org.hmmlab.dsl.results.Chart;
 import org.hmmlab.dsl.results.Displayable;
 import org.hmmlab.dsl.results.Table;
 import org.hmmlab.dsl.script.ScriptException;
-import org.hmmlab.sim.Cancellation;
+import org.hmmlab.dsl.Cancellation;
 import org.hmmlab.sim.CancellationToken;
 import org.hmmlab.sim.SimulationCancelledException;
 

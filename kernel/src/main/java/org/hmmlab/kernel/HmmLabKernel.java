@@ -40,7 +40,7 @@ import org.dflib.jjava.jupyter.messages.request.ExecuteRequest;
 import org.dflib.jjava.jupyter.messages.request.KernelInfoRequest;
 import org.hmmlab.dsl.results.Displayable;
 import org.jfree.chart.JFreeChart;
-import org.hmmlab.sim.Cancellation;
+import org.hmmlab.dsl.Cancellation;
 import org.hmmlab.sim.CancellationToken;
 
 /**

@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
-import org.hmmlab.dsl.script.JsLab;
+import org.hmmlab.dsl.js.JsLab;
 import org.hmmlab.dsl.script.JsScript;
 import org.hmmlab.dsl.script.ScriptException;
 import org.hmmlab.dsl.script.ScriptLimits;

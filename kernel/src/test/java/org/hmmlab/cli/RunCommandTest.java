@@ -34,7 +34,7 @@ class RunCommandTest {
     void aScenarioFilePrintsItsCountersAndWritesChartsWithOut() throws Exception {
         Outcome o = run(EXAMPLES.resolve("stream.json").toString(), "--out", dir.toString());
         assertEquals(0, o.status(), o.err());
-        assertTrue(o.out().contains("evicted_pages") && o.out().contains("98,304"), o.out());
+        assertTrue(o.out().contains("evictions") && o.out().contains("98,304"), o.out());
         assertTrue(Files.size(dir.resolve("stream-oversubscribed-counters.csv")) > 0);
         assertTrue(Files.size(dir.resolve("stream-oversubscribed-pages-migrated.png")) > 0);
         assertTrue(Files.readString(dir.resolve("stream-oversubscribed-pages-migrated.svg")).contains("<svg"));
@@ -56,7 +56,7 @@ class RunCommandTest {
     void jsonPrintsTheResultAsJson() {
         Outcome o = run(EXAMPLES.resolve("stream.json").toString(), "--json");
         assertEquals(0, o.status(), o.err());
-        assertTrue(o.out().startsWith("{") && o.out().contains("\"evicted_pages\" : 98304"), o.out());
+        assertTrue(o.out().startsWith("{") && o.out().contains("\"evictions\" : 98304"), o.out());
     }
 
     @Test
@@ -100,7 +100,7 @@ class RunCommandTest {
     void aJShellScriptRunsWithTheDslImported() throws Exception {
         Outcome o = run(EXAMPLES.resolve("oversubscription.jsh").toString(), "--out", dir.toString());
         assertEquals(0, o.status(), o.err());
-        assertTrue(o.out().contains("evicted_pages") && o.out().contains("114,688"), o.out());
+        assertTrue(o.out().contains("evictions") && o.out().contains("114,688"), o.out());
         assertTrue(Files.size(dir.resolve("sweep.png")) > 0);
         assertTrue(o.err().contains("vram sweep [##############################] 4/4"), o.err());
     }

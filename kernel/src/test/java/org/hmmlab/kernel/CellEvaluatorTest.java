@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.hmmlab.sim.Cancellation;
+import org.hmmlab.dsl.Cancellation;
 import org.hmmlab.sim.CancellationToken;
 import org.hmmlab.units.Bytes;
 import org.junit.jupiter.api.AfterAll;
@@ -153,7 +153,7 @@ class CellEvaluatorTest {
         CancellationToken token = Cancellation.begin();
         CompletableFuture<Throwable> run = CompletableFuture.supplyAsync(() -> {
             try {
-                shell.eval("var t = org.hmmlab.sim.Cancellation.current();\nwhile (true) { t.throwIfCancelled(); Thread.onSpinWait(); }",
+                shell.eval("var t = org.hmmlab.dsl.Cancellation.current();\nwhile (true) { t.throwIfCancelled(); Thread.onSpinWait(); }",
                         "cell [12]", 1);
                 return null;
             } catch (Throwable e) {

@@ -32,26 +32,26 @@ class OversubscriptionExperimentTest {
     void whenTheBufferFitsEveryPageMigratesOnceAndNothingIsEvicted() {
         ScenarioResult r = STREAM.run();
         long pages = MiB(256).pagesCeil();
-        assertEquals(pages, r.summary().get("pages_to_gpu"), "first touch moves each page to the GPU once");
-        assertEquals(0L, r.summary().get("evicted_pages"));
-        assertEquals(pages, r.summary().get("gpu_faults"), "on demand: one fault per page, no prefetch");
-        assertTrue(r.counters().toText().contains("pages_to_gpu"));
+        assertEquals(pages, r.summary().get("pages_to_device"), "first touch moves each page to the GPU once");
+        assertEquals(0L, r.summary().get("evictions"));
+        assertEquals(pages, r.summary().get("faults"), "on demand: one fault per page, no prefetch");
+        assertTrue(r.counters().toText().contains("pages_to_device"));
     }
 
     @Test
     void oversubscribingDeviceMemoryEvictsAndRefetches() {
         ScenarioResult fits = STREAM.vram(MiB(512)).run();
         ScenarioResult half = STREAM.vram(MiB(128)).run();
-        assertEquals(0L, fits.summary().get("evicted_pages"));
-        assertTrue((Long) half.summary().get("evicted_pages") > 0, "a 256 MiB stream cannot stay in 128 MiB");
-        assertTrue((Long) half.summary().get("pages_to_gpu") > (Long) fits.summary().get("pages_to_gpu"),
+        assertEquals(0L, fits.summary().get("evictions"));
+        assertTrue((Long) half.summary().get("evictions") > 0, "a 256 MiB stream cannot stay in 128 MiB");
+        assertTrue((Long) half.summary().get("pages_to_device") > (Long) fits.summary().get("pages_to_device"),
                 "the second pass must fetch evicted pages again");
     }
 
     @Test
     void zeroCopyMovesNothingAndReadsOverTheLink() {
         ScenarioResult r = STREAM.policy(zeroCopy()).run();
-        assertEquals(0L, r.summary().get("pages_to_gpu"));
+        assertEquals(0L, r.summary().get("pages_to_device"));
         assertEquals(2 * MiB(256).pagesCeil(), r.summary().get("remote_accesses"), "two passes, one access per page");
     }
 
@@ -59,7 +59,7 @@ class OversubscriptionExperimentTest {
     void densityPrefetchCutsFaultsOnAStream() {
         ScenarioResult demand = STREAM.run();
         ScenarioResult prefetch = STREAM.policy(onDemand().prefetch(density(51))).run();
-        assertTrue((Long) prefetch.summary().get("gpu_faults") < (Long) demand.summary().get("gpu_faults") / 2,
+        assertTrue((Long) prefetch.summary().get("faults") < (Long) demand.summary().get("faults") / 2,
                 "prefetching 51%-dense blocks should remove most faults of a sequential scan");
         assertTrue((Long) prefetch.summary().get("prefetched_pages") > 0);
     }
@@ -70,9 +70,9 @@ class OversubscriptionExperimentTest {
         SweepResult sweep = sweep(vram).seed(42).run(p -> STREAM.vram(p.get(vram)).run(p.seed()).summary());
         Table t = sweep.table();
         assertEquals(4, t.rowCount());
-        long[] evicted = t.longs("evicted_pages");
+        long[] evicted = t.longs("evictions");
         assertTrue(evicted[0] >= evicted[1] && evicted[1] >= evicted[2], "less memory, more evictions");
         assertEquals(0, evicted[3]);
-        assertEquals(1, sweep.curves("evicted_pages").seriesCount());
+        assertEquals(1, sweep.curves("evictions").seriesCount());
     }
 }

@@ -43,7 +43,7 @@ class ScenarioJsonTest {
         Scenario back = ScenarioJson.read(json);
         assertEquals(json, ScenarioJson.write(back));
         assertEquals(s.run().summary(), back.run().summary());
-        assertEquals(MiB(2).pagesCeil(), back.run().summary().get("pages_to_gpu"), "even pages migrate");
+        assertEquals(MiB(2).pagesCeil(), back.run().summary().get("pages_to_device"), "even pages migrate");
     }
 
     @Test
@@ -138,7 +138,7 @@ class ScenarioJsonTest {
     void resultsCarryTheirScenarioSeedAndCounters() {
         String json = ScenarioJson.write(SCENARIO.run());
         assertTrue(json.contains("\"counters\""), json);
-        assertTrue(json.contains("\"gpu_faults\""), json);
+        assertTrue(json.contains("\"faults\""), json);
         assertTrue(json.contains("\"seed\" : 7"), json);
     }
 }

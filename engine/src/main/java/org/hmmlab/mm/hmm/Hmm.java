@@ -33,15 +33,17 @@ public final class Hmm {
      * Fills {@code range.hmmPfns} for {@code [range.start, range.end)} of the notifier's address space; returns 0,
      * {@code -EBUSY} (an invalidation raced: call read_begin and retry), {@code -EFAULT} (a fault was required where
      * none is possible: no area, an unreadable or VM_IO/VM_PFNMAP area, a special entry, a failed fault) or
-     * {@code -EPERM} (a write fault was required in an area without VM_WRITE). Mirrors hmm_range_fault().
+     * {@code -EPERM} (a write fault was required in an area without VM_WRITE). Mirrors hmm_range_fault(); addresses
+     * at or above TASK_SIZE are a hole like any other address with no area.
      */
     public static int rangeFault(HmmRange range) {
         if (range.notifier == null) {
             throw new IllegalArgumentException("range.notifier must be set (mmu_interval_notifier_insert)");
         }
-        if (!Mman.pageAligned(range.start) || !Mman.pageAligned(range.end) || range.end <= range.start
-                || range.end > Mman.TASK_SIZE) {
-            throw new IllegalArgumentException("range must be page aligned with start < end <= TASK_SIZE, got [0x"
+        // No TASK_SIZE bound: walk_page_range() finds no area at or above TASK_SIZE, so that part of the range is a
+        // hole (hmm_vma_walk_hole() with no vma: HMM_PFN_ERROR, or -EFAULT when a fault is requested).
+        if (!Mman.pageAligned(range.start) || !Mman.pageAligned(range.end) || range.end <= range.start) {
+            throw new IllegalArgumentException("range must be page aligned with start < end, got [0x"
                     + Long.toHexString(range.start) + ", 0x" + Long.toHexString(range.end) + ")");
         }
         if (range.hmmPfns == null || range.hmmPfns.length < range.npages()) {

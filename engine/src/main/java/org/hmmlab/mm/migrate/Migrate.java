@@ -35,21 +35,30 @@ public final class Migrate {
 
     /**
      * Collects and unmaps the pages of {@code [args.start, args.end)}; returns 0 or {@code -EINVAL} (no area, a
-     * range outside it, a hugetlb or VM_SPECIAL area, missing arrays, a fault page that is not device-private).
-     * Mirrors migrate_vma_setup().
+     * range outside it or shorter than a page, a hugetlb or VM_SPECIAL area, missing arrays, a fault page that is
+     * not device-private). Mirrors migrate_vma_setup(): {@code args.start} and {@code args.end} are aligned down to
+     * a page first, and the caller sees the aligned values.
      */
     public static int vmaSetup(MigrateVma args) {
         if (args == null) {
             throw new IllegalArgumentException("args must not be null");
         }
         Vma vma = args.vma;
-        if (vma == null || !Mman.pageAligned(args.start) || !Mman.pageAligned(args.end) || args.start >= args.end) {
+        // The page count comes from the range as given; then both ends are aligned down to a page, so an unaligned
+        // start is not refused (migrate_vma_setup(): args->start &= PAGE_MASK, args->end &= PAGE_MASK).
+        long nrPages = (args.end - args.start) >> Mman.PAGE_SHIFT;
+        args.start &= -Mman.PAGE_SIZE;
+        args.end &= -Mman.PAGE_SIZE;
+        if (vma == null || vma.isHugetlb() || (vma.flags() & VmFlags.VM_SPECIAL) != 0) {
             return -Errno.EINVAL;
         }
-        if (args.start < vma.start() || args.end > vma.end()) {
+        if (nrPages <= 0) {
             return -Errno.EINVAL;
         }
-        if (vma.isHugetlb() || (vma.flags() & VmFlags.VM_SPECIAL) != 0) {
+        if (args.start < vma.start() || args.start >= vma.end()) {
+            return -Errno.EINVAL;
+        }
+        if (args.end <= vma.start() || args.end > vma.end()) {
             return -Errno.EINVAL;
         }
         int nr = args.entries();
@@ -369,6 +378,7 @@ public final class Migrate {
         if (!vma.isAnonymous()) {
             return false;
         }
+        vma.anonVmaPrepare();
         long addr = addrOf(a, i);
         PageTable pt = mm.pageTable();
         boolean w = vma.has(VmFlags.VM_WRITE);

@@ -136,4 +136,19 @@ class HmmRangeFaultTest {
             assertEquals(HmmPfn.pfn(r.hmmPfns[0]) + i, HmmPfn.pfn(r.hmmPfns[i]));
         }
     }
+
+    /**
+     * hmm_range_fault() (mm/hmm.c) over addresses at or above TASK_SIZE: walk_page_range() finds no area there, and
+     * hmm_vma_walk_hole() fills HMM_PFN_ERROR, or returns -EFAULT when a fault is requested.
+     */
+    @Test
+    void addressesAtOrAboveTaskSizeAreAHole() {
+        HmmRange snap = range(Mman.TASK_SIZE - PAGE_SIZE, 3, 0, 0);
+        assertEquals(0, Hmm.rangeFault(snap));
+        for (long p : snap.hmmPfns) {
+            assertEquals(HmmPfn.ERROR, p);
+        }
+        HmmRange fault = range(Mman.TASK_SIZE, 1, HmmPfn.REQ_FAULT, 0);
+        assertEquals(-Errno.EFAULT, Hmm.rangeFault(fault));
+    }
 }

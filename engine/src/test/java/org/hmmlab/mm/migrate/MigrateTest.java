@@ -249,6 +249,24 @@ class MigrateTest {
         assertEquals(0, mm.readInt(addr), "a migrated hole reads as zeros");
     }
 
+    /** migrate_vma_setup() (mm/migrate_device.c) aligns an unaligned start and end down to a page. */
+    @Test
+    void migrateVmaSetupAlignsAnUnalignedStartDown() {
+        long addr = mapSeq(MAP_PRIVATE);
+        long[] src = new long[2];
+        long[] dst = new long[2];
+        MigrateVma args = new MigrateVma(mm.findVma(addr), addr + 100, addr + 2 * PAGE_SIZE + 5, src, dst, gpu,
+                MigratePfn.SELECT_SYSTEM);
+        assertEquals(0, Migrate.vmaSetup(args));
+        assertEquals(addr, args.start);
+        assertEquals(addr + 2 * PAGE_SIZE, args.end);
+        assertEquals(2, args.cpages);
+        Migrate.vmaPages(args);
+        Migrate.vmaFinalize(args);
+        assertEquals(1000, mm.readInt(addr));
+        assertEquals(1001, mm.readInt(addr + PAGE_SIZE));
+    }
+
     @Test
     void setupRefusesBadArguments() {
         long addr = mapSeq(MAP_PRIVATE);
@@ -257,7 +275,7 @@ class MigrateTest {
         assertEquals(-Errno.EINVAL, Migrate.vmaSetup(new MigrateVma(vma, addr, addr, a, a, gpu,
                 MigratePfn.SELECT_SYSTEM)), "empty range");
         assertEquals(-Errno.EINVAL, Migrate.vmaSetup(new MigrateVma(vma, addr + 1, addr + PAGE_SIZE, a, a, gpu,
-                MigratePfn.SELECT_SYSTEM)), "unaligned start");
+                MigratePfn.SELECT_SYSTEM)), "less than a page: nr_pages is 0");
         assertEquals(-Errno.EINVAL, Migrate.vmaSetup(new MigrateVma(vma, addr, addr + (NPAGES + 1) * PAGE_SIZE,
                 new long[NPAGES + 1], new long[NPAGES + 1], gpu, MigratePfn.SELECT_SYSTEM)), "past the area");
         assertEquals(-Errno.EINVAL, Migrate.vmaSetup(new MigrateVma(vma, addr, addr + NPAGES * PAGE_SIZE, null,

@@ -1,11 +1,11 @@
-package org.hmmlab.policy;
+package org.hmmlab.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
-import org.hmmlab.run.ResidencyModel;
+import org.hmmlab.policy.Policies;
 import org.hmmlab.units.Bytes;
 import org.hmmlab.workload.Allocation;
 import org.hmmlab.workload.Patterns;
@@ -38,9 +38,9 @@ class ResidencyModelFreeTest {
     void theFreedBuffersRoomServesTheNextOneWithoutEvictionsOrCopiesBack() {
         ResidencyModel.Result kept = run(SIZE, tmpThenX(false));
         ResidencyModel.Result freed = run(SIZE, tmpThenX(true));
-        assertTrue(kept.evictedPages() > 0, "without the free, x evicts tmp");
+        assertTrue(kept.evictions() > 0, "without the free, x evicts tmp");
         assertTrue(kept.pagesToHost() > 0);
-        assertEquals(0, freed.evictedPages(), "the free made room");
+        assertEquals(0, freed.evictions(), "the free made room");
         assertEquals(0, freed.pagesToHost(), "freed pages are not copied back");
     }
 
@@ -48,7 +48,7 @@ class ResidencyModelFreeTest {
     void withRoomToSpareTheLaterAllocationFaultsTheSame() {
         ResidencyModel.Result kept = run(Bytes.GiB(1), tmpThenX(false));
         ResidencyModel.Result freed = run(Bytes.GiB(1), tmpThenX(true));
-        assertEquals(kept.deviceFaults(), freed.deviceFaults());
+        assertEquals(kept.faults(), freed.faults());
         assertEquals(kept.pagesToDevice(), freed.pagesToDevice());
         assertEquals(0, freed.pagesToHost());
         assertEquals(kept, freed, "nothing else differs: the free itself takes no model time");

@@ -1,11 +1,15 @@
-package org.hmmlab.sim;
+package org.hmmlab.dsl;
+
+import org.hmmlab.sim.CancellationToken;
 
 /**
- * The cancellation token that new runs watch.
+ * The cancellation token that the DSL's runs and sweeps started from now on watch.
  *
  * <p>A front end (the notebook kernel per cell, the CLI per command) installs a fresh token before it starts
- * work and cancels it on an interrupt. A run captures {@link #current()} when it starts, so a sweep's worker
- * threads and the cell's thread all watch the same token.
+ * work and cancels it on an interrupt. {@link Scenario#run(long)} and {@link Sweep#run} read {@link #current()}
+ * when they start and pass it down to the engine, so a sweep's worker threads and the cell's thread all watch the
+ * same token. The engine itself reads no static: its runs are handed their token
+ * ({@code org.hmmlab.run.Engine#run}, {@code Experiment.withCancellation}).
  */
 public final class Cancellation {
 

@@ -1,0 +1,10 @@
+/**
+ * The GPU drivers' software: what runs on the host when the device raises a fault or a notification, and when the
+ * CPU's memory management tells the device that its mirror is stale. One sub-package per driver personality, its
+ * classes named after the source files they mirror; today {@link org.hmmlab.driver.uvm} (NVIDIA's nvidia-uvm).
+ *
+ * <p>May depend on: {@code device} (the hardware it drives), {@code policy} (what it decides with), {@code pcie},
+ * {@code platform}, {@code metrics}, {@code sim}, {@code units}, {@code workload}. Nothing in {@code device} but the
+ * wiring depends on it.
+ */
+package org.hmmlab.driver;

@@ -1,0 +1,173 @@
+package org.hmmlab.driver.uvm;
+
+import org.hmmlab.device.AccessCounterBuffer;
+import org.hmmlab.device.AtsPri;
+import org.hmmlab.device.CopyEngine;
+import org.hmmlab.device.DevicePageTable;
+import org.hmmlab.device.DeviceTlb;
+import org.hmmlab.device.FaultBuffer;
+import org.hmmlab.device.FaultPath;
+import org.hmmlab.device.HostMemory;
+import org.hmmlab.device.Interrupts;
+import org.hmmlab.device.WarpScheduler;
+import org.hmmlab.metrics.Counters;
+import org.hmmlab.metrics.RunMetrics;
+import org.hmmlab.pcie.Ats;
+import org.hmmlab.pcie.PcieLink;
+import org.hmmlab.platform.GpuProfile;
+import org.hmmlab.platform.HostProfile;
+import org.hmmlab.platform.Platform;
+import org.hmmlab.policy.Location;
+import org.hmmlab.policy.MigrationCause;
+import org.hmmlab.policy.MigrationPolicy;
+import org.hmmlab.policy.MutableFaultContext;
+import org.hmmlab.policy.PageMask;
+import org.hmmlab.sim.EventHandler;
+import org.hmmlab.sim.EventPhase;
+import org.hmmlab.sim.Simulator;
+import org.hmmlab.units.Bytes;
+import org.hmmlab.workload.AccessType;
+
+/**
+ * The driver's state for one GPU: the hardware it drives, the policy it applies, and its parts, one per UVM source
+ * file: the bottom-half queue ({@link GpuIsr}), the replayable-fault handler ({@link ReplayableFaults}), the
+ * access-counter handler ({@link GpuAccessCounters}), the service of one batch per VA block
+ * ({@link VaBlockService}), eviction ({@link GpuPmm}) and the HMM side: MMU-notifier callbacks and migrate_to_ram
+ * ({@link UvmHmm}).
+ *
+ * <p>Mirrors uvm_gpu_t and uvm_parent_gpu_t (uvm_gpu.c, uvm_gpu.h): the per-GPU driver state every handler reaches.
+ * Every cost is charged to a resource: the link's two directions, the copy engines, the host's fault-servicing
+ * thread, so contention shows up as latency.
+ */
+public final class UvmGpu {
+
+    final Simulator sim;
+    final GpuProfile g;
+    final HostProfile h;
+    final PcieLink link;
+    final Ats ats;
+    final FaultPath path;
+    final HostMemory host;
+    final MigrationPolicy policy;
+    final RunMetrics metrics;
+    final Counters counters;
+    final DevicePageTable pt;
+    final DeviceTlb tlb;
+    final MutableFaultContext ctx;
+    private final CopyEngine[] engines;
+    private int nextEngine;
+
+    // hardware connected after construction (the buffers raise this driver's interrupts)
+    WarpScheduler warps;
+    FaultBuffer faults;
+    AccessCounterBuffer notes;
+    AtsPri atsPri;
+
+    final GpuIsr isr;
+    final ReplayableFaults replayable;
+    final GpuAccessCounters accessCounters;
+    final GpuPmm pmm;
+    final UvmHmm hmm;
+
+    // one set of batch scratch arrays: a fault batch and a notification batch never run at once
+    final long[] keys;
+    final long[] uniq;
+    final boolean[] uniqWrite;
+    // block-wide masks of the VA block being serviced
+    final long[] blockMask = PageMask.create();
+    final long[] prefetchMask = PageMask.create();
+    final long[] residentMask = PageMask.create();
+    final long[] outMask = PageMask.create();
+
+    public UvmGpu(Simulator sim, Platform platform, PcieLink link, Ats ats, HostMemory host, MigrationPolicy policy,
+                  FaultPath path, RunMetrics metrics, DevicePageTable pt, DeviceTlb tlb, CopyEngine[] engines) {
+        this.sim = sim;
+        this.g = platform.gpu();
+        this.h = platform.host();
+        this.link = link;
+        this.ats = ats;
+        this.path = path;
+        this.host = host;
+        this.policy = policy;
+        this.metrics = metrics;
+        this.counters = metrics.counters();
+        this.pt = pt;
+        this.tlb = tlb;
+        this.engines = engines;
+        this.ctx = new MutableFaultContext(pt::contextResidency, pt::freePages, pt.capacityPages());
+        int batch = Math.max(g.faultBatchCount(), g.accessCounterBatchCount());
+        this.keys = new long[batch];
+        this.uniq = new long[batch];
+        this.uniqWrite = new boolean[batch];
+        this.isr = new GpuIsr(this);
+        this.replayable = new ReplayableFaults(this);
+        this.accessCounters = new GpuAccessCounters(this);
+        this.pmm = new GpuPmm(this);
+        this.hmm = new UvmHmm(this);
+    }
+
+    /** Connects the GPU's warps, buffers and ATS/PRI path, built with this driver's {@link #interrupts()}. */
+    public void connect(WarpScheduler warpScheduler, FaultBuffer faultBuffer, AccessCounterBuffer noteBuffer,
+                        AtsPri ats) {
+        this.warps = warpScheduler;
+        this.faults = faultBuffer;
+        this.notes = noteBuffer;
+        this.atsPri = ats;
+    }
+
+    /** The top half the GPU's buffers interrupt. */
+    public Interrupts interrupts() {
+        return isr;
+    }
+
+    /** What hears of the GPU's completed remote accesses: the access counters. */
+    public WarpScheduler.RemoteAccessListener remoteAccesses() {
+        return accessCounters;
+    }
+
+    /** The HMM side: MMU-notifier callbacks and the CPU's migrate_to_ram. */
+    public UvmHmm hmm() {
+        return hmm;
+    }
+
+    /** Refills the policy's view of a fault on {@code page} by GPU 0 at {@code nowNanos}. */
+    void fillContext(long page, boolean write, long nowNanos) {
+        ctx.fill(page << 12, write ? AccessType.WRITE : AccessType.READ, 0, nowNanos);
+    }
+
+    /** Host time to get a device TLB invalidation confirmed: an ATS invalidation round trip, or a TLB flush method. */
+    long invalidationCost() {
+        if (path == FaultPath.ATS_PRI) {
+            ats.invalidate(g.atcInvalidate(), null, 0);
+            return link.config().roundTripLatency().nanos() + g.atcInvalidate().nanos();
+        }
+        return g.atcInvalidate().nanos();
+    }
+
+    /**
+     * One page's device copy goes without a copy back, the host copy being current (a read-only duplicate dropped,
+     * collapsed or evicted): the page table releases it, the residency series records the new count at {@code t},
+     * and the policy hears that the page is back in host memory for the reason {@code cause}.
+     */
+    void dropToHost(long page, MigrationCause cause, long t) {
+        pt.release(page, cause);
+        pt.recordResidency(t);
+        policy.onMigrated(page, 1, 0, Location.HOST, cause, t);
+    }
+
+    /** The next copy engine, in turn. */
+    CopyEngine nextEngine() {
+        CopyEngine ce = engines[nextEngine];
+        nextEngine = (nextEngine + 1) % engines.length;
+        return ce;
+    }
+
+    /** Pushes a copy of {@code pages} pages at {@code at} on the next copy engine; {@code done} runs when it lands. */
+    void submitCopy(boolean toDevice, int pages, long at, EventHandler done) {
+        Bytes size = Bytes.pages(pages);
+        Bytes granule = pages >= org.hmmlab.policy.Pages.PAGES_PER_BLOCK ? CopyEngine.GRANULE_2M
+                : (pages % 16 == 0 ? CopyEngine.GRANULE_64K : CopyEngine.GRANULE_4K);
+        CopyEngine ce = nextEngine();
+        sim.scheduleAtNanos(at, EventPhase.HOST, a -> ce.submit(toDevice, size, granule, done, 0), 0);
+    }
+}

@@ -1,0 +1,249 @@
+package org.hmmlab.mm;
+
+import static org.hmmlab.mm.Mman.MAP_ANONYMOUS;
+import static org.hmmlab.mm.Mman.MAP_PRIVATE;
+import static org.hmmlab.mm.Mman.PAGE_SIZE;
+import static org.hmmlab.mm.Mman.PROT_READ;
+import static org.hmmlab.mm.Mman.PROT_WRITE;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.hmmlab.mm.notifier.MmuIntervalNotifier;
+import org.hmmlab.mm.notifier.MmuNotifyEvent;
+import org.hmmlab.units.Bytes;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The address space against mainline Linux where an independent reading of the kernel sources found the engine
+ * doing something else; each nested class names the kernel function it checks.
+ */
+class MainlineParityTest {
+    Frames frames;
+    MmStruct mm;
+    List<MmuNotifyEvent> events;
+
+    @BeforeEach
+    void setUp() {
+        frames = Frames.create(Bytes.MiB(256));
+        frames.setInvariantChecking(true);
+        mm = MmStruct.create(frames);
+        events = new ArrayList<>();
+        MmuIntervalNotifier.insertWholeSpace(mm, (sub, r, seq) -> {
+            events.add(r.event());
+            sub.setSeq(seq);
+            return true;
+        });
+    }
+
+    long anon(long pages, int prot) {
+        long a = mm.mmap(pages * PAGE_SIZE, prot, MAP_PRIVATE | MAP_ANONYMOUS);
+        assertFalse(Errno.isError(a));
+        return a;
+    }
+
+    /** mprotect(2) over a range with a gap: do_mprotect_pkey() in mm/mprotect.c. */
+    @Nested
+    class DoMprotectPkey {
+        @Test
+        void changesTheAreasBeforeTheGapThenReturnsEnomem() {
+            long a = anon(3, PROT_READ | PROT_WRITE);
+            assertEquals(0, mm.munmap(a + PAGE_SIZE, PAGE_SIZE));
+            mm.writeInt(a, 5);
+            mm.writeInt(a + 2 * PAGE_SIZE, 6);
+            events.clear();
+            assertEquals(-Errno.ENOMEM, mm.mprotect(a, 3 * PAGE_SIZE, PROT_READ));
+            assertEquals(PROT_READ, mm.findVma(a).prot(), "the area before the gap is changed");
+            assertFalse(Pte.isWrite(mm.entry(a)));
+            assertEquals(PROT_READ | PROT_WRITE, mm.findVma(a + 2 * PAGE_SIZE).prot(), "the walk stops at the gap");
+            assertTrue(Pte.isWrite(mm.entry(a + 2 * PAGE_SIZE)));
+            assertEquals(List.of(MmuNotifyEvent.PROTECTION_VMA), events);
+        }
+
+        @Test
+        void aRangeStartingInAGapChangesNothing() {
+            long a = anon(3, PROT_READ | PROT_WRITE);
+            assertEquals(0, mm.munmap(a, PAGE_SIZE));
+            mm.writeInt(a + PAGE_SIZE, 5);
+            events.clear();
+            assertEquals(-Errno.ENOMEM, mm.mprotect(a, 3 * PAGE_SIZE, PROT_READ));
+            assertEquals(PROT_READ | PROT_WRITE, mm.findVma(a + PAGE_SIZE).prot());
+            assertEquals(List.of(), events);
+        }
+
+        @Test
+        void anUnmappedTailStillChangesTheMappedHead() {
+            long a = anon(2, PROT_READ | PROT_WRITE);
+            assertEquals(0, mm.munmap(a + PAGE_SIZE, PAGE_SIZE));
+            assertEquals(-Errno.ENOMEM, mm.mprotect(a, 2 * PAGE_SIZE, PROT_READ));
+            assertEquals(PROT_READ, mm.findVma(a).prot());
+        }
+    }
+
+    /** madvise(2) over a range with gaps: madvise_walk_vmas() and its unmapped_error in mm/madvise.c. */
+    @Nested
+    class MadviseWalkVmas {
+        @Test
+        void dontneedZapsEveryMappedPartThenReturnsEnomem() {
+            long a = anon(3, PROT_READ | PROT_WRITE);
+            assertEquals(0, mm.munmap(a + PAGE_SIZE, PAGE_SIZE));
+            mm.writeInt(a, 5);
+            mm.writeInt(a + 2 * PAGE_SIZE, 6);
+            events.clear();
+            assertEquals(-Errno.ENOMEM, mm.madvise(a, 3 * PAGE_SIZE, Mman.MADV_DONTNEED));
+            assertEquals(0, mm.entry(a), "zapped before the gap");
+            assertEquals(0, mm.entry(a + 2 * PAGE_SIZE), "and after it: the gap does not stop the walk");
+            assertEquals(List.of(MmuNotifyEvent.CLEAR, MmuNotifyEvent.CLEAR), events);
+        }
+
+        @Test
+        void aLeadingGapAndAnUnmappedTailStillAdviseTheAreaBetween() {
+            long a = anon(3, PROT_READ | PROT_WRITE);
+            assertEquals(0, mm.munmap(a, PAGE_SIZE));
+            assertEquals(0, mm.munmap(a + 2 * PAGE_SIZE, PAGE_SIZE));
+            assertEquals(-Errno.ENOMEM, mm.madvise(a, 3 * PAGE_SIZE, Mman.MADV_HUGEPAGE));
+            assertTrue(mm.findVma(a + PAGE_SIZE).has(VmFlags.VM_HUGEPAGE));
+        }
+
+        @Test
+        void aRefusingAreaStopsTheWalkWithItsError() {
+            long a = anon(1, PROT_READ | PROT_WRITE);
+            mm.writeInt(a, 5);
+            long f = mm.mmap(a + PAGE_SIZE, PAGE_SIZE, PROT_READ | PROT_WRITE, Mman.MAP_PRIVATE | Mman.MAP_FIXED,
+                    MemFile.createTemp(frames, PAGE_SIZE), 0);
+            assertEquals(a + PAGE_SIZE, f);
+            assertEquals(-Errno.EINVAL, mm.madvise(a, 2 * PAGE_SIZE, Mman.MADV_FREE));
+            assertEquals(0, mm.entry(a) & Pte.DIRTY, "the anonymous area before the file area was already advised");
+        }
+    }
+
+    /** Which mprotect(2) calls invalidate: mprotect_fixup() and change_protection() in mm/mprotect.c. */
+    @Nested
+    class MprotectFixup {
+        @Test
+        void theSameProtectionAgainSendsNoInvalidation() {
+            long a = anon(2, PROT_READ | PROT_WRITE);
+            mm.writeInt(a, 5);
+            events.clear();
+            assertEquals(0, mm.mprotect(a, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE));
+            assertEquals(List.of(), events, "newflags == oldflags returns before change_protection()");
+            assertTrue(Pte.isWrite(mm.entry(a)));
+            assertEquals(1, mm.vmas().size(), "and splits nothing");
+        }
+
+        @Test
+        void anEmptyAreaUnderAPopulatedPudIsStillInvalidated() {
+            long a = anon(2, PROT_READ | PROT_WRITE);
+            long b = anon(1, PROT_READ | PROT_WRITE);
+            mm.writeInt(b, 5); // page tables now exist above both areas
+            events.clear();
+            assertEquals(0, mm.mprotect(a, PAGE_SIZE, PROT_READ));
+            assertEquals(List.of(MmuNotifyEvent.PROTECTION_VMA), events, "change_pud_range(): the PUD is not none");
+        }
+
+        @Test
+        void anAreaWithNoPageTableAboveItIsNotInvalidated() {
+            long a = anon(1, PROT_READ | PROT_WRITE);
+            events.clear();
+            assertEquals(0, mm.mprotect(a, PAGE_SIZE, PROT_READ));
+            assertEquals(List.of(), events);
+        }
+    }
+
+    /** Which areas fork copies: vma_needs_copy() and copy_page_range() in mm/memory.c. */
+    @Nested
+    class VmaNeedsCopy {
+        @Test
+        void anAreaThatOnlyMappedTheZeroPageIsNotCopiedNorNotified() {
+            long a = anon(1, PROT_READ | PROT_WRITE);
+            assertEquals(0, mm.readInt(a));
+            assertFalse(mm.findVma(a).hasAnonVma(), "a zero-page read prepares no anon_vma");
+            events.clear();
+            MmStruct child = mm.fork();
+            assertEquals(List.of(), events);
+            assertEquals(0, child.entry(a), "the child faults it in again");
+            assertEquals(0, child.readInt(a));
+            child.exit();
+        }
+
+        @Test
+        void aPrivateFileAreaReadButNeverWrittenIsNotCopied() {
+            MemFile file = MemFile.createTemp(frames, PAGE_SIZE);
+            long a = mm.mmap(0, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE, file, 0);
+            assertEquals(0, mm.readInt(a));
+            long parent = mm.entry(a);
+            events.clear();
+            MmStruct child = mm.fork();
+            assertEquals(List.of(), events);
+            assertEquals(parent, mm.entry(a), "the parent's entry is untouched");
+            assertEquals(0, child.entry(a));
+            child.exit();
+        }
+
+        @Test
+        void anAreaWithAnAnonVmaIsNotifiedEvenWhenNothingIsMappedAnyMore() {
+            long a = anon(1, PROT_READ | PROT_WRITE);
+            mm.writeInt(a, 7);
+            assertEquals(0, mm.madvise(a, PAGE_SIZE, Mman.MADV_DONTNEED));
+            assertTrue(mm.findVma(a).hasAnonVma());
+            events.clear();
+            MmStruct child = mm.fork();
+            assertEquals(List.of(MmuNotifyEvent.PROTECTION_PAGE), events);
+            assertTrue(child.findVma(a).hasAnonVma(), "anon_vma_fork()");
+            child.exit();
+        }
+    }
+
+    /**
+     * A VM_PFNMAP entry whose pfn has no frame, as remap_pfn_range() (mm/memory.c) installs for device memory:
+     * vm_normal_page() gives no page for it, and the invariant checker must not look one up either.
+     */
+    @Nested
+    class RemapPfnRange {
+        @Test
+        void aPfnWithNoFrameBehindItPassesTheInvariantChecker() {
+            long far = 1L << 36; // far beyond the 256 MiB of frames
+            long a = mm.mmapDevice(0, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE, Mman.MAP_SHARED,
+                    (m, vma) -> m.remapPfnRange(vma, vma.start(), far, 2 * PAGE_SIZE));
+            assertFalse(Errno.isError(a));
+            assertFalse(frames.valid(far));
+            assertEquals(far, Pte.pfn(mm.entry(a)));
+            Invariants.check(frames);
+            MmStruct child = mm.fork(); // copy_page_range() copies VM_PFNMAP areas
+            assertEquals(far + 1, Pte.pfn(child.entry(a + PAGE_SIZE)));
+            Invariants.check(frames);
+            child.exit();
+            assertEquals(0, mm.munmap(a, 2 * PAGE_SIZE));
+        }
+    }
+
+    /** fork over a device-exclusive entry: copy_nonpresent_pte() and try_restore_exclusive_pte() in mm/memory.c. */
+    @Nested
+    class CopyNonpresentPte {
+        @Test
+        void aDeviceExclusiveEntryIsRestoredInsideTheForkInvalidationWithNoneOfItsOwn() {
+            long a = anon(2, PROT_READ | PROT_WRITE);
+            mm.writeInt(a, 11);
+            mm.writeInt(a + PAGE_SIZE, 12);
+            long pfn = mm.makeDeviceExclusive(a, new Object());
+            assertTrue(pfn >= 0);
+            assertTrue(Pte.isDeviceExclusive(mm.entry(a)));
+            events.clear();
+            MmStruct child = mm.fork();
+            assertEquals(List.of(MmuNotifyEvent.PROTECTION_PAGE), events,
+                    "restore_exclusive_pte(): no need to invalidate, it was non-present before");
+            long pe = mm.entry(a);
+            assertTrue(Pte.isPresent(pe), "restored in the parent");
+            assertFalse(Pte.isWrite(pe), "then write-protected as a COW page");
+            assertEquals(pfn, Pte.pfn(pe));
+            assertEquals(pfn, Pte.pfn(child.entry(a)), "and shared with the child");
+            assertEquals(11, child.readInt(a));
+            child.exit();
+            assertEquals(11, mm.readInt(a));
+        }
+    }
+}
