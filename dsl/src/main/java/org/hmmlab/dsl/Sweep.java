@@ -58,6 +58,9 @@ public final class Sweep {
         this.progress = progress;
     }
 
+    /** The name of a sweep not given one with {@link #named(String)}; its charts are titled by what they draw. */
+    public static final String DEFAULT_NAME = "sweep";
+
     /** A sweep over one or more parameters, in declaration order: {@code Sweep.over(size, threshold)}. */
     public static Sweep over(Param<?>... params) {
         if (params.length == 0) {
@@ -70,7 +73,7 @@ public final class Sweep {
                 throw new IllegalArgumentException("sweep(params...): parameter '" + p.name() + "' is given twice");
             }
         }
-        return new Sweep("sweep", List.of(params), RandomStreams.DEFAULT_SEED, Runtime.getRuntime().availableProcessors(), p -> { });
+        return new Sweep(DEFAULT_NAME, List.of(params), RandomStreams.DEFAULT_SEED, Runtime.getRuntime().availableProcessors(), p -> { });
     }
 
     /** The same sweep under a name, which titles its table: {@code .named("threshold sweep")}. */
