@@ -79,7 +79,10 @@ final class DmirrorMigrate {
         return 0;
     }
 
-    /** dmirror_migrate_alloc_and_copy(): device pages for the collected entries (none when out of memory). */
+    /**
+     * dmirror_migrate_alloc_and_copy(): device pages for the collected entries (none when out of memory), each
+     * carrying MIGRATE_PFN_WRITE exactly when its source did.
+     */
     private static void allocAndCopy(MigrateVma args, Dmirror d) {
         Frames frames = d.frames;
         DeviceMemory mem = d.device.memory;
@@ -93,8 +96,10 @@ final class DmirrorMigrate {
             if (sp >= 0 && frames.zone(sp) != Frames.ZONE_NORMAL) {
                 continue; // already device memory
             }
-            long wr = (s & MigratePfn.WRITE) != 0 || (sp < 0 && args.vma.has(VmFlags.VM_WRITE))
-                    ? MigratePfn.WRITE : 0;
+            // Only a source collected writable gives the device a writable entry: a hole or the zero page has no
+            // MIGRATE_PFN_WRITE, so it gets no DPT_XA_TAG_WRITE (mainline; 6.12 also tagged those in a VM_WRITE
+            // area, see oracle/version-differences.md).
+            long wr = s & MigratePfn.WRITE;
             if ((s & MigratePfn.COMPOUND) != 0) {
                 long head = -1;
                 if ((d.flags & Dmirror.HMM_DMIRROR_FLAG_FAIL_ALLOC) != 0) {

@@ -82,4 +82,31 @@ class DmirrorParityTest {
         long e = mm.entry(a);
         assertTrue(Pte.isPresent(e) && frames.zone(Pte.pfn(e)) == Frames.ZONE_NORMAL, Pte.describe(e));
     }
+
+    /**
+     * dmirror_migrate_alloc_and_copy() and dmirror_migrate_finalize_and_map() (mainline lib/test_hmm.c): a migrated
+     * hole or zero page has no MIGRATE_PFN_WRITE in src, so its device entry gets no DPT_XA_TAG_WRITE, and a device
+     * write to it first takes a fault (dmirror_write() counts it); a page collected writable gets the tag.
+     */
+    @Test
+    void migratedHolesAndZeroPagesGetNoWriteTag() {
+        open(MemoryType.DEVICE_PRIVATE);
+        long a = mm.mmap(3 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
+        assertEquals(0, mm.readInt(a + PAGE_SIZE)); // the zero page
+        mm.writeInt(a + 2 * PAGE_SIZE, 9); // a written page; a stays a hole
+        DmirrorCmd cmd = new DmirrorCmd(a, new byte[(int) (3 * PAGE_SIZE)], 3);
+        assertEquals(0, fd.ioctl(Dmirror.HMM_DMIRROR_MIGRATE_TO_DEV, cmd));
+        assertEquals(3, cmd.cpages);
+        assertEquals(false, fd.mirroredWritable(a), "hole");
+        assertEquals(false, fd.mirroredWritable(a + PAGE_SIZE), "zero page");
+        assertEquals(true, fd.mirroredWritable(a + 2 * PAGE_SIZE), "collected writable");
+        DmirrorCmd w = new DmirrorCmd(a, new byte[(int) PAGE_SIZE], 1);
+        w.ptr[0] = 5;
+        assertEquals(0, fd.ioctl(Dmirror.HMM_DMIRROR_WRITE, w));
+        assertEquals(1, w.faults, "the write found no write tag and faulted first");
+        assertEquals(true, fd.mirroredWritable(a));
+        DmirrorCmd w2 = new DmirrorCmd(a + 2 * PAGE_SIZE, new byte[(int) PAGE_SIZE], 1);
+        assertEquals(0, fd.ioctl(Dmirror.HMM_DMIRROR_WRITE, w2));
+        assertEquals(0, w2.faults);
+    }
 }
