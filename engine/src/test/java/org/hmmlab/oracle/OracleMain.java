@@ -142,7 +142,7 @@ public final class OracleMain {
         int steps = (int) longOpt("steps", 100, 1, 10_000);
         long seed = longOpt("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE);
         int batch = (int) longOpt("batch", 50, 1, 10_000);
-        int shrinkMax = (int) longOpt("shrink", 3, 0, 100);
+        int shrinkMax = (int) longOpt("shrink", 1, 0, 100);
         Guest g = guest();
         out.printf("oracle: fuzz: %d scripts of %d operations from seed %d, %d scripts per boot%n", seeds, steps, seed,
                 batch);

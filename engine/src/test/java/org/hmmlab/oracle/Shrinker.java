@@ -13,7 +13,7 @@ import java.util.Map;
  */
 final class Shrinker {
     /** Boots one shrink may spend. */
-    static final int MAX_BOOTS = 12;
+    static final int MAX_BOOTS = 8;
 
     private Shrinker() {
     }
