@@ -953,15 +953,11 @@ public final class MmStruct {
     private int hugeWpFault(Vma vma, long pa, long pmde) {
         long head = Pte.pfn(pmde);
         if (frames.isZero(head)) {
-            long nh = frames.allocHuge(Frames.F_ANON);
-            if (nh < 0) {
-                splitHugePmd(pa, true);
-                return FALLBACK;
-            }
-            notify(pa, pa + Mman.PMD_SIZE, MmuNotifyEvent.CLEAR, null);
-            frames.incMapcount(nh);
-            pt.setPmdLeaf(pa, Pte.mk(nh, true, true) | Pte.HUGE);
-            return VmFault.OK;
+            // do_huge_pmd_wp_page() (mm/huge_memory.c): a write to the huge zero page goes to "fallback", which
+            // splits the PMD into zero-page PTEs (__split_huge_pmd(), with its CLEAR over the 2 MiB) and lets the
+            // PTE-level fault copy just the written page. No THP is allocated here.
+            splitHugePmd(pa, true);
+            return FALLBACK;
         }
         if (frames.hasFlag(head, Frames.F_ANON) && exclusive(head)) {
             pt.setPmdLeaf(pa, pmde | Pte.WRITE | Pte.DIRTY | Pte.YOUNG);
