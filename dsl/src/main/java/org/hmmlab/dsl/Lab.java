@@ -9,10 +9,13 @@ import org.hmmlab.dsl.results.Row;
 import org.hmmlab.dsl.results.Table;
 import org.hmmlab.platform.Platform;
 import org.hmmlab.platform.Platforms;
-import org.hmmlab.policy.Evictor;
-import org.hmmlab.policy.Placement;
-import org.hmmlab.policy.Prefetcher;
-import org.hmmlab.policy.ThrashingDetector;
+import org.hmmlab.dsl.spec.EvictionSpec;
+import org.hmmlab.dsl.spec.HintSpec;
+import org.hmmlab.dsl.spec.PlacementSpec;
+import org.hmmlab.dsl.spec.PolicySpec;
+import org.hmmlab.dsl.spec.PrefetchSpec;
+import org.hmmlab.dsl.spec.Processor;
+import org.hmmlab.dsl.spec.ThrashingSpec;
 import org.hmmlab.workload.Pattern;
 import org.hmmlab.workload.Patterns;
 import org.hmmlab.units.Bandwidth;
@@ -244,7 +247,7 @@ public final class Lab {
         return Patterns.pointerChase();
     }
 
-    // --- policies ----------------------------------------------------------------------------------
+    // --- policies (the records and their ranges live in org.hmmlab.dsl.spec) ------------------------
 
     /** The UVM driver's defaults: first touch, density prefetch (51 %), LRU 2 MiB, thrashing detection. */
     public static PolicySpec uvmDefaults() {
@@ -261,54 +264,107 @@ public final class Lab {
         return PolicySpec.zeroCopy();
     }
 
-    /** Migrate on first GPU touch. */
-    public static PolicySpec.Component<Placement> firstTouch() {
+    /** Migrate on first GPU touch: {@code uvmDefaults().placement(firstTouch())}. */
+    public static PlacementSpec.FirstTouch firstTouch() {
         return PolicySpec.firstTouch();
     }
 
-    /** Map remotely instead of migrating. */
-    public static PolicySpec.Component<Placement> remoteMap() {
+    /** Map remotely instead of migrating: {@code uvmDefaults().placement(remoteMap())}. */
+    public static PlacementSpec.RemoteMap remoteMap() {
         return PolicySpec.remoteMap();
     }
 
-    /** Migrate a region after {@code threshold} remote accesses per {@code granularity}. */
-    public static PolicySpec.Component<Placement> accessCounters(int threshold, Bytes granularity) {
+    /**
+     * Access-counter migration with UVM's defaults (256 accesses per 2 MiB, no decay), refined step by step:
+     * {@code accessCounters().threshold(64).granularity(KiB(64)).decay(us(100))}.
+     */
+    public static PlacementSpec.AccessCounters accessCounters() {
+        return PolicySpec.accessCounters();
+    }
+
+    /** Migrate a region after {@code threshold} remote accesses per {@code granularity}: {@code accessCounters(64, KiB(64))}. */
+    public static PlacementSpec.AccessCounters accessCounters(int threshold, Bytes granularity) {
         return PolicySpec.accessCounters(threshold, granularity);
     }
 
     /** A placement written in JavaScript: {@code javascript("mine.js", "function onDeviceFault(f) { ... }")}. */
-    public static PolicySpec.Component<Placement> javascript(String name, String source) {
+    public static PlacementSpec.JavaScript javascript(String name, String source) {
         return PolicySpec.javascript(name, source);
     }
 
-    /** No prefetch. */
-    public static PolicySpec.Component<Prefetcher> noPrefetch() {
+    /** No prefetch: {@code onDemand().prefetch(noPrefetch())}. */
+    public static PrefetchSpec.None noPrefetch() {
         return PolicySpec.noPrefetch();
     }
 
-    /** The density prefetcher at {@code thresholdPercent} (1 to 100). */
-    public static PolicySpec.Component<Prefetcher> density(int thresholdPercent) {
+    /** The density prefetcher at UVM's 51 %: {@code density()}. */
+    public static PrefetchSpec.Density density() {
+        return PolicySpec.density();
+    }
+
+    /** The density prefetcher at {@code thresholdPercent} (1 to 100): {@code density(30)}. */
+    public static PrefetchSpec.Density density(int thresholdPercent) {
         return PolicySpec.density(thresholdPercent);
     }
 
-    /** Prefetch the aligned neighbourhood of each fault. */
-    public static PolicySpec.Component<Prefetcher> neighbourhood(Bytes size) {
+    /** Prefetch the aligned neighbourhood of each fault: {@code neighbourhood(KiB(64))}. */
+    public static PrefetchSpec.Neighbourhood neighbourhood(Bytes size) {
         return PolicySpec.neighbourhood(size);
     }
 
-    /** LRU eviction at {@code granularity}, refreshed on access or only on allocation. */
-    public static PolicySpec.Component<Evictor> lru(Bytes granularity, boolean refreshOnAccess) {
+    /** UVM's LRU (2 MiB chunks, on allocation), refined step by step: {@code lru().granularity(KiB(64))}. */
+    public static EvictionSpec.Lru lru() {
+        return PolicySpec.lru();
+    }
+
+    /** LRU eviction at {@code granularity}, refreshed on access or only on allocation: {@code lru(KiB(64), true)}. */
+    public static EvictionSpec.Lru lru(Bytes granularity, boolean refreshOnAccess) {
         return PolicySpec.lru(granularity, refreshOnAccess);
     }
 
-    /** SRRIP eviction at {@code granularity}. */
-    public static PolicySpec.Component<Evictor> rrip(Bytes granularity) {
+    /** Random victims at {@code granularity}, drawn from the run's seed: {@code randomEviction(MiB(2))}. */
+    public static EvictionSpec.Random randomEviction(Bytes granularity) {
+        return PolicySpec.randomEviction(granularity);
+    }
+
+    /** SRRIP eviction at {@code granularity}: {@code rrip(KiB(64))}. */
+    public static EvictionSpec.Rrip rrip(Bytes granularity) {
         return PolicySpec.rrip(granularity);
     }
 
-    /** No thrashing detection. */
-    public static PolicySpec.Component<ThrashingDetector> noThrashing() {
+    /** No thrashing detection: {@code uvmDefaults().thrashing(noThrashing())}. */
+    public static ThrashingSpec.None noThrashing() {
         return PolicySpec.noThrashing();
+    }
+
+    /** UVM's thrashing detection, throttle then pin: {@code onDemand().thrashing(uvmThrashing())}. */
+    public static ThrashingSpec.Uvm uvmThrashing() {
+        return PolicySpec.uvmThrashing();
+    }
+
+    // --- hints (cudaMemAdvise by allocation name) --------------------------------------------------
+
+    /** Host memory, where a hint points: {@code preferredLocation("x", HOST)}. */
+    public static final Processor HOST = Processor.HOST;
+
+    /** GPU {@code index} (0 to 63), where a hint points: {@code accessedBy("x", gpu(0))}. */
+    public static Processor gpu(int index) {
+        return Processor.gpu(index);
+    }
+
+    /** Keep {@code allocation} at {@code location}: {@code uvmDefaults().hints(preferredLocation("x", HOST))}. */
+    public static HintSpec.PreferredLocation preferredLocation(String allocation, Processor location) {
+        return PolicySpec.preferredLocation(allocation, location);
+    }
+
+    /** {@code gpu} maps {@code allocation} where it lives: {@code uvmDefaults().hints(accessedBy("x", gpu(0)))}. */
+    public static HintSpec.AccessedBy accessedBy(String allocation, Processor gpu) {
+        return PolicySpec.accessedBy(allocation, gpu);
+    }
+
+    /** GPU reads of {@code allocation} duplicate it: {@code uvmDefaults().hints(readMostly("weights"))}. */
+    public static HintSpec.ReadMostly readMostly(String allocation) {
+        return PolicySpec.readMostly(allocation);
     }
 
     /**

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.hmmlab.device.FaultPath;
+import org.hmmlab.dsl.spec.HintSpec;
+import org.hmmlab.dsl.spec.PolicySpec;
 import org.hmmlab.platform.Platform;
 import org.hmmlab.platform.Platforms;
 import org.hmmlab.policy.MigrationPolicy;
@@ -22,7 +24,7 @@ import org.hmmlab.workload.Workload;
  *
  * <p>Immutable: every call returns a new scenario, so a cell can derive variants from a base
  * ({@code base.vram(GiB(4))}) without changing it. Defaults resolve in layers: the value given here, then
- * the platform preset, then {@link #DEFAULT_PLATFORM}, {@link #DEFAULT_POLICY} and {@link Sweep#DEFAULT_SEED}.
+ * the platform preset, then {@link #DEFAULT_PLATFORM}, {@link #DEFAULT_POLICY} and {@link org.hmmlab.sim.RandomStreams#DEFAULT_SEED}.
  * A phase is checked against the allocations when it is added (its allocation must exist and hold its
  * footprint), so a scenario that builds is one that can run.
  *
@@ -77,7 +79,7 @@ public final class Scenario {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("scenario(name): name must be non-empty text, got '" + name + "'");
         }
-        return new Scenario(name, DEFAULT_PLATFORM, null, DEFAULT_POLICY, List.of(), List.of(), Sweep.DEFAULT_SEED);
+        return new Scenario(name, DEFAULT_PLATFORM, null, DEFAULT_POLICY, List.of(), List.of(), org.hmmlab.sim.RandomStreams.DEFAULT_SEED);
     }
 
     public String name() {
@@ -300,6 +302,13 @@ public final class Scenario {
         }
         if (phases.isEmpty()) {
             throw new IllegalStateException("scenario '" + name + "' has no phase; add one with .gpu(kernel(\"k\").reads(\"x\"))");
+        }
+        for (HintSpec h : policy.hints()) {
+            if (allocations.stream().noneMatch(a -> a.name().equals(h.allocation()))) {
+                throw new IllegalArgumentException("scenario '" + name + "': hint " + h.label() + " names '"
+                        + h.allocation() + "', which is not allocated; allocations: "
+                        + allocations.stream().map(Allocation::name).toList());
+            }
         }
         return new Workload(allocations, phases, frees);
     }

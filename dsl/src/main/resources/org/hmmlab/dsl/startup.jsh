@@ -2,6 +2,8 @@
 // One list for both: the kernel evaluates this resource at start, the CLI prepends it to .jsh scripts.
 import static org.hmmlab.dsl.Lab.*;
 import org.hmmlab.dsl.*;
+// The policy spec's types, for variables such as Map<String, PolicySpec>: PolicySpec, PlacementSpec, HintSpec...
+import org.hmmlab.dsl.spec.*;
 import org.hmmlab.dsl.results.*;
 import org.hmmlab.units.*;
 // The kernel-level API: machine().process(), mmap, mirror(range).hmmRangeFault(range, REQ_FAULT)...

@@ -19,6 +19,16 @@ import org.hmmlab.dsl.results.Distribution;
 import org.hmmlab.dsl.results.Row;
 import org.hmmlab.dsl.results.Table;
 import org.hmmlab.dsl.script.JsScript;
+import org.hmmlab.dsl.spec.ComponentSpec;
+import org.hmmlab.dsl.spec.EvictionSpec;
+import org.hmmlab.dsl.spec.HintSpec;
+import org.hmmlab.dsl.spec.PlacementSpec;
+import org.hmmlab.dsl.spec.PlatformPresets;
+import org.hmmlab.dsl.spec.PolicySpec;
+import org.hmmlab.dsl.spec.PrefetchSpec;
+import org.hmmlab.dsl.spec.Processor;
+import org.hmmlab.dsl.spec.SpecException;
+import org.hmmlab.dsl.spec.ThrashingSpec;
 import org.hmmlab.dsl.script.ScriptLimits;
 import org.hmmlab.units.Bytes;
 import org.junit.jupiter.api.Test;
@@ -213,13 +223,61 @@ class DslCompileTest {
                 .eviction(lru(MiB(2), false)).thrashing(noThrashing());
         onDemand().placement(firstTouch()).prefetch(noPrefetch()).eviction(rrip(KiB(64)));
         zeroCopy().placement(remoteMap()).prefetch(neighbourhood(KiB(64)));
-        PolicySpec.uvmDefaults().eviction(PolicySpec.randomEviction(MiB(2), 1)).thrashing(PolicySpec.uvmThrashing())
+        PolicySpec.uvmDefaults().eviction(PolicySpec.randomEviction(MiB(2))).thrashing(PolicySpec.uvmThrashing())
                 .prefetch(PolicySpec.density()).eviction(PolicySpec.lru()).placement(javascript("p.js",
                         "function onDeviceFault(f) { return 'migrate'; }"));
         pol.label();
         pol.build();
         pol.placement().label();
         pol.placement().param("threshold");
+
+        // the policy spec: records, step objects, hints (org.hmmlab.dsl.spec)
+        PlacementSpec.AccessCounters ac = accessCounters().threshold(256).granularity(KiB(64)).decay(us(100));
+        ac.threshold();
+        ac.granularity();
+        ac.decay();
+        EvictionSpec.Lru l = lru().granularity(KiB(64)).refreshOnAccess(true);
+        l.granularity();
+        l.refreshOnAccess();
+        density().thresholdPercent();
+        neighbourhood(KiB(64)).size();
+        randomEviction(MiB(2)).granularity();
+        rrip(KiB(64)).granularity();
+        javascript("q.js", "function onDeviceFault(f) { return 'migrate'; }").source();
+        Processor where = gpu(0);
+        where.isHost();
+        where.index();
+        HOST.isHost();
+        Processor.parse("location", "gpu0");
+        HintSpec.PreferredLocation pl = preferredLocation("x", HOST);
+        pl.location();
+        HintSpec.AccessedBy by = accessedBy("x", where);
+        by.gpu();
+        HintSpec.ReadMostly rm = readMostly("x");
+        PolicySpec advised = pol.hints(pl, by, rm).thrashing(uvmThrashing()).eviction(l).placement(ac);
+        advised.hints().forEach(h -> {
+            h.allocation();
+            h.kind();
+            h.settings();
+            h.label();
+            h.addTo(org.hmmlab.policy.Hints.none());
+        });
+        List<ComponentSpec<?>> parts = List.of(advised.placement(), advised.prefetch(), advised.eviction(),
+                advised.thrashing());
+        for (ComponentSpec<?> part : parts) {
+            part.kind();
+            part.settings().forEach(st -> st.value());
+            part.label();
+            part.build();
+        }
+        advised.build().onMapped("x", 0, 512);
+        PolicySpec.preset(PolicySpec.PRESETS.get(0));
+        List.of(PlacementSpec.KINDS, PrefetchSpec.KINDS, EvictionSpec.KINDS, ThrashingSpec.KINDS, HintSpec.KINDS);
+        PlatformPresets.nameOf(PlatformPresets.named("platform", PlatformPresets.NAMES.get(0)));
+        new SpecException("threshold", "m").parameter();
+        Engine.named(Engine.NAMES.get(1)).label();
+        org.hmmlab.dsl.spec.FaultPaths.nameOf(org.hmmlab.dsl.spec.FaultPaths.named(
+                org.hmmlab.dsl.spec.FaultPaths.NAMES.get(1)));
         List.of(sequential(), strided(KiB(64)), random(), zipf(1.1), hotSet(0.1, 0.9), stencil(KiB(64)), pointerChase(), arrays(3),
                 gemm(32), gemm(256, 32));
         PhaseSpec ph = kernel("k").reads("x").pattern(random()).footprint(MiB(1)).accesses(100).warps(8)

@@ -39,7 +39,7 @@ import org.hmmlab.run.Experiment;
 import org.hmmlab.device.FaultPath;
 import org.hmmlab.dsl.Engine;
 import org.hmmlab.dsl.Param;
-import org.hmmlab.dsl.PolicySpec;
+import org.hmmlab.dsl.spec.PolicySpec;
 import org.hmmlab.dsl.Scenario;
 import org.hmmlab.dsl.ScenarioResult;
 import org.hmmlab.dsl.json.Json;
@@ -94,7 +94,7 @@ class ScenarioGoldenTest {
         m.put("oversubscribed-rrip", () -> gpuAfterCpu("oversubscribed-rrip", MiB(32), hotSet(0.3, 0.8), 2, 256)
                 .vram(MiB(16)).policy(onDemand().eviction(rrip(MiB(2)))));
         m.put("oversubscribed-random", () -> gpuAfterCpu("oversubscribed-random", MiB(32), sequential(), 2, 256)
-                .vram(MiB(16)).policy(onDemand().eviction(PolicySpec.randomEviction(MiB(2), 7))));
+                .vram(MiB(16)).policy(onDemand().eviction(PolicySpec.randomEviction(MiB(2)))));
         m.put("ping-pong-thrashing", () -> scenario("ping-pong-thrashing").alloc("x", MiB(2)).pingPong("x", 4)
                 .policy(uvmDefaults().thrashing(PolicySpec.uvmThrashing())));
         m.put("free-between-phases", () -> scenario("free-between-phases").alloc("x", MiB(4)).alloc("y", MiB(4))

@@ -6,7 +6,7 @@ import java.util.List;
 import org.hmmlab.run.Experiment;
 import org.hmmlab.device.FaultPath;
 import org.hmmlab.device.Gpu;
-import org.hmmlab.device.InterimHostMemory;
+import org.hmmlab.device.MmHostMemory;
 import org.hmmlab.metrics.Counter;
 import org.hmmlab.metrics.RunMetrics;
 import org.hmmlab.metrics.RunResult;
@@ -56,7 +56,7 @@ public final class TimingBench implements BenchSuite {
         Simulator sim = new Simulator(1);
         RunMetrics m = new RunMetrics(SimDuration.ms(1), null);
         PcieLink link = new PcieLink(sim, A100.link());
-        InterimHostMemory mem = new InterimHostMemory();
+        MmHostMemory mem = new MmHostMemory();
         Gpu gpu = new Gpu(sim, A100, link, mem, Policies.onDemand(), FaultPath.REPLAYABLE_BUFFER, m);
         long first = mem.mapAnonymous("x", size.pagesCeil());
         gpu.attach(first, size.pagesCeil());

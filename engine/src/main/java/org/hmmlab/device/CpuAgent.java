@@ -7,13 +7,13 @@ import org.hmmlab.sim.EventHandler;
 import org.hmmlab.sim.EventPhase;
 import org.hmmlab.sim.Simulator;
 import org.hmmlab.workload.AccessStream;
-import org.hmmlab.workload.AccessType;
 
 /**
  * The host CPU running a phase of a workload: threads loading and storing through the CPU page table.
  *
- * <p>A thread's access to a page that lives in device memory takes the device-private fault and waits while the
- * page migrates back (dev_pagemap_ops.migrate_to_ram, driven by {@link Gpu}); a first touch or a write to the
+ * <p>A thread's access to a page that lives in device memory takes the core's device-private fault, whose
+ * migrate_to_ram hands it to the GPU's driver ({@link HostMemory.DevicePrivateFaultHandler}), and waits while the
+ * page migrates back; a first touch or a write to the
  * zero page takes an ordinary fault (handle_mm_fault), whose MMU-notifier invalidations the mirroring device
  * must acknowledge before the fault completes. A page whose migration to device memory is still copying is
  * under a migration entry: the thread sleeps until the device has it, then takes the device-private fault. Plain accesses cost their size at host memory bandwidth, which
@@ -90,15 +90,12 @@ public final class CpuAgent {
                     next = Math.min(next, ready[th]);
                     break;
                 }
-                if (!pieces.pending(th)) {
-                    if (!stream.next()) {
-                        done[th] = true;
-                        doneCount++;
-                        lastFinish = Math.max(lastFinish, ready[th]);
-                        break;
-                    }
-                    // an access that spans pages touches them one page-sized piece at a time
-                    pieces.start(th, base, stream.offset(), stream.size(), stream.type() != AccessType.READ);
+                // an access that spans pages touches them one page-sized piece at a time
+                if (!pieces.pending(th) && !pieces.next(th, stream, base)) {
+                    done[th] = true;
+                    doneCount++;
+                    lastFinish = Math.max(lastFinish, ready[th]);
+                    break;
                 }
                 long page = pieces.page(th);
                 boolean write = pieces.write(th);
@@ -109,16 +106,16 @@ public final class CpuAgent {
                     gpu.waitForLanding(page, resume, th);
                     break;
                 }
-                if (gpu != null && gpu.onDevice(page)) {
-                    // device-private entry: migrate_to_ram, then retry the access
-                    stalled[th] = true;
-                    gpu.migrateToRam(page, write, t, resume, th);
-                    break;
-                }
                 if (gpu != null && write) {
                     t += gpu.cpuWrite(page, t); // collapses a read-mostly duplicate
                 }
-                if (memory.cpuAccess(page, write)) {
+                HostMemory.CpuAccess outcome = memory.cpuAccess(page, write, t, resume, th);
+                if (outcome == HostMemory.CpuAccess.WAITING) {
+                    // a device-private entry: the driver's migrate_to_ram took the fault; retry once it resumes us
+                    stalled[th] = true;
+                    break;
+                }
+                if (outcome == HostMemory.CpuAccess.FAULTED) {
                     t += h.populatePerPage().nanos();
                     if (gpu != null) {
                         gpu.populatedOnHost(page);

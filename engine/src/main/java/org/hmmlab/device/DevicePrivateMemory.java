@@ -26,14 +26,14 @@ import org.hmmlab.mm.migrate.MigrateVma;
 final class DevicePrivateMemory implements DevPagemapOps {
 
     private final Frames frames;
-    private final Object owner;
+    private final MmHostMemory owner;
     private final DevPagemap pagemap;
     private long[] free = new long[0];
     private int nfree;
     private final long[] src = new long[Mman.PMD_NR];
     private final long[] dst = new long[Mman.PMD_NR];
 
-    DevicePrivateMemory(Frames frames, Object owner) {
+    DevicePrivateMemory(Frames frames, MmHostMemory owner) {
         this.frames = frames;
         this.owner = owner;
         this.pagemap = DevPagemap.create(frames, MemoryType.DEVICE_PRIVATE, owner, this);
@@ -108,9 +108,17 @@ final class DevicePrivateMemory implements DevPagemapOps {
         return ret;
     }
 
-    /** The CPU touched a device page outside the GPU model's own path: bring that page back. */
+    /**
+     * The CPU touched a device page: the driver's migrate_to_ram takes the fault when a timed CPU thread raised it,
+     * and the thread retries once the driver resumes it (VM_FAULT_RETRY: the fault waits for the migration rather
+     * than completing the access, as a fault that must sleep drops the lock and restarts, mm/memory.c). A touch from
+     * elsewhere brings the one page back at once.
+     */
     @Override
     public int migrateToRam(MmStruct mm, Vma vma, long addr, long pfn, boolean write) {
+        if (owner.driverFault(addr >>> Mman.PAGE_SHIFT, write)) {
+            return VmFault.RETRY;
+        }
         long start = addr & -Mman.PAGE_SIZE;
         return toRam(vma, start, start + Mman.PAGE_SIZE, pfn);
     }

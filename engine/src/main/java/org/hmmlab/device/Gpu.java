@@ -27,30 +27,23 @@ import org.hmmlab.workload.AccessStream;
  */
 public final class Gpu {
 
-    /** How far warps may run ahead of the event clock within one issue event. */
-    public static final long QUANTUM_NS = RunAhead.QUANTUM_NS;
-
-    private final FaultPath path;
-    private final Ats ats;
     private final HostMemory host;
     private final DevicePageTable pt;
     private final WarpScheduler warps;
-    private final UvmGpu driver;
     private final UvmHmm hmm;
 
     public Gpu(Simulator sim, Platform platform, PcieLink link, HostMemory host, MigrationPolicy policy,
                FaultPath path, RunMetrics metrics) {
         GpuProfile g = platform.gpu();
-        this.path = path;
         this.host = host;
-        this.ats = new Ats(sim, link);
+        Ats ats = new Ats(sim, link);
         CopyEngine[] engines = new CopyEngine[g.copyEngines()];
         for (int i = 0; i < engines.length; i++) {
             engines[i] = new CopyEngine(sim, link, i, g.copySetup(), g.copyInflightGranules());
         }
         DeviceTlb tlb = new DeviceTlb(g.tlbEntries(), Long.numberOfTrailingZeros(g.tlbPageSize().bytes() >>> 12));
         this.pt = new DevicePageTable(g.vram().bytes() >>> 12, metrics.deviceResidency());
-        this.driver = new UvmGpu(sim, platform, link, ats, host, policy, path, metrics, pt, tlb, engines);
+        UvmGpu driver = new UvmGpu(sim, platform, link, ats, host, policy, path, metrics, pt, tlb, engines);
         this.hmm = driver.hmm();
         FaultBuffer faults = new FaultBuffer(path == FaultPath.REPLAYABLE_BUFFER ? g.faultBufferEntries() : 1 << 16,
                 driver.interrupts());
@@ -61,14 +54,7 @@ public final class Gpu {
         AtsPri atsPri = new AtsPri(sim, platform.host(), ats, new Pri(link), host, pt, tlb, warps, metrics);
         warps.connect(atsPri::onAtsStart, driver.remoteAccesses());
         driver.connect(warps, faults, notes, atsPri);
-    }
-
-    public FaultPath path() {
-        return path;
-    }
-
-    public Ats ats() {
-        return ats;
+        host.devicePrivateFaults(hmm);
     }
 
     /** Pages held in device memory. */
@@ -113,19 +99,9 @@ public final class Gpu {
         hmm.waitForLanding(page, resume, arg);
     }
 
-    /** A CPU access hit a page in device memory: migrate_to_ram; returns the faulting thread's CPU time. */
-    long migrateToRam(long page, boolean write, long now, EventHandler done, long arg) {
-        return hmm.migrateToRam(page, write, now, done, arg);
-    }
-
     /** A CPU write collapses a read-mostly duplicate; returns the invalidation's confirmation time, or 0. */
     long cpuWrite(long page, long now) {
         return hmm.cpuWrite(page, now);
-    }
-
-    /** Whether {@code page} is resident in device memory. */
-    boolean onDevice(long page) {
-        return hmm.onDevice(page);
     }
 
     /** Marks {@code page} populated in host memory (a CPU fault or hmm_range_fault populated it). */

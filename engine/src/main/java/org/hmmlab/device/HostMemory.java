@@ -1,14 +1,17 @@
 package org.hmmlab.device;
 
 import org.hmmlab.mm.notifier.MmuNotifyEvent;
+import org.hmmlab.sim.EventHandler;
 
 /**
  * What the device model needs from the host's memory management: mapping managed memory, registering the
- * device as a mirror, hmm_range_fault, and CPU accesses.
+ * device as a mirror, hmm_range_fault, CPU accesses, and migration with migrate_vma.
  *
- * <p>The functional core provides these with the kernel's semantics ({@code MmStruct}, MMU interval notifiers,
- * {@code Hmm.rangeFault}); {@link InterimHostMemory} is the stand-in used until that core is on main and for
- * runs that need no kernel-exact state. Page numbers are virtual page numbers (address / 4 KiB).
+ * <p>The functional core provides these with the kernel's semantics ({@link MmHostMemory}: {@code MmStruct}, MMU
+ * interval notifiers, {@code Hmm.rangeFault}, a device-private pagemap). Its page table is the one record of where
+ * a page lives: a page in device memory is a device-private entry there, and a CPU touch of one takes the kernel's
+ * device-private fault, which calls the pagemap's migrate_to_ram, which hands the fault to the device's driver
+ * ({@link DevicePrivateFaultHandler}). Page numbers are virtual page numbers (address / 4 KiB).
  */
 public interface HostMemory {
 
@@ -40,28 +43,51 @@ public interface HostMemory {
     /** Whether the CPU page table has {@code page} present (writable when {@code write}): what an ATS translation finds. */
     boolean present(long page, boolean write);
 
-    /** A CPU load or store; returns true when it took a page fault (first touch, write to the zero page). */
-    boolean cpuAccess(long page, boolean write);
+    /** What a CPU load or store did. */
+    enum CpuAccess {
+        /** The access completed without a fault. */
+        DONE,
+        /** The access took a page fault that populated the page (first touch, write to the zero page). */
+        FAULTED,
+        /**
+         * The page was in device memory: the fault went to the device's driver (migrate_to_ram), the thread sleeps
+         * until the driver runs its resume handler, then retries the access.
+         */
+        WAITING
+    }
+
+    /**
+     * A CPU load or store by a thread at {@code nowNanos}. On a device-private entry the fault goes to the
+     * registered {@link DevicePrivateFaultHandler} with {@code resume} and {@code arg}, and the access is not done:
+     * the thread retries it once resumed, as an instruction is restarted after handle_mm_fault() returns.
+     */
+    CpuAccess cpuAccess(long page, boolean write, long nowNanos, EventHandler resume, long arg);
+
+    /** Registers the device driver that CPU faults on its device-private pages go to. */
+    void devicePrivateFaults(DevicePrivateFaultHandler driver);
 
     /**
      * Moves [{@code firstPage}, {@code firstPage + pages}) into the device's private memory with migrate_vma
      * (setup, pages, finalize), leaving device-private entries in the CPU page table. Pages that cannot move (pinned,
-     * extra references) stay; the caller asks {@link #onDevice} which did. The default (no functional core) moves
-     * every page.
+     * extra references) stay. Returns how many pages from the start of the range moved, as the driver reads
+     * MIGRATE_PFN_MIGRATE in the source array after migrate_vma_pages().
      */
-    default void migrateToDevice(long firstPage, long pages) {
-    }
+    int migrateToDevice(long firstPage, long pages);
 
     /** Moves [{@code firstPage}, {@code firstPage + pages}) back to system memory (migrate_to_ram, eviction). */
-    default void migrateToHost(long firstPage, long pages) {
-    }
+    void migrateToHost(long firstPage, long pages);
 
-    /**
-     * Whether {@code page} is in device memory according to the host's page table; without a functional core
-     * this host cannot tell and answers {@code expected}, the device's own record.
-     */
-    default boolean onDevice(long page, boolean expected) {
-        return expected;
+    /** The driver's side of a CPU fault on one of its device-private pages. */
+    @FunctionalInterface
+    interface DevicePrivateFaultHandler {
+
+        /**
+         * A CPU thread faulted on device-private {@code page} at {@code nowNanos}: the driver migrates what it
+         * chooses back to system memory (with {@link #migrateToHost}) and runs {@code resume} with {@code arg}
+         * when the thread may retry. Mirrors dev_pagemap_ops.migrate_to_ram (include/linux/memremap.h), called
+         * from do_swap_page() (mm/memory.c).
+         */
+        void migrateToRam(long page, boolean write, long nowNanos, EventHandler resume, long arg);
     }
 
     /** The device side of an MMU interval notifier: drop translations for a range. */

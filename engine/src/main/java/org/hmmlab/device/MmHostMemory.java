@@ -8,21 +8,25 @@ import org.hmmlab.mm.Frames;
 import org.hmmlab.mm.Mman;
 import org.hmmlab.mm.MmStruct;
 import org.hmmlab.mm.Pte;
+import org.hmmlab.mm.VmFault;
 import org.hmmlab.mm.Vma;
-import org.hmmlab.mm.notifier.MmuNotifyEvent;
 import org.hmmlab.mm.hmm.Hmm;
 import org.hmmlab.mm.hmm.HmmPfn;
 import org.hmmlab.mm.hmm.HmmRange;
+import org.hmmlab.mm.hmm.RangeFaultLoop;
 import org.hmmlab.mm.notifier.MmuIntervalNotifier;
+import org.hmmlab.sim.EventHandler;
 
 /**
  * Host memory as the functional core models it: a real {@link MmStruct} whose anonymous mappings the device
  * mirrors through MMU interval notifiers and faults in with {@link Hmm#rangeFault}, retrying on a racing
- * invalidation exactly as a kernel driver does (read_begin, hmm_range_fault, -EBUSY or read_retry, again).
+ * invalidation exactly as a kernel driver does ({@link RangeFaultLoop}: read_begin, hmm_range_fault, -EBUSY or
+ * read_retry, again), and whose device-private entries are the one record of which pages are in device memory.
  *
  * <p>The time-free core decides what happens (zero page on a read, copy-on-write on the first write, which
- * invalidations a change sends and why); the timing layer charges for it. Device residency is still tracked by
- * {@link Gpu} rather than with migrate_vma and device-private entries (the interim migration path).
+ * invalidations a change sends and why); the timing layer charges for it. Migrations go through migrate_vma into a
+ * device-private pagemap ({@link DevicePrivateMemory}); a CPU touch of a device page takes the core's fault, whose
+ * migrate_to_ram hands it to the GPU's driver.
  */
 public final class MmHostMemory implements HostMemory {
 
@@ -33,6 +37,21 @@ public final class MmHostMemory implements HostMemory {
     private final HmmRange range = new HmmRange();
     private long[] pfns = new long[64];
     private long retries;
+    /** Counts the driver loop's retries (-EBUSY during the walk, or mmu_interval_read_retry after it). */
+    private final RangeFaultLoop.Listener countRetries = new RangeFaultLoop.Listener() {
+        @Override
+        public void attempt(int attempt, long seq, int rc, RangeFaultLoop.Step step) {
+            if (step == RangeFaultLoop.Step.EBUSY || step == RangeFaultLoop.Step.READ_RETRY) {
+                retries++;
+            }
+        }
+    };
+    /** The driver CPU faults on device-private pages go to. */
+    private DevicePrivateFaultHandler driver;
+    // the CPU fault being handled: the faulting thread's time and resume handler
+    private long faultNanos;
+    private EventHandler faultResume;
+    private long faultArg;
 
     /** A fresh process on a machine with 64 GiB of RAM. */
     public MmHostMemory() {
@@ -124,22 +143,8 @@ public final class MmHostMemory implements HostMemory {
         range.defaultFlags = HmmPfn.REQ_FAULT | (write ? HmmPfn.REQ_WRITE : 0);
         range.pfnFlagsMask = 0;
         range.devPrivateOwner = device.owner(); // our device pages are reported, not faulted back
-        while (true) {
-            range.notifierSeq = n.readBegin();
-            int rc = Hmm.rangeFault(range);
-            if (rc == -Errno.EBUSY) {
-                retries++;
-                continue;
-            }
-            if (rc < 0) {
-                return rc;
-            }
-            if (n.readRetry(range.notifierSeq)) {
-                retries++;
-                continue;
-            }
-            return missing;
-        }
+        int rc = RangeFaultLoop.run(range, Integer.MAX_VALUE, countRetries);
+        return rc < 0 ? rc : missing;
     }
 
     @Override
@@ -148,29 +153,70 @@ public final class MmHostMemory implements HostMemory {
         return Pte.isPresent(e) && (!write || Pte.isWrite(e));
     }
 
+    /**
+     * A CPU load or store. On a device-private entry the core's fault handler runs (handle_mm_fault(), then
+     * do_swap_page() calling the pagemap's migrate_to_ram), which passes the fault to the driver with the thread's
+     * time and resume handler; the access itself is retried when the thread resumes.
+     */
     @Override
-    public boolean cpuAccess(long page, boolean write) {
+    public CpuAccess cpuAccess(long page, boolean write, long nowNanos, EventHandler resume, long arg) {
+        long addr = page << Mman.PAGE_SHIFT;
+        if (driver != null && Pte.isDevicePrivate(mm.entry(addr))) {
+            faultNanos = nowNanos;
+            faultResume = resume;
+            faultArg = arg;
+            int rc;
+            try {
+                rc = mm.handleMmFault(addr, write ? MmStruct.FAULT_FLAG_WRITE : 0);
+            } finally {
+                faultResume = null;
+            }
+            if ((rc & VmFault.ERROR) != 0) {
+                throw new IllegalStateException("CPU fault on device page " + page + " failed with " + rc);
+            }
+            return CpuAccess.WAITING;
+        }
         boolean before = present(page, write);
-        int rc = mm.touch(page << Mman.PAGE_SHIFT, write);
+        int rc = mm.touch(addr, write);
         if (rc != 0) {
             throw new IllegalStateException("CPU access to page " + page + " failed with errno " + rc);
         }
-        return !before;
+        return before ? CpuAccess.DONE : CpuAccess.FAULTED;
     }
 
     @Override
-    public void migrateToDevice(long firstPage, long pages) {
+    public void devicePrivateFaults(DevicePrivateFaultHandler handler) {
+        this.driver = handler;
+    }
+
+    /**
+     * The pagemap's migrate_to_ram for the CPU fault {@link #cpuAccess} is handling: the driver takes it. Returns
+     * false when no timed CPU fault is under way (a touch from elsewhere), for the pagemap to migrate the one page
+     * itself.
+     */
+    boolean driverFault(long page, boolean write) {
+        if (faultResume == null) {
+            return false;
+        }
+        EventHandler resume = faultResume;
+        faultResume = null; // one call per fault
+        driver.migrateToRam(page, write, faultNanos, resume, faultArg);
+        return true;
+    }
+
+    @Override
+    public int migrateToDevice(long firstPage, long pages) {
         forEachVmaPiece(firstPage, pages, true);
+        int moved = 0;
+        while (moved < pages && Pte.isDevicePrivate(mm.entry((firstPage + moved) << Mman.PAGE_SHIFT))) {
+            moved++;
+        }
+        return moved;
     }
 
     @Override
     public void migrateToHost(long firstPage, long pages) {
         forEachVmaPiece(firstPage, pages, false);
-    }
-
-    @Override
-    public boolean onDevice(long page, boolean expected) {
-        return Pte.isDevicePrivate(mm.entry(page << Mman.PAGE_SHIFT));
     }
 
     /** Runs migrate_vma over [first, first + pages) one VMA and one 2 MiB block at a time. */

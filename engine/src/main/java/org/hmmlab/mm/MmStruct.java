@@ -716,7 +716,9 @@ public final class MmStruct {
                     a = next;
                     continue;
                 }
-                splitHugePmd(pa, false);
+                // zap_pmd_range() splits a PMD the range covers in part through __split_huge_pmd(), which sends
+                // its own CLEAR over the whole 2 MiB: mirrors of the pages outside the zapped range go too.
+                splitHugePmd(pa, true);
                 pmde = pmdt[mi];
             }
             if (pmde != 0) {
@@ -856,13 +858,23 @@ public final class MmStruct {
         return r;
     }
 
+    /**
+     * Whether a CPU access of this kind may fault pages into {@code vma}. Mirrors access_error() in
+     * arch/x86/mm/fault.c: a store needs VM_WRITE; a load needs only vma_is_accessible() (any of VM_READ, VM_WRITE,
+     * VM_EXEC), since x86 page tables cannot express write-only, so a PROT_WRITE-only mapping is readable.
+     */
+    private static boolean cpuMayAccess(Vma vma, boolean write) {
+        return write ? vma.has(VmFlags.VM_WRITE)
+                : vma.has(VmFlags.VM_READ) || vma.has(VmFlags.VM_WRITE) || vma.has(VmFlags.VM_EXEC);
+    }
+
     private int doFault(long addr, boolean write) {
         for (int attempt = 0; attempt < 4; attempt++) {
             Vma vma = findVma(addr);
             if (vma == null) {
                 return VmFault.SIGSEGV;
             }
-            if (write ? !vma.has(VmFlags.VM_WRITE) : !vma.has(VmFlags.VM_READ)) {
+            if (!cpuMayAccess(vma, write)) {
                 return VmFault.SIGSEGV;
             }
             long pa = addr & -Mman.PMD_SIZE;
@@ -1307,7 +1319,7 @@ public final class MmStruct {
         boolean lastOom = false;
         for (int attempt = 0; attempt < 8; attempt++) {
             Vma v = findVma(addr);
-            if (v == null || (write ? !v.has(VmFlags.VM_WRITE) : !v.has(VmFlags.VM_READ))) {
+            if (v == null || !cpuMayAccess(v, write)) {
                 int r = handleMmFault(addr, write ? FAULT_FLAG_WRITE : 0);
                 return -(r == 0 ? VmFault.SIGSEGV : r);
             }

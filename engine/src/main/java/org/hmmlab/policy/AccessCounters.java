@@ -26,6 +26,8 @@ public final class AccessCounters {
     public static final Bytes DEFAULT_GRANULARITY = Bytes.MiB(2);
     /** log2 pages of 16 GiB, the largest hardware granularity. */
     static final int MAX_GRANULARITY_SHIFT = 22;
+    /** The largest tracking granularity, 16 GiB (the hardware's largest). */
+    public static final Bytes MAX_GRANULARITY = Bytes.pages(1L << MAX_GRANULARITY_SHIFT);
 
     private final int threshold;
     private final int shift;

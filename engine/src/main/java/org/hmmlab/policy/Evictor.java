@@ -35,4 +35,12 @@ public interface Evictor extends DriverPolicy, ResidencyListener {
     default boolean wantsAccesses() {
         return false;
     }
+
+    /**
+     * Seeds the evictor's random choices from the run: the engine calls it once, before the run's first access,
+     * with the run's evictor seed ({@code org.hmmlab.run.Seeds.evictor(runSeed)}), so random victims replay with
+     * the run's seed like every other stream. Evictors that draw nothing ignore it (the default).
+     */
+    default void seedFrom(long evictorSeed) {
+    }
 }

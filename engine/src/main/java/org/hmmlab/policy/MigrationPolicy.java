@@ -111,6 +111,14 @@ public record MigrationPolicy(Placement placement, Prefetcher prefetcher, Evicto
         return placement.onRemoteAccess(access);
     }
 
+    /**
+     * Told that allocation {@code name} now spans pages {@code [firstPage, firstPage + pages)}; binds the hints that
+     * name it. The engines call it once per allocation when they map it, before any access.
+     */
+    public void onMapped(String name, long firstPage, long pages) {
+        hints.bind(name, firstPage, pages);
+    }
+
     /** Forwards a completed migration to every component. */
     @Override
     public void onMigrated(long firstPage, long pages, int from, int to, MigrationCause cause, long nowNanos) {

@@ -78,9 +78,9 @@ public final class Policies {
         return new LruEvictor(granularity, refreshOnAccess, org.hmmlab.units.SimDuration.ZERO);
     }
 
-    /** Random victims at a granularity from 4 KiB to 2 MiB. */
-    public static Evictor random(Bytes granularity, long seed) {
-        return new RandomEvictor(granularity, seed);
+    /** Random victims at a granularity from 4 KiB to 2 MiB, seeded by the run. */
+    public static Evictor random(Bytes granularity) {
+        return new RandomEvictor(granularity);
     }
 
     /** SRRIP (re-reference interval prediction) at a granularity from 4 KiB to 2 MiB. */

@@ -10,7 +10,6 @@ import org.hmmlab.device.CpuAgent;
 import org.hmmlab.device.FaultPath;
 import org.hmmlab.device.Gpu;
 import org.hmmlab.device.HostMemory;
-import org.hmmlab.device.InterimHostMemory;
 import org.hmmlab.device.MmHostMemory;
 import org.hmmlab.metrics.Counter;
 import org.hmmlab.metrics.RunMetrics;
@@ -52,8 +51,7 @@ import org.hmmlab.workload.Workload;
  * @param seed      seeds every random stream of the run
  * @param bucket    width of the bandwidth-over-time buckets
  * @param trace     where to write the JSON-lines event trace, or null for none
- * @param host      makes the run's host memory: the functional core ({@link MmHostMemory}, the default) or the
- *                  lighter {@link InterimHostMemory}
+ * @param host      makes the run's host memory: the functional core ({@link MmHostMemory}, the default)
  * @param cancel    the token the run watches (the simulator polls it); a front end passes the one it cancels on
  *                  an interrupt
  */
@@ -87,7 +85,7 @@ public record Experiment(Platform platform, Workload workload, Supplier<Migratio
                 SimDuration.us(10), null, MmHostMemory::new, new CancellationToken());
     }
 
-    /** Runs on host memory made by {@code h}, for example {@code InterimHostMemory::new}. */
+    /** Runs on host memory made by {@code h}, for example an {@link MmHostMemory} over a prepared process. */
     public Experiment withHostMemory(Supplier<HostMemory> h) {
         return new Experiment(platform, workload, policy, faultPath, seed, bucket, trace, h, cancel);
     }
@@ -131,12 +129,14 @@ public record Experiment(Platform platform, Workload workload, Supplier<Migratio
         link.recordInto(metrics.hostToDevice(), metrics.deviceToHost());
         HostMemory memory = host.get();
         MigrationPolicy pol = policy.get();
+        pol.evictor().seedFrom(Seeds.evictor(seed));
         Gpu gpu = new Gpu(sim, platform, link, memory, pol, faultPath, metrics);
         CpuAgent cpu = new CpuAgent(sim, platform.host(), memory, gpu, metrics.counters());
         Map<String, Long> first = new LinkedHashMap<>();
         for (Allocation a : workload.allocations()) {
             long pages = a.size().pagesCeil();
             long p = memory.mapAnonymous(a.name(), pages);
+            pol.onMapped(a.name(), p, pages); // advice given by allocation name covers its pages from now on
             gpu.attach(p, pages);
             first.put(a.name(), p);
         }

@@ -173,6 +173,7 @@ public final class ResidencyModel {
                         + " residency model, got " + p.agent());
             }
         }
+        policy.evictor().seedFrom(Seeds.evictor(seed));
         Run r = new Run(workload, cancel);
         List<Phase> phases = workload.phases();
         for (int i = 0; i <= phases.size(); i++) {
@@ -234,6 +235,7 @@ public final class ResidencyModel {
                 allocFirstPage[i] = pages;
                 long p = allocs.get(i).size().pagesCeil();
                 allocPages[i] = p;
+                policy.onMapped(names[i], basePage + allocFirstPage[i], p); // advice by allocation name
                 pages += (p + Pages.PAGES_PER_BLOCK - 1) & -Pages.PAGES_PER_BLOCK;
             }
             if (pages > Integer.MAX_VALUE) {

@@ -44,13 +44,90 @@ public final class ConformanceMain {
     private ConformanceMain() {
     }
 
+    /**
+     * {@code ./hmmlab conformance [--tsv]}: the report, or with {@code --tsv} one machine-readable line per selftest
+     * and fixture ({@code fixture.test<TAB>variant<TAB>PASS|FAIL|NOT-YET<TAB>detail}).
+     */
     public static void main(String[] args) {
+        if (args.length == 1 && args[0].equals("--tsv")) {
+            Outcomes o = collect();
+            int failed = 0;
+            for (Outcome r : o.perVariant()) {
+                System.out.println(r.test() + "\t" + r.variant() + "\t" + r.status() + "\t" + r.detail());
+                failed += r.status().equals("FAIL") ? 1 : 0;
+            }
+            System.exit(failed == 0 ? 0 : 1);
+        }
+        if (args.length != 0) {
+            System.err.println("usage: ConformanceMain [--tsv]; got " + String.join(" ", args));
+            System.exit(2);
+        }
         int failed = run(System.out);
         System.exit(failed == 0 ? 0 : 1);
     }
 
+    /** One selftest in one fixture variant: {@code test} is "fixture.name" as in CATALOGUE. */
+    public record Outcome(String test, String variant, String status, String detail) {
+    }
+
+    /** Per selftest name, the variants that passed and the failures ("variant: why"). */
+    record Outcomes(Map<String, List<String>> passes, Map<String, List<String>> failures) {
+        /** One outcome per catalogued selftest and fixture variant, in catalogue order. */
+        List<Outcome> perVariant() {
+            List<Outcome> out = new ArrayList<>();
+            for (String[] t : CATALOGUE) {
+                for (Variant v : Variant.values()) {
+                    String variant = v.name();
+                    String status = "NOT-YET";
+                    String detail = NOT_YET.getOrDefault(t[1], "not ported yet");
+                    for (String f : failures.getOrDefault(t[1], List.of())) {
+                        if (f.startsWith(variant + ": ")) {
+                            status = "FAIL";
+                            detail = f.substring(variant.length() + 2);
+                        }
+                    }
+                    if (status.equals("NOT-YET") && passes.getOrDefault(t[1], List.of()).contains(variant)) {
+                        status = "PASS";
+                        detail = "";
+                    }
+                    out.add(new Outcome(t[0] + "." + t[1], variant, status, detail));
+                }
+            }
+            return out;
+        }
+    }
+
+    /** Runs the suite in this JVM; one outcome per catalogued selftest and fixture variant. */
+    public static List<Outcome> outcomes() {
+        return collect().perVariant();
+    }
+
     /** Runs the suite, prints the report, returns the number of failed selftests. */
     static int run(PrintStream out) {
+        Outcomes o = collect();
+        Map<String, List<String>> passes = o.passes();
+        Map<String, List<String>> failures = o.failures();
+        int passed = 0;
+        int failed = 0;
+        for (String[] t : CATALOGUE) {
+            String name = t[0] + "." + t[1];
+            List<String> f = failures.get(t[1]);
+            List<String> p = passes.get(t[1]);
+            if (f != null) {
+                failed++;
+                out.printf("%-36s FAIL     %s%n", name, String.join("; ", f));
+            } else if (p != null) {
+                passed++;
+                out.printf("%-36s PASS     %s%n", name, String.join(", ", p));
+            } else {
+                out.printf("%-36s NOT-YET  %s%n", name, NOT_YET.getOrDefault(t[1], "not ported yet"));
+            }
+        }
+        out.printf("%d passed, %d failed%n", passed, failed);
+        return failed;
+    }
+
+    private static Outcomes collect() {
         Map<String, List<String>> passes = new LinkedHashMap<>();
         Map<String, List<String>> failures = new LinkedHashMap<>();
         TestExecutionListener listener = new TestExecutionListener() {
@@ -74,25 +151,7 @@ public final class ConformanceMain {
                 .selectors(selectPackage(ConformanceMain.class.getPackageName())).build();
         Launcher launcher = LauncherFactory.create();
         launcher.execute(request, listener);
-
-        int passed = 0;
-        int failed = 0;
-        for (String[] t : CATALOGUE) {
-            String name = t[0] + "." + t[1];
-            List<String> f = failures.get(t[1]);
-            List<String> p = passes.get(t[1]);
-            if (f != null) {
-                failed++;
-                out.printf("%-36s FAIL     %s%n", name, String.join("; ", f));
-            } else if (p != null) {
-                passed++;
-                out.printf("%-36s PASS     %s%n", name, String.join(", ", p));
-            } else {
-                out.printf("%-36s NOT-YET  %s%n", name, NOT_YET.getOrDefault(t[1], "not ported yet"));
-            }
-        }
-        out.printf("%d passed, %d failed%n", passed, failed);
-        return failed;
+        return new Outcomes(passes, failures);
     }
 
     private static String firstLine(String s) {

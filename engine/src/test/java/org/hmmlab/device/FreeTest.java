@@ -145,15 +145,6 @@ class FreeTest {
     }
 
     @Test
-    void theInterimHostMemorySendsTheSameUnmap() {
-        RunResult core = experiment(tmpThenX(true), MmHostMemory::new).run();
-        RunResult interim = experiment(tmpThenX(true), InterimHostMemory::new).run();
-        assertEquals(X.bytes() / 4096, interim.deviceResidency().currentPages());
-        assertEquals(0, interim.count(Counter.BYTES_TO_HOST));
-        assertEquals(core.count(Counter.INVALIDATIONS), interim.count(Counter.INVALIDATIONS));
-    }
-
-    @Test
     void aFreeRightAfterRemoteAccessesDropsTheirPendingAccessCounterNotifications() {
         Bytes size = Bytes.MiB(8);
         Workload w = Workload.of(List.of(new Allocation("a", size), new Allocation("b", size)),

@@ -222,15 +222,6 @@ class GpuTest {
             // the second GPU pass faults again on every page: 16 + 16
             assertEquals(32, r.faults().total().count());
         }
-
-        @Test
-        void theInterimHostMemoryFollowsTheCoreOnThisPath() {
-            Experiment e = Experiment.of(A100, gpuReadsThenCpuWrites(), TestPolicies::remote);
-            RunResult core = e.run();
-            RunResult interim = e.withHostMemory(InterimHostMemory::new).run();
-            assertEquals(core.counters(), interim.counters());
-            assertEquals(core.simTime(), interim.simTime());
-        }
     }
 
     @Nested

@@ -57,21 +57,54 @@ class MmHostMemoryTest {
             assertTrue(Pte.isPresent(e), "page " + i);
         }
     }
+
+    @Test
+    void aCpuTouchOfADevicePageTakesTheCoresFaultIntoTheDriversMigrateToRam() {
+        // mirrors do_swap_page() (mm/memory.c) on a device-private entry calling the pagemap's migrate_to_ram: the
+        // fault reaches the driver with the thread's time, the access waits, and the thread is resumed once the
+        // copy has landed, when the CPU page table and the GPU both say the page is in host memory
+        Rig rig = new Rig();
+        org.hmmlab.sim.Simulator sim = rig.sim;
+        org.hmmlab.metrics.RunMetrics m = rig.metrics;
+        MmHostMemory mem = rig.mem;
+        Gpu gpu = rig.gpu;
+        long first = rig.first;
+        gpu.runPhase(Phase.gpu("k", "x", Patterns.sequential(), SIZE, 16).stream(1), first, 4, a -> { });
+        sim.run();
+        long page = first + 3;
+        long addr = page << Mman.PAGE_SHIFT;
+        assertTrue(Pte.isDevicePrivate(mem.mm().entry(addr)));
+        assertEquals(0, gpu.residency(page), "on the device before the touch");
+        long[] resumed = {-1, -1};
+        long touchedAt = sim.nowNanos();
+        HostMemory.CpuAccess a = mem.cpuAccess(page, true, touchedAt, arg -> {
+            resumed[0] = arg;
+            resumed[1] = sim.nowNanos();
+        }, 7);
+        assertEquals(HostMemory.CpuAccess.WAITING, a, "the access waits for the migration, it is not done");
+        assertEquals(-1, resumed[0], "the thread sleeps until the copy lands");
+        sim.run();
+        assertEquals(7, resumed[0]);
+        assertTrue(resumed[1] > touchedAt, "the copy back takes time");
+        assertFalse(Pte.isDevicePrivate(mem.mm().entry(addr)));
+        assertEquals(org.hmmlab.policy.Location.HOST, gpu.residency(page));
+        assertEquals(HostMemory.CpuAccess.DONE, mem.cpuAccess(page, true, sim.nowNanos(), null, 0),
+                "the retried access finds the page mapped");
+    }
+
     @Test
     void aPinnedPageStaysInHostMemoryAndIsMappedRemotely() {
         // migrate_vma_setup skips pages with extra references (a FOLL_LONGTERM pin): the driver falls back to
         // hmm_range_fault and maps the page over the link (mm/migrate_device.c, migrate_vma_check_page)
-        org.hmmlab.sim.Simulator sim = new org.hmmlab.sim.Simulator(1);
-        org.hmmlab.metrics.RunMetrics m = new org.hmmlab.metrics.RunMetrics(org.hmmlab.units.SimDuration.us(10), null);
-        org.hmmlab.pcie.PcieLink link = new org.hmmlab.pcie.PcieLink(sim, Platforms.A100_PCIE4.link());
-        MmHostMemory mem = new MmHostMemory();
-        Gpu gpu = new Gpu(sim, Platforms.A100_PCIE4, link, mem, TestPolicies.migrate(Decision.MIGRATE_BIG_PAGE),
-                FaultPath.REPLAYABLE_BUFFER, m);
-        long first = mem.mapAnonymous("x", 16);
-        gpu.attach(first, 16);
+        Rig rig = new Rig();
+        org.hmmlab.sim.Simulator sim = rig.sim;
+        org.hmmlab.metrics.RunMetrics m = rig.metrics;
+        MmHostMemory mem = rig.mem;
+        Gpu gpu = rig.gpu;
+        long first = rig.first;
         long addr = first << Mman.PAGE_SHIFT;
         for (int i = 0; i < 16; i++) {
-            mem.cpuAccess(first + i, true);
+            mem.cpuAccess(first + i, true, 0, null, 0);
         }
         long[] pinned = new long[1];
         long pin = addr + (5L << Mman.PAGE_SHIFT);
@@ -85,5 +118,20 @@ class MmHostMemoryTest {
         assertFalse(Pte.isDevicePrivate(mem.mm().entry(pin)));
         assertTrue(Pte.isDevicePrivate(mem.mm().entry(addr)));
         org.hmmlab.mm.Gup.unpinUserPages(mem.mm(), pinned, 1);
+    }
+
+    /** A GPU with migrating placement on the functional core, mirroring one 16-page allocation. */
+    private static final class Rig {
+        final org.hmmlab.sim.Simulator sim = new org.hmmlab.sim.Simulator(1);
+        final org.hmmlab.metrics.RunMetrics metrics =
+                new org.hmmlab.metrics.RunMetrics(org.hmmlab.units.SimDuration.us(10), null);
+        final MmHostMemory mem = new MmHostMemory();
+        final Gpu gpu = new Gpu(sim, Platforms.A100_PCIE4, new org.hmmlab.pcie.PcieLink(sim, Platforms.A100_PCIE4.link()),
+                mem, TestPolicies.migrate(Decision.MIGRATE_BIG_PAGE), FaultPath.REPLAYABLE_BUFFER, metrics);
+        final long first = mem.mapAnonymous("x", 16);
+
+        Rig() {
+            gpu.attach(first, 16);
+        }
     }
 }

@@ -66,11 +66,26 @@ class EvictorTest {
 
     @Test
     void randomIsSeededAndReproducible() {
-        long[] a = victims(new RandomEvictor(Bytes.PAGE, 11));
-        long[] b = victims(new RandomEvictor(Bytes.PAGE, 11));
-        long[] c = victims(new RandomEvictor(Bytes.PAGE, 12));
+        long[] a = victims(seeded(11));
+        long[] b = victims(seeded(11));
+        long[] c = victims(seeded(12));
         assertEquals(java.util.Arrays.toString(a), java.util.Arrays.toString(b));
         assertNotEquals(java.util.Arrays.toString(a), java.util.Arrays.toString(c));
+    }
+
+    static RandomEvictor seeded(long seed) {
+        RandomEvictor e = new RandomEvictor(Bytes.PAGE);
+        e.seedFrom(seed);
+        return e;
+    }
+
+    @Test
+    void randomRefusesToChooseBeforeTheRunSeedsIt() {
+        RandomEvictor e = new RandomEvictor(Bytes.PAGE);
+        arrive(e, BASE, 2);
+        IllegalStateException x = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> e.pickVictim(0, 0));
+        assertTrue(x.getMessage().contains("seedFrom"), x.getMessage());
     }
 
     static long[] victims(Evictor e) {
@@ -101,7 +116,7 @@ class EvictorTest {
     void granularityIsValidated() {
         assertMessage("lru granularity must be a power of two from 4 KiB to 2 MiB, got 4 MiB",
                 () -> new LruEvictor(Bytes.MiB(4)));
-        assertMessage("random eviction granularity must be a power of two", () -> new RandomEvictor(Bytes.of(100), 1));
+        assertMessage("random eviction granularity must be a power of two", () -> new RandomEvictor(Bytes.of(100)));
         assertMessage("rrip insert prediction must be in [0, 3], got 4",
                 () -> new RripEvictor(Bytes.PAGE, 4, SimDuration.ZERO));
     }

@@ -83,7 +83,7 @@ class PolicyBehaviourTest {
             Workload loop = initThenGpu(Bytes.MiB(48), Patterns.sequential(), 4 * 12_288);
             ResidencyModel.Result lru = run(VRAM, Policies.onDemand(), loop);
             ResidencyModel.Result random = run(VRAM, Policies.onDemand()
-                    .withEvictor(Policies.random(Bytes.MiB(2), 7)), loop);
+                    .withEvictor(Policies.random(Bytes.MiB(2))), loop);
             assertEquals(4 * 12_288, lru.faults(), "every access of every lap faults");
             assertTrue(random.faults() < lru.faults() * 8 / 10, "random " + random.faults());
         }
@@ -96,7 +96,7 @@ class PolicyBehaviourTest {
             Workload hot = initThenGpu(Bytes.MiB(48), Patterns.hotSet(0.5, 0.9), 4 * 12_288);
             long byAccess = run(VRAM, Policies.onDemand().withEvictor(Policies.lru(Bytes.MiB(2), true)), hot)
                     .faults();
-            long random = run(VRAM, Policies.onDemand().withEvictor(Policies.random(Bytes.MiB(2), 7)), hot)
+            long random = run(VRAM, Policies.onDemand().withEvictor(Policies.random(Bytes.MiB(2))), hot)
                     .faults();
             long byAllocation = run(VRAM, Policies.onDemand(), hot).faults();
             assertTrue(byAccess < random && random < byAllocation,
@@ -159,7 +159,7 @@ class PolicyBehaviourTest {
         Workload w = initThenGpu(Bytes.MiB(64), Patterns.zipf(0.9), 10_000);
         MigrationPolicy[] p = new MigrationPolicy[3];
         for (int i = 0; i < 3; i++) {
-            p[i] = Policies.uvmDefaults().withEvictor(Policies.random(Bytes.PAGE, 5));
+            p[i] = Policies.uvmDefaults().withEvictor(Policies.random(Bytes.PAGE));
         }
         ResidencyModel.Result a = new ResidencyModel(Bytes.MiB(16), p[0]).run(w, 9);
         ResidencyModel.Result b = new ResidencyModel(Bytes.MiB(16), p[1]).run(w, 9);

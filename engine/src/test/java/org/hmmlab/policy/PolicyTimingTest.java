@@ -87,7 +87,7 @@ class PolicyTimingTest {
         void onALoopLargerThanMemoryUvmLruGetsNoReuseAndRandomDoes() {
             Workload loop = initThenGpu(Bytes.MiB(48), Patterns.sequential(), 4 * 12_288, 64);
             RunResult lru = run(VRAM, loop, Policies::onDemand);
-            RunResult random = run(VRAM, loop, () -> Policies.onDemand().withEvictor(Policies.random(Bytes.MiB(2), 7)));
+            RunResult random = run(VRAM, loop, () -> Policies.onDemand().withEvictor(Policies.random(Bytes.MiB(2))));
             assertEquals(4 * 12_288, lru.count(Counter.PAGES_TO_DEVICE), "every page of every lap migrates");
             assertTrue(random.count(Counter.PAGES_TO_DEVICE) < lru.count(Counter.PAGES_TO_DEVICE) * 8 / 10);
             assertTrue(kernelNanos(random) < kernelNanos(lru));
@@ -100,7 +100,7 @@ class PolicyTimingTest {
             Workload hot = initThenGpu(Bytes.MiB(48), Patterns.hotSet(0.5, 0.9), 4 * 12_288, 64);
             long byAccess = run(VRAM, hot, () -> Policies.onDemand().withEvictor(Policies.lru(Bytes.MiB(2), true)))
                     .count(Counter.EVICTIONS);
-            long random = run(VRAM, hot, () -> Policies.onDemand().withEvictor(Policies.random(Bytes.MiB(2), 7)))
+            long random = run(VRAM, hot, () -> Policies.onDemand().withEvictor(Policies.random(Bytes.MiB(2))))
                     .count(Counter.EVICTIONS);
             long byAllocation = run(VRAM, hot, Policies::onDemand).count(Counter.EVICTIONS);
             assertTrue(byAccess < random && random < byAllocation,
@@ -159,7 +159,7 @@ class PolicyTimingTest {
     @Test
     void sameSeedSameFingerprint() {
         Workload w = initThenGpu(Bytes.MiB(16), Patterns.zipf(0.9), 4_000, 32);
-        Supplier<MigrationPolicy> p = () -> Policies.uvmDefaults().withEvictor(Policies.random(Bytes.KiB(64), 5));
+        Supplier<MigrationPolicy> p = () -> Policies.uvmDefaults().withEvictor(Policies.random(Bytes.KiB(64)));
         RunResult a = run(Bytes.MiB(8), w, p);
         assertTrue(a.count(Counter.EVICTIONS) > 0, "oversubscribed, so the seeded evictor is exercised");
         assertEquals(a.fingerprint(), run(Bytes.MiB(8), w, p).fingerprint());

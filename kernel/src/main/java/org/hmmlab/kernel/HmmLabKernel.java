@@ -59,6 +59,15 @@ public final class HmmLabKernel extends BaseKernel {
     /** The DSL's own import list, run after the kernel's script when the DSL provides one. */
     static final String DSL_STARTUP_SCRIPT = "org/hmmlab/dsl/startup.jsh";
 
+    /**
+     * The Help menu's entries. The lab's own pages are paths on the notebook server, which `./hmmlab notebook` runs
+     * on the checkout's root (the README and docs/ open in its editor); the kernel's HMM documentation is external.
+     */
+    static final List<HelpLink> HELP_LINKS = List.of(
+            new HelpLink("HMM Lab README (quick start)", "/edit/README.md"),
+            new HelpLink("HMM Lab DSL reference", "/edit/docs/dsl.md"),
+            new HelpLink("Linux HMM documentation", "https://docs.kernel.org/mm/hmm.html"));
+
     private final CellHistory history;
     private final CellIO cellIO;
     private final Magics magics = new Magics();
@@ -73,8 +82,7 @@ public final class HmmLabKernel extends BaseKernel {
 
     private HmmLabKernel(CellHistory history, CellIO io) {
         super("hmmlab", version(), languageInfo(),
-                List.of(new HelpLink("HMM Lab README", "https://github.com/hmmlab/hmmlab#readme"),
-                        new HelpLink("Linux HMM documentation", "https://docs.kernel.org/mm/hmm.html")),
+                HELP_LINKS,
                 history, io, new CommManager(), new Renderer(), null, null, false,
                 new StringStyler.Builder().addPrimaryStyle(TextColor.BOLD_RESET_FG).addSecondaryStyle(TextColor.BOLD_RED_FG)
                         .addHighlightStyle(TextColor.BOLD_RED_FG).build());
@@ -150,8 +158,8 @@ public final class HmmLabKernel extends BaseKernel {
         PrintStream stdout = System.out;
         PrintStream stderr = System.err;
         InputStream stdin = System.in;
-        System.setOut(cellIO.out);
-        System.setErr(cellIO.err);
+        System.setOut(cellIO.stdout);
+        System.setErr(cellIO.stderr);
         System.setIn(cellIO.in);
         cellIO.attach(env, request.isStdinEnabled());
 
@@ -239,9 +247,23 @@ public final class HmmLabKernel extends BaseKernel {
             return ChartImages.png(chart);
         }
         if (value instanceof CharSequence text) {
-            return new DisplayData(text.toString());
+            return new DisplayData(capped(text.toString()));
         }
-        return getRenderer().render(value);
+        DisplayData data = getRenderer().render(value);
+        Object plain = data.getData(org.dflib.jjava.jupyter.kernel.display.mime.MIMEType.TEXT_PLAIN);
+        if (plain instanceof String s && s.length() > CellIO.LIMIT_BYTES) {
+            data.putData(org.dflib.jjava.jupyter.kernel.display.mime.MIMEType.TEXT_PLAIN, capped(s));
+        }
+        return data;
+    }
+
+    /** A value's text, cut at the cell's output limit with a note that says so (a client stalls on megabytes). */
+    static String capped(String text) {
+        if (text.length() <= CellIO.LIMIT_BYTES) {
+            return text;
+        }
+        return text.substring(0, CellIO.LIMIT_BYTES) + "\n[value truncated: its text has " + text.length()
+                + " characters; the first " + CellIO.LIMIT_BYTES + " are shown]";
     }
 
     String newDisplayId() {

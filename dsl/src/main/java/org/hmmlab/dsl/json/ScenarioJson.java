@@ -5,17 +5,22 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import org.hmmlab.device.FaultPath;
 import org.hmmlab.dsl.Engine;
-import org.hmmlab.dsl.PolicySpec;
 import org.hmmlab.dsl.Scenario;
 import org.hmmlab.dsl.ScenarioResult;
-import org.hmmlab.platform.Platform;
-import org.hmmlab.platform.Platforms;
+import org.hmmlab.dsl.spec.ComponentSpec;
+import org.hmmlab.dsl.spec.EvictionSpec;
+import org.hmmlab.dsl.spec.FaultPaths;
+import org.hmmlab.dsl.spec.HintSpec;
+import org.hmmlab.dsl.spec.PlacementSpec;
+import org.hmmlab.dsl.spec.PlatformPresets;
+import org.hmmlab.dsl.spec.PolicySpec;
+import org.hmmlab.dsl.spec.PrefetchSpec;
+import org.hmmlab.dsl.spec.ThrashingSpec;
 import org.hmmlab.units.Bytes;
+import org.hmmlab.units.SimDuration;
 import org.hmmlab.workload.Agent;
 import org.hmmlab.workload.Allocation;
 import org.hmmlab.workload.Free;
@@ -34,7 +39,8 @@ import org.hmmlab.workload.Phase;
  * <pre>{@code
  * {"name": "stream", "platform": "A100_PCIE4", "vram": "8GiB", "seed": 42,
  *  "policy": {"placement": {"kind": "first-touch"}, "prefetch": {"kind": "density", "threshold_pct": 51},
- *             "eviction": {"kind": "lru"}, "thrashing": {"kind": "uvm"}},
+ *             "eviction": {"kind": "lru"}, "thrashing": {"kind": "uvm"},
+ *             "hints": [{"kind": "read-mostly", "allocation": "x"}]},
  *  "allocations": [{"name": "x", "size": "2GiB"}],
  *  "phases": [{"name": "saxpy", "agent": "gpu0", "allocation": "x", "pattern": {"kind": "sequential"},
  *              "footprint": "2GiB", "work": 524288, "concurrency": 2048, "accessSize": "4KiB", "writeFraction": 0.0},
@@ -43,20 +49,15 @@ import org.hmmlab.workload.Phase;
  *
  * <p>A free ({@link Scenario#free}) is an element of {@code "phases"}, {@code {"free": "x"}}, at its place in the
  * sequence.
+ *
+ * <p>The policy's components and hints are read by the spec itself ({@link org.hmmlab.dsl.spec}), through the same
+ * grammar the JavaScript front end uses, so a bad value has the same message here as in Java and JavaScript, with the
+ * field's JSON path in front. {@code "hints"} and an access counter's {@code "decay"} are written only when given.
  */
 public final class ScenarioJson {
 
-    /** Platform presets by their JSON name. */
-    public static final Map<String, Platform> PRESETS = Map.of("V100_PCIE3", Platforms.V100_PCIE3,
-            "A100_PCIE4", Platforms.A100_PCIE4, "H100_PCIE5", Platforms.H100_PCIE5);
-    private static final List<String> PRESET_NAMES = List.of("V100_PCIE3", "A100_PCIE4", "H100_PCIE5");
-
     static final List<String> PATTERNS = List.of("sequential", "strided", "random", "zipf", "hot-set", "stencil",
             "pointer-chase", "arrays", "gemm");
-    static final List<String> PLACEMENTS = List.of("first-touch", "remote-map", "access-counters", "javascript");
-    static final List<String> PREFETCHERS = List.of("none", "density", "neighbourhood");
-    static final List<String> EVICTORS = List.of("lru", "random", "rrip");
-    static final List<String> THRASHING = List.of("none", "uvm");
 
     private ScenarioJson() {
     }
@@ -72,16 +73,16 @@ public final class ScenarioJson {
     public static ObjectNode tree(Scenario s) {
         ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("name", s.name());
-        String preset = presetName(s.basePlatform());
+        String preset = PlatformPresets.nameOf(s.basePlatform());
         if (preset != null) {
             root.put("platform", preset);
         } else {
-            root.set("platform", Json.parse(s.basePlatform().toJson()));
+            root.set("platform", PlatformJson.tree(s.basePlatform()));
         }
         s.vramOverride().ifPresent(v -> root.put("vram", bytes(v)));
         root.put("seed", s.seed());
-        root.put("engine", s.engine() == Engine.TIMING ? "timing" : "residency-model");
-        root.put("faultPath", s.faultPath() == FaultPath.ATS_PRI ? "ats-pri" : "replayable-buffer");
+        root.put("engine", s.engine().label());
+        root.put("faultPath", FaultPaths.nameOf(s.faultPath()));
         root.set("policy", policy(s.policy()));
         ArrayNode allocs = root.putArray("allocations");
         for (Allocation a : s.allocations()) {
@@ -110,15 +111,6 @@ public final class ScenarioJson {
             o.put("writeFraction", p.writeFraction());
         }
         return root;
-    }
-
-    private static String presetName(Platform p) {
-        for (String n : PRESET_NAMES) {
-            if (PRESETS.get(n).equals(p)) {
-                return n;
-            }
-        }
-        return null;
     }
 
     /** Sizes in the largest binary unit that divides them: {@code "256MiB"}, {@code "4KiB"}, {@code "1000B"}. */
@@ -163,24 +155,48 @@ public final class ScenarioJson {
         o.set("prefetch", component(p.prefetch()));
         o.set("eviction", component(p.eviction()));
         o.set("thrashing", component(p.thrashing()));
+        if (!p.hints().isEmpty()) {
+            ArrayNode hints = o.putArray("hints");
+            for (HintSpec h : p.hints()) {
+                ObjectNode ho = hints.addObject().put("kind", h.kind()).put("allocation", h.allocation());
+                settings(ho, h.settings());
+            }
+        }
         return o;
     }
 
-    private static ObjectNode component(PolicySpec.Component<?> c) {
+    private static ObjectNode component(ComponentSpec<?> c) {
         ObjectNode o = Json.MAPPER.createObjectNode().put("kind", c.kind());
-        for (PolicySpec.Component.Setting s : c.params()) {
+        settings(o, c.settings());
+        if (c instanceof PlacementSpec.JavaScript js) {
+            o.put("source", js.source());
+        }
+        return o;
+    }
+
+    private static void settings(ObjectNode o, List<ComponentSpec.Setting> settings) {
+        for (ComponentSpec.Setting s : settings) {
             switch (s.value()) {
                 case Integer i -> o.put(s.name(), i);
                 case Long l -> o.put(s.name(), l);
                 case Boolean b -> o.put(s.name(), b);
                 case Bytes b -> o.put(s.name(), bytes(b));
+                case SimDuration d -> o.put(s.name(), duration(d));
                 default -> o.put(s.name(), s.value().toString());
             }
         }
-        if (c.source() != null) {
-            o.put("source", c.source());
+    }
+
+    /** Durations in the largest unit that divides them: {@code "100us"}, {@code "250ns"}. */
+    static String duration(SimDuration d) {
+        long v = d.nanos();
+        String[] units = {"ns", "us", "ms"};
+        int u = 0;
+        while (u < units.length - 1 && v != 0 && v % 1000 == 0) {
+            v /= 1000;
+            u++;
         }
-        return o;
+        return v + units[u];
     }
 
     // --- reading -----------------------------------------------------------------------------------
@@ -197,15 +213,15 @@ public final class ScenarioJson {
         if (r.has("platform")) {
             JsonNodeReader p = r.field("platform");
             if (p.node().isTextual()) {
-                s = s.on(PRESETS.get(p.oneOf(PRESET_NAMES)));
+                s = s.on(PlatformPresets.named("platform", p.oneOf(PlatformPresets.NAMES)));
             } else if (p.node().isObject()) {
                 try {
-                    s = s.on(Platform.fromJson(Json.write(p.node())));
+                    s = s.on(PlatformJson.read(p.node()));
                 } catch (IllegalArgumentException e) {
                     throw new JsonFormatException(p.path(), e.getMessage(), e);
                 }
             } else {
-                throw p.error("must be a preset name (one of " + String.join(", ", PRESET_NAMES)
+                throw p.error("must be a preset name (one of " + String.join(", ", PlatformPresets.NAMES)
                         + ") or a platform object");
             }
         }
@@ -217,12 +233,10 @@ public final class ScenarioJson {
             s = s.seed(r.field("seed").longValue(Long.MIN_VALUE, Long.MAX_VALUE));
         }
         if (r.has("engine")) {
-            s = s.engine(r.field("engine").oneOf(List.of("timing", "residency-model")).equals("timing") ? Engine.TIMING
-                    : Engine.RESIDENCY_MODEL);
+            s = s.engine(Engine.named(r.field("engine").oneOf(Engine.NAMES)));
         }
         if (r.has("faultPath")) {
-            s = s.faultPath(r.field("faultPath").oneOf(List.of("replayable-buffer", "ats-pri")).equals("ats-pri")
-                    ? FaultPath.ATS_PRI : FaultPath.REPLAYABLE_BUFFER);
+            s = s.faultPath(FaultPaths.named(r.field("faultPath").oneOf(FaultPaths.NAMES)));
         }
         if (r.has("policy")) {
             PolicySpec policy = readPolicy(r.field("policy"));
@@ -233,6 +247,15 @@ public final class ScenarioJson {
             String name = a.field("name").text();
             Bytes size = a.field("size").parsed(Bytes::parse);
             s = at(a, s, sc -> sc.alloc(name, size));
+        }
+        if (r.has("policy") && r.field("policy").has("hints")) {
+            List<String> names = s.allocations().stream().map(Allocation::name).toList();
+            for (JsonNodeReader h : r.field("policy").field("hints").elements()) {
+                JsonNodeReader a = h.field("allocation");
+                if (!names.contains(a.text())) {
+                    throw a.error("\"" + a.text() + "\" is not allocated; allocations: " + names);
+                }
+            }
         }
         for (JsonNodeReader ph : r.field("phases").elements()) {
             if (ph.node().isObject() && ph.has("free")) {
@@ -347,85 +370,35 @@ public final class ScenarioJson {
 
     static PolicySpec readPolicy(JsonNodeReader r) {
         if (r.node().isTextual()) {
-            return switch (r.oneOf(List.of("uvm-defaults", "on-demand", "zero-copy"))) {
-                case "uvm-defaults" -> PolicySpec.uvmDefaults();
-                case "on-demand" -> PolicySpec.onDemand();
-                default -> PolicySpec.zeroCopy();
-            };
+            return guard(r, () -> PolicySpec.preset(r.text()));
         }
-        r.object(Set.of("placement", "prefetch", "eviction", "thrashing"));
+        r.object(Set.of("placement", "prefetch", "eviction", "thrashing", "hints"));
         PolicySpec p = PolicySpec.uvmDefaults();
         if (r.has("placement")) {
             JsonNodeReader c = r.field("placement");
-            String kind = c.field("kind").oneOf(PLACEMENTS);
-            p = p.placement(guard(c, () -> switch (kind) {
-                case "first-touch" -> {
-                    c.object(Set.of("kind"));
-                    yield PolicySpec.firstTouch();
-                }
-                case "remote-map" -> {
-                    c.object(Set.of("kind"));
-                    yield PolicySpec.remoteMap();
-                }
-                case "access-counters" -> {
-                    c.object(Set.of("kind", "threshold", "granularity"));
-                    yield PolicySpec.accessCounters((int) c.field("threshold").longValue(1, 65_535),
-                            c.field("granularity").parsed(Bytes::parse));
-                }
-                default -> {
-                    c.object(Set.of("kind", "name", "source"));
-                    yield PolicySpec.javascript(c.field("name").text(), c.field("source").text());
-                }
-            }));
+            p = p.placement(guard(c, () -> PlacementSpec.read(new JsonSpecReader(c))));
         }
         if (r.has("prefetch")) {
             JsonNodeReader c = r.field("prefetch");
-            String kind = c.field("kind").oneOf(PREFETCHERS);
-            p = p.prefetch(guard(c, () -> switch (kind) {
-                case "none" -> {
-                    c.object(Set.of("kind"));
-                    yield PolicySpec.noPrefetch();
-                }
-                case "density" -> {
-                    c.object(Set.of("kind", "threshold_pct"));
-                    yield PolicySpec.density((int) c.field("threshold_pct").longValue(1, 100));
-                }
-                default -> {
-                    c.object(Set.of("kind", "size"));
-                    yield PolicySpec.neighbourhood(c.field("size").parsed(Bytes::parse));
-                }
-            }));
+            p = p.prefetch(guard(c, () -> PrefetchSpec.read(new JsonSpecReader(c))));
         }
         if (r.has("eviction")) {
             JsonNodeReader c = r.field("eviction");
-            String kind = c.field("kind").oneOf(EVICTORS);
-            p = p.eviction(guard(c, () -> switch (kind) {
-                case "lru" -> {
-                    c.object(Set.of("kind", "granularity", "refresh_on_access"));
-                    yield c.has("granularity")
-                            ? PolicySpec.lru(c.field("granularity").parsed(Bytes::parse), c.field("refresh_on_access").booleanValue())
-                            : PolicySpec.lru();
-                }
-                case "random" -> {
-                    c.object(Set.of("kind", "granularity", "seed"));
-                    yield PolicySpec.randomEviction(c.field("granularity").parsed(Bytes::parse),
-                            c.field("seed").longValue(Long.MIN_VALUE, Long.MAX_VALUE));
-                }
-                default -> {
-                    c.object(Set.of("kind", "granularity"));
-                    yield PolicySpec.rrip(c.field("granularity").parsed(Bytes::parse));
-                }
-            }));
+            p = p.eviction(guard(c, () -> EvictionSpec.read(new JsonSpecReader(c))));
         }
         if (r.has("thrashing")) {
             JsonNodeReader c = r.field("thrashing");
-            c.object(Set.of("kind"));
-            p = p.thrashing(c.field("kind").oneOf(THRASHING).equals("none") ? PolicySpec.noThrashing()
-                    : PolicySpec.uvmThrashing());
+            p = p.thrashing(guard(c, () -> ThrashingSpec.read(new JsonSpecReader(c))));
+        }
+        if (r.has("hints")) {
+            for (JsonNodeReader h : r.field("hints").elements()) {
+                p = p.hints(guard(h, () -> HintSpec.read(new JsonSpecReader(h))));
+            }
         }
         return p;
     }
 
+    /** Runs {@code make}; a refusal that is not yet located is reported at {@code where}. */
     private static <T> T guard(JsonNodeReader where, java.util.function.Supplier<T> make) {
         try {
             return make.get();
@@ -442,7 +415,7 @@ public final class ScenarioJson {
     /** A run's result: the scenario, the seed and the counters. */
     public static ObjectNode tree(ScenarioResult r) {
         ObjectNode root = Json.MAPPER.createObjectNode();
-        root.put("engine", r.engine() == Engine.TIMING ? "timing" : "residency-model");
+        root.put("engine", r.engine().label());
         root.put("seed", r.seed());
         root.set("scenario", tree(r.scenario()));
         ObjectNode counters = root.putObject("counters");

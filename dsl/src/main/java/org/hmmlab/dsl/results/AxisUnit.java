@@ -23,6 +23,11 @@ record AxisUnit(String quantity, String unit, double divisor) {
             suffix = column.substring(us + 1);
         }
         String quantity = base.replace('_', ' ');
+        if (column.startsWith("bytes_")) {
+            // The timing engine's byte counters name the unit first: bytes_to_device, bytes_to_host.
+            quantity = column.replace('_', ' ');
+            suffix = "bytes";
+        }
         return switch (suffix) {
             case "ns" -> maxAbs >= 1e9 ? new AxisUnit(quantity, "s", 1e9)
                     : maxAbs >= 1e6 ? new AxisUnit(quantity, "ms", 1e6)
@@ -71,15 +76,13 @@ record AxisUnit(String quantity, String unit, double divisor) {
         return f;
     }
 
-    /** Like {@link #formatValue} with real numbers cut to three significant digits, for labels inside a chart. */
-    static String formatShort(Column column, int row) {
-        if (column.type() != ColumnType.DOUBLE) {
-            return formatValue(column, row);
+    /** A number already in its chart's unit, to three significant digits with separators: {@code 27.6}, {@code 1,536}. */
+    static String formatScaled(double v) {
+        if (!Double.isFinite(v)) {
+            return Column.formatDouble(v);
         }
-        double v = column.number(row);
-        String s = Math.abs(v) >= 1000 ? String.format(Locale.ROOT, "%,.0f", v)
+        return Math.abs(v) >= 1000 ? String.format(Locale.ROOT, "%,.0f", v)
                 : new java.math.BigDecimal(v).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
-        return column.name().endsWith("_GBps") ? s + " GB/s" : s;
     }
 
     /** A single value in the column's own unit, as a person would write it: {@code 2 MiB}, {@code 1.5 us}. */

@@ -3,6 +3,7 @@ package org.hmmlab.dsl.results;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.hmmlab.units.Bandwidth;
 import org.hmmlab.units.Bytes;
@@ -16,8 +17,12 @@ import org.hmmlab.units.SimDuration;
  * {@code fault_ns}, {@code with("h2d", GBps(12))} adds {@code h2d_GBps}.
  *
  * <pre>{@code Row.of().with("faults", 512).with("h2d", GBps(11.9))}</pre>
+ *
+ * <p>A notebook shows a row as a two-column table of names and values, each value in a readable unit
+ * ({@code sim_time_ns} as {@code 26.74 ms}, {@code bytes_to_device} as {@code 96 MiB}); {@link #toString()} and
+ * the row's values stay raw.
  */
-public final class Row {
+public final class Row implements Displayable {
 
     /** One named cell. */
     public record Cell(String name, ColumnType type, Object value) {
@@ -149,6 +154,44 @@ public final class Row {
         return cells.hashCode();
     }
 
+    /** The row as a table of names and values, the values in readable units (see {@link Table#raw()}). */
+    @Override
+    public Map<String, String> mimeBundle() {
+        return Map.of("text/plain", toText(), "text/html", toHtml());
+    }
+
+    private List<String> shownValues() {
+        return cells.stream().map(c -> DisplayFormat.single(c.name(), c.type(), c.value(), Column.DEFAULT_DIGITS))
+                .toList();
+    }
+
+    private String toText() {
+        List<String> values = shownValues();
+        int nameWidth = cells.stream().mapToInt(c -> c.name().length()).max().orElse(0);
+        int valueWidth = values.stream().mapToInt(String::length).max().orElse(0);
+        StringBuilder sb = new StringBuilder("row (").append(cells.size()).append(cells.size() == 1 ? " value" : " values")
+                .append(")\n");
+        for (int i = 0; i < cells.size(); i++) {
+            String v = values.get(i);
+            boolean number = cells.get(i).type().isNumeric();
+            sb.append(cells.get(i).name()).append(" ".repeat(nameWidth - cells.get(i).name().length() + 2))
+                    .append(number ? " ".repeat(valueWidth - v.length()) + v : v).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private String toHtml() {
+        List<String> values = shownValues();
+        StringBuilder sb = new StringBuilder("<table class=\"hmmlab-table hmmlab-row\">\n<tbody>\n");
+        for (int i = 0; i < cells.size(); i++) {
+            sb.append("<tr><th style=\"text-align:left\">").append(Table.escape(cells.get(i).name()))
+                    .append("</th><td style=\"text-align:").append(cells.get(i).type().isNumeric() ? "right" : "left")
+                    .append("\">").append(Table.escape(values.get(i))).append("</td></tr>\n");
+        }
+        return sb.append("</tbody>\n</table>\n").toString();
+    }
+
+    /** The raw cells as {@code {name=value, ...}}. */
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("{");

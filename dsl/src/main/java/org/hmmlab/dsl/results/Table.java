@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.IntFunction;
 import java.util.function.IntPredicate;
 
 /**
@@ -51,14 +52,17 @@ public final class Table implements Displayable {
     private final int shownLimit;
     /** Significant digits text and HTML give a double cell; a display setting like {@link #shownLimit}. */
     private final int digits;
+    /** Whether text and HTML show the stored numbers as they are ({@link #raw()}); a display setting too. */
+    private final boolean raw;
 
     private Table(String name, List<Column> columns) {
-        this(name, columns, SHOW_HEAD + SHOW_TAIL, Column.DEFAULT_DIGITS);
+        this(name, columns, SHOW_HEAD + SHOW_TAIL, Column.DEFAULT_DIGITS, false);
     }
 
-    private Table(String name, List<Column> columns, int shownLimit, int digits) {
+    private Table(String name, List<Column> columns, int shownLimit, int digits, boolean raw) {
         this.shownLimit = shownLimit;
         this.digits = digits;
+        this.raw = raw;
         this.name = checkTitle(name);
         this.columns = List.copyOf(columns);
         Set<String> seen = new HashSet<>();
@@ -255,7 +259,7 @@ public final class Table implements Displayable {
 
     /** The same columns under another title. */
     public Table named(String newName) {
-        return new Table(newName, columns, shownLimit, digits);
+        return new Table(newName, columns, shownLimit, digits, raw);
     }
 
     public List<Column> columns() {
@@ -328,13 +332,13 @@ public final class Table implements Displayable {
         for (String n : columnNames) {
             cols.add(column(n));
         }
-        return new Table(name, cols, shownLimit, digits);
+        return new Table(name, cols, shownLimit, digits, raw);
     }
 
     /** The rows whose index passes {@code keep}, in order. */
     public Table filter(IntPredicate keep) {
         int[] idx = java.util.stream.IntStream.range(0, rowCount).filter(keep).toArray();
-        return new Table(name, columns.stream().map(c -> c.pick(idx)).toList(), shownLimit, digits);
+        return new Table(name, columns.stream().map(c -> c.pick(idx)).toList(), shownLimit, digits, raw);
     }
 
     /** The rows whose {@code columnName} cell equals {@code value}: {@code where("policy", "first-touch")}. */
@@ -383,7 +387,7 @@ public final class Table implements Displayable {
      * ({@code select}, {@code where}, ...) keep the setting.
      */
     public Table showAll() {
-        return new Table(name, columns, MAX_SHOWN, digits);
+        return new Table(name, columns, MAX_SHOWN, digits, raw);
     }
 
     /**
@@ -396,7 +400,7 @@ public final class Table implements Displayable {
             throw new IllegalArgumentException("show(maxRows): maxRows must be in [1, " + MAX_SHOWN + "], got " + maxRows
                     + (maxRows > MAX_SHOWN ? "; slice(from, to) shows any rows, toCsv() and writeCsv(path) hold them all" : ""));
         }
-        return new Table(name, columns, maxRows, digits);
+        return new Table(name, columns, maxRows, digits, raw);
     }
 
     /**
@@ -410,7 +414,17 @@ public final class Table implements Displayable {
             throw new IllegalArgumentException("digits(significant): significant must be in [1, " + Column.MAX_DIGITS
                     + "], got " + significant);
         }
-        return new Table(name, columns, shownLimit, significant);
+        return new Table(name, columns, shownLimit, significant, raw);
+    }
+
+    /**
+     * This table shown with its numbers as stored, the way CSV holds them ({@code 26742718} rather than
+     * {@code 26.74 ms}, {@code 100663296} rather than {@code 96 MiB}, no thousands separators). By default a
+     * notebook or terminal shows times and sizes in one readable unit per column. Only the display changes, and
+     * tables derived from this one keep the setting.
+     */
+    public Table raw() {
+        return new Table(name, columns, shownLimit, digits, true);
     }
 
     /** The most rows this table's text and HTML show (see {@link #show(int)}). */
@@ -422,7 +436,7 @@ public final class Table implements Displayable {
     public Table withColumn(Column column) {
         List<Column> cols = new ArrayList<>(columns);
         cols.add(column);
-        return new Table(name, cols, shownLimit, digits);
+        return new Table(name, cols, shownLimit, digits, raw);
     }
 
     // --- rendering ---------------------------------------------------------------------------------
@@ -439,11 +453,12 @@ public final class Table implements Displayable {
     public String toText() {
         int[] shown = shownRows();
         int nc = columns.size();
+        List<IntFunction<String>> cells = cellFormats(shown);
         int[] width = new int[nc];
         for (int c = 0; c < nc; c++) {
             width[c] = columns.get(c).name().length();
             for (int r : shown) {
-                width[c] = Math.max(width[c], columns.get(c).format(r, digits).length());
+                width[c] = Math.max(width[c], cells.get(c).apply(r).length());
             }
         }
         StringBuilder sb = new StringBuilder();
@@ -458,7 +473,7 @@ public final class Table implements Displayable {
             if (prev >= 0 && r != prev + 1) {
                 sb.append("... ").append(hiddenText(prev + 1, r)).append(" ...\n");
             }
-            appendLine(sb, width, c -> columns.get(c).format(r, digits), c -> columns.get(c).type().isNumeric());
+            appendLine(sb, width, c -> cells.get(c).apply(r), c -> columns.get(c).type().isNumeric());
             prev = r;
         }
         if (prev + 1 < rowCount) {
@@ -481,25 +496,48 @@ public final class Table implements Displayable {
         sb.append(line.toString().stripTrailing()).append('\n');
     }
 
-    /** An HTML table with a caption, numbers right-aligned; long tables show their first and last rows. */
+    /**
+     * An HTML table with a caption, numbers right-aligned; long tables show their first and last rows. In a notebook
+     * the column headers sort the rows shown (a click sorts ascending, a second descending, by the stored values),
+     * and a table of more than {@value #COLLAPSIBLE_ROWS} rows folds under its caption ({@code <details>}), folded
+     * from the start past {@value #FOLDED_ROWS}. Without scripts (a saved notebook not yet trusted, nbconvert) it is
+     * a plain table.
+     */
     public String toHtml() {
+        int[] shown = shownRows();
+        List<IntFunction<String>> cells = cellFormats(shown);
+        String id = "hmmlab-t" + HTML_IDS.incrementAndGet() + "-" + HTML_ID_SALT;
+        String caption = "<b>" + escape(name) + "</b> (" + escape(rowCountText(shown.length)) + ")";
+        boolean collapsible = shown.length > COLLAPSIBLE_ROWS;
         StringBuilder sb = new StringBuilder();
-        sb.append("<table class=\"hmmlab-table\">\n<caption style=\"text-align:left\"><b>").append(escape(name))
-                .append("</b> (").append(escape(rowCountText(shownRows().length))).append(")</caption>\n<thead><tr>");
+        if (collapsible) {
+            sb.append("<details").append(shown.length > FOLDED_ROWS ? "" : " open")
+                    .append(" class=\"hmmlab-table-fold\"><summary style=\"cursor:pointer\">").append(caption)
+                    .append("</summary>\n");
+        }
+        sb.append("<table class=\"hmmlab-table\" id=\"").append(id).append("\">\n");
+        if (!collapsible) {
+            sb.append("<caption style=\"text-align:left\">").append(caption).append("</caption>\n");
+        }
+        sb.append("<thead><tr>");
         for (Column c : columns) {
             sb.append("<th style=\"text-align:").append(c.type().isNumeric() ? "right" : "left").append("\">")
                     .append(escape(c.name())).append("</th>");
         }
         sb.append("</tr></thead>\n<tbody>\n");
         int prev = -1;
-        for (int r : shownRows()) {
+        for (int r : shown) {
             if (prev >= 0 && r != prev + 1) {
                 appendHiddenRow(sb, prev + 1, r);
             }
             sb.append("<tr>");
-            for (Column c : columns) {
-                sb.append("<td style=\"text-align:").append(c.type().isNumeric() ? "right" : "left").append("\">")
-                        .append(escape(c.format(r, digits))).append("</td>");
+            for (int c = 0; c < columns.size(); c++) {
+                Column col = columns.get(c);
+                sb.append("<td style=\"text-align:").append(col.type().isNumeric() ? "right" : "left").append("\"");
+                if (col.type().isNumeric()) {
+                    sb.append(" data-v=\"").append(escape(col.format(r, Column.MAX_DIGITS))).append('"');
+                }
+                sb.append('>').append(escape(cells.get(c).apply(r))).append("</td>");
             }
             sb.append("</tr>\n");
             prev = r;
@@ -507,7 +545,55 @@ public final class Table implements Displayable {
         if (prev + 1 < rowCount) {
             appendHiddenRow(sb, prev + 1, rowCount);
         }
-        return sb.append("</tbody>\n</table>\n").toString();
+        sb.append("</tbody>\n</table>\n");
+        if (collapsible) {
+            sb.append("</details>\n");
+        }
+        return sb.append("<script>").append(SORT_SCRIPT.replace("@ID@", id)).append("</script>\n").toString();
+    }
+
+    /** More rows than this shown: the HTML table folds under its caption. */
+    static final int COLLAPSIBLE_ROWS = 10;
+    /** More rows than this shown: the HTML table starts folded. */
+    static final int FOLDED_ROWS = 100;
+    private static final java.util.concurrent.atomic.AtomicLong HTML_IDS = new java.util.concurrent.atomic.AtomicLong();
+    /** Tells tables of different kernel runs apart on one page (a reopened notebook, then new outputs). */
+    private static final String HTML_ID_SALT = Long.toString(ProcessHandle.current().pid(), 36)
+            + Long.toString(System.currentTimeMillis() % 1_000_000, 36);
+    /**
+     * Sorts the table's data rows (not the "rows hidden" line) by a clicked header: by each cell's stored value
+     * ({@code data-v}) where it has one, numerically when both are numbers, else as text.
+     */
+    private static final String SORT_SCRIPT = "(function(){var t=document.getElementById('@ID@');if(!t||!t.tHead)return;"
+            + "var hs=t.tHead.rows[0].cells;for(var i=0;i<hs.length;i++)(function(i){var h=hs[i];"
+            + "h.style.cursor='pointer';h.title='click to sort the rows shown';h.onclick=function(){"
+            + "var b=t.tBodies[0],up=h.getAttribute('data-sort')!=='asc';"
+            + "for(var k=0;k<hs.length;k++){hs[k].removeAttribute('data-sort');hs[k].textContent=hs[k].textContent.replace(/ [\u25b2\u25bc]$/,'');}"
+            + "h.setAttribute('data-sort',up?'asc':'desc');h.textContent+=up?' \u25b2':' \u25bc';"
+            + "var rows=Array.prototype.filter.call(b.rows,function(r){return r.cells.length===hs.length;});"
+            + "function v(r){var c=r.cells[i];return c.hasAttribute('data-v')?c.getAttribute('data-v'):c.textContent;}"
+            + "rows.sort(function(x,y){var a=v(x),c=v(y),na=parseFloat(a),nc=parseFloat(c);"
+            + "var d=(!isNaN(na)&&!isNaN(nc))?na-nc:a.localeCompare(c);return up?d:-d;});"
+            + "rows.forEach(function(r){b.appendChild(r);});};})(i);})();";
+
+    /**
+     * How each column's cells show in {@code shown} rows: as stored when {@link #raw()}, else readable (see
+     * {@link DisplayFormat}); a numeric {@code value} column beside a first column of names takes each row's unit
+     * from its name, as a result's counters do.
+     */
+    private List<IntFunction<String>> cellFormats(int[] shown) {
+        List<IntFunction<String>> cells = new ArrayList<>(columns.size());
+        boolean namedValues = columns.size() >= 2 && columns.get(0).type() == ColumnType.STRING;
+        for (Column c : columns) {
+            if (raw) {
+                cells.add(r -> c.format(r, digits));
+            } else if (namedValues && c.name().equals("value") && c.type().isNumeric()) {
+                cells.add(DisplayFormat.cellsNamedBy(c, columns.get(0), digits));
+            } else {
+                cells.add(DisplayFormat.cells(c, shown, digits));
+            }
+        }
+        return cells;
     }
 
     private void appendHiddenRow(StringBuilder sb, int from, int to) {

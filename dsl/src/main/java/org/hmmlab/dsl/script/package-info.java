@@ -1,6 +1,11 @@
 /**
- * JavaScript in the lab, through GraalVM Polyglot: migration policies written as JS functions and whole
- * scenarios scripted in JS.
+ * The JavaScript runtime of the lab, through GraalVM Polyglot: sandboxed scripts ({@link
+ * org.hmmlab.dsl.script.JsScript}) and migration placements written as JS functions ({@link
+ * org.hmmlab.dsl.script.JsPlacement}). Whole scenarios scripted in JS go through the {@code lab} global of
+ * {@code org.hmmlab.dsl.js}.
+ *
+ * <p>Layering: depends on the engine only, so the policy spec ({@code org.hmmlab.dsl.spec}) can build a JS
+ * placement without a cycle.
  *
  * <p>Scripts run sandboxed ({@link org.hmmlab.dsl.script.JsScript}): they see only the objects the DSL
  * exports to them and only the members marked {@code @HostAccess.Export}; no files, network, processes,

@@ -30,12 +30,13 @@ class TableTest {
             String text = stages().toText();
             assertEquals("""
                     fault stages (3 rows)
-                    stage        p50_ns   share  on_link
-                    -----------  ------  ------  -------
-                    fault entry     900   0.126  false
-                    copy, 4 KiB    5200  0.7323  true
-                    replay         1000    0.14  false
+                    stage          p50_ns   share  on_link
+                    -----------  --------  ------  -------
+                    fault entry  0.900 us   0.126  false
+                    copy, 4 KiB  5.200 us  0.7323  true
+                    replay       1.000 us    0.14  false
                     """, text);
+            assertTrue(stages().raw().toText().contains("copy, 4 KiB    5200  0.7323  true"), "raw() shows the stored ns");
         }
 
         @Test
@@ -128,12 +129,12 @@ class TableTest {
             Table short4 = t.digits(4);
             assertEquals("""
                     errors (4 rows)
-                    error_pct
-                    ---------
-                      -0.0439
-                        10.77
-                        357.1
-                    1784040.3
+                      error_pct
+                    -----------
+                        -0.0439
+                          10.77
+                          357.1
+                    1,784,040.3
                     """, short4.toText());
             assertEquals(t, short4);
             assertEquals(t.toCsv(), short4.toCsv(), "CSV keeps every bit");

@@ -47,10 +47,8 @@ final class GpuPmm {
                 int i = pt.covers(q) ? pt.idx(q) : -1;
                 if (i >= 0 && pt.resid(i) == R_DUP) {
                     // a read-only duplicate is dropped, not copied: the host copy is current
-                    pt.release(q, MigrationCause.EVICTION);
-                    pt.recordResidency(t);
+                    gpu.dropToHost(q, MigrationCause.EVICTION, t);
                     evicted++;
-                    gpu.policy.onMigrated(q, 1, 0, Location.HOST, MigrationCause.EVICTION, t);
                     q++;
                     continue;
                 }

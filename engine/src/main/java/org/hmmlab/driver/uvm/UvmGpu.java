@@ -1,5 +1,7 @@
 package org.hmmlab.driver.uvm;
 
+import java.util.ArrayList;
+
 import org.hmmlab.device.AccessCounterBuffer;
 import org.hmmlab.device.AtsPri;
 import org.hmmlab.device.CopyEngine;
@@ -17,6 +19,8 @@ import org.hmmlab.pcie.PcieLink;
 import org.hmmlab.platform.GpuProfile;
 import org.hmmlab.platform.HostProfile;
 import org.hmmlab.platform.Platform;
+import org.hmmlab.policy.Location;
+import org.hmmlab.policy.MigrationCause;
 import org.hmmlab.policy.MigrationPolicy;
 import org.hmmlab.policy.MutableFaultContext;
 import org.hmmlab.policy.PageMask;
@@ -76,6 +80,8 @@ public final class UvmGpu {
     final long[] prefetchMask = PageMask.create();
     final long[] residentMask = PageMask.create();
     final long[] outMask = PageMask.create();
+    /** The landings of the VA block being migrated, mapped together when its PTE update is charged. */
+    final ArrayList<Landing> blockLandings = new ArrayList<>();
 
     public UvmGpu(Simulator sim, Platform platform, PcieLink link, Ats ats, HostMemory host, MigrationPolicy policy,
                   FaultPath path, RunMetrics metrics, DevicePageTable pt, DeviceTlb tlb, CopyEngine[] engines) {
@@ -140,6 +146,17 @@ public final class UvmGpu {
             return link.config().roundTripLatency().nanos() + g.atcInvalidate().nanos();
         }
         return g.atcInvalidate().nanos();
+    }
+
+    /**
+     * One page's device copy goes without a copy back, the host copy being current (a read-only duplicate dropped,
+     * collapsed or evicted): the page table releases it, the residency series records the new count at {@code t},
+     * and the policy hears that the page is back in host memory for the reason {@code cause}.
+     */
+    void dropToHost(long page, MigrationCause cause, long t) {
+        pt.release(page, cause);
+        pt.recordResidency(t);
+        policy.onMigrated(page, 1, 0, Location.HOST, cause, t);
     }
 
     /** The next copy engine, in turn. */

@@ -33,7 +33,7 @@ import static org.hmmlab.device.DevicePageTable.VALID;
  * pagemap's migrate_to_ram (uvm_hmm_devmem_fault()), which migrates the region the policy chooses back to system
  * memory with migrate_vma.
  */
-public final class UvmHmm implements HostMemory.Invalidator {
+public final class UvmHmm implements HostMemory.Invalidator, HostMemory.DevicePrivateFaultHandler {
 
     private final UvmGpu gpu;
     private final DevicePageTable pt;
@@ -200,16 +200,18 @@ public final class UvmHmm implements HostMemory.Invalidator {
     // --- CPU side -----------------------------------------------------------------------------------------------
 
     /**
-     * A CPU access hit a page in device memory: migrate the region the policy chooses back to host memory
-     * (dev_pagemap_ops.migrate_to_ram) and run {@code done} when the copy has landed. Returns the CPU time the
-     * faulting thread spends before waiting for the copy.
+     * A CPU access hit a page in device memory and the core's fault handler called the pagemap's migrate_to_ram:
+     * migrate the region the policy chooses back to host memory and run {@code done} when the copy has landed. The
+     * faulting thread's CPU work (the walk, the per-page setup, the invalidation) is charged before the copy starts;
+     * a throttled fault just sleeps for the throttle.
      */
-    public long migrateToRam(long page, boolean write, long now, EventHandler done, long arg) {
+    @Override
+    public void migrateToRam(long page, boolean write, long now, EventHandler done, long arg) {
         gpu.fillContext(page, write, now);
         Decision d = gpu.policy.onHostFault(gpu.ctx);
         if (d.action() == Decision.Action.THROTTLE) {
             gpu.sim.scheduleAtNanos(now + d.delay().nanos(), EventPhase.HOST, done, arg);
-            return 0;
+            return;
         }
         long first = Math.max(d.regionFirstPage(page), page & -(long) Pages.PAGES_PER_BLOCK);
         long last = Math.min(first + Math.max(1, d.regionPages()), (page | (Pages.PAGES_PER_BLOCK - 1)) + 1);
@@ -278,7 +280,6 @@ public final class UvmHmm implements HostMemory.Invalidator {
         };
         gpu.sim.scheduleAtNanos(now + cpu, EventPhase.HOST,
                 a -> ce.submit(false, size, CopyEngine.GRANULE_4K, landed, 0), 0);
-        return cpu;
     }
 
     /**
@@ -289,17 +290,10 @@ public final class UvmHmm implements HostMemory.Invalidator {
         if (!pt.covers(page) || pt.resid(pt.idx(page)) != R_DUP) {
             return 0;
         }
-        pt.release(page, MigrationCause.HOST_FAULT); // a duplicate still being copied is dropped, never mapped
-        pt.recordResidency(now);
+        gpu.dropToHost(page, MigrationCause.HOST_FAULT, now); // one still being copied is dropped, never mapped
         gpu.tlb.invalidate(page, 1);
         gpu.counters.increment(Counter.INVALIDATIONS);
-        gpu.policy.onMigrated(page, 1, 0, Location.HOST, MigrationCause.HOST_FAULT, now);
         return gpu.invalidationCost();
-    }
-
-    /** Whether {@code page} is resident in device memory. */
-    public boolean onDevice(long page) {
-        return pt.resid(pt.idx(page)) == R_GPU;
     }
 
     /** Marks {@code page} populated in host memory (a CPU fault or hmm_range_fault populated it). */

@@ -1,7 +1,5 @@
 package org.hmmlab.driver.uvm;
 
-import java.util.Arrays;
-
 import org.hmmlab.device.DevicePageTable;
 import org.hmmlab.device.FaultPath;
 import org.hmmlab.metrics.Counter;
@@ -53,9 +51,6 @@ final class VaBlockService {
     /** A fault of the batch was throttled (the driver's has_throttled_faults). */
     private boolean throttled;
     private final long[] bounds = new long[2];
-    /** The landings of the VA block being migrated, mapped together when its PTE update is charged. */
-    private Landing[] blockLandings = new Landing[8];
-    private int blockLandingCount;
     private final EventHandler copyDoneHandler = a -> copyDone();
 
     VaBlockService(UvmGpu gpu, long start, long entryCharged, boolean notifications) {
@@ -172,10 +167,8 @@ final class VaBlockService {
                 charge(Stage.TLB_INVALIDATION, gpu.hmm.takeInvalidationCost()); // e.g. COW of the zero page
                 if (pt.resid(i) == R_DUP) {
                     // the read-only duplicate gives way to a mapping of the host copy
-                    pt.release(page, MigrationCause.DEVICE_FAULT);
-                    pt.recordResidency(t);
+                    gpu.dropToHost(page, MigrationCause.DEVICE_FAULT, t);
                     gpu.tlb.invalidate(page, 1);
-                    gpu.policy.onMigrated(page, 1, 0, Location.HOST, MigrationCause.DEVICE_FAULT, t);
                 }
                 if (pt.resid(i) != R_GPU) {
                     pt.setResid(i, R_HOST);
@@ -335,12 +328,8 @@ final class VaBlockService {
             }
             int runPages = p - runStart;
             long runFirst = firstPage + runStart;
-            gpu.host.migrateToDevice(runFirst, runPages);
             // pages that could not migrate (pinned, extra references) stay where they are: end the run there
-            int moved = 0;
-            while (moved < runPages && gpu.host.onDevice(runFirst + moved, true)) {
-                moved++;
-            }
+            int moved = gpu.host.migrateToDevice(runFirst, runPages);
             if (moved < runPages) {
                 // the seeds' advice: if migration fails, fall back to reading over PCIe. The pages that stayed
                 // (pinned, busy) are faulted in with hmm_range_fault and mapped remotely; the rest of the run
@@ -351,10 +340,7 @@ final class VaBlockService {
                 chargeRangeFault(Math.max(0, r));
                 int si = pt.idx(stay);
                 if (pt.resid(si) == R_DUP) {
-                    // its read-only duplicate gives way to the remote mapping
-                    pt.release(stay, MigrationCause.DEVICE_FAULT);
-                    pt.recordResidency(t);
-                    gpu.policy.onMigrated(stay, 1, 0, Location.HOST, MigrationCause.DEVICE_FAULT, t);
+                    gpu.dropToHost(stay, MigrationCause.DEVICE_FAULT, t); // the duplicate gives way to the mapping
                 }
                 pt.setResid(si, R_HOST);
                 pt.setLanding(si, 0);
@@ -369,10 +355,7 @@ final class VaBlockService {
             // only when the copy has landed: a read-only duplicate keeps its mapping until then, a page that
             // was mapped remotely lost it when migrate_vma_setup unmapped the source
             Landing l = new Landing(gpu, runFirst, runPages, (byte) (VALID | WRITE | LOCAL), this);
-            if (blockLandingCount == blockLandings.length) {
-                blockLandings = Arrays.copyOf(blockLandings, blockLandingCount * 2);
-            }
-            blockLandings[blockLandingCount++] = l;
+            gpu.blockLandings.add(l);
             for (long q = runFirst; q < runFirst + runPages; q++) {
                 if (from != R_DUP) {
                     pt.setPte(pt.idx(q), (byte) 0);
@@ -395,11 +378,10 @@ final class VaBlockService {
             }
         }
         charge(Stage.PTE_UPDATE, n * gpu.h.pteUpdatePerPage().nanos());
-        for (int k = 0; k < blockLandingCount; k++) {
-            blockLandings[k].mapAt(t);
-            blockLandings[k] = null;
+        for (int k = 0; k < gpu.blockLandings.size(); k++) {
+            gpu.blockLandings.get(k).mapAt(t);
         }
-        blockLandingCount = 0;
+        gpu.blockLandings.clear();
     }
 
     /** The service counts one more copy or landing outstanding: the batch ends only after it. */

@@ -1,4 +1,4 @@
-package org.hmmlab.dsl.script;
+package org.hmmlab.dsl.js;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,6 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.hmmlab.dsl.json.ScenarioJson;
+import org.hmmlab.dsl.script.JsScript;
+import org.hmmlab.dsl.script.ScriptException;
+import org.hmmlab.dsl.script.ScriptLimits;
 import org.junit.jupiter.api.Test;
 
 /** The {@code lab} global of a JavaScript scenario: patterns written as short strings. */

@@ -1,4 +1,4 @@
-package org.hmmlab.dsl.script;
+package org.hmmlab.dsl.js;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,14 +10,22 @@ import org.graalvm.polyglot.Value;
 import org.hmmlab.dsl.Lab;
 import org.hmmlab.dsl.Param;
 import org.hmmlab.dsl.PhaseSpec;
-import org.hmmlab.dsl.PolicySpec;
 import org.hmmlab.dsl.Scenario;
 import org.hmmlab.dsl.ScenarioResult;
 import org.hmmlab.dsl.Sweep;
 import org.hmmlab.dsl.SweepProgress;
 import org.hmmlab.dsl.SweepResult;
-import org.hmmlab.dsl.json.ScenarioJson;
 import org.hmmlab.dsl.results.Table;
+import org.hmmlab.dsl.spec.EvictionSpec;
+import org.hmmlab.dsl.spec.FaultPaths;
+import org.hmmlab.dsl.spec.HintSpec;
+import org.hmmlab.dsl.spec.PlacementSpec;
+import org.hmmlab.dsl.spec.PlatformPresets;
+import org.hmmlab.dsl.spec.PolicySpec;
+import org.hmmlab.dsl.spec.PrefetchSpec;
+import org.hmmlab.dsl.spec.Processor;
+import org.hmmlab.dsl.spec.SpecReader;
+import org.hmmlab.dsl.spec.ThrashingSpec;
 import org.hmmlab.units.Bytes;
 
 /**
@@ -30,6 +38,15 @@ import org.hmmlab.units.Bytes;
  *     .cpu(lab.phase("init").writes("x"))
  *     .gpu(lab.kernel("scan").reads("x").passes(2).warps(1024));
  * lab.show(s.run().counters());
+ * }</pre>
+ *
+ * <p>Policy components and hints are object literals in the JSON grammar, read by the spec itself
+ * ({@link org.hmmlab.dsl.spec}), so a policy written here equals the same policy written in Java or JSON and a bad
+ * value gets the same message:
+ * <pre>{@code
+ * s.placement({kind: "access-counters", threshold: 256, granularity: "64KiB", decay: "100us"})
+ *  .eviction({kind: "lru", granularity: "64KiB", refresh_on_access: true})
+ *  .readMostly("weights").preferredLocation("x", "host").accessedBy("y", "gpu0")
  * }</pre>
  *
  * <p>Only the methods marked {@code @HostAccess.Export} here and in the nested wrappers are reachable from a
@@ -119,12 +136,7 @@ public final class JsLab {
         /** The platform preset: {@code "V100_PCIE3"}, {@code "A100_PCIE4"} or {@code "H100_PCIE5"}. */
         @HostAccess.Export
         public JsScenario on(String preset) {
-            var p = ScenarioJson.PRESETS.get(preset);
-            if (p == null) {
-                throw new IllegalArgumentException("on(preset): preset must be one of V100_PCIE3, A100_PCIE4, H100_PCIE5, got '"
-                        + preset + "'");
-            }
-            return new JsScenario(s.on(p));
+            return new JsScenario(s.on(PlatformPresets.named("preset", preset)));
         }
 
         /** Device memory: {@code .vram("8GiB")}. */
@@ -133,29 +145,79 @@ public final class JsLab {
             return new JsScenario(s.vram(Bytes.parse(size)));
         }
 
-        /** A ready policy: {@code "uvm-defaults"}, {@code "on-demand"} or {@code "zero-copy"}. */
+        /** A ready policy: {@code "uvm-defaults"}, {@code "on-demand"} or {@code "zero-copy"}; hints given so far stay. */
         @HostAccess.Export
         public JsScenario policy(String name) {
-            PolicySpec p = switch (name) {
-                case "uvm-defaults" -> PolicySpec.uvmDefaults();
-                case "on-demand" -> PolicySpec.onDemand();
-                case "zero-copy" -> PolicySpec.zeroCopy();
-                default -> throw new IllegalArgumentException(
-                        "policy(name): name must be one of uvm-defaults, on-demand, zero-copy, got '" + name + "'");
-            };
-            return new JsScenario(s.policy(p));
+            PolicySpec p = PolicySpec.preset(name);
+            return new JsScenario(s.policy(p.hints(s.policy().hints().toArray(HintSpec[]::new))));
         }
 
         /** Access-counter placement: {@code .accessCounters(256, "2MiB")}. */
         @HostAccess.Export
         public JsScenario accessCounters(int threshold, String granularity) {
-            return new JsScenario(s.policy(s.policy().placement(PolicySpec.accessCounters(threshold, Bytes.parse(granularity)))));
+            return with(s.policy().placement(PolicySpec.accessCounters(threshold, Bytes.parse(granularity))));
         }
 
-        /** The density prefetcher at {@code percent} (1 to 100), or 0 for none. */
+        /** The placement: {@code .placement({kind: "access-counters", threshold: 64, decay: "100us"})}. */
         @HostAccess.Export
-        public JsScenario prefetch(int percent) {
-            return new JsScenario(s.policy(s.policy().prefetch(percent == 0 ? PolicySpec.noPrefetch() : PolicySpec.density(percent))));
+        public JsScenario placement(Value spec) {
+            return with(s.policy().placement(PlacementSpec.read(new JsSpecReader("placement", spec))));
+        }
+
+        /**
+         * The prefetcher: {@code .prefetch({kind: "neighbourhood", size: "64KiB"})}, or a number: the density
+         * prefetcher at that percent (1 to 100), 0 for none.
+         */
+        @HostAccess.Export
+        public JsScenario prefetch(Value spec) {
+            if (spec != null && spec.isNumber()) {
+                if (!spec.fitsInInt()) {
+                    throw new IllegalArgumentException("prefetch(percent): percent must be a whole number, got " + spec);
+                }
+                int percent = spec.asInt();
+                return with(s.policy().prefetch(percent == 0 ? PolicySpec.noPrefetch() : PolicySpec.density(percent)));
+            }
+            return with(s.policy().prefetch(PrefetchSpec.read(new JsSpecReader("prefetch", spec))));
+        }
+
+        /** The evictor: {@code .eviction({kind: "rrip", granularity: "64KiB"})}. */
+        @HostAccess.Export
+        public JsScenario eviction(Value spec) {
+            return with(s.policy().eviction(EvictionSpec.read(new JsSpecReader("eviction", spec))));
+        }
+
+        /** The thrashing detector: {@code .thrashing({kind: "none"})}. */
+        @HostAccess.Export
+        public JsScenario thrashing(Value spec) {
+            return with(s.policy().thrashing(ThrashingSpec.read(new JsSpecReader("thrashing", spec))));
+        }
+
+        /** A hint: {@code .hint({kind: "read-mostly", allocation: "x"})}. */
+        @HostAccess.Export
+        public JsScenario hint(Value spec) {
+            return with(s.policy().hints(HintSpec.read(new JsSpecReader("hint", spec))));
+        }
+
+        /** Keeps {@code allocation} at {@code location}, {@code "host"} or {@code "gpu0"}: {@code .preferredLocation("x", "host")}. */
+        @HostAccess.Export
+        public JsScenario preferredLocation(String allocation, String location) {
+            return with(s.policy().hints(PolicySpec.preferredLocation(allocation, Processor.parse("location", location))));
+        }
+
+        /** {@code gpu} maps {@code allocation} where it lives: {@code .accessedBy("x", "gpu0")}. */
+        @HostAccess.Export
+        public JsScenario accessedBy(String allocation, String gpu) {
+            return with(s.policy().hints(PolicySpec.accessedBy(allocation, Processor.parse("gpu", gpu))));
+        }
+
+        /** GPU reads of {@code allocation} duplicate it: {@code .readMostly("weights")}. */
+        @HostAccess.Export
+        public JsScenario readMostly(String allocation) {
+            return with(s.policy().hints(PolicySpec.readMostly(allocation)));
+        }
+
+        private JsScenario with(PolicySpec p) {
+            return new JsScenario(s.policy(p));
         }
 
         /** A managed allocation: {@code .alloc("x", "2GiB")}. */
@@ -179,23 +241,13 @@ public final class JsLab {
         /** The engine: {@code "timing"} (the default) or {@code "residency-model"}. */
         @HostAccess.Export
         public JsScenario engine(String name) {
-            return new JsScenario(s.engine(switch (name) {
-                case "timing" -> org.hmmlab.dsl.Engine.TIMING;
-                case "residency-model" -> org.hmmlab.dsl.Engine.RESIDENCY_MODEL;
-                default -> throw new IllegalArgumentException(
-                        "engine(name): name must be timing or residency-model, got '" + name + "'");
-            }));
+            return new JsScenario(s.engine(org.hmmlab.dsl.Engine.named(name)));
         }
 
         /** The fault path on the timing engine: {@code "replayable-buffer"} (default) or {@code "ats-pri"}. */
         @HostAccess.Export
         public JsScenario faultPath(String name) {
-            return new JsScenario(s.faultPath(switch (name) {
-                case "replayable-buffer" -> org.hmmlab.device.FaultPath.REPLAYABLE_BUFFER;
-                case "ats-pri" -> org.hmmlab.device.FaultPath.ATS_PRI;
-                default -> throw new IllegalArgumentException(
-                        "faultPath(name): name must be replayable-buffer or ats-pri, got '" + name + "'");
-            }));
+            return new JsScenario(s.faultPath(FaultPaths.named(name)));
         }
 
         /** The run's seed. */

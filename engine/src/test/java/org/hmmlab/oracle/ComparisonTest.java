@@ -1,0 +1,72 @@
+package org.hmmlab.oracle;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The fuzzer's verdict on one script's transcripts: agreement, divergence, kernel nondeterminism, known differences. */
+class ComparisonTest {
+    private static final List<String> KERNEL = List.of("1 mmap 0 4 anon 3 => ok", "2 read 0 1 => ok 00000001",
+            "3.1 c read 0 1 => ok 00000001", "3 fork => exit=0", "4 read 0 9 => SIGSEGV", "END 4");
+
+    @Test
+    void identicalTranscriptsCompareEveryOperation() {
+        Comparison c = Comparison.of(KERNEL, KERNEL, KERNEL);
+        assertFalse(c.diverged());
+        assertEquals(5, c.compared);
+        assertEquals(0, c.nondeterministic);
+    }
+
+    @Test
+    void firstDifferenceIsTheDivergenceAndComparisonStopsThere() {
+        List<String> engine = List.of("1 mmap 0 4 anon 3 => ok", "2 read 0 1 => SIGSEGV", "3.1 c read 0 1 => ok x",
+                "3 fork => exit=0", "4 read 0 9 => ok 0", "END 4");
+        Comparison c = Comparison.of(KERNEL, KERNEL, engine);
+        assertTrue(c.diverged());
+        assertEquals(1, c.divergenceAt);
+        assertEquals("2 read 0 1 => SIGSEGV", c.divergenceEngine);
+        assertEquals(1, c.compared);
+        assertEquals(4, c.notCompared);
+    }
+
+    @Test
+    void aLineTheKernelDisagreesWithItselfOnIsNondeterministicNotADivergence() {
+        List<String> kernel2 = List.of("1 mmap 0 4 anon 3 => ok", "2 read 0 1 => ok 00000002",
+                "3.1 c read 0 1 => ok 00000001", "3 fork => exit=0", "4 read 0 9 => SIGSEGV", "END 4");
+        List<String> engine = List.of("1 mmap 0 4 anon 3 => ok", "2 read 0 1 => ok 00000003", "END 1");
+        Comparison c = Comparison.of(KERNEL, kernel2, engine);
+        assertFalse(c.diverged());
+        assertEquals(1, c.nondeterministic);
+        assertEquals(1, c.compared);
+    }
+
+    @Test
+    void anEngineTranscriptCutShortDivergesAtTheMissingLine() {
+        List<String> engine = List.of("1 mmap 0 4 anon 3 => ok", "2 read 0 1 => engine-exception X: boom");
+        Comparison c = Comparison.of(KERNEL, KERNEL, engine);
+        assertTrue(c.diverged());
+        assertEquals(1, c.divergenceAt);
+    }
+
+    @Test
+    void aKernelTranscriptWithoutItsEndLineIsAGuestErrorNeverAPass() {
+        Comparison c = Comparison.of(KERNEL.subList(0, 3), KERNEL.subList(0, 3), KERNEL);
+        assertNotNull(c.guestError);
+        assertEquals(0, c.compared);
+    }
+
+    @Test
+    void theFlagsIoctlMissingFrom612IsAKnownStatelessDifference() {
+        List<String> kernel = List.of("1 dev 0 flags 0 0 1 0 => err EINVAL", "2 read 0 0 => SIGSEGV", "END 2");
+        List<String> engine = List.of("1 dev 0 flags 0 0 1 0 => ok cpages=0 faults=0", "2 read 0 0 => SIGSEGV",
+                "END 2");
+        Comparison c = Comparison.of(kernel, kernel, engine);
+        assertFalse(c.diverged());
+        assertEquals(List.of("dmirror-flags-ioctl"), c.knownHits);
+        assertEquals(1, c.compared);
+    }
+}

@@ -1,0 +1,309 @@
+package org.hmmlab.oracle;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.hmmlab.dmirror.Dmirror;
+import org.hmmlab.dmirror.DmirrorCmd;
+import org.hmmlab.dmirror.DmirrorDevice;
+import org.hmmlab.mm.Errno;
+import org.hmmlab.mm.Frames;
+import org.hmmlab.mm.Gup;
+import org.hmmlab.mm.MemFile;
+import org.hmmlab.mm.MemoryAccessException;
+import org.hmmlab.mm.Mman;
+import org.hmmlab.mm.MmStruct;
+import org.hmmlab.mm.VmFault;
+
+/**
+ * Runs an operation script on the engine and prints the canonical transcript, line for line what the guest
+ * interpreter (oracle/guest/hmmfuzz.c) prints for the real kernel.
+ *
+ * <p>One fresh machine per script: {@link Frames} with the invariant checker on, the four dmirror devices of the test
+ * module (0 and 1 device-private, 2 and 3 device-coherent), one {@link MmStruct} with all four opened, as the guest
+ * opens {@code /dev/hmm_dmirror0..3}. An engine exception ends the script with an {@code engine-exception} line,
+ * which never matches the kernel.
+ */
+public final class EngineInterpreter {
+    /** Where area slot 0 lives; slot {@code a} is {@code AREA_BASE + a * AREA_STRIDE} (as in hmmfuzz.c). */
+    static final long AREA_BASE = 0x1000_0000_0000L;
+    static final long AREA_STRIDE = 0x4000_0000L;
+    static final int PAGE = (int) Mman.PAGE_SIZE;
+
+    private final Frames frames = Frames.create();
+    private final MmStruct mm;
+    private final Dmirror[] fds = new Dmirror[DmirrorDevice.NDEVICES];
+    /** The pages gup_test holds pinned (PIN_LONGTERM_TEST_START), or null. */
+    private long[] pinned;
+    private int pinnedCount;
+
+    private EngineInterpreter() {
+        frames.setInvariantChecking(true);
+        DmirrorDevice[] devices = DmirrorDevice.createAll(frames);
+        mm = MmStruct.create(frames);
+        for (int i = 0; i < fds.length; i++) {
+            fds[i] = devices[i].open(mm);
+        }
+    }
+
+    /** The transcript of {@code script}: "N OP => RESULT" lines, then "END N". */
+    public static List<String> run(List<String> script) {
+        return new EngineInterpreter().execute(script);
+    }
+
+    private List<String> execute(List<String> script) {
+        List<String> out = new ArrayList<>();
+        int index = 0;
+        for (String raw : script) {
+            String line = raw.strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            index++;
+            try {
+                if (line.equals("fork") || line.startsWith("fork ")) {
+                    fork(index, line.substring(4), out);
+                } else {
+                    out.add(index + " " + line + " => " + op(mm, line, false));
+                }
+            } catch (RuntimeException e) {
+                out.add(index + " " + line + " => engine-exception " + e.getClass().getSimpleName() + ": "
+                        + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+                return out;
+            }
+        }
+        out.add("END " + index);
+        return out;
+    }
+
+    private void fork(int index, String rest, List<String> out) {
+        MmStruct child = mm.fork();
+        int k = 0;
+        for (String part : rest.split(";")) {
+            String op = part.strip();
+            if (op.isEmpty()) {
+                continue;
+            }
+            out.add(index + "." + (++k) + " c " + op + " => " + op(child, op, true));
+        }
+        child.exit();
+        out.add(index + " fork => exit=0");
+    }
+
+    static long addr(long area, long page) {
+        return AREA_BASE + area * AREA_STRIDE + page * Mman.PAGE_SIZE;
+    }
+
+    private static int prot(long p) {
+        return ((p & 1) != 0 ? Mman.PROT_READ : 0) | ((p & 2) != 0 ? Mman.PROT_WRITE : 0);
+    }
+
+    private static String rc(long rc) {
+        return rc == 0 ? "ok" : "err " + Errno.name(rc).substring(1);
+    }
+
+    private String op(MmStruct target, String line, boolean child) {
+        String[] t = line.split("\\s+");
+        return switch (t[0]) {
+            case "mmap" -> t.length == 5 ? mmap(target, Integer.parseInt(t[1]), Long.parseLong(t[2]), t[3],
+                    prot(Long.parseLong(t[4]))) : "bad-op";
+            case "munmap" -> t.length == 4 ? rc(target.munmap(addr(num(t[1]), num(t[2])), num(t[3]) * PAGE)) : "bad-op";
+            case "mprotect" -> t.length == 5
+                    ? rc(target.mprotect(addr(num(t[1]), num(t[2])), num(t[3]) * PAGE, prot(num(t[4])))) : "bad-op";
+            case "madvise" -> t.length == 5 && advice(t[4]) >= 0
+                    ? rc(target.madvise(addr(num(t[1]), num(t[2])), num(t[3]) * PAGE, advice(t[4]))) : "bad-op";
+            case "read" -> t.length == 3 ? cpuRead(target, addr(num(t[1]), num(t[2]))) : "bad-op";
+            case "write" -> t.length == 5
+                    ? cpuWrite(target, addr(num(t[1]), num(t[2])) + (num(t[3]) & (PAGE - 4)), (int) num(t[4])) : "bad-op";
+            case "dev" -> !child && t.length == 7 ? dev(t) : "bad-op";
+            case "pin" -> !child && t.length == 5 ? pin(addr(num(t[1]), num(t[2])), num(t[3]), num(t[4]) != 0)
+                    : "bad-op";
+            case "unpin" -> !child && t.length == 1 ? unpin() : "bad-op";
+            default -> "bad-op";
+        };
+    }
+
+    private static long num(String s) {
+        return s.startsWith("0x") ? Long.parseLong(s.substring(2), 16) : Long.parseLong(s);
+    }
+
+    private static int advice(String s) {
+        return switch (s) {
+            case "dontneed" -> Mman.MADV_DONTNEED;
+            case "free" -> Mman.MADV_FREE;
+            case "hugepage" -> Mman.MADV_HUGEPAGE;
+            case "nohugepage" -> Mman.MADV_NOHUGEPAGE;
+            default -> -1;
+        };
+    }
+
+    /** The file content both sides agree on: byte o of a file of area A is (o * 7 + A * 13 + 1) mod 256. */
+    private MemFile file(int area, long npages) {
+        MemFile f = MemFile.createTemp(frames, npages * PAGE);
+        byte[] b = new byte[(int) (npages * PAGE)];
+        for (int o = 0; o < b.length; o++) {
+            b[o] = (byte) (o * 7 + area * 13 + 1);
+        }
+        f.pwrite(b, 0);
+        return f;
+    }
+
+    private String mmap(MmStruct target, int area, long npages, String kind, int prot) {
+        long a = addr(area, 0);
+        long len = npages * PAGE;
+        long p = switch (kind) {
+            case "anon", "huge" -> target.mmap(a, len, prot, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS | Mman.MAP_FIXED,
+                    null, 0);
+            case "shared" -> target.mmap(a, len, prot, Mman.MAP_SHARED | Mman.MAP_ANONYMOUS | Mman.MAP_FIXED, null, 0);
+            case "file" -> target.mmap(a, len, prot, Mman.MAP_PRIVATE | Mman.MAP_FIXED, file(area, npages), 0);
+            case "filesh" -> target.mmap(a, len, prot, Mman.MAP_SHARED | Mman.MAP_FIXED, file(area, npages), 0);
+            default -> Long.MIN_VALUE;
+        };
+        if (p == Long.MIN_VALUE) {
+            return "bad-op";
+        }
+        if (Errno.isError(p)) {
+            return rc(p);
+        }
+        return kind.equals("huge") ? rc(target.madvise(p, len, Mman.MADV_HUGEPAGE)) : "ok";
+    }
+
+    private static String signal(int vmFault) {
+        return (vmFault & VmFault.SIGBUS) != 0 ? "SIGBUS" : (vmFault & VmFault.SIGSEGV) != 0 ? "SIGSEGV" : "SIGNAL";
+    }
+
+    private static String cpuRead(MmStruct target, long a) {
+        byte[] b = new byte[PAGE];
+        try {
+            target.read(a, b, 0, PAGE);
+        } catch (MemoryAccessException e) {
+            return signal(e.vmFault());
+        }
+        return "ok " + hex(fnv1a(b, b.length));
+    }
+
+    private static String cpuWrite(MmStruct target, long a, int value) {
+        try {
+            target.writeInt(a, value);
+        } catch (MemoryAccessException e) {
+            return signal(e.vmFault());
+        }
+        return "ok";
+    }
+
+    /**
+     * Long-term pins of [a, a + npages pages). Mirrors pin_longterm_test_start() in mm/gup_test.c: one set of pins at
+     * a time (-EINVAL while one is held), pin_user_pages(FOLL_LONGTERM [| FOLL_WRITE]) until all are pinned, and on
+     * an error every pin taken so far dropped and the error returned.
+     */
+    private String pin(long a, long npages, boolean write) {
+        if (pinned != null || npages <= 0) {
+            return rc(-Errno.EINVAL);
+        }
+        long[] pages = new long[(int) npages];
+        int flags = Gup.FOLL_LONGTERM | (write ? Gup.FOLL_WRITE : 0);
+        pinned = pages;
+        pinnedCount = 0;
+        while (pinnedCount < npages) {
+            int left = (int) npages - pinnedCount;
+            long[] got = new long[left];
+            long n = Gup.pinUserPages(mm, a + ((long) pinnedCount << Mman.PAGE_SHIFT), left, flags, got);
+            if (n <= 0) {
+                unpin();
+                return rc(n < 0 ? n : -Errno.EFAULT);
+            }
+            System.arraycopy(got, 0, pages, pinnedCount, (int) n);
+            pinnedCount += (int) n;
+        }
+        frames.checkpoint();
+        return "ok";
+    }
+
+    /** Drops the pins. Mirrors pin_longterm_test_stop(): always succeeds. */
+    private String unpin() {
+        if (pinned != null) {
+            Gup.unpinUserPages(mm, pinned, pinnedCount);
+            pinned = null;
+            pinnedCount = 0;
+            frames.checkpoint();
+        }
+        return "ok";
+    }
+
+    private String dev(String[] t) {
+        int dev = Integer.parseInt(t[1]);
+        String cmd = t[2];
+        long npages = num(t[5]);
+        long value = num(t[6]);
+        if (dev < 0 || dev >= fds.length || npages < 0 || npages > 4096) {
+            return "bad-op";
+        }
+        int request;
+        boolean data = false;
+        boolean snap = false;
+        switch (cmd) {
+            case "read" -> {
+                request = Dmirror.HMM_DMIRROR_READ;
+                data = true;
+            }
+            case "write" -> request = Dmirror.HMM_DMIRROR_WRITE;
+            case "snapshot" -> {
+                request = Dmirror.HMM_DMIRROR_SNAPSHOT;
+                snap = true;
+            }
+            case "migrate_to_dev" -> request = Dmirror.HMM_DMIRROR_MIGRATE_TO_DEV;
+            case "migrate_to_sys" -> request = Dmirror.HMM_DMIRROR_MIGRATE_TO_SYS;
+            case "exclusive" -> {
+                request = Dmirror.HMM_DMIRROR_EXCLUSIVE;
+                data = true;
+            }
+            case "check_exclusive" -> request = Dmirror.HMM_DMIRROR_CHECK_EXCLUSIVE;
+            case "release" -> request = Dmirror.HMM_DMIRROR_RELEASE;
+            case "flags" -> request = Dmirror.HMM_DMIRROR_FLAGS;
+            default -> {
+                return "bad-op";
+            }
+        }
+        byte[] buf = new byte[(int) (Math.max(1, npages) * PAGE)];
+        if (request == Dmirror.HMM_DMIRROR_WRITE) {
+            for (int j = 0; j < buf.length; j++) {
+                buf[j] = (byte) (value + j * 7L);
+            }
+        }
+        DmirrorCmd c = new DmirrorCmd(addr(num(t[3]), num(t[4])), buf, request == Dmirror.HMM_DMIRROR_FLAGS ? value
+                : npages);
+        int rc = fds[dev].ioctl(request, c);
+        if (rc != 0) {
+            return rc(rc);
+        }
+        StringBuilder sb = new StringBuilder("ok cpages=").append(c.cpages).append(" faults=").append(c.faults);
+        if (data) {
+            sb.append(" sum=").append(hex(fnv1a(buf, (int) (npages * PAGE))));
+        }
+        if (snap) {
+            sb.append(" snap=");
+            for (int i = 0; i < npages; ) {
+                int j = i;
+                while (j < npages && buf[j] == buf[i]) {
+                    j++;
+                }
+                sb.append(i == 0 ? "" : ",").append(String.format("%02x*%d", buf[i] & 0xff, j - i));
+                i = j;
+            }
+        }
+        return sb.toString();
+    }
+
+    /** FNV-1a, 32 bits: the checksum of bytes read (as hmmfuzz.c). */
+    static int fnv1a(byte[] b, int n) {
+        int h = 0x811c9dc5;
+        for (int i = 0; i < n; i++) {
+            h ^= b[i] & 0xff;
+            h *= 16777619;
+        }
+        return h;
+    }
+
+    private static String hex(int h) {
+        return String.format("%08x", h);
+    }
+}
