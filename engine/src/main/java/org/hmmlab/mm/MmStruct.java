@@ -645,6 +645,11 @@ public final class MmStruct {
             if (v == null || !v.isAnonymous() || pa + Mman.PMD_SIZE > v.end) {
                 return -Errno.EINVAL;
             }
+            if (!v.anonVma) {
+                // hugepage_vma_revalidate() (mm/khugepaged.c) expects an anon_vma: SCAN_PAGE_ANON, -EINVAL. An area
+                // that never had an anonymous page has nothing to collapse, and fork would not copy the result.
+                return -Errno.EINVAL;
+            }
             long pmde = pt.pmd(pa);
             if (PageTable.pmdIsLeaf(pmde) && Pte.isPresent(pmde) && !frames.isZero(Pte.pfn(pmde))) {
                 continue;
@@ -666,7 +671,6 @@ public final class MmStruct {
             if (head < 0) {
                 return -Errno.ENOMEM;
             }
-            v.anonVmaPrepare(); // the collapsed page is anonymous: fork must copy this area (vma_needs_copy())
             notify(pa, pa + Mman.PMD_SIZE, MmuNotifyEvent.CLEAR, null);
             if (PageTable.pmdIsLeaf(pmde)) {
                 pt.setPmdLeaf(pa, 0);
