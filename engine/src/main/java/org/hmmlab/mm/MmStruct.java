@@ -17,6 +17,10 @@ import org.hmmlab.mm.notifier.MmuNotifyEvent;
  * zap_page_range), mm/huge_memory.c and kernel/fork.c's dup_mmap. Every page-table change the kernel notifies is
  * notified here, with the kernel's event reason, before the entries change; a fault that fills an empty entry
  * notifies nothing. System calls return 0 or {@code -errno} and change nothing when they fail.
+ *
+ * <p>One file of more than 600 lines on purpose: the system calls and the fault handler share private page-table
+ * walkers, the VMA tree and the rule that every change is notified before the entries change; kept in one class,
+ * nothing outside can change an entry without that notification.
  */
 public final class MmStruct {
     /** handle_mm_fault() flag: the access is a write (FAULT_FLAG_WRITE). */
