@@ -1148,8 +1148,8 @@ public final class MmStruct {
         checkAlive();
         addr &= -Mman.PAGE_SIZE;
         Vma vma = findVma(addr);
-        if (vma == null || !vma.has(VmFlags.VM_WRITE) || !vma.has(VmFlags.VM_READ)
-                || vma.has(VmFlags.VM_IO) || vma.has(VmFlags.VM_PFNMAP)) {
+        // check_vma_flags() (mm/gup.c) for FOLL_WRITE asks for VM_WRITE only: a PROT_WRITE-only area qualifies.
+        if (vma == null || !vma.has(VmFlags.VM_WRITE) || vma.has(VmFlags.VM_IO) || vma.has(VmFlags.VM_PFNMAP)) {
             return -Errno.EFAULT;
         }
         if (vma.isHugetlb()) {
