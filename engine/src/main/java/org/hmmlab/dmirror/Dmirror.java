@@ -73,13 +73,15 @@ public final class Dmirror {
     private long invalidations;
     private long faultRounds;
     private Runnable mmapUnlockHook;
+    /** This mirror's rules in the invariant checker; removed at close, or every closed mirror (and its dead mm) stays reachable. */
+    private final Runnable invariantHook = this::checkInvariants;
 
     Dmirror(DmirrorDevice device, MmStruct mm) {
         this.device = device;
         this.mm = mm;
         this.frames = mm.frames();
         this.notifier = MmuIntervalNotifier.insertWholeSpace(mm, this::invalidate);
-        frames.addInvariantHook(this::checkInvariants);
+        frames.addInvariantHook(invariantHook);
     }
 
     public DmirrorDevice device() {
@@ -191,6 +193,7 @@ public final class Dmirror {
         }
         closed = true;
         notifier.remove();
+        frames.removeInvariantHook(invariantHook);
         DmirrorMigrate.evictAll(device);
         pt.clearRange(0, Mman.TASK_SIZE);
     }
