@@ -199,8 +199,19 @@ class NotebookInBrowser(unittest.TestCase):
         self.assertEqual(errors, [], "error outputs after Run All")
         self.assertEqual(self.driver.find_elements(By.CSS_SELECTOR, ".output_error, .output_stderr"), [],
                          "the page shows an error or stderr output")
+        # Tables sort by a click on a header: the notebook's first table, by its first column, descending on a
+        # second click.
+        sorted_ok = self.js(
+            "const t = document.querySelector('table.hmmlab-table'); if (!t) return 'no table';"
+            "const h = t.tHead.rows[0].cells[0]; h.click(); h.click();"
+            "const v = [...t.tBodies[0].rows].filter(r => r.cells.length === t.tHead.rows[0].cells.length)"
+            "  .map(r => r.cells[0].getAttribute('data-v') ?? r.cells[0].textContent);"
+            "const n = v.map(Number); return n.every((x, i) => i === 0 || n[i - 1] >= x) ? 'ok' : v.join(',')")
+        self.assertEqual(sorted_ok, "ok", "a second click on a header sorts the rows descending")
+        # A chart shows as HTML (the PNG with an image map of its values) where the front end renders HTML, else
+        # as the PNG itself: either way an <img> in the output area.
         images = wait_for("the chart images to load", lambda: self.js(
-            "const imgs = [...document.querySelectorAll('.output_png img')];"
+            "const imgs = [...document.querySelectorAll('.output_png img, .output_html img')];"
             "return imgs.length > 0 && imgs.every(i => i.complete && i.naturalWidth > 0) ? imgs.map(i => ({"
             " natural: i.naturalWidth, shown: i.getBoundingClientRect().width,"
             " declared: Number(i.getAttribute('width'))})) : null"), 30)
@@ -212,7 +223,10 @@ class NotebookInBrowser(unittest.TestCase):
             # stretched by the page (a blurry chart) nor squeezed to the column.
             self.assertEqual(image["declared"] * 2, image["natural"], f"not a 2x image: {image}")
             self.assertAlmostEqual(image["shown"], image["declared"], delta=1, msg=f"not at natural size: {image}")
-        first = self.driver.find_element(By.CSS_SELECTOR, ".output_png img")
+        hover = self.js("return [...document.querySelectorAll('.output_html map area[title]')].map(a => a.title)")
+        self.assertTrue(hover, "no chart carries its values on hover")
+        self.assertTrue(any("GB/s" in h for h in hover), f"hover texts: {hover[:5]}")
+        first = self.driver.find_element(By.CSS_SELECTOR, ".output_png img, .output_html img")
         self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", first)
         self.screenshot("notebook-00-chart.png")
 

@@ -13,7 +13,15 @@ NOTEBOOKS = Path(os.environ.get("HMMLAB_HOME", Path(__file__).resolve().parents[
 
 
 class Notebooks(unittest.TestCase):
-    pass
+
+    def test_every_cell_has_a_unique_id(self):
+        """nbformat 4.5 wants an id on every cell (it warns and invents one otherwise, a diff on every save)."""
+        import json
+        for path in sorted(NOTEBOOKS.glob("*.ipynb")):
+            cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+            ids = [c.get("id") for c in cells]
+            self.assertNotIn(None, ids, f"{path.name}: cell {ids.index(None) if None in ids else ''} has no id")
+            self.assertEqual(len(ids), len(set(ids)), f"{path.name}: duplicate cell ids")
 
 
 def _make_test(path):

@@ -54,9 +54,29 @@ public final class SweepResult implements Displayable {
         }
         String x = paramColumn(0);
         if (yColumns.length == 1 && params.size() >= 2) {
-            return Charts.curvesBy(table.name() + ": " + yColumns[0], table, x, yColumns[0], paramColumn(1));
+            return Charts.curvesBy(title(quantity(yColumns[0]) + " by " + quantity(params.get(0).name())
+                    + ", one line per " + quantity(params.get(1).name())), table, x, yColumns[0], paramColumn(1));
         }
-        return Charts.curves(table.name(), table, x, yColumns);
+        List<String> ys = java.util.Arrays.stream(yColumns).map(SweepResult::quantity).toList();
+        return Charts.curves(title(String.join(", ", ys) + " by " + quantity(params.get(0).name())), table, x, yColumns);
+    }
+
+    /**
+     * A chart title that says what is drawn against what ({@code evictions by vram}); a sweep given a name with
+     * {@code named(...)} keeps it in front ({@code oversubscription: evictions by vram}).
+     */
+    private String title(String what) {
+        return table.name().equals(Sweep.DEFAULT_NAME) ? what : table.name() + ": " + what;
+    }
+
+    /** A column as words without its unit suffix: {@code sim_time_ns} is {@code sim time}. */
+    private static String quantity(String column) {
+        for (String suffix : List.of("_ns", "_bytes", "_GBps", "_MBps", "_pct", "_pages", "_us", "_ms")) {
+            if (column.endsWith(suffix)) {
+                return column.substring(0, column.length() - suffix.length()).replace('_', ' ');
+            }
+        }
+        return column.replace('_', ' ');
     }
 
     /** A heat map of {@code valueColumn} over the first two parameters (first across, second up). */
@@ -64,7 +84,8 @@ public final class SweepResult implements Displayable {
         if (params.size() < 2) {
             throw new IllegalStateException("heatMap needs a sweep over two parameters; this one has " + params.size());
         }
-        return Charts.heatMap(table.name() + ": " + valueColumn, table, paramColumn(0), paramColumn(1), valueColumn);
+        return Charts.heatMap(title(quantity(valueColumn) + " by " + quantity(params.get(0).name()) + " and "
+                + quantity(params.get(1).name())), table, paramColumn(0), paramColumn(1), valueColumn);
     }
 
     /** A measured column, for assertions and further maths. */

@@ -52,7 +52,7 @@ class SummaryContractTest {
      * The summary columns the tutorial notebooks (05, 06, 08) select and chart. {@link #notebooksUseOnlyListedColumns}
      * keeps this list equal to what the notebooks' code cells actually name.
      */
-    static final Set<String> USED_BY_NOTEBOOKS = Set.of("faults", "pages_to_device", "remote_accesses",
+    static final Set<String> USED_BY_NOTEBOOKS = Set.of("fault_batches", "pages_to_device", "remote_accesses",
             "evictions", "bytes_to_device", "bytes_to_host", "sim_time_ns");
 
     private static final Scenario SCAN = scenario("scan").on(A100_PCIE4)

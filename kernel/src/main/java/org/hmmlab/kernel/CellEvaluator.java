@@ -171,10 +171,34 @@ final class CellEvaluator implements AutoCloseable {
         String snippet = code.substring(start, cursor);
         int[] anchor = new int[1];
         List<Suggestion> suggestions = analysis.completionSuggestions(snippet, snippet.length(), anchor);
+        if (suggestions.isEmpty() && start > 0) {
+            // The last snippet alone may name a variable an earlier statement of this cell declares and JShell has
+            // not seen yet (String s = "abc"; s.toUpperCa): analysed with the statements before it, it resolves.
+            start = 0;
+            suggestions = analysis.completionSuggestions(code.substring(0, cursor), cursor, anchor);
+        }
+        String typed = code.substring(Math.min(cursor, start + anchor[0]), cursor);
+        boolean member = start + anchor[0] > 0 && code.charAt(start + anchor[0] - 1) == '.';
         Set<String> matches = new LinkedHashSet<>();
         suggestions.stream().filter(Suggestion::matchesType).forEach(s -> matches.add(s.continuation()));
         suggestions.forEach(s -> matches.add(s.continuation()));
+        if (member) {
+            matches.removeIf(m -> hiddenMember(m, typed));
+        }
         return new Completions(List.copyOf(matches), start + anchor[0], cursor);
+    }
+
+    /**
+     * Members every object has (Object's methods) or that only the kernel's display uses ({@code mimeBundle()},
+     * {@code toPlainText()}): left out of a member completion unless the user has started typing that name.
+     */
+    private static final Set<String> PLUMBING = Set.of("getClass", "hashCode", "equals", "notify", "notifyAll", "wait",
+            "mimeBundle", "mimeMetadata", "toPlainText");
+
+    static boolean hiddenMember(String continuation, String typed) {
+        int paren = continuation.indexOf('(');
+        String name = paren < 0 ? continuation : continuation.substring(0, paren);
+        return PLUMBING.contains(name) && (typed.isEmpty() || !name.startsWith(typed) || typed.length() < 2);
     }
 
     /** The candidates for a completion and the range {@code [start, end)} of the cell they replace. */

@@ -150,8 +150,19 @@ final class Magics {
         return sb.toString().stripTrailing();
     }
 
-    private String help() {
+    /** The help text of {@code %help}: the magics, the lab's entry points, the display calls and the editor keys. */
+    String help() {
         return listing() + "\n\n"
+                + "The lab (imported in every cell; README.md and docs/dsl.md have the whole API):\n"
+                + "  scenario(name)        a scenario: .on(A100_PCIE4).vram(MiB(32)).alloc(\"x\", MiB(48))\n"
+                + "                        .cpu(phase(\"init\").writes(\"x\")).gpu(kernel(\"scan\").reads(\"x\")).run()\n"
+                + "  param(name, v...)     a swept parameter: param(\"vram\", MiB(16), MiB(32))\n"
+                + "  sweep(p[, q])         run a scenario per point: sweep(vram).run(p -> ....summary())\n"
+                + "                        then .table(), .curves(\"faults\"), .heatMap(\"sim_time_ns\")\n"
+                + "  Charts                latencyCdf, curves, curvesBy, heatMap, stackedBars, calibration, ...\n"
+                + "  machine()             the kernel-level API: .process().mmap(pages(4)), mirror, hmmRangeFault\n"
+                + "  calibration()         the model against published measurements, as a table\n"
+                + "  MiB(n) us(n) GBps(x)  typed sizes, times and rates\n\n"
                 + "Cells are Java (JShell). The last expression of a cell is shown: charts as images, tables as tables.\n"
                 + "  display(x)            show x now; returns an id\n"
                 + "  updateDisplay(id, x)  replace what display id shows\n"

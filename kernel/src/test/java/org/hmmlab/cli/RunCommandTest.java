@@ -71,6 +71,21 @@ class RunCommandTest {
     }
 
     @Test
+    void adviceByAllocationNameChangesTheRunFromJsonAndJavaScript() {
+        Outcome json = run(EXAMPLES.resolve("advice.json").toString());
+        assertEquals(0, json.status(), json.err());
+        // read-mostly weights: 8192 GPU read faults duplicate; the CPU reads its own copy, nothing comes back
+        assertTrue(json.out().matches("(?s).*duplicated_pages +8,192\n.*") && json.out().matches("(?s).*pages_to_host +0\n.*"),
+                json.out());
+        Outcome js = run(EXAMPLES.resolve("advice.js").toString());
+        assertEquals(0, js.status(), js.err());
+        assertTrue(js.out().contains("pages back to the host: 8192 without advice, 0 with read-mostly weights"),
+                js.out());
+        assertTrue(js.out().contains("remote accesses: 0 without advice, 1024 with the log preferred on the host"),
+                js.out());
+    }
+
+    @Test
     void aJavaScriptScenarioRunsAndShowsItsTables() {
         Outcome o = run(EXAMPLES.resolve("stream.js").toString());
         assertEquals(0, o.status(), o.err());

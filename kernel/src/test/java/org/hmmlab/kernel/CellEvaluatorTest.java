@@ -119,6 +119,26 @@ class CellEvaluatorTest {
         }
 
         @Test
+        void completionSeesAVariableDeclaredEarlierInTheSameCell() {
+            String code = "String s = \"abc\"; s.toUpperCa";
+            CellEvaluator.Completions c = shell.complete(code, code.length());
+            assertEquals(List.of("toUpperCase("), c.matches());
+            assertEquals(code.indexOf("toUpperCa"), c.start());
+        }
+
+        @Test
+        void memberCompletionLeavesOutObjectsMethodsAndDisplayPlumbing() {
+            String code = "var freshTable = org.hmmlab.dsl.results.Table.of(\"t\", org.hmmlab.dsl.results.Column.longs(\"x\", 1));\nfreshTable.";
+            List<String> all = shell.complete(code, code.length()).matches();
+            assertTrue(all.contains("select("), all.toString());
+            for (String hidden : List.of("mimeBundle()", "toPlainText()", "getClass()", "hashCode()", "notify()", "wait(")) {
+                assertTrue(!all.contains(hidden), hidden + " offered: " + all);
+            }
+            assertEquals(List.of("hashCode()"), shell.complete(code + "hash", code.length() + 4).matches(),
+                    "typed, an Object method completes as usual");
+        }
+
+        @Test
         void inspectionShowsTheJavadocOfTheLabsOwnMethods() {
             Inspection found = shell.inspect("doublings", 3);
             assertNotNull(found);

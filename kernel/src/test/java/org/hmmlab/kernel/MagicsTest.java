@@ -41,6 +41,15 @@ class MagicsTest {
     }
 
     @Test
+    void helpListsTheLabsEntryPointsAsWellAsTheMagics() throws Exception {
+        String help = String.valueOf(MAGICS.run("%help", shell, "cell [9]"));
+        for (String entry : java.util.List.of("%lsmagic", "%%js", "scenario(name)", "param(name", "sweep(p", "Charts",
+                "machine()", "calibration()")) {
+            assertTrue(help.contains(entry), entry + " missing from %help:\n" + help);
+        }
+    }
+
+    @Test
     void platformMagicBindsTheReadyProfile() throws Exception {
         Object shown = MAGICS.run("%platform A100_PCIE4", shell, "cell [2]");
         assertTrue(shown.toString().contains("\"gen\": 4"), shown.toString());

@@ -135,6 +135,11 @@ public final class Chart implements Displayable {
 
     /** The chart drawn at {@code scale} times its logical size on a white background. */
     public BufferedImage image(int scale) {
+        return image(scale, null);
+    }
+
+    /** {@link #image(int)}, recording where each data item landed (in logical pixels) into {@code info}. */
+    private BufferedImage image(int scale, org.jfree.chart.ChartRenderingInfo info) {
         if (scale < 1 || scale > 4) {
             throw new IllegalArgumentException("image scale must be in [1, 4], got " + scale);
         }
@@ -149,7 +154,7 @@ public final class Chart implements Displayable {
             g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
             g.scale(scale, scale);
             synchronized (chart) {
-                chart.draw(g, new Rectangle2D.Double(0, 0, width, height));
+                chart.draw(g, new Rectangle2D.Double(0, 0, width, height), info);
             }
         } finally {
             g.dispose();
@@ -159,13 +164,56 @@ public final class Chart implements Displayable {
 
     /** PNG bytes drawn at {@link #PNG_SCALE}x the logical size. */
     public byte[] png() {
+        return encode(image(PNG_SCALE));
+    }
+
+    private byte[] encode(BufferedImage img) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
-            ImageIO.write(image(PNG_SCALE), "png", out);
+            ImageIO.write(img, "png", out);
             return out.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException("could not encode chart '" + title() + "' as PNG", e);
         }
+    }
+
+    /** Charts with more data items than this get no hover map (the page would carry more map than picture). */
+    static final int MAX_HOVER_ITEMS = 2000;
+
+    /**
+     * The chart as HTML: the same 2x PNG at its logical size, with an image map whose areas give each data item's
+     * values on hover (series, x and y in the axes' units); {@code null} when no item has a position or there are
+     * more than {@value #MAX_HOVER_ITEMS}.
+     */
+    static String hoverHtml(String pngBase64, org.jfree.chart.ChartRenderingInfo info, String title, int width,
+            int height) {
+        org.jfree.chart.entity.EntityCollection entities = info.getEntityCollection();
+        if (entities == null) {
+            return null;
+        }
+        StringBuilder areas = new StringBuilder();
+        int n = 0;
+        for (Object o : entities.getEntities()) {
+            if (o instanceof org.jfree.chart.entity.XYItemEntity || o instanceof org.jfree.chart.entity.CategoryItemEntity) {
+                org.jfree.chart.entity.ChartEntity e = (org.jfree.chart.entity.ChartEntity) o;
+                if (e.getToolTipText() == null || e.getToolTipText().isEmpty()) {
+                    continue;
+                }
+                if (++n > MAX_HOVER_ITEMS) {
+                    return null;
+                }
+                String tip = Displayable.escapeHtml(e.getToolTipText()).replace("\"", "&quot;");
+                areas.append("<area shape=\"").append(e.getShapeType()).append("\" coords=\"").append(e.getShapeCoords())
+                        .append("\" title=\"").append(tip).append("\" alt=\"").append(tip).append("\">");
+            }
+        }
+        if (n == 0) {
+            return null;
+        }
+        String id = "hmmlab-chart-" + SVG_IDS.incrementAndGet();
+        return "<img src=\"data:image/png;base64," + pngBase64 + "\" width=\"" + width + "\" height=\"" + height
+                + "\" usemap=\"#" + id + "\" alt=\"" + Displayable.escapeHtml(title).replace("\"", "&quot;") + "\">"
+                + "<map name=\"" + id + "\">" + areas + "</map>";
     }
 
     /**
@@ -219,11 +267,27 @@ public final class Chart implements Displayable {
         throw new IllegalArgumentException("chart file '" + file + "' must end in .png or .svg");
     }
 
+    /**
+     * Plain text, the 2x PNG (what nbconvert, GitHub and a shared file show) and, where the chart has data items,
+     * HTML: the same PNG with each item's values on hover (see {@link ChartTooltips}).
+     */
     @Override
     public Map<String, String> mimeBundle() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("text/plain", toString());
-        m.put("image/png", Base64.getEncoder().encodeToString(png()));
+        org.jfree.chart.ChartRenderingInfo info =
+                new org.jfree.chart.ChartRenderingInfo(new org.jfree.chart.entity.StandardEntityCollection());
+        BufferedImage img;
+        synchronized (chart) {
+            ChartTooltips.install(chart);
+            img = image(PNG_SCALE, info);
+        }
+        String png = Base64.getEncoder().encodeToString(encode(img));
+        m.put("image/png", png);
+        String html = hoverHtml(png, info, title(), width, height);
+        if (html != null) {
+            m.put("text/html", html);
+        }
         return m;
     }
 

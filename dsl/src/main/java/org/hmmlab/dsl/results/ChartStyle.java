@@ -52,6 +52,11 @@ final class ChartStyle {
 
     static final BasicStroke LINE = new BasicStroke(2.0f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND);
     static final BasicStroke GRID_STROKE = new BasicStroke(0.8f);
+    /** A line drawn over another with the same points: dashes let the one underneath show through. */
+    static final BasicStroke DASHED_LINE = new BasicStroke(2.0f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10,
+            new float[] {7, 5}, 0);
+    /** The smallest title size before a long title is allowed to wrap. */
+    private static final int MIN_TITLE_POINTS = 12;
 
     private ChartStyle() {
     }
@@ -77,6 +82,48 @@ final class ChartStyle {
         return new DefaultDrawingSupplier(paints, DefaultDrawingSupplier.DEFAULT_FILL_PAINT_SEQUENCE,
                 DefaultDrawingSupplier.DEFAULT_OUTLINE_PAINT_SEQUENCE, new java.awt.Stroke[] {LINE},
                 DefaultDrawingSupplier.DEFAULT_OUTLINE_STROKE_SEQUENCE, DefaultDrawingSupplier.DEFAULT_SHAPE_SEQUENCE);
+    }
+
+    /**
+     * The marker of series {@code i}: circle, square, triangle, diamond, then again, so lines that cross or
+     * coincide stay told apart in print and for readers who do not see the colours.
+     */
+    static java.awt.Shape marker(int i) {
+        return marker(i, 1);
+    }
+
+    /** {@link #marker(int)} drawn {@code scale} times larger. */
+    static java.awt.Shape marker(int i, double scale) {
+        double h = 3.5 * scale;
+        return switch (i % 4) {
+            case 0 -> new java.awt.geom.Ellipse2D.Double(-h, -h, 2 * h, 2 * h);
+            case 1 -> new java.awt.geom.Rectangle2D.Double(-h * 0.9, -h * 0.9, 1.8 * h, 1.8 * h);
+            case 2 -> new java.awt.Polygon(new int[] {0, (int) Math.round(h * 1.1), (int) -Math.round(h * 1.1)},
+                    new int[] {(int) -Math.round(h * 1.2), (int) Math.round(h * 0.9), (int) Math.round(h * 0.9)}, 3);
+            default -> new java.awt.Polygon(new int[] {0, (int) Math.round(h * 1.2), 0, (int) -Math.round(h * 1.2)},
+                    new int[] {(int) -Math.round(h * 1.2), 0, (int) Math.round(h * 1.2), 0}, 4);
+        };
+    }
+
+    /**
+     * The title font for {@code title} on a chart {@code widthPx} wide: the theme's size, or smaller (down to
+     * {@value #MIN_TITLE_POINTS} points) so that a long title stays on one line instead of wrapping.
+     */
+    static Font titleFont(String title, int widthPx) {
+        java.awt.image.BufferedImage scratch = new java.awt.image.BufferedImage(1, 1, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = scratch.createGraphics();
+        try {
+            int room = widthPx - 40;
+            for (int size = TITLE.getSize(); size > MIN_TITLE_POINTS; size--) {
+                Font f = TITLE.deriveFont((float) size);
+                if (g.getFontMetrics(f).stringWidth(title) <= room) {
+                    return f;
+                }
+            }
+            return TITLE.deriveFont((float) MIN_TITLE_POINTS);
+        } finally {
+            g.dispose();
+        }
     }
 
     /** Applies the theme to a chart built by {@link Charts}. */

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.hmmlab.units.SimDuration;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.annotations.XYTextAnnotation;
 import org.jfree.chart.axis.CategoryAxis;
@@ -134,9 +135,23 @@ public final class Charts {
         lineStyle(r, distributions.size());
         XYPlot plot = new XYPlot(data, x, y, r);
         if (distributions.size() == 1) {
+            // Labels low and right of their lines: there the curve has already risen past 0.5 (p50) or 0.99
+            // (p99), so the text sits on empty plot; p99's label stands higher so the two never overlap, and a
+            // line near the right edge takes its label on its left, inside the plot.
             Distribution d = distributions.get(0);
-            plot.addDomainMarker(marker(unit.scale(Math.max(1, d.percentile(50))), "p50"));
-            plot.addDomainMarker(marker(unit.scale(Math.max(1, d.percentile(99))), "p99"));
+            long p50 = d.percentile(50);
+            long p99 = d.percentile(99);
+            double lo = log ? Math.log(Math.max(1, d.minNs())) : unit.scale(Math.max(1, d.minNs()));
+            double hi = log ? Math.log(Math.max(2, d.maxNs())) : unit.scale(Math.max(2, d.maxNs()));
+            String[] names = {"p50", "p99"};
+            long[] at = {p50, p99};
+            int[] rise = {8, 30};
+            for (int i = 0; i < 2; i++) {
+                double pos = log ? Math.log(Math.max(1, at[i])) : unit.scale(Math.max(1, at[i]));
+                boolean nearRight = hi > lo && (pos - lo) / (hi - lo) > 0.8;
+                plot.addDomainMarker(cdfMarker(unit.scale(Math.max(1, at[i])), names[i] + " " + new SimDuration(at[i]),
+                        rise[i], nearRight));
+            }
         }
         return chart(title, plot, distributions.size() > 1);
     }
@@ -685,23 +700,82 @@ public final class Charts {
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, shapes);
         lineStyle(r, data.getSeriesCount());
         if (shapes) {
-            java.awt.Shape dot = new java.awt.geom.Ellipse2D.Double(-3.5, -3.5, 7, 7);
             for (int i = 0; i < data.getSeriesCount(); i++) {
-                r.setSeriesShape(i, dot);
+                r.setSeriesShape(i, ChartStyle.marker(i));
             }
         }
+        markDuplicates(data, r);
         return new XYPlot(data, x, y, r);
     }
 
-    /** Whether a sweep parameter spans two decades or more of positive values, so it reads best on a log axis. */
-    private static boolean wantsLog(Column x) {
-        double min = Double.POSITIVE_INFINITY;
-        double max = 0;
-        for (int r = 0; r < x.size(); r++) {
-            min = Math.min(min, x.number(r));
-            max = Math.max(max, x.number(r));
+    /**
+     * A series with the same points as an earlier one would hide under it: it is drawn dashed, with hollow markers
+     * one size larger, and its legend entry says which series it equals.
+     */
+    static void markDuplicates(XYSeriesCollection data, XYLineAndShapeRenderer r) {
+        for (int i = 1; i < data.getSeriesCount(); i++) {
+            for (int j = 0; j < i; j++) {
+                if (samePoints(data.getSeries(i), data.getSeries(j))) {
+                    r.setSeriesStroke(i, ChartStyle.DASHED_LINE);
+                    r.setSeriesShapesFilled(i, false);
+                    r.setSeriesShape(i, ChartStyle.marker(i, 1.5));
+                    data.getSeries(i).setKey(data.getSeries(i).getKey() + " (same as " + data.getSeries(j).getKey() + ")");
+                    break;
+                }
+            }
         }
-        return min > 0 && max / min >= 100;
+    }
+
+    private static boolean samePoints(XYSeries a, XYSeries b) {
+        if (a.getItemCount() != b.getItemCount() || a.getItemCount() == 0) {
+            return false;
+        }
+        for (int k = 0; k < a.getItemCount(); k++) {
+            if (a.getX(k).doubleValue() != b.getX(k).doubleValue() || a.getY(k).doubleValue() != b.getY(k).doubleValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether a sweep parameter reads best on a log axis: positive values over two decades or more that are spaced
+     * evenly on a log scale (doublings, decades). Values spread evenly on a linear scale (a percentage 1, 51, 100)
+     * stay linear, where the ticks fall on the points.
+     */
+    static boolean wantsLog(Column x) {
+        double[] v = distinctSorted(x);
+        if (v.length < 2 || v[0] <= 0 || v[v.length - 1] / v[0] < 100) {
+            return false;
+        }
+        if (v.length == 2) {
+            return true;
+        }
+        double minStep = Double.POSITIVE_INFINITY;
+        double maxStep = 0;
+        for (int i = 1; i < v.length; i++) {
+            double step = Math.log(v[i] / v[i - 1]);
+            minStep = Math.min(minStep, step);
+            maxStep = Math.max(maxStep, step);
+        }
+        return maxStep <= 3 * minStep || v[v.length - 1] / v[0] >= 1e4;
+    }
+
+    /** Base 2 when every step between the values is a whole power of two (sizes doubling), else base 10. */
+    static int logBase(Column x) {
+        double[] v = distinctSorted(x);
+        for (int i = 1; i < v.length; i++) {
+            double k = Math.log(v[i] / v[i - 1]) / Math.log(2);
+            if (Math.abs(k - Math.rint(k)) > 1e-9) {
+                return 10;
+            }
+        }
+        return 2;
+    }
+
+    private static double[] distinctSorted(Column x) {
+        return java.util.stream.IntStream.range(0, x.size()).mapToDouble(x::number).filter(Double::isFinite)
+                .distinct().sorted().toArray();
     }
 
     /** A sweep parameter's unit; sizes on a log axis stay in bytes and their ticks say KiB, MiB, GiB. */
@@ -715,7 +789,7 @@ public final class Charts {
     private static ValueAxis xAxisFor(Column x, AxisUnit xu) {
         if (wantsLog(x)) {
             LogAxis a = logAxis(xu.label());
-            a.setBase(2);
+            a.setBase(logBase(x));
             if (x.name().endsWith("_bytes")) {
                 a.setNumberFormatOverride(new BytesFormat());
             }
@@ -763,6 +837,20 @@ public final class Charts {
         return m;
     }
 
+    /**
+     * A percentile line of a CDF, labelled at the bottom {@code rise} pixels above the axis, on its right (or on its
+     * left when the line is near the plot's right edge).
+     */
+    private static ValueMarker cdfMarker(double x, String label, int rise, boolean labelLeft) {
+        ValueMarker m = marker(x, label);
+        m.setLabelAnchor(labelLeft ? org.jfree.chart.ui.RectangleAnchor.BOTTOM_LEFT
+                : org.jfree.chart.ui.RectangleAnchor.BOTTOM_RIGHT);
+        m.setLabelTextAnchor(labelLeft ? TextAnchor.BOTTOM_RIGHT : TextAnchor.BOTTOM_LEFT);
+        m.setLabelOffset(new RectangleInsets(4, 4, rise, 4));
+        m.setLabelBackgroundColor(new Color(255, 255, 255, 220));
+        return m;
+    }
+
     /** A perceptually even blue-green-yellow scale (anchor colours of matplotlib's viridis) from min to max. */
     private static LookupPaintScale viridis(double min, double max) {
         int[] anchors = {0x440154, 0x3B528B, 0x21918C, 0x5EC962, 0xFDE725};
@@ -788,9 +876,22 @@ public final class Charts {
         JFreeChart c = new JFreeChart(title, ChartStyle.TITLE, plot, legend);
         if (legend) {
             c.getLegend().setPosition(RectangleEdge.BOTTOM);
+            hideEmptySeries(plot);
         }
         ChartStyle.apply(c);
+        c.getTitle().setFont(ChartStyle.titleFont(title, Chart.DEFAULT_WIDTH));
         return new Chart(c, Chart.DEFAULT_WIDTH, Chart.DEFAULT_HEIGHT);
+    }
+
+    /** A series without a single point says nothing: it keeps its colour but leaves the legend. */
+    private static void hideEmptySeries(org.jfree.chart.plot.Plot plot) {
+        if (plot instanceof XYPlot xy && xy.getDataset() != null && xy.getRenderer() != null) {
+            for (int i = 0; i < xy.getDataset().getSeriesCount(); i++) {
+                if (xy.getDataset().getItemCount(i) == 0) {
+                    xy.getRenderer().setSeriesVisibleInLegend(i, false);
+                }
+            }
+        }
     }
 
     private static Column numeric(Table table, String column, String preset) {

@@ -496,13 +496,30 @@ public final class Table implements Displayable {
         sb.append(line.toString().stripTrailing()).append('\n');
     }
 
-    /** An HTML table with a caption, numbers right-aligned; long tables show their first and last rows. */
+    /**
+     * An HTML table with a caption, numbers right-aligned; long tables show their first and last rows. In a notebook
+     * the column headers sort the rows shown (a click sorts ascending, a second descending, by the stored values),
+     * and a table of more than {@value #COLLAPSIBLE_ROWS} rows folds under its caption ({@code <details>}), folded
+     * from the start past {@value #FOLDED_ROWS}. Without scripts (a saved notebook not yet trusted, nbconvert) it is
+     * a plain table.
+     */
     public String toHtml() {
         int[] shown = shownRows();
         List<IntFunction<String>> cells = cellFormats(shown);
+        String id = "hmmlab-t" + HTML_IDS.incrementAndGet() + "-" + HTML_ID_SALT;
+        String caption = "<b>" + escape(name) + "</b> (" + escape(rowCountText(shown.length)) + ")";
+        boolean collapsible = shown.length > COLLAPSIBLE_ROWS;
         StringBuilder sb = new StringBuilder();
-        sb.append("<table class=\"hmmlab-table\">\n<caption style=\"text-align:left\"><b>").append(escape(name))
-                .append("</b> (").append(escape(rowCountText(shownRows().length))).append(")</caption>\n<thead><tr>");
+        if (collapsible) {
+            sb.append("<details").append(shown.length > FOLDED_ROWS ? "" : " open")
+                    .append(" class=\"hmmlab-table-fold\"><summary style=\"cursor:pointer\">").append(caption)
+                    .append("</summary>\n");
+        }
+        sb.append("<table class=\"hmmlab-table\" id=\"").append(id).append("\">\n");
+        if (!collapsible) {
+            sb.append("<caption style=\"text-align:left\">").append(caption).append("</caption>\n");
+        }
+        sb.append("<thead><tr>");
         for (Column c : columns) {
             sb.append("<th style=\"text-align:").append(c.type().isNumeric() ? "right" : "left").append("\">")
                     .append(escape(c.name())).append("</th>");
@@ -516,8 +533,11 @@ public final class Table implements Displayable {
             sb.append("<tr>");
             for (int c = 0; c < columns.size(); c++) {
                 Column col = columns.get(c);
-                sb.append("<td style=\"text-align:").append(col.type().isNumeric() ? "right" : "left").append("\">")
-                        .append(escape(cells.get(c).apply(r))).append("</td>");
+                sb.append("<td style=\"text-align:").append(col.type().isNumeric() ? "right" : "left").append("\"");
+                if (col.type().isNumeric()) {
+                    sb.append(" data-v=\"").append(escape(col.format(r, Column.MAX_DIGITS))).append('"');
+                }
+                sb.append('>').append(escape(cells.get(c).apply(r))).append("</td>");
             }
             sb.append("</tr>\n");
             prev = r;
@@ -525,8 +545,36 @@ public final class Table implements Displayable {
         if (prev + 1 < rowCount) {
             appendHiddenRow(sb, prev + 1, rowCount);
         }
-        return sb.append("</tbody>\n</table>\n").toString();
+        sb.append("</tbody>\n</table>\n");
+        if (collapsible) {
+            sb.append("</details>\n");
+        }
+        return sb.append("<script>").append(SORT_SCRIPT.replace("@ID@", id)).append("</script>\n").toString();
     }
+
+    /** More rows than this shown: the HTML table folds under its caption. */
+    static final int COLLAPSIBLE_ROWS = 10;
+    /** More rows than this shown: the HTML table starts folded. */
+    static final int FOLDED_ROWS = 100;
+    private static final java.util.concurrent.atomic.AtomicLong HTML_IDS = new java.util.concurrent.atomic.AtomicLong();
+    /** Tells tables of different kernel runs apart on one page (a reopened notebook, then new outputs). */
+    private static final String HTML_ID_SALT = Long.toString(ProcessHandle.current().pid(), 36)
+            + Long.toString(System.currentTimeMillis() % 1_000_000, 36);
+    /**
+     * Sorts the table's data rows (not the "rows hidden" line) by a clicked header: by each cell's stored value
+     * ({@code data-v}) where it has one, numerically when both are numbers, else as text.
+     */
+    private static final String SORT_SCRIPT = "(function(){var t=document.getElementById('@ID@');if(!t||!t.tHead)return;"
+            + "var hs=t.tHead.rows[0].cells;for(var i=0;i<hs.length;i++)(function(i){var h=hs[i];"
+            + "h.style.cursor='pointer';h.title='click to sort the rows shown';h.onclick=function(){"
+            + "var b=t.tBodies[0],up=h.getAttribute('data-sort')!=='asc';"
+            + "for(var k=0;k<hs.length;k++){hs[k].removeAttribute('data-sort');hs[k].textContent=hs[k].textContent.replace(/ [\u25b2\u25bc]$/,'');}"
+            + "h.setAttribute('data-sort',up?'asc':'desc');h.textContent+=up?' \u25b2':' \u25bc';"
+            + "var rows=Array.prototype.filter.call(b.rows,function(r){return r.cells.length===hs.length;});"
+            + "function v(r){var c=r.cells[i];return c.hasAttribute('data-v')?c.getAttribute('data-v'):c.textContent;}"
+            + "rows.sort(function(x,y){var a=v(x),c=v(y),na=parseFloat(a),nc=parseFloat(c);"
+            + "var d=(!isNaN(na)&&!isNaN(nc))?na-nc:a.localeCompare(c);return up?d:-d;});"
+            + "rows.forEach(function(r){b.appendChild(r);});};})(i);})();";
 
     /**
      * How each column's cells show in {@code shown} rows: as stored when {@link #raw()}, else readable (see
