@@ -101,7 +101,7 @@ class RunCommandTest {
         Outcome o = run(EXAMPLES.resolve("oversubscription.jsh").toString(), "--out", dir.toString());
         assertEquals(0, o.status(), o.err());
         assertTrue(o.out().contains("evictions") && o.out().contains("114,688"), o.out());
-        assertTrue(Files.size(dir.resolve("sweep.png")) > 0);
+        assertTrue(Files.size(dir.resolve("evictions-by-vram.png")) > 0, "the chart is named after what it draws");
         assertTrue(o.err().contains("vram sweep [##############################] 4/4"), o.err());
     }
 
