@@ -16,6 +16,8 @@
  *   write AREA PAGE OFFSET VALUE   CPU store of the 32-bit VALUE at byte OFFSET of the page
  *   dev DEV CMD AREA PAGE NPAGES VALUE   dmirror ioctl CMD on /dev/hmm_dmirrorDEV
  *   fork OP ; OP ...               the child runs the ops (CPU and mapping ops), then exits
+ *   pin AREA PAGE NPAGES WRITE     long-term pins through gup_test (PIN_LONGTERM_TEST_START)
+ *   unpin                          drops them (PIN_LONGTERM_TEST_STOP)
  * Transcript line: "N OP => RESULT"; a child's lines are "N.K c OP => RESULT".
  */
 #define _GNU_SOURCE
@@ -35,6 +37,7 @@
 
 #include <linux/types.h>
 #include "test_hmm_uapi.h"
+#include "gup_test.h"
 
 #define PAGE_SIZE 4096UL
 #define AREA_BASE 0x100000000000UL
@@ -45,6 +48,7 @@
 #define ORACLE_DMIRROR_FLAGS _IOWR('H', 0x08, struct hmm_dmirror_cmd)
 
 static int dev_fd[NDEVICES];
+static int gup_fd = -1;
 static sigjmp_buf jump;
 static volatile sig_atomic_t in_access;
 static unsigned long file_seq;
@@ -319,6 +323,15 @@ static void run_op(char *text, char *out, size_t n, int child)
 		do_cpu(tok, ntok, 1, out, n);
 	} else if (!strcmp(op, "dev") && !child) {
 		do_dev(tok, ntok, out, n);
+	} else if (!strcmp(op, "pin") && !child && ntok == 5) {
+		struct pin_longterm_test args = {
+			.addr = addr_of(atol(tok[1]), atol(tok[2])),
+			.size = atol(tok[3]) * PAGE_SIZE,
+			.flags = atol(tok[4]) ? PIN_LONGTERM_TEST_FLAG_USE_WRITE : 0,
+		};
+		result_rc(out, n, ioctl(gup_fd, PIN_LONGTERM_TEST_START, &args));
+	} else if (!strcmp(op, "unpin") && !child && ntok == 1) {
+		result_rc(out, n, ioctl(gup_fd, PIN_LONGTERM_TEST_STOP));
 	} else {
 		snprintf(out, n, "bad-op");
 	}
@@ -381,6 +394,12 @@ int main(int argc, char **argv)
 			printf("guest-error open %s: %s\n", name, strerror(errno));
 			return 2;
 		}
+	}
+	/* mm/gup_test.c: the pins live until PIN_LONGTERM_TEST_STOP or the last close of this file. */
+	gup_fd = open("/sys/kernel/debug/gup_test", O_RDWR);
+	if (gup_fd < 0 && !getenv("HMMFUZZ_NO_DEVICES")) {
+		printf("guest-error open /sys/kernel/debug/gup_test: %s\n", strerror(errno));
+		return 2;
 	}
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Runs the Jupyter test modules (conformance, behaviour, notebooks, docs, browser) and prints "N passed, M failed" last.
+"""Runs the Jupyter test modules (conformance, behaviour, hostile cells, notebooks, docs, browser) and prints "N passed, M failed" last.
 
 Usage: run_tests.py [MODULE ...]   (default: all of them). Exits 1 on any failure or error.
 """
@@ -9,7 +9,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-MODULES = ["test_kernel_conformance", "test_kernel_behaviour", "test_notebooks", "test_docs", "test_browser"]
+MODULES = ["test_kernel_conformance", "test_kernel_behaviour", "test_kernel_hostile", "test_notebooks", "test_docs",
+           "test_browser"]
 
 
 class CountingResult(unittest.TextTestResult):

@@ -14,5 +14,23 @@ public enum Engine {
      * clock; counts (faults, pages moved, evictions, remote accesses) are exact, times a serial sum of fixed
      * costs. Fast, for policy what-ifs.
      */
-    RESIDENCY_MODEL
+    RESIDENCY_MODEL;
+
+    /** The names JSON and JavaScript give the engines, in declaration order. */
+    public static final java.util.List<String> NAMES = java.util.List.of("timing", "residency-model");
+
+    /** {@code "timing"} or {@code "residency-model"}. */
+    public String label() {
+        return NAMES.get(ordinal());
+    }
+
+    /** The engine called {@code name} in {@link #NAMES}, or an error naming the names allowed. */
+    public static Engine named(String name) {
+        int i = NAMES.indexOf(name);
+        if (i < 0) {
+            throw new IllegalArgumentException("engine must be one of " + String.join(", ", NAMES) + ", got '" + name
+                    + "'");
+        }
+        return values()[i];
+    }
 }

@@ -24,7 +24,7 @@ import org.hmmlab.workload.Workload;
  *
  * <p>Immutable: every call returns a new scenario, so a cell can derive variants from a base
  * ({@code base.vram(GiB(4))}) without changing it. Defaults resolve in layers: the value given here, then
- * the platform preset, then {@link #DEFAULT_PLATFORM}, {@link #DEFAULT_POLICY} and {@link Sweep#DEFAULT_SEED}.
+ * the platform preset, then {@link #DEFAULT_PLATFORM}, {@link #DEFAULT_POLICY} and {@link org.hmmlab.sim.RandomStreams#DEFAULT_SEED}.
  * A phase is checked against the allocations when it is added (its allocation must exist and hold its
  * footprint), so a scenario that builds is one that can run.
  *
@@ -79,7 +79,7 @@ public final class Scenario {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("scenario(name): name must be non-empty text, got '" + name + "'");
         }
-        return new Scenario(name, DEFAULT_PLATFORM, null, DEFAULT_POLICY, List.of(), List.of(), Sweep.DEFAULT_SEED);
+        return new Scenario(name, DEFAULT_PLATFORM, null, DEFAULT_POLICY, List.of(), List.of(), org.hmmlab.sim.RandomStreams.DEFAULT_SEED);
     }
 
     public String name() {

@@ -19,6 +19,7 @@ import java.util.function.Function;
 import org.hmmlab.dsl.results.Row;
 import org.hmmlab.dsl.results.Table;
 import org.hmmlab.run.Seeds;
+import org.hmmlab.sim.RandomStreams;
 import org.hmmlab.sim.CancellationToken;
 import org.hmmlab.sim.SimulationCancelledException;
 
@@ -40,9 +41,6 @@ import org.hmmlab.sim.SimulationCancelledException;
  * }</pre>
  */
 public final class Sweep {
-
-    /** The seed of a sweep that was given none. Every result records the seed it ran with. */
-    public static final long DEFAULT_SEED = 42;
 
     private static final AtomicInteger POOLS = new AtomicInteger();
 
@@ -75,7 +73,7 @@ public final class Sweep {
                 throw new IllegalArgumentException("sweep(params...): parameter '" + p.name() + "' is given twice");
             }
         }
-        return new Sweep(DEFAULT_NAME, List.of(params), DEFAULT_SEED, Runtime.getRuntime().availableProcessors(), p -> { });
+        return new Sweep(DEFAULT_NAME, List.of(params), RandomStreams.DEFAULT_SEED, Runtime.getRuntime().availableProcessors(), p -> { });
     }
 
     /** The same sweep under a name, which titles its table: {@code .named("threshold sweep")}. */

@@ -275,6 +275,9 @@ class DslCompileTest {
         List.of(PlacementSpec.KINDS, PrefetchSpec.KINDS, EvictionSpec.KINDS, ThrashingSpec.KINDS, HintSpec.KINDS);
         PlatformPresets.nameOf(PlatformPresets.named("platform", PlatformPresets.NAMES.get(0)));
         new SpecException("threshold", "m").parameter();
+        Engine.named(Engine.NAMES.get(1)).label();
+        org.hmmlab.dsl.spec.FaultPaths.nameOf(org.hmmlab.dsl.spec.FaultPaths.named(
+                org.hmmlab.dsl.spec.FaultPaths.NAMES.get(1)));
         List.of(sequential(), strided(KiB(64)), random(), zipf(1.1), hotSet(0.1, 0.9), stencil(KiB(64)), pointerChase(), arrays(3),
                 gemm(32), gemm(256, 32));
         PhaseSpec ph = kernel("k").reads("x").pattern(random()).footprint(MiB(1)).accesses(100).warps(8)

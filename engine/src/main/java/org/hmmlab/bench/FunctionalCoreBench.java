@@ -5,9 +5,9 @@ import java.util.List;
 import org.hmmlab.mm.Frames;
 import org.hmmlab.mm.Mman;
 import org.hmmlab.mm.MmStruct;
-import org.hmmlab.mm.hmm.Hmm;
 import org.hmmlab.mm.hmm.HmmPfn;
 import org.hmmlab.mm.hmm.HmmRange;
+import org.hmmlab.mm.hmm.RangeFaultLoop;
 import org.hmmlab.mm.notifier.MmuIntervalNotifier;
 import org.hmmlab.units.Bytes;
 
@@ -62,8 +62,7 @@ final class FunctionalCoreBench implements BenchSuite {
                 for (long p = 0; p < pages; p += batch) {
                     range.start = addr + p * Mman.PAGE_SIZE;
                     range.end = range.start + batch * Mman.PAGE_SIZE;
-                    range.notifierSeq = n.readBegin();
-                    if (Hmm.rangeFault(range) != 0) {
+                    if (RangeFaultLoop.run(range, 1, RangeFaultLoop.SILENT) != 0) {
                         throw new IllegalStateException("hmm_range_fault failed");
                     }
                     done += batch;

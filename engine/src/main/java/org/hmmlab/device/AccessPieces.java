@@ -1,5 +1,8 @@
 package org.hmmlab.device;
 
+import org.hmmlab.workload.AccessStream;
+import org.hmmlab.workload.AccessType;
+
 /**
  * The access each issuer (a GPU warp or a CPU thread) is working on, cut into page-sized pieces: an access that
  * crosses a page boundary is issued one page at a time, because every page needs its own translation.
@@ -47,6 +50,18 @@ final class AccessPieces {
         at[i] = a;
         end[i] = a + size;
         write[i] = isWrite;
+    }
+
+    /**
+     * Issuer {@code i} takes the stream's next access over the allocation whose first page is {@code firstPage};
+     * false when the stream is exhausted.
+     */
+    boolean next(int i, AccessStream stream, long firstPage) {
+        if (!stream.next()) {
+            return false;
+        }
+        start(i, firstPage, stream.offset(), stream.size(), stream.type() != AccessType.READ);
+        return true;
     }
 
     /** The virtual page of issuer {@code i}'s current piece. */

@@ -69,8 +69,9 @@ public class BufferRing {
 
     /** How many of the oldest entries, at most {@code limit}, are visible at {@code now} before the first that is not. */
     public final int arrivedPrefix(int limit, long now) {
+        int max = Math.min(limit, count);
         int n = 0;
-        while (n < limit && arrive[(head + n) % capacity] <= now) {
+        while (n < max && arrive[(head + n) % capacity] <= now) {
             n++;
         }
         return n;

@@ -7,7 +7,6 @@ import org.hmmlab.sim.EventHandler;
 import org.hmmlab.sim.EventPhase;
 import org.hmmlab.sim.Simulator;
 import org.hmmlab.workload.AccessStream;
-import org.hmmlab.workload.AccessType;
 
 /**
  * The host CPU running a phase of a workload: threads loading and storing through the CPU page table.
@@ -91,15 +90,12 @@ public final class CpuAgent {
                     next = Math.min(next, ready[th]);
                     break;
                 }
-                if (!pieces.pending(th)) {
-                    if (!stream.next()) {
-                        done[th] = true;
-                        doneCount++;
-                        lastFinish = Math.max(lastFinish, ready[th]);
-                        break;
-                    }
-                    // an access that spans pages touches them one page-sized piece at a time
-                    pieces.start(th, base, stream.offset(), stream.size(), stream.type() != AccessType.READ);
+                // an access that spans pages touches them one page-sized piece at a time
+                if (!pieces.pending(th) && !pieces.next(th, stream, base)) {
+                    done[th] = true;
+                    doneCount++;
+                    lastFinish = Math.max(lastFinish, ready[th]);
+                    break;
                 }
                 long page = pieces.page(th);
                 boolean write = pieces.write(th);

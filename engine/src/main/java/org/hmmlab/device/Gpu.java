@@ -27,30 +27,23 @@ import org.hmmlab.workload.AccessStream;
  */
 public final class Gpu {
 
-    /** How far warps may run ahead of the event clock within one issue event. */
-    public static final long QUANTUM_NS = RunAhead.QUANTUM_NS;
-
-    private final FaultPath path;
-    private final Ats ats;
     private final HostMemory host;
     private final DevicePageTable pt;
     private final WarpScheduler warps;
-    private final UvmGpu driver;
     private final UvmHmm hmm;
 
     public Gpu(Simulator sim, Platform platform, PcieLink link, HostMemory host, MigrationPolicy policy,
                FaultPath path, RunMetrics metrics) {
         GpuProfile g = platform.gpu();
-        this.path = path;
         this.host = host;
-        this.ats = new Ats(sim, link);
+        Ats ats = new Ats(sim, link);
         CopyEngine[] engines = new CopyEngine[g.copyEngines()];
         for (int i = 0; i < engines.length; i++) {
             engines[i] = new CopyEngine(sim, link, i, g.copySetup(), g.copyInflightGranules());
         }
         DeviceTlb tlb = new DeviceTlb(g.tlbEntries(), Long.numberOfTrailingZeros(g.tlbPageSize().bytes() >>> 12));
         this.pt = new DevicePageTable(g.vram().bytes() >>> 12, metrics.deviceResidency());
-        this.driver = new UvmGpu(sim, platform, link, ats, host, policy, path, metrics, pt, tlb, engines);
+        UvmGpu driver = new UvmGpu(sim, platform, link, ats, host, policy, path, metrics, pt, tlb, engines);
         this.hmm = driver.hmm();
         FaultBuffer faults = new FaultBuffer(path == FaultPath.REPLAYABLE_BUFFER ? g.faultBufferEntries() : 1 << 16,
                 driver.interrupts());
@@ -62,14 +55,6 @@ public final class Gpu {
         warps.connect(atsPri::onAtsStart, driver.remoteAccesses());
         driver.connect(warps, faults, notes, atsPri);
         host.devicePrivateFaults(hmm);
-    }
-
-    public FaultPath path() {
-        return path;
-    }
-
-    public Ats ats() {
-        return ats;
     }
 
     /** Pages held in device memory. */

@@ -10,18 +10,18 @@ import org.hmmlab.mm.MmStruct;
 import org.hmmlab.mm.Pte;
 import org.hmmlab.mm.VmFault;
 import org.hmmlab.mm.Vma;
-import org.hmmlab.mm.notifier.MmuNotifyEvent;
 import org.hmmlab.mm.hmm.Hmm;
 import org.hmmlab.mm.hmm.HmmPfn;
 import org.hmmlab.mm.hmm.HmmRange;
+import org.hmmlab.mm.hmm.RangeFaultLoop;
 import org.hmmlab.mm.notifier.MmuIntervalNotifier;
 import org.hmmlab.sim.EventHandler;
 
 /**
  * Host memory as the functional core models it: a real {@link MmStruct} whose anonymous mappings the device
  * mirrors through MMU interval notifiers and faults in with {@link Hmm#rangeFault}, retrying on a racing
- * invalidation exactly as a kernel driver does (read_begin, hmm_range_fault, -EBUSY or read_retry, again),
- * and whose device-private entries are the one record of which pages are in device memory.
+ * invalidation exactly as a kernel driver does ({@link RangeFaultLoop}: read_begin, hmm_range_fault, -EBUSY or
+ * read_retry, again), and whose device-private entries are the one record of which pages are in device memory.
  *
  * <p>The time-free core decides what happens (zero page on a read, copy-on-write on the first write, which
  * invalidations a change sends and why); the timing layer charges for it. Migrations go through migrate_vma into a
@@ -37,6 +37,15 @@ public final class MmHostMemory implements HostMemory {
     private final HmmRange range = new HmmRange();
     private long[] pfns = new long[64];
     private long retries;
+    /** Counts the driver loop's retries (-EBUSY during the walk, or mmu_interval_read_retry after it). */
+    private final RangeFaultLoop.Listener countRetries = new RangeFaultLoop.Listener() {
+        @Override
+        public void attempt(int attempt, long seq, int rc, RangeFaultLoop.Step step) {
+            if (step == RangeFaultLoop.Step.EBUSY || step == RangeFaultLoop.Step.READ_RETRY) {
+                retries++;
+            }
+        }
+    };
     /** The driver CPU faults on device-private pages go to. */
     private DevicePrivateFaultHandler driver;
     // the CPU fault being handled: the faulting thread's time and resume handler
@@ -134,22 +143,8 @@ public final class MmHostMemory implements HostMemory {
         range.defaultFlags = HmmPfn.REQ_FAULT | (write ? HmmPfn.REQ_WRITE : 0);
         range.pfnFlagsMask = 0;
         range.devPrivateOwner = device.owner(); // our device pages are reported, not faulted back
-        while (true) {
-            range.notifierSeq = n.readBegin();
-            int rc = Hmm.rangeFault(range);
-            if (rc == -Errno.EBUSY) {
-                retries++;
-                continue;
-            }
-            if (rc < 0) {
-                return rc;
-            }
-            if (n.readRetry(range.notifierSeq)) {
-                retries++;
-                continue;
-            }
-            return missing;
-        }
+        int rc = RangeFaultLoop.run(range, Integer.MAX_VALUE, countRetries);
+        return rc < 0 ? rc : missing;
     }
 
     @Override

@@ -13,7 +13,6 @@ import org.hmmlab.sim.EventHandler;
 import org.hmmlab.sim.EventPhase;
 import org.hmmlab.sim.Simulator;
 import org.hmmlab.workload.AccessStream;
-import org.hmmlab.workload.AccessType;
 
 /**
  * The GPU's warps running a phase: each takes the stream's accesses in turn, translates them through its SM's
@@ -198,11 +197,6 @@ public final class WarpScheduler {
         wstate[w] = WAIT_PRI;
     }
 
-    /** The page of warp {@code w}'s current access. */
-    public long page(int w) {
-        return pieces.page(w);
-    }
-
     /** Whether warp {@code w}'s current access writes. */
     public boolean writes(int w) {
         return pieces.write(w);
@@ -218,19 +212,9 @@ public final class WarpScheduler {
         return faultAt[w];
     }
 
-    /** Whether warp {@code w}'s fault entry is still in the fault buffer. */
-    public boolean inBuffer(int w) {
-        return inBuffer[w];
-    }
-
     /** Warp {@code w}'s fault entry left the fault buffer (fetched or flushed). */
     public void leftBuffer(int w) {
         inBuffer[w] = false;
-    }
-
-    /** The micro-TLBs of the SMs. */
-    MicroTlb utlb() {
-        return utlb;
     }
 
     private void onIssue(long gen) {
@@ -253,15 +237,12 @@ public final class WarpScheduler {
                     nextReady = Math.min(nextReady, ready[w]);
                     break;
                 }
-                if (!pieces.pending(w)) {
-                    if (!stream.next()) {
-                        wstate[w] = DONE;
-                        doneWarps++;
-                        lastFinish = Math.max(lastFinish, ready[w]);
-                        break;
-                    }
-                    // an access that spans pages is issued one page-sized piece at a time
-                    pieces.start(w, phaseBase, stream.offset(), stream.size(), stream.type() != AccessType.READ);
+                // an access that spans pages is issued one page-sized piece at a time
+                if (!pieces.pending(w) && !pieces.next(w, stream, phaseBase)) {
+                    wstate[w] = DONE;
+                    doneWarps++;
+                    lastFinish = Math.max(lastFinish, ready[w]);
+                    break;
                 }
                 // --- one access ---
                 long page = pieces.page(w);

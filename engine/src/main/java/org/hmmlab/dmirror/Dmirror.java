@@ -8,9 +8,9 @@ import org.hmmlab.mm.PageTable;
 import org.hmmlab.mm.Pte;
 import org.hmmlab.mm.Vma;
 import org.hmmlab.mm.devmem.DevPagemap;
-import org.hmmlab.mm.hmm.Hmm;
 import org.hmmlab.mm.hmm.HmmPfn;
 import org.hmmlab.mm.hmm.HmmRange;
+import org.hmmlab.mm.hmm.RangeFaultLoop;
 import org.hmmlab.mm.notifier.MmuIntervalNotifier;
 import org.hmmlab.mm.notifier.MmuNotifierRange;
 import org.hmmlab.mm.notifier.MmuNotifyEvent;
@@ -73,6 +73,15 @@ public final class Dmirror {
     private long invalidations;
     private long faultRounds;
     private Runnable mmapUnlockHook;
+    /** Runs the mmap-unlock hook after each hmm_range_fault() of the fault path, as mmap_read_unlock() would. */
+    private final RangeFaultLoop.Listener afterWalk = new RangeFaultLoop.Listener() {
+        @Override
+        public void walked(int attempt, long seq, int rc) {
+            if (mmapUnlockHook != null) {
+                mmapUnlockHook.run();
+            }
+        }
+    };
 
     Dmirror(DmirrorDevice device, MmStruct mm) {
         this.device = device;
@@ -296,25 +305,9 @@ public final class Dmirror {
 
     /** dmirror_range_fault: the canonical driver loop, then dmirror_do_fault under the (implicit) lock. */
     private int rangeFault(HmmRange r) {
-        for (int attempt = 0; ; attempt++) {
-            if (attempt >= RETRY_LIMIT) {
-                return -Errno.EBUSY;
-            }
-            r.notifierSeq = notifier.readBegin();
-            int ret = Hmm.rangeFault(r);
-            if (mmapUnlockHook != null) {
-                mmapUnlockHook.run();
-            }
-            if (ret == -Errno.EBUSY) {
-                continue;
-            }
-            if (ret != 0) {
-                return ret;
-            }
-            if (notifier.readRetry(r.notifierSeq)) {
-                continue;
-            }
-            break;
+        int ret = RangeFaultLoop.run(r, RETRY_LIMIT, afterWalk);
+        if (ret != 0) {
+            return ret;
         }
         int n = r.npages();
         for (int i = 0; i < n; i++) {
@@ -379,22 +372,9 @@ public final class Dmirror {
         });
         r.notifier = tmp;
         try {
-            for (int attempt = 0; ; attempt++) {
-                if (attempt >= RETRY_LIMIT) {
-                    return -Errno.EBUSY;
-                }
-                r.notifierSeq = tmp.readBegin();
-                int ret = Hmm.rangeFault(r);
-                if (ret == -Errno.EBUSY) {
-                    continue;
-                }
-                if (ret != 0) {
-                    return ret;
-                }
-                if (tmp.readRetry(r.notifierSeq)) {
-                    continue;
-                }
-                break;
+            int ret = RangeFaultLoop.run(r, RETRY_LIMIT, RangeFaultLoop.SILENT);
+            if (ret != 0) {
+                return ret;
             }
             for (int i = 0; i < r.npages(); i++) {
                 perm[off + i] = mkentry(r.hmmPfns[i]);

@@ -666,6 +666,7 @@ public final class MmStruct {
             if (head < 0) {
                 return -Errno.ENOMEM;
             }
+            v.anonVmaPrepare(); // the collapsed page is anonymous: fork must copy this area (vma_needs_copy())
             notify(pa, pa + Mman.PMD_SIZE, MmuNotifyEvent.CLEAR, null);
             if (PageTable.pmdIsLeaf(pmde)) {
                 pt.setPmdLeaf(pa, 0);

@@ -52,22 +52,4 @@ final class Check {
                     + v.bytesPerSecond() + "B/s");
         }
     }
-
-    static String ns(SimDuration d) {
-        return "\"" + d.nanos() + "ns\"";
-    }
-
-    static String bytes(Bytes b) {
-        long v = b.bytes();
-        if (v != 0 && v % (1L << 30) == 0) {
-            return "\"" + (v >> 30) + "GiB\"";
-        }
-        if (v != 0 && v % (1L << 20) == 0) {
-            return "\"" + (v >> 20) + "MiB\"";
-        }
-        if (v != 0 && v % (1L << 10) == 0) {
-            return "\"" + (v >> 10) + "KiB\"";
-        }
-        return "\"" + v + "B\"";
-    }
 }

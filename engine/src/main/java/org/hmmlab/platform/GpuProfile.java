@@ -1,6 +1,5 @@
 package org.hmmlab.platform;
 
-import java.util.List;
 
 import org.hmmlab.units.Bandwidth;
 import org.hmmlab.units.Bytes;
@@ -49,11 +48,6 @@ public record GpuProfile(String name, int sms, int warpsPerSm, Bytes vram, Bandw
                          int accessCounterBufferEntries, int accessCounterBatchCount, int faultMaxBatchesPerService,
                          int faultMaxThrottlePerService) {
 
-    static final List<String> FIELDS = List.of("name", "sms", "warpsPerSm", "vram", "localBandwidth",
-            "localLatency", "tlbEntries", "tlbPageSize", "tlbHitLatency", "pageWalkLatency", "faultReport",
-            "faultBufferEntries", "faultBatchCount", "utlbOutstandingFaults", "copyEngines", "copySetup",
-            "copyInflightGranules", "atcInvalidate", "replayLatency", "accessCounterBufferEntries",
-            "accessCounterBatchCount", "faultMaxBatchesPerService", "faultMaxThrottlePerService");
 
     /** The x86-64 user address space with 4-level paging (128 TiB); no TLB can reach further. */
     public static final Bytes ADDRESS_SPACE = Bytes.of(1L << 47);
@@ -144,47 +138,5 @@ public record GpuProfile(String name, int sms, int warpsPerSm, Bytes vram, Bandw
                 tlbHitLatency, pageWalkLatency, faultReport, faultBufferEntries, faultBatchCount,
                 utlbOutstandingFaults, copyEngines, copySetup, copyInflightGranules, atcInvalidate, replayLatency,
                 accessCounterBufferEntries, accessCounterBatchCount, batches, throttled);
-    }
-
-    void toJson(StringBuilder sb, String in) {
-        sb.append("{\n")
-                .append(in).append("  \"name\": ").append(Fields.quote(name)).append(",\n")
-                .append(in).append("  \"sms\": ").append(sms).append(",\n")
-                .append(in).append("  \"warpsPerSm\": ").append(warpsPerSm).append(",\n")
-                .append(in).append("  \"vram\": ").append(Check.bytes(vram)).append(",\n")
-                .append(in).append("  \"localBandwidth\": \"").append(localBandwidth.bytesPerSecond()).append("B/s\",\n")
-                .append(in).append("  \"localLatency\": ").append(Check.ns(localLatency)).append(",\n")
-                .append(in).append("  \"tlbEntries\": ").append(tlbEntries).append(",\n")
-                .append(in).append("  \"tlbPageSize\": ").append(Check.bytes(tlbPageSize)).append(",\n")
-                .append(in).append("  \"tlbHitLatency\": ").append(Check.ns(tlbHitLatency)).append(",\n")
-                .append(in).append("  \"pageWalkLatency\": ").append(Check.ns(pageWalkLatency)).append(",\n")
-                .append(in).append("  \"faultReport\": ").append(Check.ns(faultReport)).append(",\n")
-                .append(in).append("  \"faultBufferEntries\": ").append(faultBufferEntries).append(",\n")
-                .append(in).append("  \"faultBatchCount\": ").append(faultBatchCount).append(",\n")
-                .append(in).append("  \"utlbOutstandingFaults\": ").append(utlbOutstandingFaults).append(",\n")
-                .append(in).append("  \"copyEngines\": ").append(copyEngines).append(",\n")
-                .append(in).append("  \"copySetup\": ").append(Check.ns(copySetup)).append(",\n")
-                .append(in).append("  \"copyInflightGranules\": ").append(copyInflightGranules).append(",\n")
-                .append(in).append("  \"atcInvalidate\": ").append(Check.ns(atcInvalidate)).append(",\n")
-                .append(in).append("  \"replayLatency\": ").append(Check.ns(replayLatency)).append(",\n")
-                .append(in).append("  \"accessCounterBufferEntries\": ").append(accessCounterBufferEntries).append(",\n")
-                .append(in).append("  \"accessCounterBatchCount\": ").append(accessCounterBatchCount).append(",\n")
-                .append(in).append("  \"faultMaxBatchesPerService\": ").append(faultMaxBatchesPerService).append(",\n")
-                .append(in).append("  \"faultMaxThrottlePerService\": ").append(faultMaxThrottlePerService).append('\n')
-                .append(in).append('}');
-    }
-
-    static GpuProfile fromJson(Object json) {
-        Fields f = new Fields("gpu", json);
-        GpuProfile g = new GpuProfile(f.string("name"), f.integer("sms"), f.integer("warpsPerSm"), f.bytes("vram"),
-                f.bandwidth("localBandwidth"), f.duration("localLatency"), f.integer("tlbEntries"),
-                f.bytes("tlbPageSize"), f.duration("tlbHitLatency"), f.duration("pageWalkLatency"),
-                f.duration("faultReport"), f.integer("faultBufferEntries"), f.integer("faultBatchCount"),
-                f.integer("utlbOutstandingFaults"), f.integer("copyEngines"), f.duration("copySetup"),
-                f.integer("copyInflightGranules"), f.duration("atcInvalidate"), f.duration("replayLatency"),
-                f.integer("accessCounterBufferEntries"), f.integer("accessCounterBatchCount"),
-                f.integer("faultMaxBatchesPerService"), f.integer("faultMaxThrottlePerService"));
-        f.finish(FIELDS);
-        return g;
     }
 }

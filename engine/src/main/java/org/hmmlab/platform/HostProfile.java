@@ -1,6 +1,5 @@
 package org.hmmlab.platform;
 
-import java.util.List;
 
 import org.hmmlab.units.Bandwidth;
 import org.hmmlab.units.Bytes;
@@ -45,10 +44,6 @@ public record HostProfile(String name, SimDuration faultEntry, SimDuration batch
                           SimDuration tlbShootdown, SimDuration iommuWalk, SimDuration priDispatch,
                           Bandwidth memoryBandwidth, Bytes stagingChunk, Bandwidth memcpyBandwidth) {
 
-    static final List<String> FIELDS = List.of("name", "faultEntry", "batchOverhead", "perFaultOverhead",
-            "rangeFaultWalk", "rangeFaultPerPage", "blockOverhead", "populatePerPage", "dmaMapPerPage", "pteUpdatePerPage", "ptePushOverhead",
-            "tlbShootdown", "iommuWalk", "priDispatch", "memoryBandwidth", "stagingChunk",
-            "memcpyBandwidth");
 
     private static final SimDuration MAX = SimDuration.ms(100);
     private static final Bytes MIN_CHUNK = Bytes.of(256);
@@ -79,39 +74,5 @@ public record HostProfile(String name, SimDuration faultEntry, SimDuration batch
         return new HostProfile(name, faultEntry, batchOverhead, perFaultOverhead, rangeFaultWalk, rangeFaultPerPage,
                 blockOverhead, populatePerPage, dmaMapPerPage, pteUpdatePerPage, ptePushOverhead, tlbShootdown,
                 iommuWalk, priDispatch, memoryBandwidth, chunk, memcpy);
-    }
-
-    void toJson(StringBuilder sb, String in) {
-        sb.append("{\n")
-                .append(in).append("  \"name\": ").append(Fields.quote(name)).append(",\n")
-                .append(in).append("  \"faultEntry\": ").append(Check.ns(faultEntry)).append(",\n")
-                .append(in).append("  \"batchOverhead\": ").append(Check.ns(batchOverhead)).append(",\n")
-                .append(in).append("  \"perFaultOverhead\": ").append(Check.ns(perFaultOverhead)).append(",\n")
-                .append(in).append("  \"rangeFaultWalk\": ").append(Check.ns(rangeFaultWalk)).append(",\n")
-                .append(in).append("  \"rangeFaultPerPage\": ").append(Check.ns(rangeFaultPerPage)).append(",\n")
-                .append(in).append("  \"blockOverhead\": ").append(Check.ns(blockOverhead)).append(",\n")
-                .append(in).append("  \"populatePerPage\": ").append(Check.ns(populatePerPage)).append(",\n")
-                .append(in).append("  \"dmaMapPerPage\": ").append(Check.ns(dmaMapPerPage)).append(",\n")
-                .append(in).append("  \"pteUpdatePerPage\": ").append(Check.ns(pteUpdatePerPage)).append(",\n")
-                .append(in).append("  \"ptePushOverhead\": ").append(Check.ns(ptePushOverhead)).append(",\n")
-                .append(in).append("  \"tlbShootdown\": ").append(Check.ns(tlbShootdown)).append(",\n")
-                .append(in).append("  \"iommuWalk\": ").append(Check.ns(iommuWalk)).append(",\n")
-                .append(in).append("  \"priDispatch\": ").append(Check.ns(priDispatch)).append(",\n")
-                .append(in).append("  \"memoryBandwidth\": \"").append(memoryBandwidth.bytesPerSecond()).append("B/s\",\n")
-                .append(in).append("  \"stagingChunk\": ").append(Check.bytes(stagingChunk)).append(",\n")
-                .append(in).append("  \"memcpyBandwidth\": \"").append(memcpyBandwidth.bytesPerSecond()).append("B/s\"\n")
-                .append(in).append('}');
-    }
-
-    static HostProfile fromJson(Object json) {
-        Fields f = new Fields("host", json);
-        HostProfile h = new HostProfile(f.string("name"), f.duration("faultEntry"), f.duration("batchOverhead"),
-                f.duration("perFaultOverhead"), f.duration("rangeFaultWalk"), f.duration("rangeFaultPerPage"),
-                f.duration("blockOverhead"), f.duration("populatePerPage"),
-                f.duration("dmaMapPerPage"), f.duration("pteUpdatePerPage"), f.duration("ptePushOverhead"),
-                f.duration("tlbShootdown"), f.duration("iommuWalk"), f.duration("priDispatch"),
-                f.bandwidth("memoryBandwidth"), f.bytes("stagingChunk"), f.bandwidth("memcpyBandwidth"));
-        f.finish(FIELDS);
-        return h;
     }
 }

@@ -18,6 +18,8 @@ public record Bandwidth(long bytesPerSecond) implements Comparable<Bandwidth> {
 
     private static final Pattern TEXT =
             Pattern.compile("\\s*([0-9]+(?:\\.[0-9]+)?)\\s*(B/s|kB/s|MB/s|GB/s|TB/s|GiB/s|MiB/s)\\s*");
+    /** A number with a minus sign (and perhaps a unit): refused with its own message, not as a missing unit. */
+    private static final Pattern NEGATIVE = Pattern.compile("\\s*-\\s*[0-9.]+.*");
 
     public Bandwidth {
         if (bytesPerSecond <= 0) {
@@ -40,6 +42,9 @@ public record Bandwidth(long bytesPerSecond) implements Comparable<Bandwidth> {
     /** Parses a rate with a required unit: {@code "31.5GB/s"}, {@code "900 MB/s"}. */
     public static Bandwidth parse(String text) {
         Matcher m = TEXT.matcher(text == null ? "" : text);
+        if (!m.matches() && text != null && NEGATIVE.matcher(text).matches()) {
+            throw new IllegalArgumentException("bandwidth '" + text + "' is negative; a bandwidth is zero or more bytes per second");
+        }
         if (!m.matches()) {
             throw new IllegalArgumentException("bandwidth '" + text
                     + "' needs a number and a unit: B/s, kB/s, MB/s, GB/s, TB/s, MiB/s or GiB/s");

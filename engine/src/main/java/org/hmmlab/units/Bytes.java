@@ -21,6 +21,8 @@ public record Bytes(long bytes) implements Comparable<Bytes> {
 
     private static final Pattern TEXT =
             Pattern.compile("\\s*([0-9]+(?:\\.[0-9]+)?)\\s*(B|KiB|MiB|GiB|TiB|kB|KB|MB|GB|TB)\\s*");
+    /** A number with a minus sign (and perhaps a unit): refused with its own message, not as a missing unit. */
+    private static final Pattern NEGATIVE = Pattern.compile("\\s*-\\s*[0-9.]+.*");
 
     public Bytes {
         if (bytes < 0) {
@@ -68,6 +70,9 @@ public record Bytes(long bytes) implements Comparable<Bytes> {
      */
     public static Bytes parse(String text) {
         Matcher m = TEXT.matcher(text == null ? "" : text);
+        if (!m.matches() && text != null && NEGATIVE.matcher(text).matches()) {
+            throw new IllegalArgumentException("size '" + text + "' is negative; a size is zero or more bytes");
+        }
         if (!m.matches()) {
             throw new IllegalArgumentException("size '" + text
                     + "' needs a number and a unit: B, KiB, MiB, GiB, TiB (binary) or kB, MB, GB, TB (decimal)");

@@ -15,6 +15,8 @@ public record SimDuration(long nanos) implements Comparable<SimDuration> {
     public static final SimDuration ZERO = new SimDuration(0);
 
     private static final Pattern TEXT = Pattern.compile("\\s*([0-9]+(?:\\.[0-9]+)?)\\s*(ns|us|µs|ms|s)\\s*");
+    /** A number with a minus sign (and perhaps a unit): refused with its own message, not as a missing unit. */
+    private static final Pattern NEGATIVE = Pattern.compile("\\s*-\\s*[0-9.]+.*");
 
     public SimDuration {
         if (nanos < 0) {
@@ -41,6 +43,9 @@ public record SimDuration(long nanos) implements Comparable<SimDuration> {
     /** Parses a duration with a required unit: {@code "250ns"}, {@code "1.5us"}, {@code "10ms"}, {@code "2s"}. */
     public static SimDuration parse(String text) {
         Matcher m = TEXT.matcher(text == null ? "" : text);
+        if (!m.matches() && text != null && NEGATIVE.matcher(text).matches()) {
+            throw new IllegalArgumentException("duration '" + text + "' is negative; a duration is zero or more nanoseconds");
+        }
         if (!m.matches()) {
             throw new IllegalArgumentException("duration '" + text + "' needs a number and a unit: ns, us, ms or s");
         }

@@ -77,8 +77,11 @@ class WarpRunAheadTest {
     @Test
     void aFaultsOwnServiceEvictingAPageEndsTheQuantumBeforeIt() {
         // the A100 profile with an instant fault entry (every other field as it is) and room for one 2 MiB chunk
-        Platform instant = Platform.fromJson(
-                A100.toJson().replaceFirst("\"faultEntry\": \"[0-9]+ns\"", "\"faultEntry\": \"0ns\""));
+        org.hmmlab.platform.HostProfile h = A100.host();
+        Platform instant = A100.withHost(new org.hmmlab.platform.HostProfile(h.name(), SimDuration.ZERO,
+                h.batchOverhead(), h.perFaultOverhead(), h.rangeFaultWalk(), h.rangeFaultPerPage(), h.blockOverhead(),
+                h.populatePerPage(), h.dmaMapPerPage(), h.pteUpdatePerPage(), h.ptePushOverhead(), h.tlbShootdown(),
+                h.iommuWalk(), h.priDispatch(), h.memoryBandwidth(), h.stagingChunk(), h.memcpyBandwidth()));
         assertEquals(SimDuration.ZERO, instant.host().faultEntry());
         Platform p = instant.withGpu(A100.gpu().withVram(Bytes.MiB(2)));
         Rig rig = new Rig(p, 1, Bytes.MiB(4));

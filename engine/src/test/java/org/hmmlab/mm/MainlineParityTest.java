@@ -185,6 +185,19 @@ class MainlineParityTest {
         }
 
         @Test
+        void anAreaWhoseZeroPagesWereCollapsedIsCopied() {
+            long len = 2 * Mman.PMD_SIZE;
+            long m = mm.mmap(len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
+            long a = (m + Mman.PMD_SIZE - 1) & -Mman.PMD_SIZE;
+            assertEquals(0, mm.readInt(a)); // only the zero page so far: no anon_vma
+            assertEquals(0, mm.madvise(a, Mman.PMD_SIZE, Mman.MADV_COLLAPSE));
+            mm.writeInt(a, 77); // the collapsed page is mapped writable: no fault
+            MmStruct child = mm.fork();
+            assertEquals(77, child.readInt(a), "the collapsed anonymous page reached the child");
+            child.exit();
+        }
+
+        @Test
         void anAreaWithAnAnonVmaIsNotifiedEvenWhenNothingIsMappedAnyMore() {
             long a = anon(1, PROT_READ | PROT_WRITE);
             mm.writeInt(a, 7);

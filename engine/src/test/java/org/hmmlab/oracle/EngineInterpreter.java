@@ -7,6 +7,7 @@ import org.hmmlab.dmirror.DmirrorCmd;
 import org.hmmlab.dmirror.DmirrorDevice;
 import org.hmmlab.mm.Errno;
 import org.hmmlab.mm.Frames;
+import org.hmmlab.mm.Gup;
 import org.hmmlab.mm.MemFile;
 import org.hmmlab.mm.MemoryAccessException;
 import org.hmmlab.mm.Mman;
@@ -31,6 +32,9 @@ public final class EngineInterpreter {
     private final Frames frames = Frames.create();
     private final MmStruct mm;
     private final Dmirror[] fds = new Dmirror[DmirrorDevice.NDEVICES];
+    /** The pages gup_test holds pinned (PIN_LONGTERM_TEST_START), or null. */
+    private long[] pinned;
+    private int pinnedCount;
 
     private EngineInterpreter() {
         frames.setInvariantChecking(true);
@@ -111,6 +115,9 @@ public final class EngineInterpreter {
             case "write" -> t.length == 5
                     ? cpuWrite(target, addr(num(t[1]), num(t[2])) + (num(t[3]) & (PAGE - 4)), (int) num(t[4])) : "bad-op";
             case "dev" -> !child && t.length == 7 ? dev(t) : "bad-op";
+            case "pin" -> !child && t.length == 5 ? pin(addr(num(t[1]), num(t[2])), num(t[3]), num(t[4]) != 0)
+                    : "bad-op";
+            case "unpin" -> !child && t.length == 1 ? unpin() : "bad-op";
             default -> "bad-op";
         };
     }
@@ -179,6 +186,45 @@ public final class EngineInterpreter {
             target.writeInt(a, value);
         } catch (MemoryAccessException e) {
             return signal(e.vmFault());
+        }
+        return "ok";
+    }
+
+    /**
+     * Long-term pins of [a, a + npages pages). Mirrors pin_longterm_test_start() in mm/gup_test.c: one set of pins at
+     * a time (-EINVAL while one is held), pin_user_pages(FOLL_LONGTERM [| FOLL_WRITE]) until all are pinned, and on
+     * an error every pin taken so far dropped and the error returned.
+     */
+    private String pin(long a, long npages, boolean write) {
+        if (pinned != null || npages <= 0) {
+            return rc(-Errno.EINVAL);
+        }
+        long[] pages = new long[(int) npages];
+        int flags = Gup.FOLL_LONGTERM | (write ? Gup.FOLL_WRITE : 0);
+        pinned = pages;
+        pinnedCount = 0;
+        while (pinnedCount < npages) {
+            int left = (int) npages - pinnedCount;
+            long[] got = new long[left];
+            long n = Gup.pinUserPages(mm, a + ((long) pinnedCount << Mman.PAGE_SHIFT), left, flags, got);
+            if (n <= 0) {
+                unpin();
+                return rc(n < 0 ? n : -Errno.EFAULT);
+            }
+            System.arraycopy(got, 0, pages, pinnedCount, (int) n);
+            pinnedCount += (int) n;
+        }
+        frames.checkpoint();
+        return "ok";
+    }
+
+    /** Drops the pins. Mirrors pin_longterm_test_stop(): always succeeds. */
+    private String unpin() {
+        if (pinned != null) {
+            Gup.unpinUserPages(mm, pinned, pinnedCount);
+            pinned = null;
+            pinnedCount = 0;
+            frames.checkpoint();
         }
         return "ok";
     }

@@ -61,6 +61,10 @@ public final class OracleMain {
         } catch (IllegalArgumentException e) {
             System.err.println("hmmlab: oracle: " + e.getMessage());
             rc = 2;
+        } catch (IllegalStateException e) {
+            System.err.println("hmmlab: oracle: " + args[0] + ": " + e.getMessage());
+            System.err.println("hmmlab: oracle: no result: an incomplete transcript is an error, never a pass");
+            rc = 3;
         } catch (Guest.GuestException e) {
             System.err.println("hmmlab: oracle: " + e.getMessage());
             System.err.println("hmmlab: oracle: no result: a guest that does not finish is an error, never a pass");

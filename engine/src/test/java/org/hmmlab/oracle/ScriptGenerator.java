@@ -75,6 +75,13 @@ public final class ScriptGenerator {
         if (r < 48) {
             return fork();
         }
+        if (r < 50) {
+            Range g = range(false);
+            return "pin " + g + " " + rnd.nextInt(2);
+        }
+        if (r < 51) {
+            return "unpin";
+        }
         return dev();
     }
 

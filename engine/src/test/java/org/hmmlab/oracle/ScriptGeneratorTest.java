@@ -23,7 +23,7 @@ class ScriptGeneratorTest {
             ScriptGenerator.generate(s, 200).forEach(l -> all.append(l).append('\n'));
         }
         String text = all.toString();
-        for (String op : List.of("mmap ", "munmap ", "mprotect ", "madvise ", "read ", "write ", "fork ",
+        for (String op : List.of("mmap ", "munmap ", "mprotect ", "madvise ", "read ", "write ", "fork ", "pin ", "unpin",
                 " anon ", " shared ", " file ", " filesh ", " huge ", " dontneed", " free", " hugepage",
                 " read ", " write ", " snapshot ", " migrate_to_dev ", " migrate_to_sys ", " exclusive ",
                 " check_exclusive ", " release ", " flags ", "dev 0 ", "dev 1 ", "dev 2 ", "dev 3 ")) {

@@ -16,7 +16,7 @@ class SelftestsTest {
             "# Starting 3 tests from 4 test cases.", "#  RUN           hmm.hmm_device_private.open_close ...",
             "ok 1 hmm.hmm_device_private.open_close", "not ok 2 hmm.hmm_device_coherent.open_close",
             "ok 3 hmm2.hmm2_device_private.snapshot # SKIP no coherent memory", "# FAILED: 1 / 3 tests passed.",
-            "# Totals: pass:1 fail:1 skip:1 error:0");
+            "# Totals: pass:1 fail:1 xfail:0 xpass:0 skip:1 error:0");
 
     @Test
     void parsesPassFailAndSkipPerFixtureVariant() {

@@ -24,6 +24,18 @@ class UnitsTest {
     }
 
     @Test
+    void negativeQuantitiesAreRefusedAsNegativeNotAsMissingAUnit() {
+        var size = assertThrows(IllegalArgumentException.class, () -> Bytes.parse("-2MiB"));
+        assertEquals("size '-2MiB' is negative; a size is zero or more bytes", size.getMessage());
+        var bare = assertThrows(IllegalArgumentException.class, () -> Bytes.parse(" - 4096"));
+        assertTrue(bare.getMessage().contains("is negative"), bare.getMessage());
+        var time = assertThrows(IllegalArgumentException.class, () -> SimDuration.parse("-5us"));
+        assertEquals("duration '-5us' is negative; a duration is zero or more nanoseconds", time.getMessage());
+        var rate = assertThrows(IllegalArgumentException.class, () -> Bandwidth.parse("-1.5GB/s"));
+        assertEquals("bandwidth '-1.5GB/s' is negative; a bandwidth is zero or more bytes per second", rate.getMessage());
+    }
+
+    @Test
     void transferTimeIsBytesOverRateRoundedUp() {
         Bandwidth gen4 = Bandwidth.GBps(25);
         // 4 KiB at 25 GB/s = 163.84 ns -> 164 ns

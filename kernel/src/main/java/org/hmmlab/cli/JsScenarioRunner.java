@@ -21,6 +21,7 @@ final class JsScenarioRunner {
     static void run(String name, String source, RunCommand.Output output) {
         JsLab lab = new JsLab(output::show, output::progress);
         // With --json stdout carries only JSON, so the script's own print() lines go to stderr.
-        JsScript.load(name, source, Map.of("lab", lab), SCRIPT_LIMITS, output.json ? output.err : output.out).close();
+        JsScript.load(name, source, Map.of("lab", lab), SCRIPT_LIMITS, output.json ? output.err : output.out,
+                org.hmmlab.dsl.Cancellation.current()).close();
     }
 }

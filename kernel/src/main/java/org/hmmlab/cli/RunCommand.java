@@ -3,6 +3,11 @@ package org.hmmlab.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -140,9 +145,17 @@ public final class RunCommand {
         if (file == null) {
             return usage(err, "give a file to run");
         }
-        if (!Files.isRegularFile(file)) {
+        if (Files.isDirectory(file)) {
+            err.println("hmmlab run: " + file + " is a directory; give one .json, .jsh or .js file");
+            return 1;
+        }
+        if (!Files.exists(file)) {
             err.println("hmmlab run: " + file + ": no such file");
             return 2;
+        }
+        if (!Files.isRegularFile(file)) {
+            err.println("hmmlab run: " + file + " is not a regular file (a device, a pipe or a socket)");
+            return 1;
         }
         String name = file.getFileName().toString();
         Output output = new Output(out, err, json, dir);
@@ -150,7 +163,7 @@ public final class RunCommand {
         Thread hook = new Thread(token::cancel, "hmmlab-run-interrupt");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            String source = Files.readString(file, StandardCharsets.UTF_8);
+            String source = readText(file);
             if (name.endsWith(".json")) {
                 runJson(source, output);
             } else if (name.endsWith(".jsh")) {
@@ -188,6 +201,43 @@ public final class RunCommand {
                 // the hook is running: the JVM is exiting anyway
             }
         }
+    }
+
+    /**
+     * The file's text, which must be UTF-8: a binary file (one with a NUL byte) or one in another encoding is refused
+     * with where the first bad byte is, rather than with the decoder's "Input length = 1".
+     */
+    static String readText(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == 0) {
+                throw new IllegalArgumentException("is a binary file (a NUL byte at offset " + i
+                        + "), not a scenario or script: run takes UTF-8 text");
+            }
+        }
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length);
+        CoderResult result = decoder.decode(in, out, true);
+        if (result.isError()) {
+            int at = in.position();
+            int line = 1;
+            int lineStart = 0;
+            for (int i = 0; i < at; i++) {
+                if (bytes[i] == '\n') {
+                    line++;
+                    lineStart = i + 1;
+                }
+            }
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "is not valid UTF-8 text: byte 0x%02X at line %d, byte %d of the line; save the file as UTF-8",
+                    bytes[at] & 0xFF, line, at - lineStart + 1));
+        }
+        decoder.flush(out);
+        out.flip();
+        return out.toString();
     }
 
     private static int usage(PrintStream s, String problem) {

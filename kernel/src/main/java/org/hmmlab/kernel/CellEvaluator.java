@@ -49,6 +49,7 @@ final class CellEvaluator implements AutoCloseable {
     private volatile boolean interrupted;
 
     CellEvaluator() {
+        CellGuard.installQuietStops();
         shell = JShell.builder()
                 .executionEngine(new CellExecutionControl.Provider(control), Map.of())
                 .compilerOptions("-Xlint:none", "-proc:none")

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jdk.jshell.execution.DirectExecutionControl;
+import jdk.jshell.spi.ExecutionControl.ClassBytecodes;
 import jdk.jshell.spi.ExecutionControl;
 import jdk.jshell.spi.ExecutionControlProvider;
 import jdk.jshell.spi.ExecutionEnv;
@@ -28,12 +29,18 @@ import jdk.jshell.spi.ExecutionEnv;
  * exception a snippet threw ({@link #takeThrown()}), which JShell would otherwise flatten into a class name and a
  * message.
  *
- * <p>Snippets run on a separate thread so that the shell thread can give up on a cell that ignores an interrupt:
- * on JDK 20 and later no thread can be stopped from outside, so an interrupt cancels the engine's token (the
- * simulator polls it), interrupts the cell thread (sleeps and waits end), and if the cell still runs after a grace
- * period the kernel abandons that thread and answers the user, who keeps a working kernel.
+ * <p>Every class JShell compiles from a cell passes through {@link CellBytecode} on its way in: calls that would end
+ * the JVM are refused, and loops poll {@link CellGuard}. An interrupt cancels the engine's token (the simulator
+ * polls it) and interrupts the cell thread (sleeps and waits end); if the cell still runs after
+ * {@link #STOP_AFTER_MS}, the guard stops the cell's code at its next loop back-edge or method entry, on the cell
+ * thread and on every thread the cell started. Only a cell stuck inside library code that ignores interrupts
+ * (no cell code on its stack runs again) outlives {@link #ABANDON_AFTER_MS}: the kernel then abandons that thread
+ * and answers the user, who keeps a working kernel.
  */
 final class CellExecutionControl extends DirectExecutionControl {
+
+    /** How long an interrupted cell may take to end by itself before the guard stops its loops. */
+    static final long STOP_AFTER_MS = 250;
 
     /** How long an interrupted cell may take to notice before the kernel stops waiting for it. */
     static final long ABANDON_AFTER_MS = 3_000;
@@ -48,6 +55,7 @@ final class CellExecutionControl extends DirectExecutionControl {
     private volatile ExecutorService cellThread = newCellThread();
     private volatile long interruptedAtMillis;
     private volatile Thread runningThread;
+    private volatile long cellNumber;
 
     /** The value a snippet produced, if {@code key} is the key JShell reported for it; else {@code null}. */
     Object takeValue(String key) {
@@ -69,25 +77,43 @@ final class CellExecutionControl extends DirectExecutionControl {
 
     /** Forgets the interrupt of a previous cell; called when a cell starts. */
     void beginCell() {
+        cellNumber++;
         interruptedAtMillis = 0;
         thrown = null;
         value = null;
         valueKey = null;
     }
 
-    /** Interrupts the cell thread (ends sleeps and waits) and starts the grace period before abandoning it. */
+    /**
+     * Interrupts the cell thread (ends sleeps and waits) and starts the grace periods before stopping its loops and
+     * abandoning it. With no cell running, stops at once the threads that earlier cells started and left running.
+     */
     void interruptCell() {
         interruptedAtMillis = System.currentTimeMillis();
         Thread running = runningThread;
         if (running != null) {
             running.interrupt();
+        } else {
+            CellGuard.stopThrough(cellNumber);
         }
+    }
+
+    /** Loads the classes of a snippet, rewritten by {@link CellBytecode} first. */
+    @Override
+    public void load(ClassBytecodes[] cbcs) throws ClassInstallException, NotImplementedException, EngineTerminationException {
+        ClassBytecodes[] guarded = new ClassBytecodes[cbcs.length];
+        for (int i = 0; i < cbcs.length; i++) {
+            guarded[i] = new ClassBytecodes(cbcs[i].name(), CellBytecode.rewrite(cbcs[i].bytecodes()));
+        }
+        super.load(guarded);
     }
 
     @Override
     protected String invoke(Method doitMethod) throws Exception {
+        long cell = cellNumber;
         Future<Object> run = cellThread.submit(() -> {
             Thread me = Thread.currentThread();
+            CellGuard.enterCell(cell);
             runningThread = me;
             try {
                 return doitMethod.invoke(null);
@@ -144,6 +170,9 @@ final class CellExecutionControl extends DirectExecutionControl {
                 return run.get(50, TimeUnit.MILLISECONDS);
             } catch (TimeoutException stillRunning) {
                 long since = interruptedAtMillis;
+                if (since != 0 && System.currentTimeMillis() - since > STOP_AFTER_MS) {
+                    CellGuard.stopThrough(cellNumber);
+                }
                 if (since != 0 && System.currentTimeMillis() - since > ABANDON_AFTER_MS) {
                     // The cell ignores the interrupt (a busy loop in the cell itself). Leave its thread behind.
                     ExecutorService abandoned = cellThread;

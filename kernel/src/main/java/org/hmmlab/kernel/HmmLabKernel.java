@@ -158,8 +158,8 @@ public final class HmmLabKernel extends BaseKernel {
         PrintStream stdout = System.out;
         PrintStream stderr = System.err;
         InputStream stdin = System.in;
-        System.setOut(cellIO.out);
-        System.setErr(cellIO.err);
+        System.setOut(cellIO.stdout);
+        System.setErr(cellIO.stderr);
         System.setIn(cellIO.in);
         cellIO.attach(env, request.isStdinEnabled());
 
@@ -247,9 +247,23 @@ public final class HmmLabKernel extends BaseKernel {
             return ChartImages.png(chart);
         }
         if (value instanceof CharSequence text) {
-            return new DisplayData(text.toString());
+            return new DisplayData(capped(text.toString()));
         }
-        return getRenderer().render(value);
+        DisplayData data = getRenderer().render(value);
+        Object plain = data.getData(org.dflib.jjava.jupyter.kernel.display.mime.MIMEType.TEXT_PLAIN);
+        if (plain instanceof String s && s.length() > CellIO.LIMIT_BYTES) {
+            data.putData(org.dflib.jjava.jupyter.kernel.display.mime.MIMEType.TEXT_PLAIN, capped(s));
+        }
+        return data;
+    }
+
+    /** A value's text, cut at the cell's output limit with a note that says so (a client stalls on megabytes). */
+    static String capped(String text) {
+        if (text.length() <= CellIO.LIMIT_BYTES) {
+            return text;
+        }
+        return text.substring(0, CellIO.LIMIT_BYTES) + "\n[value truncated: its text has " + text.length()
+                + " characters; the first " + CellIO.LIMIT_BYTES + " are shown]";
     }
 
     String newDisplayId() {

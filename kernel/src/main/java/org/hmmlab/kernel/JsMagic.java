@@ -37,8 +37,12 @@ final class JsMagic {
         JsScript script;
         try {
             JsLab lab = new JsLab(value -> Notebook.display(value), label -> Notebook.progress(label));
-            script = JsScript.load(scriptName, body, Map.of("lab", lab), CELL_LIMITS);
+            script = JsScript.load(scriptName, body, Map.of("lab", lab), CELL_LIMITS, System.out,
+                    org.hmmlab.dsl.Cancellation.current());
         } catch (ScriptException e) {
+            if (Tracebacks.isInterrupt(e)) {
+                throw Tracebacks.interrupted(e);
+            }
             throw Tracebacks.script(e, ctx.cell(), ctx.firstLine());
         }
         if (name.isEmpty()) {

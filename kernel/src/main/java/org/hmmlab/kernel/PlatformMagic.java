@@ -35,7 +35,7 @@ final class PlatformMagic {
                     + "; got '" + name + "'");
         }
         ctx.evaluator().eval("var platform = org.hmmlab.platform.Platforms." + name + ";", ctx.cell(), ctx.firstLine());
-        return "platform = " + name + "\n" + chosen.toJson().stripTrailing();
+        return "platform = " + name + "\n" + org.hmmlab.dsl.json.PlatformJson.write(chosen).stripTrailing();
     }
 
     /** The public {@code Platform} constants of {@link Platforms}, in declaration order. */

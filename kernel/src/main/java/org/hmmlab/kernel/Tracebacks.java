@@ -164,7 +164,8 @@ final class Tracebacks {
 
     static boolean isInterrupt(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof SimulationCancelledException || c instanceof CellInterruptedException) {
+            if (c instanceof SimulationCancelledException || c instanceof CellInterruptedException
+                    || c instanceof CellStoppedError) {
                 return true;
             }
             if (c.getCause() == c) {

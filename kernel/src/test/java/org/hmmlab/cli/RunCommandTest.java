@@ -1,6 +1,7 @@
 package org.hmmlab.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -8,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,6 +71,21 @@ class RunCommandTest {
     }
 
     @Test
+    void adviceByAllocationNameChangesTheRunFromJsonAndJavaScript() {
+        Outcome json = run(EXAMPLES.resolve("advice.json").toString());
+        assertEquals(0, json.status(), json.err());
+        // read-mostly weights: 8192 GPU read faults duplicate; the CPU reads its own copy, nothing comes back
+        assertTrue(json.out().matches("(?s).*duplicated_pages +8,192\n.*") && json.out().matches("(?s).*pages_to_host +0\n.*"),
+                json.out());
+        Outcome js = run(EXAMPLES.resolve("advice.js").toString());
+        assertEquals(0, js.status(), js.err());
+        assertTrue(js.out().contains("pages back to the host: 8192 without advice, 0 with read-mostly weights"),
+                js.out());
+        assertTrue(js.out().contains("remote accesses: 0 without advice, 1024 with the log preferred on the host"),
+                js.out());
+    }
+
+    @Test
     void aJavaScriptScenarioRunsAndShowsItsTables() {
         Outcome o = run(EXAMPLES.resolve("stream.js").toString());
         assertEquals(0, o.status(), o.err());
@@ -119,5 +136,89 @@ class RunCommandTest {
         assertEquals(2, run().status());
         assertEquals(2, run("nope.json").status());
         assertEquals(2, run(EXAMPLES.resolve("stream.json").toString(), "--out").status());
+    }
+
+    /** Input the run command cannot use: each gets its own message, exit status 1, and nothing is written. */
+    @Nested
+    class BadInput {
+
+        Outcome runWithOut(Path file) {
+            return run(file.toString(), "--out", dir.resolve("out").toString());
+        }
+
+        void assertNothingWritten() {
+            assertFalse(Files.exists(dir.resolve("out")), "nothing may be written for a file that cannot run");
+        }
+
+        @Test
+        void aFileInAnotherEncodingNamesTheFirstBadByte() throws Exception {
+            Path latin1 = dir.resolve("latin1.json");
+            Files.write(latin1, "{\n  \"name\" : \"d\u00e9j\u00e0-vu\"\n}\n".getBytes(StandardCharsets.ISO_8859_1));
+            Outcome o = runWithOut(latin1);
+            assertEquals(1, o.status(), o.err());
+            assertEquals("latin1.json: is not valid UTF-8 text: byte 0xE9 at line 2, byte 14 of the line; save the file"
+                    + " as UTF-8\n", o.err());
+            assertNothingWritten();
+        }
+
+        @Test
+        void aBinaryFileIsCalledBinary() throws Exception {
+            Path png = dir.resolve("chart.js");
+            Files.write(png, new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13});
+            Outcome o = runWithOut(png);
+            assertEquals(1, o.status(), o.err());
+            assertTrue(o.err().startsWith("chart.js: is a binary file (a NUL byte at offset 8)"), o.err());
+            assertNothingWritten();
+        }
+
+        @Test
+        void aDirectoryIsCalledADirectory() throws Exception {
+            Path folder = Files.createDirectory(dir.resolve("scenarios.json"));
+            Outcome o = runWithOut(folder);
+            assertEquals(1, o.status(), o.err());
+            assertEquals("hmmlab run: " + folder + " is a directory; give one .json, .jsh or .js file\n", o.err());
+            assertNothingWritten();
+        }
+
+        @Test
+        void aDuplicatedFieldIsRefusedAtItsJsonPath() throws Exception {
+            Path dup = dir.resolve("dup.json");
+            Files.writeString(dup, Files.readString(EXAMPLES.resolve("stream.json"))
+                    .replace("\"kind\" : \"lru\"", "\"kind\" : \"lru\",\n      \"kind\" : \"random\""));
+            Outcome o = runWithOut(dup);
+            assertEquals(1, o.status(), o.err());
+            assertTrue(o.err().startsWith("dup.json: $.policy.eviction.kind: duplicated field at line 16"), o.err());
+            assertTrue(o.err().contains("a field may appear once"), o.err());
+            assertNothingWritten();
+        }
+
+        @Test
+        void aDuplicatedFieldInAnArrayElementAndAtTheTopAreNamed() throws Exception {
+            Path dup = dir.resolve("dup2.json");
+            Files.writeString(dup, Files.readString(EXAMPLES.resolve("stream.json"))
+                    .replace("\"name\" : \"x\",", "\"name\" : \"x\", \"name\" : \"y\","));
+            Outcome o = runWithOut(dup);
+            assertEquals(1, o.status(), o.err());
+            assertTrue(o.err().startsWith("dup2.json: $.allocations[0].name: duplicated field"), o.err());
+            Path top = dir.resolve("dup3.json");
+            Files.writeString(top, Files.readString(EXAMPLES.resolve("stream.json")).replace("\"seed\" : 42,",
+                    "\"seed\" : 42, \"seed\" : 43,"));
+            o = runWithOut(top);
+            assertEquals(1, o.status(), o.err());
+            assertTrue(o.err().startsWith("dup3.json: $.seed: duplicated field"), o.err());
+            assertNothingWritten();
+        }
+
+        @Test
+        void aNegativeSizeIsCalledNegative() throws Exception {
+            Path neg = dir.resolve("neg.json");
+            Files.writeString(neg, Files.readString(EXAMPLES.resolve("stream.json"))
+                    .replace("\"size\" : \"256MiB\"", "\"size\" : \"-256MiB\""));
+            Outcome o = runWithOut(neg);
+            assertEquals(1, o.status(), o.err());
+            assertEquals("neg.json: $.allocations[0].size: size '-256MiB' is negative; a size is zero or more bytes\n",
+                    o.err());
+            assertNothingWritten();
+        }
     }
 }

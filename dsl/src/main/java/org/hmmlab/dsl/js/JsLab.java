@@ -17,6 +17,7 @@ import org.hmmlab.dsl.SweepProgress;
 import org.hmmlab.dsl.SweepResult;
 import org.hmmlab.dsl.results.Table;
 import org.hmmlab.dsl.spec.EvictionSpec;
+import org.hmmlab.dsl.spec.FaultPaths;
 import org.hmmlab.dsl.spec.HintSpec;
 import org.hmmlab.dsl.spec.PlacementSpec;
 import org.hmmlab.dsl.spec.PlatformPresets;
@@ -240,23 +241,13 @@ public final class JsLab {
         /** The engine: {@code "timing"} (the default) or {@code "residency-model"}. */
         @HostAccess.Export
         public JsScenario engine(String name) {
-            return new JsScenario(s.engine(switch (name) {
-                case "timing" -> org.hmmlab.dsl.Engine.TIMING;
-                case "residency-model" -> org.hmmlab.dsl.Engine.RESIDENCY_MODEL;
-                default -> throw new IllegalArgumentException(
-                        "engine(name): name must be timing or residency-model, got '" + name + "'");
-            }));
+            return new JsScenario(s.engine(org.hmmlab.dsl.Engine.named(name)));
         }
 
         /** The fault path on the timing engine: {@code "replayable-buffer"} (default) or {@code "ats-pri"}. */
         @HostAccess.Export
         public JsScenario faultPath(String name) {
-            return new JsScenario(s.faultPath(switch (name) {
-                case "replayable-buffer" -> org.hmmlab.device.FaultPath.REPLAYABLE_BUFFER;
-                case "ats-pri" -> org.hmmlab.device.FaultPath.ATS_PRI;
-                default -> throw new IllegalArgumentException(
-                        "faultPath(name): name must be replayable-buffer or ats-pri, got '" + name + "'");
-            }));
+            return new JsScenario(s.faultPath(FaultPaths.named(name)));
         }
 
         /** The run's seed. */

@@ -2,6 +2,9 @@ package org.hmmlab.dsl.json;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -22,7 +25,12 @@ import org.hmmlab.dsl.results.Table;
  */
 public final class Json {
 
-    static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /**
+     * Pretty-printing, and strict about duplicated fields: {@code {"seed": 1, "seed": 2}} is refused rather than the
+     * second value silently winning, since a scenario file edited by hand is where that mistake happens.
+     */
+    static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private static final List<String> TYPES = Arrays.stream(ColumnType.values()).map(ColumnType::jsonName).toList();
 
@@ -40,9 +48,39 @@ public final class Json {
             return MAPPER.readTree(json);
         } catch (JsonProcessingException e) {
             var loc = e.getLocation();
-            throw new JsonFormatException("$", "not valid JSON" + (loc == null ? "" : " at line " + loc.getLineNr()
-                    + ", column " + loc.getColumnNr()) + ": " + e.getOriginalMessage(), e);
+            String at = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+            String path = "$";
+            if (e instanceof StreamReadException read && read.getProcessor() instanceof JsonParser parser) {
+                path = dollarPath(parser.getParsingContext());
+            }
+            String original = e.getOriginalMessage();
+            if (original != null && original.startsWith("Duplicate field '")) {
+                String field = original.substring("Duplicate field '".length(), original.indexOf('\'', 17));
+                throw new JsonFormatException(path.equals("$") ? "$." + field : path + "." + field,
+                        "duplicated field" + at + ": a field may appear once in an object", e);
+            }
+            throw new JsonFormatException(path, "not valid JSON" + at + ": " + original, e);
         }
+    }
+
+    /**
+     * The JSON path ({@code $.phases[2].pattern}) of the object or array a parser is inside: for the field being read
+     * in an object, the path of that object.
+     */
+    static String dollarPath(JsonStreamContext context) {
+        java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
+        for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
+            JsonStreamContext parent = c.getParent();
+            if (parent == null || parent.inRoot()) {
+                continue;
+            }
+            if (parent.inArray()) {
+                parts.push("[" + parent.getCurrentIndex() + "]");
+            } else if (parent.inObject() && parent.getCurrentName() != null) {
+                parts.push("." + parent.getCurrentName());
+            }
+        }
+        return "$" + String.join("", parts);
     }
 
     /** Pretty-prints a tree. */

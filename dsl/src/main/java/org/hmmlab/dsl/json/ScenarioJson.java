@@ -7,19 +7,18 @@ import java.util.List;
 
 import java.util.Set;
 import java.util.function.Function;
-import org.hmmlab.device.FaultPath;
 import org.hmmlab.dsl.Engine;
 import org.hmmlab.dsl.Scenario;
 import org.hmmlab.dsl.ScenarioResult;
 import org.hmmlab.dsl.spec.ComponentSpec;
 import org.hmmlab.dsl.spec.EvictionSpec;
+import org.hmmlab.dsl.spec.FaultPaths;
 import org.hmmlab.dsl.spec.HintSpec;
 import org.hmmlab.dsl.spec.PlacementSpec;
 import org.hmmlab.dsl.spec.PlatformPresets;
 import org.hmmlab.dsl.spec.PolicySpec;
 import org.hmmlab.dsl.spec.PrefetchSpec;
 import org.hmmlab.dsl.spec.ThrashingSpec;
-import org.hmmlab.platform.Platform;
 import org.hmmlab.units.Bytes;
 import org.hmmlab.units.SimDuration;
 import org.hmmlab.workload.Agent;
@@ -78,12 +77,12 @@ public final class ScenarioJson {
         if (preset != null) {
             root.put("platform", preset);
         } else {
-            root.set("platform", Json.parse(s.basePlatform().toJson()));
+            root.set("platform", PlatformJson.tree(s.basePlatform()));
         }
         s.vramOverride().ifPresent(v -> root.put("vram", bytes(v)));
         root.put("seed", s.seed());
-        root.put("engine", s.engine() == Engine.TIMING ? "timing" : "residency-model");
-        root.put("faultPath", s.faultPath() == FaultPath.ATS_PRI ? "ats-pri" : "replayable-buffer");
+        root.put("engine", s.engine().label());
+        root.put("faultPath", FaultPaths.nameOf(s.faultPath()));
         root.set("policy", policy(s.policy()));
         ArrayNode allocs = root.putArray("allocations");
         for (Allocation a : s.allocations()) {
@@ -217,7 +216,7 @@ public final class ScenarioJson {
                 s = s.on(PlatformPresets.named("platform", p.oneOf(PlatformPresets.NAMES)));
             } else if (p.node().isObject()) {
                 try {
-                    s = s.on(Platform.fromJson(Json.write(p.node())));
+                    s = s.on(PlatformJson.read(p.node()));
                 } catch (IllegalArgumentException e) {
                     throw new JsonFormatException(p.path(), e.getMessage(), e);
                 }
@@ -234,12 +233,10 @@ public final class ScenarioJson {
             s = s.seed(r.field("seed").longValue(Long.MIN_VALUE, Long.MAX_VALUE));
         }
         if (r.has("engine")) {
-            s = s.engine(r.field("engine").oneOf(List.of("timing", "residency-model")).equals("timing") ? Engine.TIMING
-                    : Engine.RESIDENCY_MODEL);
+            s = s.engine(Engine.named(r.field("engine").oneOf(Engine.NAMES)));
         }
         if (r.has("faultPath")) {
-            s = s.faultPath(r.field("faultPath").oneOf(List.of("replayable-buffer", "ats-pri")).equals("ats-pri")
-                    ? FaultPath.ATS_PRI : FaultPath.REPLAYABLE_BUFFER);
+            s = s.faultPath(FaultPaths.named(r.field("faultPath").oneOf(FaultPaths.NAMES)));
         }
         if (r.has("policy")) {
             PolicySpec policy = readPolicy(r.field("policy"));
@@ -418,7 +415,7 @@ public final class ScenarioJson {
     /** A run's result: the scenario, the seed and the counters. */
     public static ObjectNode tree(ScenarioResult r) {
         ObjectNode root = Json.MAPPER.createObjectNode();
-        root.put("engine", r.engine() == Engine.TIMING ? "timing" : "residency-model");
+        root.put("engine", r.engine().label());
         root.put("seed", r.seed());
         root.set("scenario", tree(r.scenario()));
         ObjectNode counters = root.putObject("counters");

@@ -5,12 +5,11 @@ import java.util.List;
 import java.util.Objects;
 import org.hmmlab.dsl.results.Column;
 import org.hmmlab.dsl.results.Table;
-import org.hmmlab.mm.Errno;
 import org.hmmlab.mm.MmStruct;
 import org.hmmlab.mm.Pte;
-import org.hmmlab.mm.hmm.Hmm;
 import org.hmmlab.mm.hmm.HmmPfn;
 import org.hmmlab.mm.hmm.HmmRange;
+import org.hmmlab.mm.hmm.RangeFaultLoop;
 import org.hmmlab.mm.notifier.MmuIntervalNotifier;
 import org.hmmlab.mm.notifier.MmuNotifierRange;
 import org.hmmlab.units.Bytes;
@@ -93,37 +92,34 @@ public final class Mirror {
         }
         long[] pfns = new long[sub.npages()];
         List<RangeFault.Attempt> attempts = new ArrayList<>();
-        for (int attempt = 1; attempt <= RETRY_LIMIT; attempt++) {
-            long seq = notifier.readBegin();
-            java.util.Arrays.fill(pfns, 0);
-            HmmRange hr = new HmmRange(notifier, sub.start(), sub.end(), pfns, defaultFlags, 0, owner);
-            hr.notifierSeq = seq;
-            int rc = Hmm.rangeFault(hr);
-            if (rc == -Errno.EBUSY) {
-                attempts.add(new RangeFault.Attempt(attempt, seq, rc, "an invalidation ran during the walk: retry"));
-                continue;
+        HmmRange hr = new HmmRange(notifier, sub.start(), sub.end(), pfns, defaultFlags, 0, owner);
+        // The driver loop of Documentation/mm/hmm.rst, told to us attempt by attempt so the table shows each -EBUSY.
+        int rc = RangeFaultLoop.run(hr, RETRY_LIMIT, new RangeFaultLoop.Listener() {
+            @Override
+            public void walked(int attempt, long seq, int walkRc) {
+                Runnable r = race;
+                if (walkRc == 0 && r != null) { // another thread runs between mmap_read_unlock and the driver lock
+                    race = null;
+                    r.run();
+                }
             }
-            if (rc != 0) {
-                attempts.add(new RangeFault.Attempt(attempt, seq, rc, "failed: the device gets no entries"));
-                return new RangeFault(name, sub, requests, attempts, pfns, rc);
+
+            @Override
+            public void attempt(int attempt, long seq, int attemptRc, RangeFaultLoop.Step step) {
+                attempts.add(new RangeFault.Attempt(attempt, seq, attemptRc, switch (step) {
+                    case EBUSY -> "an invalidation ran during the walk: retry";
+                    case FAILED -> "failed: the device gets no entries";
+                    case READ_RETRY -> "mmu_interval_read_retry: invalidated since read_begin, retry";
+                    case DONE -> "device page table programmed";
+                }));
             }
-            Runnable r = race;
-            race = null;
-            if (r != null) {
-                r.run();
-            }
-            // Under the driver lock: program the device only if nothing invalidated the range since read_begin.
-            if (notifier.readRetry(seq)) {
-                attempts.add(new RangeFault.Attempt(attempt, seq, rc, "mmu_interval_read_retry: invalidated since read_begin, retry"));
-                continue;
-            }
+        });
+        if (rc == 0) { // under the driver lock: program the device from the pfns the loop validated
             for (int i = 0; i < pfns.length; i++) {
                 devicePt[index(sub.start()) + i] = HmmPfn.isValid(pfns[i]) ? pfns[i] : 0;
             }
-            attempts.add(new RangeFault.Attempt(attempt, seq, rc, "device page table programmed"));
-            return new RangeFault(name, sub, requests, attempts, pfns, 0);
         }
-        return new RangeFault(name, sub, requests, attempts, pfns, -Errno.EBUSY);
+        return new RangeFault(name, sub, requests, attempts, pfns, rc);
     }
 
     /**

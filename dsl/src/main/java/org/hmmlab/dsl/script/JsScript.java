@@ -6,6 +6,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.graalvm.polyglot.Context;
+import org.hmmlab.sim.CancellationToken;
+import org.hmmlab.sim.SimulationCancelledException;
 import org.graalvm.polyglot.Engine;
 import org.graalvm.polyglot.EnvironmentAccess;
 import org.graalvm.polyglot.HostAccess;
@@ -45,11 +47,15 @@ public final class JsScript implements AutoCloseable {
     private final ScriptLimits limits;
     private volatile long callStartedNanos; // 0 when no call is running
     private volatile boolean timedOut;
+    private volatile boolean cancelled;
+    /** The front end's token (a notebook cell's, a command's): cancelling it stops the running call. */
+    private final CancellationToken cancel;
 
-    private JsScript(String name, Context context, ScriptLimits limits) {
+    private JsScript(String name, Context context, ScriptLimits limits, CancellationToken cancel) {
         this.name = name;
         this.context = context;
         this.limits = limits;
+        this.cancel = cancel;
     }
 
     /** The shared engine, created on first use (GraalJS in interpreter mode on a stock JDK: warn not). */
@@ -89,7 +95,18 @@ public final class JsScript implements AutoCloseable {
      */
     public static JsScript load(String name, String source, Map<String, ?> globals, ScriptLimits limits,
             java.io.OutputStream out) {
+        return load(name, source, globals, limits, out, new CancellationToken());
+    }
+
+    /**
+     * As {@link #load(String, String, Map, ScriptLimits, java.io.OutputStream)}, stopped within a second when
+     * {@code cancel} is cancelled (a notebook interrupt, Ctrl-C), at the top level or in any later call: a loop in
+     * JavaScript polls no token, and the statement budget would end it only after billions of statements.
+     */
+    public static JsScript load(String name, String source, Map<String, ?> globals, ScriptLimits limits,
+            java.io.OutputStream out, CancellationToken cancel) {
         Objects.requireNonNull(out, "out");
+        Objects.requireNonNull(cancel, "cancel");
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("script name must be non-empty text");
         }
@@ -111,7 +128,8 @@ public final class JsScript implements AutoCloseable {
                 .resourceLimits(ResourceLimits.newBuilder().statementLimit(limits.statementsPerCall(), null).build())
                 .option("js.load", "false")
                 .build();
-        JsScript script = new JsScript(name, ctx, limits);
+        JsScript script = new JsScript(name, ctx, limits, cancel);
+        cancel.onCancel(script::interruptFromOutside);
         try {
             Value bindings = ctx.getBindings("js");
             for (Map.Entry<String, ?> g : globals.entrySet()) {
@@ -160,6 +178,10 @@ public final class JsScript implements AutoCloseable {
         context.resetLimits();
         timedOut = false;
         callStartedNanos = System.nanoTime() | 1; // never 0 while running
+        if (cancel.isCancelled()) { // interrupted before the call began (while the context was being built)
+            callStartedNanos = 0;
+            throw new ScriptException(name, 0, "interrupted", new SimulationCancelledException());
+        }
         Watchdog.watch(this);
         try {
             return call.get();
@@ -185,6 +207,9 @@ public final class JsScript implements AutoCloseable {
             }
         }
         String message;
+        if (cancelled) {
+            return new ScriptException(name, line, "interrupted", new SimulationCancelledException());
+        }
         if (timedOut) {
             message = "a call ran longer than " + limits.timePerCall().toMillis() + " ms and was stopped";
         } else if (e.isResourceExhausted() || (e.isCancelled() && String.valueOf(e.getMessage()).contains("tatement"))) {
@@ -198,6 +223,31 @@ public final class JsScript implements AutoCloseable {
             message = e.getMessage();
         }
         return new ScriptException(name, line, message, e);
+    }
+
+    /**
+     * Stops the running call, if any, from another thread: Polyglot's {@link Context#interrupt} stops the guest code
+     * and leaves the context usable; if the guest does not stop in time, {@link Context#close(boolean) close(true)}
+     * cancels it for good. Runs on a thread of its own, so that the canceller does not wait.
+     */
+    private void interruptFromOutside() {
+        cancelled = true;
+        if (callStartedNanos == 0) {
+            return;
+        }
+        Thread stopper = new Thread(() -> {
+            try {
+                context.interrupt(Duration.ofMillis(500));
+            } catch (java.util.concurrent.TimeoutException | RuntimeException stillRunning) {
+                try {
+                    context.close(true);
+                } catch (RuntimeException closing) {
+                    // Closed already.
+                }
+            }
+        }, "hmmlab-js-interrupt");
+        stopper.setDaemon(true);
+        stopper.start();
     }
 
     /** Whether a call has run past the wall-clock budget at {@code nowNanos}; stops it if so. */

@@ -15,7 +15,9 @@ public sealed interface ComponentSpec<T> permits PlacementSpec, PrefetchSpec, Ev
     String kind();
 
     /** The parameters as written in labels and JSON, in a fixed order; a default left out is not listed. */
-    List<Setting> settings();
+    default List<Setting> settings() {
+        return List.of();
+    }
 
     /** A fresh engine component for one run (components keep per-run state). */
     T build();

@@ -29,11 +29,6 @@ public sealed interface PlacementSpec extends ComponentSpec<Placement> {
         }
 
         @Override
-        public List<Setting> settings() {
-            return List.of();
-        }
-
-        @Override
         public Placement build() {
             return new FirstTouchPlacement();
         }
@@ -44,11 +39,6 @@ public sealed interface PlacementSpec extends ComponentSpec<Placement> {
         @Override
         public String kind() {
             return "remote-map";
-        }
-
-        @Override
-        public List<Setting> settings() {
-            return List.of();
         }
 
         @Override

@@ -22,11 +22,6 @@ public sealed interface PrefetchSpec extends ComponentSpec<Prefetcher> {
         }
 
         @Override
-        public List<Setting> settings() {
-            return List.of();
-        }
-
-        @Override
         public Prefetcher build() {
             return Prefetcher.NONE;
         }

@@ -19,11 +19,6 @@ public sealed interface ThrashingSpec extends ComponentSpec<ThrashingDetector> {
         }
 
         @Override
-        public List<Setting> settings() {
-            return List.of();
-        }
-
-        @Override
         public ThrashingDetector build() {
             return ThrashingDetector.NONE;
         }
@@ -34,11 +29,6 @@ public sealed interface ThrashingSpec extends ComponentSpec<ThrashingDetector> {
         @Override
         public String kind() {
             return "uvm";
-        }
-
-        @Override
-        public List<Setting> settings() {
-            return List.of();
         }
 
         @Override

@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.Map;
 import org.graalvm.polyglot.HostAccess;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The JavaScript sandbox: what a script may reach, the budgets, and errors that point at the line. */
 class JsScriptTest {
@@ -60,6 +62,53 @@ class JsScriptTest {
         }
     }
 
+    /**
+     * Every way out of the sandbox tried against it (issue 18's hostile review): host classes, the shell's loaders,
+     * modules, other languages, prototype and reflection tricks on an exported object, runaway recursion and
+     * allocations too large for the host. Each must end in a ScriptException, with the JVM and the host object intact.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "Java.type('java.lang.Runtime').getRuntime().exit(0)",
+        "Java.type('java.lang.Class').forName('java.lang.System')",
+        "Packages.java.lang.System.exit(0)",
+        "java.lang.Runtime.getRuntime().halt(0)",
+        "Java.extend(Java.type('java.lang.Thread'))",
+        "load('/etc/passwd')",
+        "load('nashorn:mozilla_compat.js')",
+        "require('fs').readFileSync('/etc/passwd')",
+        "readFully('/etc/passwd')",
+        "Polyglot.eval('python', 'import os')",
+        "Polyglot.import('counters')",
+        "counters.getClass().forName('java.lang.Runtime')",
+        "counters.getClass().getClassLoader()",
+        "counters.reset()",
+        "counters['reset']()",
+        "counters.faults.getClass()",
+        "Object.getPrototypeOf(counters).reset.call(counters)",
+        "counters.constructor.constructor('return Java')().type('java.lang.System')",
+        "Function('return this')().Java.type('java.lang.System')",
+        "Object.getOwnPropertyNames(this).filter(n => /java|Packages|Graal/i.test(n)).map(n => this[n].type('java.lang.System'))[0].exit(0)",
+        "new Worker('evil.js')",
+        "quit(0)",
+        "(function f() { return f() + 1; })()",
+        "'x'.repeat(2 ** 31)",
+        "new Array(2 ** 32)",
+        "new ArrayBuffer(2 ** 40)",
+    })
+    void escapeAttemptsEndInAScriptError(String attempt) {
+        Counters c = new Counters();
+        try (JsScript s = JsScript.load("escape.js", "function attempt() { return " + attempt + "; }\n"
+                        + "function attemptIsGone() { return counters.faults(); }",
+                Map.of("counters", c), ScriptLimits.DEFAULT)) {
+            assertThrows(ScriptException.class, () -> s.function("attempt").call(), attempt);
+            assertEquals(7, c.faults(), "the hidden reset() did not run");
+            assertEquals(7, s.function("attemptIsGone").callLong(), "the context still works");
+        } catch (ScriptException loadFailed) {
+            throw new AssertionError("the script should load: " + loadFailed.getMessage(), loadFailed);
+        }
+    }
+
     @Test
     void errorsNameTheScriptAndLine() {
         ScriptException syntax = assertThrows(ScriptException.class,
@@ -88,6 +137,48 @@ class JsScriptTest {
                 new ScriptLimits(1_000_000_000_000L, Duration.ofMillis(100)))) {
             ScriptException e = assertThrows(ScriptException.class, () -> s.function("spin").call());
             assertTrue(e.getMessage().contains("longer than 100 ms"), e.getMessage());
+        }
+    }
+
+    @Test
+    void anInterruptOfTheFrontEndStopsARunawayTopLevelWithinASecond() throws Exception {
+        org.hmmlab.sim.CancellationToken token = new org.hmmlab.sim.CancellationToken();
+        Thread interrupter = new Thread(() -> {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                return;
+            }
+            token.cancel();
+        });
+        interrupter.start();
+        long started = System.nanoTime();
+        ScriptException e = assertThrows(ScriptException.class, () -> JsScript.load("spin.js", "while (true) {}",
+                Map.of(), new ScriptLimits(1_000_000_000_000L, Duration.ofMinutes(10)), System.out, token));
+        long tookMs = (System.nanoTime() - started) / 1_000_000;
+        interrupter.join();
+        assertTrue(e.getMessage().startsWith("spin.js") && e.getMessage().endsWith(": interrupted"), e.getMessage());
+        assertTrue(e.getCause() instanceof org.hmmlab.sim.SimulationCancelledException);
+        assertTrue(tookMs < 300 + 1000, "stopped " + (tookMs - 300) + " ms after the interrupt");
+    }
+
+    @Test
+    void anInterruptStopsACallInAScriptLoadedEarlier() {
+        org.hmmlab.sim.CancellationToken token = new org.hmmlab.sim.CancellationToken();
+        try (JsScript s = JsScript.load("policy.js", "function spin() { while (true) {} }", Map.of(),
+                ScriptLimits.DEFAULT.time(Duration.ofMinutes(1)), System.out, token)) {
+            new Thread(() -> {
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                token.cancel();
+            }).start();
+            ScriptException e = assertThrows(ScriptException.class, () -> s.function("spin").call());
+            assertTrue(e.getMessage().endsWith("interrupted"), e.getMessage());
+            ScriptException again = assertThrows(ScriptException.class, () -> s.function("spin").call());
+            assertTrue(again.getMessage().endsWith("interrupted"), "a cancelled run stays cancelled: " + again.getMessage());
         }
     }
 

@@ -1,5 +1,7 @@
 package org.hmmlab.driver.uvm;
 
+import java.util.ArrayList;
+
 import org.hmmlab.device.AccessCounterBuffer;
 import org.hmmlab.device.AtsPri;
 import org.hmmlab.device.CopyEngine;
@@ -78,6 +80,8 @@ public final class UvmGpu {
     final long[] prefetchMask = PageMask.create();
     final long[] residentMask = PageMask.create();
     final long[] outMask = PageMask.create();
+    /** The landings of the VA block being migrated, mapped together when its PTE update is charged. */
+    final ArrayList<Landing> blockLandings = new ArrayList<>();
 
     public UvmGpu(Simulator sim, Platform platform, PcieLink link, Ats ats, HostMemory host, MigrationPolicy policy,
                   FaultPath path, RunMetrics metrics, DevicePageTable pt, DeviceTlb tlb, CopyEngine[] engines) {

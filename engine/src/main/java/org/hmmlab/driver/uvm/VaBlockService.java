@@ -1,7 +1,5 @@
 package org.hmmlab.driver.uvm;
 
-import java.util.Arrays;
-
 import org.hmmlab.device.DevicePageTable;
 import org.hmmlab.device.FaultPath;
 import org.hmmlab.metrics.Counter;
@@ -53,9 +51,6 @@ final class VaBlockService {
     /** A fault of the batch was throttled (the driver's has_throttled_faults). */
     private boolean throttled;
     private final long[] bounds = new long[2];
-    /** The landings of the VA block being migrated, mapped together when its PTE update is charged. */
-    private Landing[] blockLandings = new Landing[8];
-    private int blockLandingCount;
     private final EventHandler copyDoneHandler = a -> copyDone();
 
     VaBlockService(UvmGpu gpu, long start, long entryCharged, boolean notifications) {
@@ -360,10 +355,7 @@ final class VaBlockService {
             // only when the copy has landed: a read-only duplicate keeps its mapping until then, a page that
             // was mapped remotely lost it when migrate_vma_setup unmapped the source
             Landing l = new Landing(gpu, runFirst, runPages, (byte) (VALID | WRITE | LOCAL), this);
-            if (blockLandingCount == blockLandings.length) {
-                blockLandings = Arrays.copyOf(blockLandings, blockLandingCount * 2);
-            }
-            blockLandings[blockLandingCount++] = l;
+            gpu.blockLandings.add(l);
             for (long q = runFirst; q < runFirst + runPages; q++) {
                 if (from != R_DUP) {
                     pt.setPte(pt.idx(q), (byte) 0);
@@ -386,11 +378,10 @@ final class VaBlockService {
             }
         }
         charge(Stage.PTE_UPDATE, n * gpu.h.pteUpdatePerPage().nanos());
-        for (int k = 0; k < blockLandingCount; k++) {
-            blockLandings[k].mapAt(t);
-            blockLandings[k] = null;
+        for (int k = 0; k < gpu.blockLandings.size(); k++) {
+            gpu.blockLandings.get(k).mapAt(t);
         }
-        blockLandingCount = 0;
+        gpu.blockLandings.clear();
     }
 
     /** The service counts one more copy or landing outstanding: the batch ends only after it. */
