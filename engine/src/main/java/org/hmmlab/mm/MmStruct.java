@@ -17,6 +17,10 @@ import org.hmmlab.mm.notifier.MmuNotifyEvent;
  * zap_page_range), mm/huge_memory.c and kernel/fork.c's dup_mmap. Every page-table change the kernel notifies is
  * notified here, with the kernel's event reason, before the entries change; a fault that fills an empty entry
  * notifies nothing. System calls return 0 or {@code -errno} and change nothing when they fail.
+ *
+ * <p>One file of more than 600 lines on purpose: the system calls and the fault handler share private page-table
+ * walkers, the VMA tree and the rule that every change is notified before the entries change; kept in one class,
+ * nothing outside can change an entry without that notification.
  */
 public final class MmStruct {
     /** handle_mm_fault() flag: the access is a write (FAULT_FLAG_WRITE). */
@@ -645,6 +649,11 @@ public final class MmStruct {
             if (v == null || !v.isAnonymous() || pa + Mman.PMD_SIZE > v.end) {
                 return -Errno.EINVAL;
             }
+            if (!v.anonVma) {
+                // hugepage_vma_revalidate() (mm/khugepaged.c) expects an anon_vma: SCAN_PAGE_ANON, -EINVAL. An area
+                // that never had an anonymous page has nothing to collapse, and fork would not copy the result.
+                return -Errno.EINVAL;
+            }
             long pmde = pt.pmd(pa);
             if (PageTable.pmdIsLeaf(pmde) && Pte.isPresent(pmde) && !frames.isZero(Pte.pfn(pmde))) {
                 continue;
@@ -666,7 +675,6 @@ public final class MmStruct {
             if (head < 0) {
                 return -Errno.ENOMEM;
             }
-            v.anonVmaPrepare(); // the collapsed page is anonymous: fork must copy this area (vma_needs_copy())
             notify(pa, pa + Mman.PMD_SIZE, MmuNotifyEvent.CLEAR, null);
             if (PageTable.pmdIsLeaf(pmde)) {
                 pt.setPmdLeaf(pa, 0);
