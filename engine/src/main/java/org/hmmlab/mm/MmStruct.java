@@ -306,6 +306,7 @@ public final class MmStruct {
                 zapRange(start, start + len);
                 if (cur != null) {
                     removeVma(cur);
+                    freePgtables(List.of(cur)); // the error path's unmap_region()
                 }
                 return rc;
             }
@@ -347,11 +348,42 @@ public final class MmStruct {
         splitAt(addr);
         splitAt(end);
         zapRange(addr, end);
-        for (Vma v : vmasIn(addr, end)) {
+        List<Vma> gone = vmasIn(addr, end);
+        for (Vma v : gone) {
             removeVma(v);
         }
+        freePgtables(gone);
         frames.checkpoint();
         return 0;
+    }
+
+    /**
+     * Frees the page tables of areas just removed wherever no remaining area needs them. Mirrors free_pgtables()
+     * (mm/memory.c) as unmap_region()/vms_clear_ptes() (mm/vma.c) call it: the floor is the end of the area below
+     * the first removed one, the ceiling the start of the area above the last; removed areas less than 2 MiB apart
+     * are freed in one free_pgd_range() call, a hugetlb area always on its own. Without this, a PUD entry would stay
+     * populated after munmap and change_pud_range() would invalidate areas the kernel leaves alone.
+     */
+    private void freePgtables(List<Vma> gone) {
+        if (gone.isEmpty()) {
+            return;
+        }
+        Map.Entry<Long, Vma> below = vmas.lowerEntry(gone.get(0).start);
+        long floor = below == null ? 0 : below.getValue().end; // FIRST_USER_ADDRESS is 0 on x86-64
+        Map.Entry<Long, Vma> above = vmas.ceilingEntry(gone.get(gone.size() - 1).end);
+        long ceiling = above == null ? 0 : above.getValue().start; // USER_PGTABLES_CEILING is 0: the top
+        for (int i = 0; i < gone.size(); ) {
+            Vma first = gone.get(i);
+            Vma last = first;
+            i++;
+            if (!first.isHugetlb()) {
+                while (i < gone.size() && gone.get(i).start <= last.end + Mman.PMD_SIZE && !gone.get(i).isHugetlb()) {
+                    last = gone.get(i++);
+                }
+            }
+            long groupCeiling = i < gone.size() ? gone.get(i).start : ceiling;
+            pt.freePgdRange(first.start, last.end, floor, groupCeiling);
+        }
     }
 
     // ---- mprotect --------------------------------------------------------------------------------------------

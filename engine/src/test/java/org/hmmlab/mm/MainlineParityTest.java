@@ -154,6 +154,78 @@ class MainlineParityTest {
         }
     }
 
+    /**
+     * Which page tables munmap(2) frees: free_pgtables() and free_pgd_range() in mm/memory.c, called from
+     * unmap_region()/vms_clear_ptes() in mm/vma.c, seen through change_pud_range()'s PUD-level invalidation.
+     */
+    @Nested
+    class FreePgtables {
+        static final long GIB = 1L << 30;
+
+        long fixed(long addr, long pages) {
+            long a = mm.mmap(addr, pages * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS
+                    | Mman.MAP_FIXED, null, 0);
+            assertEquals(addr, a);
+            return a;
+        }
+
+        @Test
+        void unmappingTheOnlyAreaFreesEveryTableSoALaterMprotectSendsNothing() {
+            long a = fixed(GIB, 4);
+            mm.writeInt(a, 5);
+            int before = mm.pageTable().tableCount();
+            assertEquals(0, mm.munmap(a, 4 * PAGE_SIZE));
+            assertEquals(before - 3, mm.pageTable().tableCount(), "the PTE, PMD and PUD tables go");
+            long b = fixed(GIB + 8 * PAGE_SIZE, 1);
+            events.clear();
+            assertEquals(0, mm.mprotect(b, PAGE_SIZE, PROT_READ));
+            assertEquals(List.of(), events, "change_pud_range(): the PUD entry is none again");
+        }
+
+        @Test
+        void anAreaAboveInTheSamePmdKeepsTheTables() {
+            long a = fixed(GIB, 1);
+            long b = fixed(GIB + PAGE_SIZE, 1);
+            mm.writeInt(a, 5);
+            assertEquals(0, mm.munmap(a, PAGE_SIZE)); // the ceiling (b's start) shares a's 2 MiB and 1 GiB
+            events.clear();
+            assertEquals(0, mm.mprotect(b, PAGE_SIZE, PROT_READ));
+            assertEquals(List.of(MmuNotifyEvent.PROTECTION_VMA), events);
+        }
+
+        @Test
+        void anAreaBelowInTheSamePudKeepsThePmdTableButNotThePteTable() {
+            long b = fixed(GIB, 1);
+            long a = fixed(GIB + 4 * Mman.PMD_SIZE, 1);
+            mm.writeInt(a, 5);
+            int before = mm.pageTable().tableCount();
+            assertEquals(0, mm.munmap(a, PAGE_SIZE));
+            assertEquals(before - 1, mm.pageTable().tableCount(), "only a's PTE table lies above the floor");
+            events.clear();
+            assertEquals(0, mm.mprotect(b, PAGE_SIZE, PROT_READ));
+            assertEquals(List.of(MmuNotifyEvent.PROTECTION_VMA), events, "the floor (b's end) keeps the PMD table");
+        }
+
+        @Test
+        void aPudSpanBetweenFloorAndCeilingLosesItsPmdTableButThePudTableStays() {
+            long below = fixed(GIB - PAGE_SIZE, 1);
+            long a = fixed(GIB + GIB / 2, 1);
+            long above = fixed(2 * GIB, 1);
+            mm.writeInt(below, 1);
+            mm.writeInt(a, 2);
+            mm.writeInt(above, 3);
+            int before = mm.pageTable().tableCount();
+            assertEquals(0, mm.munmap(a, PAGE_SIZE));
+            assertEquals(before - 2, mm.pageTable().tableCount(), "a's PTE and PMD tables; the PUD table is shared");
+            long c = fixed(GIB + 8 * PAGE_SIZE, 1);
+            events.clear();
+            assertEquals(0, mm.mprotect(c, PAGE_SIZE, PROT_READ));
+            assertEquals(List.of(), events);
+            assertEquals(1, mm.readInt(below), "the neighbours keep their pages");
+            assertEquals(3, mm.readInt(above));
+        }
+    }
+
     /** Which areas fork copies: vma_needs_copy() and copy_page_range() in mm/memory.c. */
     @Nested
     class VmaNeedsCopy {
