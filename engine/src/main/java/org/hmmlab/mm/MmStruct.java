@@ -670,56 +670,99 @@ public final class MmStruct {
         }
     }
 
-    /** MADV_COLLAPSE: each aligned 2 MiB of anonymous memory in range whose pages are all system pages or empty. */
+    /**
+     * MADV_COLLAPSE over {@code [start, end)} inside one area. Mirrors madvise_collapse() (mm/khugepaged.c): an area
+     * THP may not back gives -EINVAL (thp_vma_allowable_order()); each aligned 2 MiB block is scanned as
+     * hpage_collapse_scan_pmd() does for a caller that is not khugepaged (no limits on none, zero or shared PTEs); a
+     * block already mapped by a PMD, the huge zero page included, counts as done and is left as it is
+     * (SCAN_PMD_MAPPED); a block that fails with a result on madvise_collapse()'s whitelist is skipped and the walk
+     * carries on, any other failure stops it. The call returns 0 when every block is done, else the errno that
+     * madvise_collapse_errno() gives the last failure.
+     */
     private int collapse(long start, long end) {
-        for (long pa = (start + Mman.PMD_SIZE - 1) & -Mman.PMD_SIZE; pa + Mman.PMD_SIZE <= end; pa += Mman.PMD_SIZE) {
-            Vma v = findVma(pa);
-            if (v == null || !v.isAnonymous() || pa + Mman.PMD_SIZE > v.end) {
-                return -Errno.EINVAL;
-            }
-            long pmde = pt.pmd(pa);
-            if (PageTable.pmdIsLeaf(pmde) && Pte.isPresent(pmde) && !frames.isZero(Pte.pfn(pmde))) {
-                continue;
-            }
-            long[] t = pt.pteTable(pa);
-            boolean anyWrite = false;
-            if (t != null) {
-                for (long e : t) {
-                    if (e != 0 && (!Pte.isPresent(e) || Pte.isSpecial(e) && !frames.isZero(Pte.pfn(e)))) {
-                        return -Errno.EAGAIN;
-                    }
-                    if (e != 0 && !frames.isZero(Pte.pfn(e)) && frames.mapcount(Pte.pfn(e)) > 1) {
-                        return -Errno.EAGAIN;
-                    }
-                    anyWrite |= Pte.isWrite(e);
-                }
-            }
-            long head = frames.allocHuge(Frames.F_ANON);
-            if (head < 0) {
-                return -Errno.ENOMEM;
-            }
-            v.anonVmaPrepare(); // the collapsed page is anonymous: fork must copy this area (vma_needs_copy())
-            notify(pa, pa + Mman.PMD_SIZE, MmuNotifyEvent.CLEAR, null);
-            if (PageTable.pmdIsLeaf(pmde)) {
-                pt.setPmdLeaf(pa, 0);
-            }
-            if (t != null) {
-                for (int i = 0; i < PageTable.ENTRIES; i++) {
-                    long e = t[i];
-                    if (e != 0) {
-                        long pfn = Pte.pfn(e);
-                        if (!frames.isZero(pfn)) {
-                            frames.copyPage(head + i, pfn);
-                            frames.decMapcount(pfn);
-                            frames.put(pfn);
-                        }
-                    }
-                }
-                pt.freePteTable(pa);
-            }
-            frames.incMapcount(head);
-            pt.setPmdLeaf(pa, Pte.mk(head, v.has(VmFlags.VM_WRITE), anyWrite) | Pte.HUGE);
+        Vma v = findVma(start);
+        if (v == null || !v.isAnonymous() || v.has(VmFlags.VM_NOHUGEPAGE)) {
+            return -Errno.EINVAL;
         }
+        long hstart = (start + Mman.PMD_SIZE - 1) & -Mman.PMD_SIZE;
+        long hend = end & -Mman.PMD_SIZE;
+        if (hend < hstart) {
+            return -Errno.EINVAL; // (hend - hstart) >> HPAGE_PMD_SHIFT wraps: thps can never match it (SCAN_FAIL)
+        }
+        long blocks = (hend - hstart) >>> Mman.PMD_SHIFT;
+        long thps = 0;
+        int lastFail = -Errno.EINVAL; // SCAN_FAIL
+        for (long pa = hstart; pa < hend; pa += Mman.PMD_SIZE) {
+            int result = collapseBlock(v, pa);
+            if (result == 0) {
+                thps++;
+            } else if (result == -Errno.ENOMEM) {
+                return result; // SCAN_ALLOC_HUGE_PAGE_FAIL is not on the whitelist: the walk stops
+            } else {
+                lastFail = result; // whitelisted: SCAN_NO_PTE_TABLE, SCAN_PTE_NON_PRESENT, SCAN_PAGE_NULL,
+                                   // SCAN_PAGE_COUNT, SCAN_PAGE_RO
+            }
+        }
+        return thps == blocks ? 0 : lastFail;
+    }
+
+    /**
+     * One 2 MiB block of MADV_COLLAPSE: 0 when it is (or already was) mapped by a PMD, else the errno of its scan
+     * result through madvise_collapse_errno(). Mirrors find_pmd_or_thp_or_none(), hpage_collapse_scan_pmd() and
+     * collapse_huge_page() for an anonymous area.
+     */
+    private int collapseBlock(Vma v, long pa) {
+        long[] pmdt = pt.pmdTable(pa);
+        long pmde = pmdt == null ? 0 : pmdt[PageTable.pmdIndex(pa)];
+        if (pmde == 0) {
+            return -Errno.EINVAL; // no PMD table or pmd_none: SCAN_NO_PTE_TABLE (SCAN_PMD_NULL/SCAN_PMD_NONE)
+        }
+        if (PageTable.pmdIsLeaf(pmde)) {
+            // pmd_trans_huge() (a THP or the huge zero page): SCAN_PMD_MAPPED, done; a non-present PMD (a migration
+            // or device-private entry) has no PTE table to scan.
+            return Pte.isPresent(pmde) ? 0 : -Errno.EINVAL;
+        }
+        long[] t = pt.pteTable(pa);
+        boolean anyWrite = false;
+        for (long e : t) {
+            if (e == 0 || Pte.isPresent(e) && frames.isZero(Pte.pfn(e))) {
+                continue; // pte_none_or_zero(): no limit for MADV_COLLAPSE
+            }
+            if (!Pte.isPresent(e)) {
+                return -Errno.EINVAL; // a device-private, exclusive or migration entry: SCAN_PTE_NON_PRESENT
+            }
+            long pfn = Pte.pfn(e);
+            if (Pte.isSpecial(e) || frames.isDevicePrivate(pfn) || frames.isDeviceCoherent(pfn)) {
+                return -Errno.EINVAL; // vm_normal_page() is NULL or is_zone_device_page(): SCAN_PAGE_NULL
+            }
+            if (frames.refcount(pfn) != frames.mapcount(pfn)) {
+                return -Errno.EAGAIN; // is_refcount_suitable(): a pin or other extra reference, SCAN_PAGE_COUNT
+            }
+            anyWrite |= Pte.isWrite(e);
+        }
+        if (!anyWrite) {
+            return -Errno.EINVAL; // only none, zero or read-only PTEs: SCAN_PAGE_RO
+        }
+        long head = frames.allocHuge(Frames.F_ANON);
+        if (head < 0) {
+            return -Errno.ENOMEM; // SCAN_ALLOC_HUGE_PAGE_FAIL
+        }
+        v.anonVmaPrepare(); // the collapsed page is anonymous: fork must copy this area (vma_needs_copy())
+        notify(pa, pa + Mman.PMD_SIZE, MmuNotifyEvent.CLEAR, null);
+        for (int i = 0; i < PageTable.ENTRIES; i++) {
+            long e = t[i];
+            if (e != 0) {
+                long pfn = Pte.pfn(e);
+                if (!frames.isZero(pfn)) {
+                    frames.copyPage(head + i, pfn);
+                    frames.decMapcount(pfn);
+                    frames.put(pfn);
+                }
+            }
+        }
+        pt.freePteTable(pa);
+        frames.incMapcount(head);
+        pt.setPmdLeaf(pa, Pte.mk(head, v.has(VmFlags.VM_WRITE), anyWrite) | Pte.HUGE);
         return 0;
     }
 

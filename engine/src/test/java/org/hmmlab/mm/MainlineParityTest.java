@@ -226,6 +226,78 @@ class MainlineParityTest {
         }
     }
 
+    /**
+     * MADV_COLLAPSE on anonymous memory: madvise_collapse(), hpage_collapse_scan_pmd() and madvise_collapse_errno()
+     * in mm/khugepaged.c.
+     */
+    @Nested
+    class MadviseCollapse {
+        long blocks(int n) {
+            long m = mm.mmap((n + 1) * Mman.PMD_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
+            assertFalse(Errno.isError(m));
+            return (m + Mman.PMD_SIZE - 1) & -Mman.PMD_SIZE;
+        }
+
+        @Test
+        void aHugeZeroPageAlreadyMappedCountsAsDoneAndIsLeft() {
+            long a = blocks(1);
+            assertEquals(0, mm.madvise(a, Mman.PMD_SIZE, Mman.MADV_HUGEPAGE));
+            assertEquals(0, mm.readInt(a));
+            long pmde = mm.pageTable().pmd(a);
+            assertTrue(PageTable.pmdIsLeaf(pmde) && frames.isZero(Pte.pfn(pmde)), "the huge zero page is mapped");
+            events.clear();
+            assertEquals(0, mm.madvise(a, Mman.PMD_SIZE, Mman.MADV_COLLAPSE), "SCAN_PMD_MAPPED counts as done");
+            assertEquals(pmde, mm.pageTable().pmd(a), "and the huge zero page stays");
+            assertEquals(List.of(), events);
+        }
+
+        @Test
+        void anEmptyBlockIsEinval() {
+            long a = blocks(1);
+            assertEquals(-Errno.EINVAL, mm.madvise(a, Mman.PMD_SIZE, Mman.MADV_COLLAPSE), "SCAN_NO_PTE_TABLE");
+            assertEquals(0, mm.pageTable().pmd(a), "nothing was allocated");
+        }
+
+        @Test
+        void aBlockOfZeroAndReadOnlyPagesIsEinval() {
+            long a = blocks(1);
+            mm.writeInt(a + PAGE_SIZE, 4);
+            assertEquals(0, mm.mprotect(a, Mman.PMD_SIZE, PROT_READ));
+            mm.readInt(a);
+            assertEquals(-Errno.EINVAL, mm.madvise(a, Mman.PMD_SIZE, Mman.MADV_COLLAPSE), "SCAN_PAGE_RO");
+            assertFalse(PageTable.pmdIsLeaf(mm.pageTable().pmd(a)));
+            assertEquals(4, mm.readInt(a + PAGE_SIZE));
+        }
+
+        @Test
+        void aFailingBlockDoesNotStopTheNextAndTheLastErrorIsReturned() {
+            long a = blocks(2);
+            mm.writeInt(a + Mman.PMD_SIZE + 8 * PAGE_SIZE, 9); // only the second block has a writable page
+            assertEquals(-Errno.EINVAL, mm.madvise(a, 2 * Mman.PMD_SIZE, Mman.MADV_COLLAPSE));
+            assertEquals(0, mm.pageTable().pmd(a), "the empty first block is left");
+            long second = mm.pageTable().pmd(a + Mman.PMD_SIZE);
+            assertTrue(PageTable.pmdIsLeaf(second) && Pte.isPresent(second), "the second was collapsed anyway");
+            assertEquals(9, mm.readInt(a + Mman.PMD_SIZE + 8 * PAGE_SIZE));
+        }
+
+        @Test
+        void pagesSharedWithAChildAreCollapsedIntoACopy() {
+            long a = blocks(1);
+            mm.writeInt(a, 21);
+            MmStruct child = mm.fork();
+            // fork write-protected the parent's PTE: SCAN_PAGE_RO until some PTE of the block is writable again
+            assertEquals(-Errno.EINVAL, mm.madvise(a, Mman.PMD_SIZE, Mman.MADV_COLLAPSE));
+            mm.writeInt(a + PAGE_SIZE, 5);
+            // No max_ptes_shared limit outside khugepaged, and mapcount == refcount: is_refcount_suitable()
+            assertEquals(0, mm.madvise(a, Mman.PMD_SIZE, Mman.MADV_COLLAPSE));
+            assertTrue(PageTable.pmdIsLeaf(mm.pageTable().pmd(a)));
+            mm.writeInt(a, 22);
+            assertEquals(21, child.readInt(a), "the child keeps the old page");
+            assertEquals(5, mm.readInt(a + PAGE_SIZE));
+            child.exit();
+        }
+    }
+
     /** Which areas fork copies: vma_needs_copy() and copy_page_range() in mm/memory.c. */
     @Nested
     class VmaNeedsCopy {
@@ -257,15 +329,17 @@ class MainlineParityTest {
         }
 
         @Test
-        void anAreaWhoseZeroPagesWereCollapsedIsCopied() {
+        void anAreaWhoseOnlyZeroPagesCannotBeCollapsedStaysUncopied() {
             long len = 2 * Mman.PMD_SIZE;
             long m = mm.mmap(len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
             long a = (m + Mman.PMD_SIZE - 1) & -Mman.PMD_SIZE;
-            assertEquals(0, mm.readInt(a)); // only the zero page so far: no anon_vma
-            assertEquals(0, mm.madvise(a, Mman.PMD_SIZE, Mman.MADV_COLLAPSE));
-            mm.writeInt(a, 77); // the collapsed page is mapped writable: no fault
+            assertEquals(0, mm.readInt(a)); // only the zero page: no anon_vma
+            // hpage_collapse_scan_pmd(): no writable PTE, SCAN_PAGE_RO, so nothing is collapsed (-EINVAL)
+            assertEquals(-Errno.EINVAL, mm.madvise(a, Mman.PMD_SIZE, Mman.MADV_COLLAPSE));
+            events.clear();
             MmStruct child = mm.fork();
-            assertEquals(77, child.readInt(a), "the collapsed anonymous page reached the child");
+            assertEquals(List.of(), events, "still no anon_vma: vma_needs_copy() is false");
+            assertEquals(0, child.entry(a));
             child.exit();
         }
 
