@@ -1209,7 +1209,9 @@ public final class MmStruct {
      * Gives a device exclusive access to the anonymous page at {@code addr} for atomics; returns its frame or
      * {@code -errno} (-EFAULT when it cannot be faulted in writable, -EOPNOTSUPP for a non-anonymous or hugetlb
      * page). Mirrors make_device_exclusive() (6.15+): fault in writable (splitting a 2 MiB mapping), an EXCLUSIVE
-     * invalidation with {@code owner}, then a device-exclusive entry; any later CPU access restores the page.
+     * invalidation with {@code owner}, then a device-exclusive entry; any later CPU access restores the page. The
+     * entry keeps the page's mapcount, as mainline does since "mm/rmap: keep mapcount untouched for device-exclusive
+     * entries" (6.12 drops it; oracle/version-differences.md entry 5).
      */
     public long makeDeviceExclusive(long addr, Object owner) {
         checkAlive();

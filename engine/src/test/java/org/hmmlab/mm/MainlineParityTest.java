@@ -298,6 +298,43 @@ class MainlineParityTest {
         }
     }
 
+    /**
+     * The mapcount of a page under a device-exclusive entry: make_device_exclusive() in mm/rmap.c and
+     * restore_exclusive_pte() in mm/memory.c after "mm/rmap: keep mapcount untouched for device-exclusive entries"
+     * (6.15); 6.12 drops it in page_make_device_exclusive_one() (version-differences.md, entry 5).
+     */
+    @Nested
+    class MakeDeviceExclusive {
+        @Test
+        void theMapcountStaysWhileExclusiveAndAfterRestore() {
+            long a = anon(1, PROT_READ | PROT_WRITE);
+            mm.writeInt(a, 31);
+            long pfn = Pte.pfn(mm.entry(a));
+            assertEquals(1, frames.mapcount(pfn));
+            int refs = frames.refcount(pfn);
+            assertEquals(pfn, mm.makeDeviceExclusive(a, new Object()));
+            assertTrue(Pte.isDeviceExclusive(mm.entry(a)));
+            assertEquals(1, frames.mapcount(pfn), "the entry still maps the page (6.12: 0)");
+            assertEquals(refs, frames.refcount(pfn));
+            assertTrue(mm.exclusive(pfn), "still PageAnonExclusive: mapped once, no extra reference");
+            assertEquals(31, mm.readInt(a)); // remove_device_exclusive_entry()
+            assertEquals(1, frames.mapcount(pfn), "restore_exclusive_pte() adds no mapping of its own");
+            assertEquals(pfn, Pte.pfn(mm.entry(a)));
+        }
+
+        @Test
+        void unmappingAnExclusiveEntryDropsTheOneMapping() {
+            long a = anon(1, PROT_READ | PROT_WRITE);
+            mm.writeInt(a, 32);
+            long pfn = Pte.pfn(mm.entry(a));
+            frames.get(pfn); // a driver-style reference keeps the frame alive to look at
+            assertEquals(pfn, mm.makeDeviceExclusive(a, new Object()));
+            assertEquals(0, mm.munmap(a, PAGE_SIZE));
+            assertEquals(0, frames.mapcount(pfn), "zap_nonpresent_ptes() removes the mapping the entry kept");
+            frames.put(pfn);
+        }
+    }
+
     /** Which areas fork copies: vma_needs_copy() and copy_page_range() in mm/memory.c. */
     @Nested
     class VmaNeedsCopy {
