@@ -232,7 +232,7 @@ public final class ScenarioResult implements Displayable {
 
     // --- charts ------------------------------------------------------------------------------------
 
-    /** The CDF of fault latency on a log axis. */
+    /** The CDF of fault latency (log axis when latencies span 20x or more, else linear), p50 and p99 marked. */
     public Chart latencyCdf() {
         return Charts.latencyCdf(scenario.name() + ": fault latency CDF", faultLatency());
     }

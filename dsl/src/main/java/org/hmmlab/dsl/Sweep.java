@@ -158,20 +158,52 @@ public final class Sweep {
         CancellationToken token = Cancellation.current();
         List<Point> points = points();
         Row[] rows = new Row[points.size()];
-        if (parallelism == 1 || points.size() == 1) {
-            for (Point p : points) {
-                token.throwIfCancelled();
-                rows[p.index()] = measureOne(measure, p);
-                progress.accept(new SweepProgress(p.index() + 1, points.size(), p));
+        boolean[] finished = new boolean[points.size()];
+        try {
+            if (parallelism == 1 || points.size() == 1) {
+                for (Point p : points) {
+                    token.throwIfCancelled();
+                    rows[p.index()] = measureOne(measure, p);
+                    finished[p.index()] = true;
+                    progress.accept(new SweepProgress(p.index() + 1, points.size(), p));
+                }
+            } else {
+                runParallel(measure, token, points, rows, finished);
             }
-        } else {
-            runParallel(measure, token, points, rows);
+            token.throwIfCancelled();
+        } catch (SimulationCancelledException e) {
+            throw interrupted(rows, finished);
         }
-        token.throwIfCancelled();
         return new SweepResult(Table.fromRows(name, List.of(rows)), params, seed);
     }
 
-    private void runParallel(Function<Point, Row> measure, CancellationToken token, List<Point> points, Row[] rows) {
+    /** The rows of an interrupted sweep's finished points, in point order, kept for {@link #lastInterrupted()}. */
+    private SweepInterruptedException interrupted(Row[] rows, boolean[] finished) {
+        List<Row> kept = new java.util.ArrayList<>();
+        for (int i = 0; i < rows.length; i++) {
+            if (finished[i]) {
+                kept.add(rows[i]);
+            }
+        }
+        SweepResult partial = new SweepResult(kept.isEmpty() ? Table.of(name) : Table.fromRows(name, kept), params, seed);
+        LAST_INTERRUPTED.set(partial);
+        return new SweepInterruptedException(name, partial, kept.size(), rows.length);
+    }
+
+    private static final java.util.concurrent.atomic.AtomicReference<SweepResult> LAST_INTERRUPTED =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
+    /**
+     * The finished points of the last sweep that was interrupted, on any thread of this JVM (a notebook cell's
+     * interrupt leaves no variable behind, so the rows wait here): {@code Sweep.lastInterrupted().get().table()}.
+     * Empty until a sweep is interrupted.
+     */
+    public static java.util.Optional<SweepResult> lastInterrupted() {
+        return java.util.Optional.ofNullable(LAST_INTERRUPTED.get());
+    }
+
+    private void runParallel(Function<Point, Row> measure, CancellationToken token, List<Point> points, Row[] rows,
+            boolean[] finishedPoints) {
         int threads = Math.min(parallelism, points.size());
         int pool = POOLS.incrementAndGet();
         AtomicInteger serial = new AtomicInteger();
@@ -198,6 +230,7 @@ public final class Sweep {
                     continue;
                 }
                 Point p = f.get();
+                finishedPoints[p.index()] = true; // the completion service's hand-off publishes rows[p.index()]
                 finished++;
                 progress.accept(new SweepProgress(finished, points.size(), p));
             }

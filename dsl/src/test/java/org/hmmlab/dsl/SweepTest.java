@@ -97,6 +97,50 @@ class SweepTest {
     }
 
     @Test
+    void anInterruptedSweepKeepsTheRowsOfItsFinishedPoints() {
+        CancellationToken token = Cancellation.begin();
+        try {
+            SweepInterruptedException e = assertThrows(SweepInterruptedException.class,
+                    () -> sweep(SIZE, THRESHOLD).seed(7).parallelism(1).run(p -> {
+                        if (p.index() == 4) {
+                            token.cancel();
+                            token.throwIfCancelled();
+                        }
+                        return measure(p);
+                    }));
+            assertTrue(e.getMessage().contains("after 4 of 9 points"), e.getMessage());
+            Cancellation.begin();
+            SweepResult whole = sweep(SIZE, THRESHOLD).seed(7).parallelism(1).run(SweepTest::measure);
+            assertEquals(whole.table().head(4).rows(), e.partial().table().rows(), "the first four rows, as a whole run gives them");
+            assertEquals(e.partial().table().rows(), Sweep.lastInterrupted().orElseThrow().table().rows());
+        } finally {
+            Cancellation.begin();
+        }
+    }
+
+    @Test
+    void anInterruptedParallelSweepKeepsOnlyPointsThatFinished() {
+        CancellationToken token = Cancellation.begin();
+        try {
+            SweepInterruptedException e = assertThrows(SweepInterruptedException.class,
+                    () -> sweep(SIZE, THRESHOLD).parallelism(2).run(p -> {
+                        if (p.index() == 5) {
+                            token.cancel();
+                        }
+                        token.throwIfCancelled();
+                        return measure(p);
+                    }));
+            long[] thresholds = e.partial().table().longs("threshold");
+            assertTrue(thresholds.length < 9, "not every point finished");
+            for (int i = 0; i < thresholds.length; i++) {
+                assertTrue(thresholds[i] > 0, "every kept row is a whole row");
+            }
+        } finally {
+            Cancellation.begin();
+        }
+    }
+
+    @Test
     void badSweepsAreRefusedWhereTheyAreDeclared() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> param("size"));
         assertTrue(e.getMessage().contains("give at least one value"), e.getMessage());

@@ -12,7 +12,8 @@ import java.util.Locale;
  */
 public final class Bench {
     /** Every suite, in report order. */
-    public static final List<BenchSuite> SUITES = List.of(new FunctionalCoreBench(), new PolicyBench(), new TimingBench());
+    public static final List<BenchSuite> SUITES = List.of(new FunctionalCoreBench(), new PolicyBench(), new TimingBench(),
+            new SoakBench());
 
     private Bench() {
     }

@@ -15,7 +15,8 @@
  * {@link org.hmmlab.metrics.RunResult}.
  *
  * <p>May depend on: {@code units}, {@code sim}, {@code pcie}, {@code platform}, {@code metrics}, {@code workload},
- * {@code policy} (the policy's vocabulary: locations, causes, decisions, the evictor's access feed) and {@code mm}.
+ * {@code policy} (the policy's vocabulary: locations, causes, decisions, the evictor's access feed) and {@code mm}
+ * (with its sub-packages). Checked by {@code DeviceDriverLayeringTest}.
  * Only the wiring ({@code Gpu}) reaches into {@code org.hmmlab.driver}; the hardware classes talk to the driver
  * through interfaces declared here ({@code Interrupts}, {@code WarpScheduler.RemoteAccessListener},
  * {@code HostMemory.Invalidator}).

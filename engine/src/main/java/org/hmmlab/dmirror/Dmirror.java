@@ -73,6 +73,8 @@ public final class Dmirror {
     private long invalidations;
     private long faultRounds;
     private Runnable mmapUnlockHook;
+    /** This mirror's rules in the invariant checker; removed at close, or every closed mirror (and its dead mm) stays reachable. */
+    private final Runnable invariantHook = this::checkInvariants;
     /** Runs the mmap-unlock hook after each hmm_range_fault() of the fault path, as mmap_read_unlock() would. */
     private final RangeFaultLoop.Listener afterWalk = new RangeFaultLoop.Listener() {
         @Override
@@ -88,7 +90,7 @@ public final class Dmirror {
         this.mm = mm;
         this.frames = mm.frames();
         this.notifier = MmuIntervalNotifier.insertWholeSpace(mm, this::invalidate);
-        frames.addInvariantHook(this::checkInvariants);
+        frames.addInvariantHook(invariantHook);
     }
 
     public DmirrorDevice device() {
@@ -200,6 +202,7 @@ public final class Dmirror {
         }
         closed = true;
         notifier.remove();
+        frames.removeInvariantHook(invariantHook);
         DmirrorMigrate.evictAll(device);
         pt.clearRange(0, Mman.TASK_SIZE);
     }

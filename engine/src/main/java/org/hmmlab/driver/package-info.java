@@ -4,7 +4,8 @@
  * classes named after the source files they mirror; today {@link org.hmmlab.driver.uvm} (NVIDIA's nvidia-uvm).
  *
  * <p>May depend on: {@code device} (the hardware it drives), {@code policy} (what it decides with), {@code pcie},
- * {@code platform}, {@code metrics}, {@code sim}, {@code units}, {@code workload}. Nothing in {@code device} but the
+ * {@code platform}, {@code metrics}, {@code sim}, {@code units}, {@code workload}, and {@code mm.notifier} for the
+ * invalidation events the host sends. Nothing in {@code device} but the
  * wiring depends on it.
  */
 package org.hmmlab.driver;

@@ -554,9 +554,17 @@ public final class Frames {
         return checkInvariants;
     }
 
-    /** Adds a check run with the invariant checker (a device's own consistency rules). */
+    /**
+     * Adds a check run with the invariant checker (a device's own consistency rules). The owner removes it with
+     * {@link #removeInvariantHook} when it goes away: the list holds the hook, and the hook its owner.
+     */
     public void addInvariantHook(Runnable hook) {
         invariantHooks.add(hook);
+    }
+
+    /** Removes a hook added by {@link #addInvariantHook} (a mirror being released); nothing if it is not there. */
+    public void removeInvariantHook(Runnable hook) {
+        invariantHooks.remove(hook);
     }
 
     /** Runs the invariant checker now if it is on. */

@@ -17,6 +17,10 @@ import org.hmmlab.mm.notifier.MmuNotifyEvent;
  * zap_page_range), mm/huge_memory.c and kernel/fork.c's dup_mmap. Every page-table change the kernel notifies is
  * notified here, with the kernel's event reason, before the entries change; a fault that fills an empty entry
  * notifies nothing. System calls return 0 or {@code -errno} and change nothing when they fail.
+ *
+ * <p>One file of more than 600 lines on purpose: the system calls and the fault handler share private page-table
+ * walkers, the VMA tree and the rule that every change is notified before the entries change; kept in one class,
+ * nothing outside can change an entry without that notification.
  */
 public final class MmStruct {
     /** handle_mm_fault() flag: the access is a write (FAULT_FLAG_WRITE). */
@@ -670,6 +674,9 @@ public final class MmStruct {
         }
     }
 
+    /** A collapseBlock() result outside madvise_collapse()'s whitelist that is not an allocation failure. */
+    private static final int COLLAPSE_STOP = Integer.MIN_VALUE;
+
     /**
      * MADV_COLLAPSE over {@code [start, end)} inside one area. Mirrors madvise_collapse() (mm/khugepaged.c): an area
      * THP may not back gives -EINVAL (thp_vma_allowable_order()); each aligned 2 MiB block is scanned as
@@ -698,6 +705,8 @@ public final class MmStruct {
                 thps++;
             } else if (result == -Errno.ENOMEM) {
                 return result; // SCAN_ALLOC_HUGE_PAGE_FAIL is not on the whitelist: the walk stops
+            } else if (result == COLLAPSE_STOP) {
+                return -Errno.EINVAL; // SCAN_PAGE_ANON: not on the whitelist either
             } else {
                 lastFail = result; // whitelisted: SCAN_NO_PTE_TABLE, SCAN_PTE_NON_PRESENT, SCAN_PAGE_NULL,
                                    // SCAN_PAGE_COUNT, SCAN_PAGE_RO
@@ -743,11 +752,15 @@ public final class MmStruct {
         if (!anyWrite) {
             return -Errno.EINVAL; // only none, zero or read-only PTEs: SCAN_PAGE_RO
         }
+        if (!v.anonVma) {
+            // collapse_huge_page() revalidates with hugepage_vma_revalidate(expect_anon): no anon_vma is
+            // SCAN_PAGE_ANON, which is not on the whitelist (reported as SCAN_FAIL below, -EINVAL).
+            return COLLAPSE_STOP;
+        }
         long head = frames.allocHuge(Frames.F_ANON);
         if (head < 0) {
             return -Errno.ENOMEM; // SCAN_ALLOC_HUGE_PAGE_FAIL
         }
-        v.anonVmaPrepare(); // the collapsed page is anonymous: fork must copy this area (vma_needs_copy())
         notify(pa, pa + Mman.PMD_SIZE, MmuNotifyEvent.CLEAR, null);
         for (int i = 0; i < PageTable.ENTRIES; i++) {
             long e = t[i];
@@ -1211,14 +1224,14 @@ public final class MmStruct {
      * page). Mirrors make_device_exclusive() (6.15+): fault in writable (splitting a 2 MiB mapping), an EXCLUSIVE
      * invalidation with {@code owner}, then a device-exclusive entry; any later CPU access restores the page. The
      * entry keeps the page's mapcount, as mainline does since "mm/rmap: keep mapcount untouched for device-exclusive
-     * entries" (6.12 drops it; oracle/version-differences.md entry 5).
+     * entries" (6.12 drops it; oracle/version-differences.md entry 7).
      */
     public long makeDeviceExclusive(long addr, Object owner) {
         checkAlive();
         addr &= -Mman.PAGE_SIZE;
         Vma vma = findVma(addr);
-        if (vma == null || !vma.has(VmFlags.VM_WRITE) || !vma.has(VmFlags.VM_READ)
-                || vma.has(VmFlags.VM_IO) || vma.has(VmFlags.VM_PFNMAP)) {
+        // check_vma_flags() (mm/gup.c) for FOLL_WRITE asks for VM_WRITE only: a PROT_WRITE-only area qualifies.
+        if (vma == null || !vma.has(VmFlags.VM_WRITE) || vma.has(VmFlags.VM_IO) || vma.has(VmFlags.VM_PFNMAP)) {
             return -Errno.EFAULT;
         }
         if (vma.isHugetlb()) {

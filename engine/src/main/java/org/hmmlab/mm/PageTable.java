@@ -298,8 +298,9 @@ public final class PageTable {
     }
 
     /**
-     * Clears every leaf entry in [start, end), skipping absent subtrees; huge leaves wholly inside are cleared too.
-     * Returns the number of entries cleared. For tables used as a plain radix map (a device page table).
+     * Clears every leaf entry in [start, end), skipping absent subtrees; huge leaves wholly inside are cleared too;
+     * tables left empty are freed. Returns the number of entries cleared. For tables used as a plain radix map (a
+     * device page table).
      */
     public long clearRange(long start, long end) {
         long n = 0;
@@ -339,7 +340,59 @@ public final class PageTable {
             }
             a = next;
         }
+        pruneEmpty(start, end);
         return n;
+    }
+
+    /**
+     * Frees the tables of every level under [start, end) that hold no entry any more, so that a map whose entries
+     * come and go over a moving range (a device page table mirroring one process after another) stays as large as
+     * what it maps. Mirrors what the XArray of lib/test_hmm.c's dmirror does when xa_erase() empties a node: the node
+     * is freed. Without it every address a mirror ever held kept a 4 KiB table alive.
+     */
+    private void pruneEmpty(long start, long end) {
+        long[] pgd = tables[0];
+        for (long a = start; a < end; a = nextBoundary(a, 39, end)) {
+            int gi = pgdIndex(a);
+            if (pgd[gi] == 0) {
+                continue;
+            }
+            long[] pud = tables[tableId(pgd[gi])];
+            long gEnd = nextBoundary(a, 39, end);
+            for (long b = a; b < gEnd; b = nextBoundary(b, 30, gEnd)) {
+                int ui = pudIndex(b);
+                if (pud[ui] == 0) {
+                    continue;
+                }
+                long[] pmdt = tables[tableId(pud[ui])];
+                long uEnd = nextBoundary(b, 30, gEnd);
+                for (long c = b; c < uEnd; c = nextBoundary(c, 21, uEnd)) {
+                    int mi = pmdIndex(c);
+                    long pmde = pmdt[mi];
+                    if (pmde != 0 && !pmdIsLeaf(pmde) && allZero(tables[tableId(pmde)])) {
+                        freeTable(tableId(pmde));
+                        pmdt[mi] = 0;
+                    }
+                }
+                if (allZero(pmdt)) {
+                    freeTable(tableId(pud[ui]));
+                    pud[ui] = 0;
+                }
+            }
+            if (allZero(pud)) {
+                freeTable(tableId(pgd[gi]));
+                pgd[gi] = 0;
+            }
+        }
+    }
+
+    private static boolean allZero(long[] t) {
+        for (long x : t) {
+            if (x != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static long nextBoundary(long a, int shift, long end) {

@@ -12,6 +12,10 @@ import org.hmmlab.units.Bytes;
  * SC'21 contrast "regular" with "random" warps; Ganguly et al. ISCA'19 and the NVIDIA oversubscription blog show
  * streaming versus random access). Every stream is deterministic in its seed and allocation-free per access.
  *
+ * <p>One file of more than 600 lines on purpose: each pattern is a public nested type beside its factory
+ * ({@code Patterns.Zipf}, {@code Patterns.Gemm}), which is the name scenarios, the DSL and saved JSON use; moving
+ * them into files of their own would rename that API.
+ *
  * <pre>{@code
  * Pattern p = Patterns.zipf(0.99);
  * AccessStream s = p.stream(Bytes.MiB(64), 10_000, Bytes.PAGE, 0.0, 7);

@@ -301,7 +301,7 @@ class MainlineParityTest {
     /**
      * The mapcount of a page under a device-exclusive entry: make_device_exclusive() in mm/rmap.c and
      * restore_exclusive_pte() in mm/memory.c after "mm/rmap: keep mapcount untouched for device-exclusive entries"
-     * (6.15); 6.12 drops it in page_make_device_exclusive_one() (version-differences.md, entry 5).
+     * (2025); 6.12 drops it in page_make_device_exclusive_one() (version-differences.md, entry 7).
      */
     @Nested
     class MakeDeviceExclusive {
@@ -365,18 +365,27 @@ class MainlineParityTest {
             child.exit();
         }
 
+        /** MADV_COLLAPSE needs the anon_vma too: hugepage_vma_revalidate() in mm/khugepaged.c. */
         @Test
-        void anAreaWhoseOnlyZeroPagesCannotBeCollapsedStaysUncopied() {
+        void anAreaWithoutAnAnonVmaIsNotCollapsed() {
             long len = 2 * Mman.PMD_SIZE;
             long m = mm.mmap(len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
             long a = (m + Mman.PMD_SIZE - 1) & -Mman.PMD_SIZE;
-            assertEquals(0, mm.readInt(a)); // only the zero page: no anon_vma
-            // hpage_collapse_scan_pmd(): no writable PTE, SCAN_PAGE_RO, so nothing is collapsed (-EINVAL)
+            assertEquals(0, mm.madvise(m, len, Mman.MADV_NOHUGEPAGE));
+            assertEquals(0, mm.readInt(a)); // a small zero page: no anon_vma
+            assertFalse(mm.findVma(a).hasAnonVma());
             assertEquals(-Errno.EINVAL, mm.madvise(a, Mman.PMD_SIZE, Mman.MADV_COLLAPSE));
-            events.clear();
+        }
+
+        @Test
+        void aCollapsedAreaIsCopiedByFork() {
+            long len = 2 * Mman.PMD_SIZE;
+            long m = mm.mmap(len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
+            long a = (m + Mman.PMD_SIZE - 1) & -Mman.PMD_SIZE;
+            mm.writeInt(a, 77);
+            assertEquals(0, mm.madvise(a, Mman.PMD_SIZE, Mman.MADV_COLLAPSE));
             MmStruct child = mm.fork();
-            assertEquals(List.of(), events, "still no anon_vma: vma_needs_copy() is false");
-            assertEquals(0, child.entry(a));
+            assertEquals(77, child.readInt(a));
             child.exit();
         }
 

@@ -21,11 +21,15 @@ import org.junit.jupiter.api.Test;
  * one coherent), with the invariant checker after every step and a data oracle: every CPU load and device read must
  * return the last value stored at that address in that process (copy-on-write gives a child its own history).
  *
- * <p>Fixed seed and 600 steps in CI; more with {@code -Dhmmlab.property.steps=N} and {@code -Dhmmlab.seed=S}.
+ * <p>Fixed seed and 600 steps in CI; more with {@code -Dhmmlab.property.steps=N} and {@code -Dhmmlab.seed=S}; the full
+ * checker runs every step unless {@code -Dhmmlab.property.checkEvery=K} (and always after the last step). The run
+ * prints its time and peak heap.
  */
 class RandomOperationsPropertyTest {
 
     static final long P = Mman.PAGE_SIZE;
+    /** Prints the state's size and the heap ten times over the run ({@code -Dhmmlab.property.probe=true}). */
+    static final boolean PROBE = Boolean.getBoolean("hmmlab.property.probe");
 
     /** One simulated process: its address space, its descriptors, its mappings and the oracle of its data. */
     static final class Proc {
@@ -45,6 +49,8 @@ class RandomOperationsPropertyTest {
     void randomOperationsKeepTheInvariantsAndTheData() {
         long seed = Long.getLong("hmmlab.seed", 42L);
         int steps = Integer.getInteger("hmmlab.property.steps", 600);
+        int checkEvery = Integer.getInteger("hmmlab.property.checkEvery", 1);
+        long started = System.nanoTime();
         SplittableRandom rnd = new SplittableRandom(seed);
         Frames frames = Frames.create(Bytes.MiB(512));
         frames.setInvariantChecking(true);
@@ -171,10 +177,36 @@ class RandomOperationsPropertyTest {
                 default -> throw new AssertionError(op);
             }
             counts[op]++;
-            Invariants.check(frames);
+            if (PROBE && step % Math.max(1, steps / 10) == 0) {
+                long vmas = 0;
+                long tables = 0;
+                for (Proc q : procs) {
+                    vmas += q.mm.vmas().size();
+                    tables += q.mm.pageTable().tableCount();
+                }
+                System.out.printf("step %,d: %d processes, %,d VMAs, %,d CPU page-table pages, heap %,d MiB after GC%n",
+                        step, procs.size(), vmas, tables, heapAfterGc() >> 20);
+            }
+            if (step % checkEvery == 0 || step == steps - 1) {
+                Invariants.check(frames);
+            }
         }
         for (int op = 0; op < 16; op++) {
             assertTrue(counts[op] > 0, "operation " + op + " never ran");
         }
+        long peak = 0;
+        for (java.lang.management.MemoryPoolMXBean pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == java.lang.management.MemoryType.HEAP) {
+                peak += pool.getPeakUsage().getUsed();
+            }
+        }
+        System.out.printf("RandomOperationsPropertyTest: seed %d, %,d steps, invariants every %d, %.1f s, peak heap %,d MiB%n",
+                seed, steps, checkEvery, (System.nanoTime() - started) / 1e9, peak >> 20);
+    }
+
+    static long heapAfterGc() {
+        System.gc();
+        Runtime rt = Runtime.getRuntime();
+        return rt.totalMemory() - rt.freeMemory();
     }
 }

@@ -34,4 +34,17 @@ class WriteOnlyMappingTest {
         MemoryAccessException e = assertThrows(MemoryAccessException.class, () -> mm.readInt(BASE));
         assertEquals(VmFault.SIGSEGV, e.vmFault());
     }
+
+    @Test
+    void makeDeviceExclusiveTakesAWriteOnlyArea() {
+        // make_device_exclusive() pins through GUP with FOLL_WRITE; check_vma_flags() in mm/gup.c then asks for
+        // VM_WRITE only, so a PROT_WRITE-only private mapping converts (the real kernel: EXCLUSIVE returns 0).
+        Frames frames = Frames.create();
+        frames.setInvariantChecking(true);
+        MmStruct mm = MmStruct.create(frames);
+        assertEquals(BASE, mm.mmap(BASE, Mman.PAGE_SIZE, Mman.PROT_WRITE,
+                Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS | Mman.MAP_FIXED, null, 0));
+        long pfn = mm.makeDeviceExclusive(BASE, this);
+        assertEquals(false, Errno.isError(pfn), () -> "make_device_exclusive failed: " + Errno.name(pfn));
+    }
 }

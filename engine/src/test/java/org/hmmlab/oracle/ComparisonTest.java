@@ -66,7 +66,28 @@ class ComparisonTest {
                 "END 2");
         Comparison c = Comparison.of(kernel, kernel, engine);
         assertFalse(c.diverged());
-        assertEquals(List.of("dmirror-flags-ioctl"), c.knownHits);
+        assertEquals(List.of("#2 HMM_DMIRROR_FLAGS"), c.knownHits);
         assertEquals(1, c.compared);
+    }
+
+    @Test
+    void aSnapshotDifferingOnlyInThePmdBitOverAHugeAreaIsTheThpMigrationDifferenceAndStopsComparison() {
+        List<String> kernel = List.of("1 mmap 0 1024 huge 3 => ok", "2 dev 0 snapshot 0 0 4 0 => ok cpages=4 faults=0"
+                + " snap=22*4", "3 read 0 0 => ok 1", "END 3");
+        List<String> engine = List.of("1 mmap 0 1024 huge 3 => ok", "2 dev 0 snapshot 0 0 4 0 => ok cpages=4 faults=0"
+                + " snap=26*4", "3 read 0 0 => ok 2", "END 3");
+        Comparison c = Comparison.of(kernel, kernel, engine);
+        assertFalse(c.diverged());
+        assertEquals(List.of("#4 device-private THP migration"), c.knownHits);
+        assertEquals(2, c.notCompared);
+    }
+
+    @Test
+    void theSameSnapshotDifferenceOverAnOrdinaryAreaIsADivergence() {
+        List<String> kernel = List.of("1 mmap 0 8 anon 3 => ok", "2 dev 0 snapshot 0 0 4 0 => ok cpages=4 faults=0"
+                + " snap=22*4", "END 2");
+        List<String> engine = List.of("1 mmap 0 8 anon 3 => ok", "2 dev 0 snapshot 0 0 4 0 => ok cpages=4 faults=0"
+                + " snap=26*4", "END 2");
+        assertTrue(Comparison.of(kernel, kernel, engine).diverged());
     }
 }

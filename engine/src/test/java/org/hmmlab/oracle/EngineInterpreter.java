@@ -12,6 +12,7 @@ import org.hmmlab.mm.MemFile;
 import org.hmmlab.mm.MemoryAccessException;
 import org.hmmlab.mm.Mman;
 import org.hmmlab.mm.MmStruct;
+import org.hmmlab.mm.Pte;
 import org.hmmlab.mm.VmFault;
 
 /**
@@ -36,7 +37,10 @@ public final class EngineInterpreter {
     private long[] pinned;
     private int pinnedCount;
 
-    private EngineInterpreter() {
+    private int index;
+    private boolean broken;
+
+    EngineInterpreter() {
         frames.setInvariantChecking(true);
         DmirrorDevice[] devices = DmirrorDevice.createAll(frames);
         mm = MmStruct.create(frames);
@@ -52,27 +56,96 @@ public final class EngineInterpreter {
 
     private List<String> execute(List<String> script) {
         List<String> out = new ArrayList<>();
-        int index = 0;
         for (String raw : script) {
-            String line = raw.strip();
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
-            }
-            index++;
-            try {
-                if (line.equals("fork") || line.startsWith("fork ")) {
-                    fork(index, line.substring(4), out);
-                } else {
-                    out.add(index + " " + line + " => " + op(mm, line, false));
-                }
-            } catch (RuntimeException e) {
-                out.add(index + " " + line + " => engine-exception " + e.getClass().getSimpleName() + ": "
-                        + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+            out.addAll(step(raw));
+            if (broken) {
                 return out;
             }
         }
         out.add("END " + index);
         return out;
+    }
+
+    /** Runs one script line; returns its transcript lines (none for a blank or comment line). */
+    List<String> step(String raw) {
+        List<String> out = new ArrayList<>();
+        String line = raw.strip();
+        if (broken || line.isEmpty() || line.startsWith("#")) {
+            return out;
+        }
+        index++;
+        try {
+            if (line.equals("fork") || line.startsWith("fork ")) {
+                fork(index, line.substring(4), out);
+            } else {
+                out.add(index + " " + line + " => " + op(mm, line, false));
+            }
+        } catch (RuntimeException e) {
+            out.add(index + " " + line + " => engine-exception " + e.getClass().getSimpleName() + ": "
+                    + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+            broken = true;
+        }
+        return out;
+    }
+
+    /** Pages of [page, page + npages) of {@code area} mapped in a row from {@code page} on (the engine's view). */
+    int mappedRun(long area, long page, long npages) {
+        int n = 0;
+        while (!broken && n < npages && mm.findVma(addr(area, page + n)) != null) {
+            n++;
+        }
+        return n;
+    }
+
+    /** Whether some line of {@code script} would crash the real 6.12 driver (see faultsOwnDevicePage). */
+    static boolean crashesDriver612(List<String> script) {
+        EngineInterpreter m = new EngineInterpreter();
+        for (String line : script) {
+            String[] t = line.strip().split("\\s+");
+            if (t.length == 7 && t[0].equals("dev") && (t[2].equals("read") || t[2].equals("write"))
+                    && Integer.parseInt(t[1]) < 2 && m.faultsOwnDevicePage(Integer.parseInt(t[1]),
+                            num(t[3]), num(t[4]), num(t[5]), t[2].equals("write"))) {
+                return true;
+            }
+            m.step(line);
+        }
+        return false;
+    }
+
+    /** Whether an engine exception ended the script. */
+    boolean broken() {
+        return broken;
+    }
+
+    /**
+     * Whether a READ or WRITE of device {@code dev} over the range could fault in a device-private page that the
+     * device owns. The real 6.12 driver crashes there: dmirror_do_fault() stores the device page itself
+     * (hmm_range_fault() returns it, the owner matching), and dmirror_do_read()/dmirror_do_write() then copy through
+     * memcpy_from_page() on a page with no kernel mapping (lib/test_hmm.c; an oops in the guest). Safe only when
+     * the range holds no such page, or when every page of it is already mirrored (writable, for a WRITE), so that
+     * no fault round runs: a fault round's own invalidations (a COW of page n also erases page n + 1, the
+     * driver's range being inclusive) can drop the entry of a device page just before it is faulted in.
+     */
+    boolean faultsOwnDevicePage(int dev, long area, long page, long npages, boolean write) {
+        if (broken) {
+            return false;
+        }
+        boolean own = false;
+        boolean allMirrored = true;
+        for (long p = page; p < page + npages; p++) {
+            long a = addr(area, p);
+            allMirrored &= fds[dev].mirroredPfn(a) >= 0 && (!write || fds[dev].mirroredWritable(a));
+            long e = mm.entry(a);
+            if (!Pte.isDevicePrivate(e)) {
+                continue;
+            }
+            long pfn = Pte.pfn(e);
+            if (Pte.isHuge(e)) {
+                pfn += (a >>> Mman.PAGE_SHIFT) & (Mman.PMD_NR - 1);
+            }
+            own |= frames.pagemap(pfn) != null && frames.pagemap(pfn).owner() == fds[dev].device();
+        }
+        return own && !allMirrored;
     }
 
     private void fork(int index, String rest, List<String> out) {

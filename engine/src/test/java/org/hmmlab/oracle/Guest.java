@@ -90,13 +90,13 @@ final class Guest {
         if (!done) {
             p.destroyForcibly();
             throw new GuestException("boot (" + mode + "): the guest did not power off within " + timeoutSeconds
-                    + " s (a hang; raise HMMLAB_ORACLE_BOOT_TIMEOUT if the machine is just slow); console: " + console
-                    + tail(console));
+                    + " s (a hang; raise HMMLAB_ORACLE_BOOT_TIMEOUT if the machine is just slow); the transcript"
+                    + " ends:" + tail(transcript, 4) + "\nconsole: " + console + tail(console, 15));
         }
         String consoleText = Files.exists(console) ? Files.readString(console, StandardCharsets.ISO_8859_1) : "";
         if (consoleText.contains("Kernel panic")) {
-            throw new GuestException("boot (" + mode + "): the guest kernel panicked; console: " + console
-                    + tail(console));
+            throw new GuestException("boot (" + mode + "): the guest kernel panicked; the transcript ends:"
+                    + tail(transcript, 4) + "\nconsole: " + console + tail(console, 15));
         }
         if (p.exitValue() != 0) {
             throw new GuestException("boot (" + mode + "): qemu exited with status " + p.exitValue() + "; see "
@@ -120,17 +120,19 @@ final class Guest {
         }
         if (!begun || !ended) {
             throw new GuestException("boot (" + mode + "): the transcript was cut short (" + (begun ? "no end marker"
-                    : "no begin marker") + " after " + body.size() + " lines); console: " + console + tail(console));
+                    : "no begin marker") + " after " + body.size() + " lines); the transcript ends:" + tail(transcript, 4)
+                    + "\nconsole: " + console + tail(console, 15));
         }
         return body;
     }
 
-    private static String tail(Path log) throws IOException {
+    private static String tail(Path log, int n) throws IOException {
         if (!Files.exists(log)) {
-            return " (no console output)";
+            return " (no output)";
         }
-        List<String> l = Files.readAllLines(log, StandardCharsets.ISO_8859_1);
-        return "\n  | " + String.join("\n  | ", l.subList(Math.max(0, l.size() - 15), l.size()));
+        List<String> l = Files.readAllLines(log, StandardCharsets.ISO_8859_1).stream()
+                .filter(s -> !s.contains("added new 256 MB chunk")).map(s -> s.replace("\r", "")).toList();
+        return "\n  | " + String.join("\n  | ", l.subList(Math.max(0, l.size() - n), l.size()));
     }
 
     /** A newc cpio archive of regular files under {@code scripts/} (the format of the kernel's initramfs). */

@@ -20,6 +20,7 @@ import org.hmmlab.conformance.ConformanceMain;
  * OracleMain fuzz --qemu Q --kernel K --initramfs I --work DIR [--seeds N] [--steps M] [--seed S] [--batch B]
  * OracleMain script --seed S --steps M      print a generated script
  * OracleMain engine SCRIPT                  print the engine's transcript of a script file
+ * OracleMain kernel --script FILE --qemu Q --kernel K --initramfs I --work DIR   the real kernel's (both runs)
  * </pre>
  */
 public final class OracleMain {
@@ -49,6 +50,16 @@ public final class OracleMain {
                     OracleMain m = new OracleMain(args, 1);
                     ScriptGenerator.generate(m.longOpt("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE),
                             (int) m.longOpt("steps", 200, 1, 100_000)).forEach(System.out::println);
+                    yield 0;
+                }
+                case "kernel" -> {
+                    OracleMain m = new OracleMain(args, 1);
+                    List<String> script = Files.readAllLines(Path.of(m.opt("script")));
+                    List<List<String>> runs = runInGuest(m.guest(), Map.of("script", script)).get("script");
+                    for (int r = 0; r < runs.size(); r++) {
+                        System.out.println("# run " + (r + 1));
+                        runs.get(r).forEach(System.out::println);
+                    }
                     yield 0;
                 }
                 case "engine" -> {
@@ -131,7 +142,7 @@ public final class OracleMain {
         int steps = (int) longOpt("steps", 100, 1, 10_000);
         long seed = longOpt("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE);
         int batch = (int) longOpt("batch", 50, 1, 10_000);
-        int shrinkMax = (int) longOpt("shrink", 3, 0, 100);
+        int shrinkMax = (int) longOpt("shrink", 1, 0, 100);
         Guest g = guest();
         out.printf("oracle: fuzz: %d scripts of %d operations from seed %d, %d scripts per boot%n", seeds, steps, seed,
                 batch);
@@ -216,9 +227,10 @@ public final class OracleMain {
         }
         int shown = 0;
         for (Run r : diverging) {
-            if (shown++ >= shrinkMax) {
+            if (shown >= shrinkMax) {
                 break;
             }
+            shown++;
             out.println();
             out.printf("=== divergence: seed %d, %s%n", r.seed(), r.cmp().divergenceKernel.split(" => ")[0]);
             List<String> script = r.script();

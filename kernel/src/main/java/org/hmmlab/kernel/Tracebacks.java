@@ -145,7 +145,8 @@ final class Tracebacks {
         lines.add(RED + RULE + RESET);
         lines.add(BOLD_RED + name + RESET + (message.isEmpty() ? "" : ": " + message));
         // JShell's copy of the stack has the snippet frames in snippet lines; the real exception has wrapper lines.
-        frames(eval != null ? eval.getStackTrace() : shown.getStackTrace(), origins, lines);
+        StackTraceElement[] stack = eval != null ? eval.getStackTrace() : shown.getStackTrace();
+        frames(stack, origins, lines, refusedInput(name, stack));
         Throwable cause = shown.getCause();
         int depth = 0;
         while (cause != null && cause != shown && depth++ < 3) {
@@ -174,8 +175,23 @@ final class Tracebacks {
         return false;
     }
 
-    /** The frames from the throw up to the last line of the user's code, cell frames rewritten to cell lines. */
-    private static void frames(StackTraceElement[] st, Map<String, CellEvaluator.Origin> origins, List<String> out) {
+    /**
+     * Whether the lab refused a value the cell gave it: an {@code IllegalArgumentException} or {@code
+     * IllegalStateException} thrown by the lab's own code, whose message names the parameter and its range. The
+     * frames inside the lab add nothing to that message, so such a traceback shows only the cell's lines.
+     */
+    static boolean refusedInput(String exceptionClass, StackTraceElement[] stack) {
+        return (exceptionClass.equals("java.lang.IllegalArgumentException")
+                || exceptionClass.equals("java.lang.IllegalStateException"))
+                && stack.length > 0 && stack[0].getClassName().startsWith("org.hmmlab.");
+    }
+
+    /**
+     * The frames from the throw up to the last line of the user's code, cell frames rewritten to cell lines; with
+     * {@code skipLab}, the lab's own frames above the user's lines are left out.
+     */
+    private static void frames(StackTraceElement[] st, Map<String, CellEvaluator.Origin> origins, List<String> out,
+                               boolean skipLab) {
         int lastUser = -1;
         for (int i = 0; i < st.length; i++) {
             if (isSnippetFrame(st[i])) {
@@ -194,7 +210,7 @@ final class Tracebacks {
                 }
                 out.add(cellFrame(f, origins));
                 library = 0;
-            } else if (isMachinery(f)) {
+            } else if (isMachinery(f) || skipLab && f.getClassName().startsWith("org.hmmlab.")) {
                 continue;
             } else if (library++ < LIBRARY_FRAMES) {
                 out.add("    at " + f);

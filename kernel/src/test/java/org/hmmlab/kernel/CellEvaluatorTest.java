@@ -82,9 +82,18 @@ class CellEvaluatorTest {
             assertEquals("IllegalArgumentException", e.name());
             assertTrue(e.getMessage().startsWith("MiB(n): n must be in [0, "), e.getMessage());
             String text = plain(e);
-            assertTrue(text.contains("at org.hmmlab.dsl.Lab.MiB("), text);
             assertTrue(text.contains("at cell [8] line 2: MiB(-1)"), text);
+            assertTrue(!text.contains("org.hmmlab."), "a refused value needs only its message and the cell's line: " + text);
             assertTrue(!text.contains("jdk.jshell") && !text.contains("org.hmmlab.kernel") && !text.contains("reflect"), text);
+        }
+
+        @Test
+        void anExceptionFromOtherCodeKeepsItsFrames() {
+            CellError e = assertThrows(CellError.class, () -> shell.eval("Integer.parseInt(\"x\")", "cell [12]", 1));
+            String text = plain(e);
+            assertTrue(text.contains("at java.base/java.lang.Integer.parseInt(") || text.contains("at java.lang.Integer.parseInt("),
+                    text);
+            assertTrue(text.contains("at cell [12] line 1"), text);
         }
 
         @Test
@@ -166,5 +175,52 @@ class CellEvaluatorTest {
         CellError e = assertInstanceOf(CellError.class, run.get(10, TimeUnit.SECONDS));
         assertEquals("Interrupted", e.name());
         assertEquals(5, shell.eval("2 + 3", "cell [13]", 1));
+    }
+
+    /** The cell guard (CellBytecode, CellGuard) in-process: what no cell may call, and loops that must stop. */
+    @Nested
+    class Guard {
+        @Test
+        void exitHaltAndTheirRelativesAreRefusedAtTheCall() {
+            String[] cells = {
+                "System.exit(1);",
+                "Runtime.getRuntime().halt(0);",
+                "System.class.getMethod(\"exit\", int.class).invoke(null, 0);",
+                "java.util.function.IntConsumer bye = System::exit;\nbye.accept(0);",
+                "java.lang.invoke.MethodHandles.lookup().findVirtual(Runtime.class, \"exit\",\n"
+                        + "    java.lang.invoke.MethodType.methodType(void.class, int.class)).invoke(Runtime.getRuntime(), 0);",
+            };
+            for (String cell : cells) {
+                CellError e = assertThrows(CellError.class, () -> shell.eval(cell, "cell [20]", 1), cell);
+                assertTrue(plain(e).contains("is refused in a notebook cell"), plain(e));
+            }
+            assertEquals(5, shell.eval("2 + 3", "cell [21]", 1), "the JVM is still here");
+        }
+
+        @Test
+        void aCellThatOnlyMentionsExitInABranchItDoesNotTakeRuns() {
+            assertEquals(7, shell.eval("int code = 7;\nif (code < 0) System.exit(code);\ncode", "cell [22]", 1));
+        }
+
+        @Test
+        void interruptStopsALoopThatChecksNothing() throws Exception {
+            CompletableFuture<Throwable> run = CompletableFuture.supplyAsync(() -> {
+                try {
+                    shell.eval("long n = 0;\nwhile (n >= 0) { n = n + 1 - 1; }", "cell [23]", 1);
+                    return null;
+                } catch (Throwable e) {
+                    return e;
+                }
+            });
+            Thread.sleep(300);
+            long interrupted = System.nanoTime();
+            shell.interrupt();
+            CellError e = assertInstanceOf(CellError.class, run.get(10, TimeUnit.SECONDS));
+            long tookMs = (System.nanoTime() - interrupted) / 1_000_000;
+            assertEquals("Interrupted", e.name());
+            assertTrue(tookMs < 1_000, "stopped " + tookMs + " ms after the interrupt");
+            assertTrue(!e.getMessage().contains("background"), e.getMessage());
+            assertEquals(5, shell.eval("2 + 3", "cell [24]", 1));
+        }
     }
 }

@@ -73,8 +73,9 @@ public final class Charts {
     // --- latency -----------------------------------------------------------------------------------
 
     /**
-     * The cumulative distribution of fault latency, one step curve per distribution, on a log latency axis.
-     * With one distribution, dashed markers show p50 and p99.
+     * The cumulative distribution of fault latency, one step curve per distribution. The latency axis is
+     * logarithmic when the slowest fault took at least {@value #LOG_AXIS_RATIO} times the fastest, else linear in
+     * us or ms. With one distribution, dashed lines mark p50 and p99, labelled with their values.
      *
      * <pre>{@code Charts.latencyCdf("Fault latency", run.faultLatency())}</pre>
      */

@@ -17,6 +17,7 @@
  * </ul>
  *
  * <p>May depend on: {@code device} (the hardware: page table, buffers, warps, TLB, copy engines, host memory),
- * {@code policy}, {@code pcie}, {@code platform}, {@code metrics}, {@code sim}, {@code units}, {@code workload}.
+ * {@code policy}, {@code pcie}, {@code platform}, {@code metrics}, {@code sim}, {@code units}, {@code workload},
+ * {@code mm.notifier} (the invalidation events). Checked by {@code DeviceDriverLayeringTest}.
  */
 package org.hmmlab.driver.uvm;
