@@ -310,6 +310,7 @@ public final class MmStruct {
                 zapRange(start, start + len);
                 if (cur != null) {
                     removeVma(cur);
+                    freePgtables(List.of(cur)); // the error path's unmap_region()
                 }
                 return rc;
             }
@@ -351,11 +352,42 @@ public final class MmStruct {
         splitAt(addr);
         splitAt(end);
         zapRange(addr, end);
-        for (Vma v : vmasIn(addr, end)) {
+        List<Vma> gone = vmasIn(addr, end);
+        for (Vma v : gone) {
             removeVma(v);
         }
+        freePgtables(gone);
         frames.checkpoint();
         return 0;
+    }
+
+    /**
+     * Frees the page tables of areas just removed wherever no remaining area needs them. Mirrors free_pgtables()
+     * (mm/memory.c) as unmap_region()/vms_clear_ptes() (mm/vma.c) call it: the floor is the end of the area below
+     * the first removed one, the ceiling the start of the area above the last; removed areas less than 2 MiB apart
+     * are freed in one free_pgd_range() call, a hugetlb area always on its own. Without this, a PUD entry would stay
+     * populated after munmap and change_pud_range() would invalidate areas the kernel leaves alone.
+     */
+    private void freePgtables(List<Vma> gone) {
+        if (gone.isEmpty()) {
+            return;
+        }
+        Map.Entry<Long, Vma> below = vmas.lowerEntry(gone.get(0).start);
+        long floor = below == null ? 0 : below.getValue().end; // FIRST_USER_ADDRESS is 0 on x86-64
+        Map.Entry<Long, Vma> above = vmas.ceilingEntry(gone.get(gone.size() - 1).end);
+        long ceiling = above == null ? 0 : above.getValue().start; // USER_PGTABLES_CEILING is 0: the top
+        for (int i = 0; i < gone.size(); ) {
+            Vma first = gone.get(i);
+            Vma last = first;
+            i++;
+            if (!first.isHugetlb()) {
+                while (i < gone.size() && gone.get(i).start <= last.end + Mman.PMD_SIZE && !gone.get(i).isHugetlb()) {
+                    last = gone.get(i++);
+                }
+            }
+            long groupCeiling = i < gone.size() ? gone.get(i).start : ceiling;
+            pt.freePgdRange(first.start, last.end, floor, groupCeiling);
+        }
     }
 
     // ---- mprotect --------------------------------------------------------------------------------------------
@@ -642,60 +674,108 @@ public final class MmStruct {
         }
     }
 
-    /** MADV_COLLAPSE: each aligned 2 MiB of anonymous memory in range whose pages are all system pages or empty. */
+    /** A collapseBlock() result outside madvise_collapse()'s whitelist that is not an allocation failure. */
+    private static final int COLLAPSE_STOP = Integer.MIN_VALUE;
+
+    /**
+     * MADV_COLLAPSE over {@code [start, end)} inside one area. Mirrors madvise_collapse() (mm/khugepaged.c): an area
+     * THP may not back gives -EINVAL (thp_vma_allowable_order()); each aligned 2 MiB block is scanned as
+     * hpage_collapse_scan_pmd() does for a caller that is not khugepaged (no limits on none, zero or shared PTEs); a
+     * block already mapped by a PMD, the huge zero page included, counts as done and is left as it is
+     * (SCAN_PMD_MAPPED); a block that fails with a result on madvise_collapse()'s whitelist is skipped and the walk
+     * carries on, any other failure stops it. The call returns 0 when every block is done, else the errno that
+     * madvise_collapse_errno() gives the last failure.
+     */
     private int collapse(long start, long end) {
-        for (long pa = (start + Mman.PMD_SIZE - 1) & -Mman.PMD_SIZE; pa + Mman.PMD_SIZE <= end; pa += Mman.PMD_SIZE) {
-            Vma v = findVma(pa);
-            if (v == null || !v.isAnonymous() || pa + Mman.PMD_SIZE > v.end) {
-                return -Errno.EINVAL;
-            }
-            if (!v.anonVma) {
-                // hugepage_vma_revalidate() (mm/khugepaged.c) expects an anon_vma: SCAN_PAGE_ANON, -EINVAL. An area
-                // that never had an anonymous page has nothing to collapse, and fork would not copy the result.
-                return -Errno.EINVAL;
-            }
-            long pmde = pt.pmd(pa);
-            if (PageTable.pmdIsLeaf(pmde) && Pte.isPresent(pmde) && !frames.isZero(Pte.pfn(pmde))) {
-                continue;
-            }
-            long[] t = pt.pteTable(pa);
-            boolean anyWrite = false;
-            if (t != null) {
-                for (long e : t) {
-                    if (e != 0 && (!Pte.isPresent(e) || Pte.isSpecial(e) && !frames.isZero(Pte.pfn(e)))) {
-                        return -Errno.EAGAIN;
-                    }
-                    if (e != 0 && !frames.isZero(Pte.pfn(e)) && frames.mapcount(Pte.pfn(e)) > 1) {
-                        return -Errno.EAGAIN;
-                    }
-                    anyWrite |= Pte.isWrite(e);
-                }
-            }
-            long head = frames.allocHuge(Frames.F_ANON);
-            if (head < 0) {
-                return -Errno.ENOMEM;
-            }
-            notify(pa, pa + Mman.PMD_SIZE, MmuNotifyEvent.CLEAR, null);
-            if (PageTable.pmdIsLeaf(pmde)) {
-                pt.setPmdLeaf(pa, 0);
-            }
-            if (t != null) {
-                for (int i = 0; i < PageTable.ENTRIES; i++) {
-                    long e = t[i];
-                    if (e != 0) {
-                        long pfn = Pte.pfn(e);
-                        if (!frames.isZero(pfn)) {
-                            frames.copyPage(head + i, pfn);
-                            frames.decMapcount(pfn);
-                            frames.put(pfn);
-                        }
-                    }
-                }
-                pt.freePteTable(pa);
-            }
-            frames.incMapcount(head);
-            pt.setPmdLeaf(pa, Pte.mk(head, v.has(VmFlags.VM_WRITE), anyWrite) | Pte.HUGE);
+        Vma v = findVma(start);
+        if (v == null || !v.isAnonymous() || v.has(VmFlags.VM_NOHUGEPAGE)) {
+            return -Errno.EINVAL;
         }
+        long hstart = (start + Mman.PMD_SIZE - 1) & -Mman.PMD_SIZE;
+        long hend = end & -Mman.PMD_SIZE;
+        if (hend < hstart) {
+            return -Errno.EINVAL; // (hend - hstart) >> HPAGE_PMD_SHIFT wraps: thps can never match it (SCAN_FAIL)
+        }
+        long blocks = (hend - hstart) >>> Mman.PMD_SHIFT;
+        long thps = 0;
+        int lastFail = -Errno.EINVAL; // SCAN_FAIL
+        for (long pa = hstart; pa < hend; pa += Mman.PMD_SIZE) {
+            int result = collapseBlock(v, pa);
+            if (result == 0) {
+                thps++;
+            } else if (result == -Errno.ENOMEM) {
+                return result; // SCAN_ALLOC_HUGE_PAGE_FAIL is not on the whitelist: the walk stops
+            } else if (result == COLLAPSE_STOP) {
+                return -Errno.EINVAL; // SCAN_PAGE_ANON: not on the whitelist either
+            } else {
+                lastFail = result; // whitelisted: SCAN_NO_PTE_TABLE, SCAN_PTE_NON_PRESENT, SCAN_PAGE_NULL,
+                                   // SCAN_PAGE_COUNT, SCAN_PAGE_RO
+            }
+        }
+        return thps == blocks ? 0 : lastFail;
+    }
+
+    /**
+     * One 2 MiB block of MADV_COLLAPSE: 0 when it is (or already was) mapped by a PMD, else the errno of its scan
+     * result through madvise_collapse_errno(). Mirrors find_pmd_or_thp_or_none(), hpage_collapse_scan_pmd() and
+     * collapse_huge_page() for an anonymous area.
+     */
+    private int collapseBlock(Vma v, long pa) {
+        long[] pmdt = pt.pmdTable(pa);
+        long pmde = pmdt == null ? 0 : pmdt[PageTable.pmdIndex(pa)];
+        if (pmde == 0) {
+            return -Errno.EINVAL; // no PMD table or pmd_none: SCAN_NO_PTE_TABLE (SCAN_PMD_NULL/SCAN_PMD_NONE)
+        }
+        if (PageTable.pmdIsLeaf(pmde)) {
+            // pmd_trans_huge() (a THP or the huge zero page): SCAN_PMD_MAPPED, done; a non-present PMD (a migration
+            // or device-private entry) has no PTE table to scan.
+            return Pte.isPresent(pmde) ? 0 : -Errno.EINVAL;
+        }
+        long[] t = pt.pteTable(pa);
+        boolean anyWrite = false;
+        for (long e : t) {
+            if (e == 0 || Pte.isPresent(e) && frames.isZero(Pte.pfn(e))) {
+                continue; // pte_none_or_zero(): no limit for MADV_COLLAPSE
+            }
+            if (!Pte.isPresent(e)) {
+                return -Errno.EINVAL; // a device-private, exclusive or migration entry: SCAN_PTE_NON_PRESENT
+            }
+            long pfn = Pte.pfn(e);
+            if (Pte.isSpecial(e) || frames.isDevicePrivate(pfn) || frames.isDeviceCoherent(pfn)) {
+                return -Errno.EINVAL; // vm_normal_page() is NULL or is_zone_device_page(): SCAN_PAGE_NULL
+            }
+            if (frames.refcount(pfn) != frames.mapcount(pfn)) {
+                return -Errno.EAGAIN; // is_refcount_suitable(): a pin or other extra reference, SCAN_PAGE_COUNT
+            }
+            anyWrite |= Pte.isWrite(e);
+        }
+        if (!anyWrite) {
+            return -Errno.EINVAL; // only none, zero or read-only PTEs: SCAN_PAGE_RO
+        }
+        if (!v.anonVma) {
+            // collapse_huge_page() revalidates with hugepage_vma_revalidate(expect_anon): no anon_vma is
+            // SCAN_PAGE_ANON, which is not on the whitelist (reported as SCAN_FAIL below, -EINVAL).
+            return COLLAPSE_STOP;
+        }
+        long head = frames.allocHuge(Frames.F_ANON);
+        if (head < 0) {
+            return -Errno.ENOMEM; // SCAN_ALLOC_HUGE_PAGE_FAIL
+        }
+        notify(pa, pa + Mman.PMD_SIZE, MmuNotifyEvent.CLEAR, null);
+        for (int i = 0; i < PageTable.ENTRIES; i++) {
+            long e = t[i];
+            if (e != 0) {
+                long pfn = Pte.pfn(e);
+                if (!frames.isZero(pfn)) {
+                    frames.copyPage(head + i, pfn);
+                    frames.decMapcount(pfn);
+                    frames.put(pfn);
+                }
+            }
+        }
+        pt.freePteTable(pa);
+        frames.incMapcount(head);
+        pt.setPmdLeaf(pa, Pte.mk(head, v.has(VmFlags.VM_WRITE), anyWrite) | Pte.HUGE);
         return 0;
     }
 
@@ -1138,7 +1218,9 @@ public final class MmStruct {
      * Gives a device exclusive access to the anonymous page at {@code addr} for atomics; returns its frame or
      * {@code -errno} (-EFAULT when it cannot be faulted in writable, -EOPNOTSUPP for a non-anonymous or hugetlb
      * page). Mirrors make_device_exclusive() (6.15+): fault in writable (splitting a 2 MiB mapping), an EXCLUSIVE
-     * invalidation with {@code owner}, then a device-exclusive entry; any later CPU access restores the page.
+     * invalidation with {@code owner}, then a device-exclusive entry; any later CPU access restores the page. The
+     * entry keeps the page's mapcount, as mainline does since "mm/rmap: keep mapcount untouched for device-exclusive
+     * entries" (6.12 drops it; oracle/version-differences.md entry 7).
      */
     public long makeDeviceExclusive(long addr, Object owner) {
         checkAlive();

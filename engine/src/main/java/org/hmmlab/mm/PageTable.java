@@ -198,6 +198,106 @@ public final class PageTable {
     }
 
     /**
+     * Frees the page tables under [addr, end) that no neighbouring area still needs; {@code floor} is where the area
+     * below ends (0 when none) and {@code ceiling} where the area above starts (0 when none, meaning the top). Mirrors
+     * free_pgd_range() (mm/memory.c) with its free_pmd_range()/free_pud_range() levels on 4-level x86-64 (P4D folded
+     * into the PGD): a PTE table goes when its 2 MiB lies wholly between floor and ceiling, a PMD table when its 1 GiB
+     * does, a PUD table when its 512 GiB does. The entries must already be zapped.
+     */
+    public void freePgdRange(long addr, long end, long floor, long ceiling) {
+        final long pmdSize = 1L << 21;
+        addr &= -pmdSize;
+        if (Long.compareUnsigned(addr, floor) < 0) {
+            addr += pmdSize;
+            if (addr == 0) {
+                return;
+            }
+        }
+        if (ceiling != 0) {
+            ceiling &= -pmdSize;
+            if (ceiling == 0) {
+                return;
+            }
+        }
+        if (Long.compareUnsigned(end - 1, ceiling - 1) > 0) {
+            end -= pmdSize;
+        }
+        if (Long.compareUnsigned(addr, end - 1) > 0) {
+            return;
+        }
+        long[] pgd = tables[0];
+        for (long a = addr; a != end; ) {
+            long next = addrEnd(a, 39, end);
+            int gi = pgdIndex(a);
+            if (pgd[gi] != 0) {
+                freePudRange(pgd, gi, a, next, floor, ceiling);
+            }
+            a = next;
+        }
+    }
+
+    /** One PGD entry's PUD table: free_pud_range() (with free_p4d_range()'s folded level). */
+    private void freePudRange(long[] pgd, int gi, long addr, long end, long floor, long ceiling) {
+        int pudId = tableId(pgd[gi]);
+        long start = addr;
+        for (long a = addr; a != end; ) {
+            long next = addrEnd(a, 30, end);
+            int ui = pudIndex(a);
+            if (tables[pudId][ui] != 0) {
+                freePmdRange(tables[pudId], ui, a, next, floor, ceiling);
+            }
+            a = next;
+        }
+        if (upperLevelSpanFree(start, end, 39, floor, ceiling)) {
+            pgd[gi] = 0;
+            freeTable(pudId);
+        }
+    }
+
+    /** One PUD entry's PMD table: free_pmd_range(), whose PTE tables go through free_pte_range(). */
+    private void freePmdRange(long[] pud, int ui, long addr, long end, long floor, long ceiling) {
+        int pmdId = tableId(pud[ui]);
+        long start = addr;
+        for (long a = addr; a != end; ) {
+            long next = addrEnd(a, 21, end);
+            int mi = pmdIndex(a);
+            long pmde = tables[pmdId][mi];
+            if (pmde != 0) {
+                if (!pmdIsLeaf(pmde)) {
+                    freeTable(tableId(pmde));
+                }
+                tables[pmdId][mi] = 0;
+            }
+            a = next;
+        }
+        if (upperLevelSpanFree(start, end, 30, floor, ceiling)) {
+            pud[ui] = 0;
+            freeTable(pmdId);
+        }
+    }
+
+    /** Whether the table covering the {@code 1 << shift} span of [start, end) lies wholly between floor and ceiling. */
+    private static boolean upperLevelSpanFree(long start, long end, int shift, long floor, long ceiling) {
+        long mask = -(1L << shift);
+        if (Long.compareUnsigned(start & mask, floor) < 0) {
+            return false;
+        }
+        if (ceiling != 0) {
+            ceiling &= mask;
+            if (ceiling == 0) {
+                return false;
+            }
+        }
+        return Long.compareUnsigned(end - 1, ceiling - 1) <= 0;
+    }
+
+    /** The next {@code 1 << shift} boundary after {@code a}, or {@code end} if that comes first (pXd_addr_end()). */
+    private static long addrEnd(long a, int shift, long end) {
+        long boundary = (a + (1L << shift)) & -(1L << shift);
+        return Long.compareUnsigned(boundary - 1, end - 1) < 0 ? boundary : end;
+    }
+
+    /**
      * Clears every leaf entry in [start, end), skipping absent subtrees; huge leaves wholly inside are cleared too;
      * tables left empty are freed. Returns the number of entries cleared. For tables used as a plain radix map (a
      * device page table).

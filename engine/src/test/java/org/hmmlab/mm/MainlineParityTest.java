@@ -154,6 +154,187 @@ class MainlineParityTest {
         }
     }
 
+    /**
+     * Which page tables munmap(2) frees: free_pgtables() and free_pgd_range() in mm/memory.c, called from
+     * unmap_region()/vms_clear_ptes() in mm/vma.c, seen through change_pud_range()'s PUD-level invalidation.
+     */
+    @Nested
+    class FreePgtables {
+        static final long GIB = 1L << 30;
+
+        long fixed(long addr, long pages) {
+            long a = mm.mmap(addr, pages * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS
+                    | Mman.MAP_FIXED, null, 0);
+            assertEquals(addr, a);
+            return a;
+        }
+
+        @Test
+        void unmappingTheOnlyAreaFreesEveryTableSoALaterMprotectSendsNothing() {
+            long a = fixed(GIB, 4);
+            mm.writeInt(a, 5);
+            int before = mm.pageTable().tableCount();
+            assertEquals(0, mm.munmap(a, 4 * PAGE_SIZE));
+            assertEquals(before - 3, mm.pageTable().tableCount(), "the PTE, PMD and PUD tables go");
+            long b = fixed(GIB + 8 * PAGE_SIZE, 1);
+            events.clear();
+            assertEquals(0, mm.mprotect(b, PAGE_SIZE, PROT_READ));
+            assertEquals(List.of(), events, "change_pud_range(): the PUD entry is none again");
+        }
+
+        @Test
+        void anAreaAboveInTheSamePmdKeepsTheTables() {
+            long a = fixed(GIB, 1);
+            long b = fixed(GIB + PAGE_SIZE, 1);
+            mm.writeInt(a, 5);
+            assertEquals(0, mm.munmap(a, PAGE_SIZE)); // the ceiling (b's start) shares a's 2 MiB and 1 GiB
+            events.clear();
+            assertEquals(0, mm.mprotect(b, PAGE_SIZE, PROT_READ));
+            assertEquals(List.of(MmuNotifyEvent.PROTECTION_VMA), events);
+        }
+
+        @Test
+        void anAreaBelowInTheSamePudKeepsThePmdTableButNotThePteTable() {
+            long b = fixed(GIB, 1);
+            long a = fixed(GIB + 4 * Mman.PMD_SIZE, 1);
+            mm.writeInt(a, 5);
+            int before = mm.pageTable().tableCount();
+            assertEquals(0, mm.munmap(a, PAGE_SIZE));
+            assertEquals(before - 1, mm.pageTable().tableCount(), "only a's PTE table lies above the floor");
+            events.clear();
+            assertEquals(0, mm.mprotect(b, PAGE_SIZE, PROT_READ));
+            assertEquals(List.of(MmuNotifyEvent.PROTECTION_VMA), events, "the floor (b's end) keeps the PMD table");
+        }
+
+        @Test
+        void aPudSpanBetweenFloorAndCeilingLosesItsPmdTableButThePudTableStays() {
+            long below = fixed(GIB - PAGE_SIZE, 1);
+            long a = fixed(GIB + GIB / 2, 1);
+            long above = fixed(2 * GIB, 1);
+            mm.writeInt(below, 1);
+            mm.writeInt(a, 2);
+            mm.writeInt(above, 3);
+            int before = mm.pageTable().tableCount();
+            assertEquals(0, mm.munmap(a, PAGE_SIZE));
+            assertEquals(before - 2, mm.pageTable().tableCount(), "a's PTE and PMD tables; the PUD table is shared");
+            long c = fixed(GIB + 8 * PAGE_SIZE, 1);
+            events.clear();
+            assertEquals(0, mm.mprotect(c, PAGE_SIZE, PROT_READ));
+            assertEquals(List.of(), events);
+            assertEquals(1, mm.readInt(below), "the neighbours keep their pages");
+            assertEquals(3, mm.readInt(above));
+        }
+    }
+
+    /**
+     * MADV_COLLAPSE on anonymous memory: madvise_collapse(), hpage_collapse_scan_pmd() and madvise_collapse_errno()
+     * in mm/khugepaged.c.
+     */
+    @Nested
+    class MadviseCollapse {
+        long blocks(int n) {
+            long m = mm.mmap((n + 1) * Mman.PMD_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
+            assertFalse(Errno.isError(m));
+            return (m + Mman.PMD_SIZE - 1) & -Mman.PMD_SIZE;
+        }
+
+        @Test
+        void aHugeZeroPageAlreadyMappedCountsAsDoneAndIsLeft() {
+            long a = blocks(1);
+            assertEquals(0, mm.madvise(a, Mman.PMD_SIZE, Mman.MADV_HUGEPAGE));
+            assertEquals(0, mm.readInt(a));
+            long pmde = mm.pageTable().pmd(a);
+            assertTrue(PageTable.pmdIsLeaf(pmde) && frames.isZero(Pte.pfn(pmde)), "the huge zero page is mapped");
+            events.clear();
+            assertEquals(0, mm.madvise(a, Mman.PMD_SIZE, Mman.MADV_COLLAPSE), "SCAN_PMD_MAPPED counts as done");
+            assertEquals(pmde, mm.pageTable().pmd(a), "and the huge zero page stays");
+            assertEquals(List.of(), events);
+        }
+
+        @Test
+        void anEmptyBlockIsEinval() {
+            long a = blocks(1);
+            assertEquals(-Errno.EINVAL, mm.madvise(a, Mman.PMD_SIZE, Mman.MADV_COLLAPSE), "SCAN_NO_PTE_TABLE");
+            assertEquals(0, mm.pageTable().pmd(a), "nothing was allocated");
+        }
+
+        @Test
+        void aBlockOfZeroAndReadOnlyPagesIsEinval() {
+            long a = blocks(1);
+            mm.writeInt(a + PAGE_SIZE, 4);
+            assertEquals(0, mm.mprotect(a, Mman.PMD_SIZE, PROT_READ));
+            mm.readInt(a);
+            assertEquals(-Errno.EINVAL, mm.madvise(a, Mman.PMD_SIZE, Mman.MADV_COLLAPSE), "SCAN_PAGE_RO");
+            assertFalse(PageTable.pmdIsLeaf(mm.pageTable().pmd(a)));
+            assertEquals(4, mm.readInt(a + PAGE_SIZE));
+        }
+
+        @Test
+        void aFailingBlockDoesNotStopTheNextAndTheLastErrorIsReturned() {
+            long a = blocks(2);
+            mm.writeInt(a + Mman.PMD_SIZE + 8 * PAGE_SIZE, 9); // only the second block has a writable page
+            assertEquals(-Errno.EINVAL, mm.madvise(a, 2 * Mman.PMD_SIZE, Mman.MADV_COLLAPSE));
+            assertEquals(0, mm.pageTable().pmd(a), "the empty first block is left");
+            long second = mm.pageTable().pmd(a + Mman.PMD_SIZE);
+            assertTrue(PageTable.pmdIsLeaf(second) && Pte.isPresent(second), "the second was collapsed anyway");
+            assertEquals(9, mm.readInt(a + Mman.PMD_SIZE + 8 * PAGE_SIZE));
+        }
+
+        @Test
+        void pagesSharedWithAChildAreCollapsedIntoACopy() {
+            long a = blocks(1);
+            mm.writeInt(a, 21);
+            MmStruct child = mm.fork();
+            // fork write-protected the parent's PTE: SCAN_PAGE_RO until some PTE of the block is writable again
+            assertEquals(-Errno.EINVAL, mm.madvise(a, Mman.PMD_SIZE, Mman.MADV_COLLAPSE));
+            mm.writeInt(a + PAGE_SIZE, 5);
+            // No max_ptes_shared limit outside khugepaged, and mapcount == refcount: is_refcount_suitable()
+            assertEquals(0, mm.madvise(a, Mman.PMD_SIZE, Mman.MADV_COLLAPSE));
+            assertTrue(PageTable.pmdIsLeaf(mm.pageTable().pmd(a)));
+            mm.writeInt(a, 22);
+            assertEquals(21, child.readInt(a), "the child keeps the old page");
+            assertEquals(5, mm.readInt(a + PAGE_SIZE));
+            child.exit();
+        }
+    }
+
+    /**
+     * The mapcount of a page under a device-exclusive entry: make_device_exclusive() in mm/rmap.c and
+     * restore_exclusive_pte() in mm/memory.c after "mm/rmap: keep mapcount untouched for device-exclusive entries"
+     * (2025); 6.12 drops it in page_make_device_exclusive_one() (version-differences.md, entry 7).
+     */
+    @Nested
+    class MakeDeviceExclusive {
+        @Test
+        void theMapcountStaysWhileExclusiveAndAfterRestore() {
+            long a = anon(1, PROT_READ | PROT_WRITE);
+            mm.writeInt(a, 31);
+            long pfn = Pte.pfn(mm.entry(a));
+            assertEquals(1, frames.mapcount(pfn));
+            int refs = frames.refcount(pfn);
+            assertEquals(pfn, mm.makeDeviceExclusive(a, new Object()));
+            assertTrue(Pte.isDeviceExclusive(mm.entry(a)));
+            assertEquals(1, frames.mapcount(pfn), "the entry still maps the page (6.12: 0)");
+            assertEquals(refs, frames.refcount(pfn));
+            assertTrue(mm.exclusive(pfn), "still PageAnonExclusive: mapped once, no extra reference");
+            assertEquals(31, mm.readInt(a)); // remove_device_exclusive_entry()
+            assertEquals(1, frames.mapcount(pfn), "restore_exclusive_pte() adds no mapping of its own");
+            assertEquals(pfn, Pte.pfn(mm.entry(a)));
+        }
+
+        @Test
+        void unmappingAnExclusiveEntryDropsTheOneMapping() {
+            long a = anon(1, PROT_READ | PROT_WRITE);
+            mm.writeInt(a, 32);
+            long pfn = Pte.pfn(mm.entry(a));
+            frames.get(pfn); // a driver-style reference keeps the frame alive to look at
+            assertEquals(pfn, mm.makeDeviceExclusive(a, new Object()));
+            assertEquals(0, mm.munmap(a, PAGE_SIZE));
+            assertEquals(0, frames.mapcount(pfn), "zap_nonpresent_ptes() removes the mapping the entry kept");
+            frames.put(pfn);
+        }
+    }
+
     /** Which areas fork copies: vma_needs_copy() and copy_page_range() in mm/memory.c. */
     @Nested
     class VmaNeedsCopy {

@@ -40,21 +40,31 @@ public final class Hmm {
         if (range.notifier == null) {
             throw new IllegalArgumentException("range.notifier must be set (mmu_interval_notifier_insert)");
         }
-        // No TASK_SIZE bound: walk_page_range() finds no area at or above TASK_SIZE, so that part of the range is a
-        // hole (hmm_vma_walk_hole() with no vma: HMM_PFN_ERROR, or -EFAULT when a fault is requested).
-        if (!Mman.pageAligned(range.start) || !Mman.pageAligned(range.end) || range.end <= range.start) {
-            throw new IllegalArgumentException("range must be page aligned with start < end, got [0x"
-                    + Long.toHexString(range.start) + ", 0x" + Long.toHexString(range.end) + ")");
-        }
-        if (range.hmmPfns == null || range.hmmPfns.length < range.npages()) {
-            throw new IllegalArgumentException("hmmPfns must hold " + range.npages() + " entries");
-        }
         MmStruct mm = range.notifier.mm();
-        Walk w = new Walk(range, mm);
         long last = range.start;
+        Walk w = null;
         for (;;) {
             if (range.notifier.checkRetry(range.notifierSeq)) {
                 return -Errno.EBUSY;
+            }
+            // An empty or inverted range: walk_page_range() (mm/pagewalk.c) returns -EINVAL for start >= end, after
+            // the retry check above and before any alignment matters (the kernel checks none).
+            if (Long.compareUnsigned(last, range.end) >= 0) {
+                return -Errno.EINVAL;
+            }
+            if (w == null) {
+                // The kernel indexes hmm_pfns by (addr - start) >> PAGE_SHIFT and never checks alignment; an
+                // unaligned bound has no defined result there, so the engine refuses it as bad input.
+                // No TASK_SIZE bound: walk_page_range() finds no area at or above TASK_SIZE, so that part of the
+                // range is a hole (hmm_vma_walk_hole() with no vma: HMM_PFN_ERROR, or -EFAULT when a fault is asked).
+                if (!Mman.pageAligned(range.start) || !Mman.pageAligned(range.end)) {
+                    throw new IllegalArgumentException("range.start and range.end must be page aligned, got [0x"
+                            + Long.toHexString(range.start) + ", 0x" + Long.toHexString(range.end) + ")");
+                }
+                if (range.hmmPfns == null || range.hmmPfns.length < range.npages()) {
+                    throw new IllegalArgumentException("hmmPfns must hold " + range.npages() + " entries");
+                }
+                w = new Walk(range, mm);
             }
             w.last = last;
             int ret = w.walk(last);

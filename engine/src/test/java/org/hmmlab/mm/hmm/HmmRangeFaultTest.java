@@ -47,6 +47,26 @@ class HmmRangeFaultTest {
         return mm.mmap(pages * PAGE_SIZE, prot, MAP_PRIVATE | MAP_ANONYMOUS);
     }
 
+    /** hmm_range_fault() on an empty or inverted range: walk_page_range() in mm/pagewalk.c returns -EINVAL. */
+    @Test
+    void anEmptyOrInvertedRangeIsEinvalFromWalkPageRange() {
+        long a = anon(2, PROT_READ | PROT_WRITE);
+        HmmRange empty = new HmmRange(notifier, a, a, new long[0], 0, 0, null);
+        empty.notifierSeq = notifier.readBegin();
+        assertEquals(-Errno.EINVAL, Hmm.rangeFault(empty));
+        HmmRange inverted = new HmmRange(notifier, a + PAGE_SIZE, a, new long[1], 0, 0, null);
+        inverted.notifierSeq = notifier.readBegin();
+        assertEquals(-Errno.EINVAL, Hmm.rangeFault(inverted));
+        HmmRange unalignedEmpty = new HmmRange(notifier, a + 5, a + 5, new long[0], 0, 0, null);
+        unalignedEmpty.notifierSeq = notifier.readBegin();
+        assertEquals(-Errno.EINVAL, Hmm.rangeFault(unalignedEmpty), "the kernel checks no alignment before this");
+        mm.writeInt(a, 1); // a stale sequence wins: mmu_interval_check_retry() comes before the walk
+        HmmRange stale = new HmmRange(notifier, a, a, new long[0], 0, 0, null);
+        stale.notifierSeq = notifier.readBegin();
+        mm.munmap(a, PAGE_SIZE);
+        assertEquals(-Errno.EBUSY, Hmm.rangeFault(stale));
+    }
+
     @Test
     void snapshotWithoutFaultReportsNoneAsZeroAndPresentAsValid() {
         long a = anon(3, PROT_READ | PROT_WRITE);
