@@ -40,7 +40,7 @@ oracle_ensure_packages() {
 
 # --- cache layout ------------------------------------------------------------------------------------
 
-oracle_hash() { sha256sum "$@" | sha256sum | cut -c1-12; }
+oracle_hash() { cat "$@" | sha256sum | cut -c1-12; }  # contents only: the key must not depend on where the checkout is
 
 # Sets ORACLE_CACHE (per source version and config hash) and ORACLE_SRC (the unpacked tree in it).
 oracle_paths() {
