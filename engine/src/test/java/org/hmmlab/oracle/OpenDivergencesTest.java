@@ -1,0 +1,35 @@
+package org.hmmlab.oracle;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The fuzzer's ratchet list parses, stays within CI's seed range, and each entry says where the kernel decides. */
+class OpenDivergencesTest {
+
+    static final long CI_FIRST_SEED = 20261207L;
+    static final int CI_SEEDS = 60;
+
+    @Test
+    void everyListedDivergenceIsInTheCiRunAndNamesAKernelFunction() {
+        OpenDivergences open = OpenDivergences.load();
+        Map<String, String> all = open.inRange(Long.MIN_VALUE / 2, Long.MAX_VALUE);
+        assertEquals(all, open.inRange(CI_FIRST_SEED, CI_SEEDS), "an entry outside the CI run would never be checked");
+        all.forEach((key, why) -> assertTrue(why.matches(".*[a-z_]+\\(\\).*"), key + ": say which kernel function decides"));
+    }
+
+    @Test
+    void aDivergenceMatchesOnlyOnItsSeedAndItsExactKernelLine() {
+        OpenDivergences open = OpenDivergences.load();
+        Map.Entry<String, String> first = open.inRange(CI_FIRST_SEED, CI_SEEDS).entrySet().iterator().next();
+        long seed = Long.parseLong(first.getKey().substring(0, first.getKey().indexOf('\t')));
+        String line = first.getKey().substring(first.getKey().indexOf('\t') + 1);
+        assertNotNull(open.reason(seed, line));
+        assertNull(open.reason(seed + 1, line), "another seed is a new divergence");
+        assertNull(open.reason(seed, line + " "), "the same seed diverging elsewhere is a new divergence");
+    }
+}
