@@ -267,6 +267,14 @@ class NotebookInBrowser(unittest.TestCase):
             status = self.js("return fetch(arguments[0]).then(r => r.status)", href)
             self.assertEqual(status, 200, f"Help menu link {href} answers {status}")
 
+    def test_6_markdown_tables_sit_at_the_left_margin(self):
+        """The lab's custom.css: a table in rendered markdown starts at the left edge, not centred."""
+        left = self.js("""
+            var d = document.createElement('div'); d.className = 'rendered_html'; d.style.width = '800px';
+            d.innerHTML = '<table><tr><td>x</td></tr></table>'; document.body.appendChild(d);
+            var m = getComputedStyle(d.querySelector('table')).marginLeft; d.remove(); return m;""")
+        self.assertEqual(left, "0px")
+
     def test_5_interrupt_keeps_the_kernel_and_its_variables(self):
         cell = self.new_cell_at_bottom()
         self.type_keys("var before = 41;")
