@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
@@ -14,6 +15,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.hmmlab.dsl.results.Row;
@@ -179,7 +181,7 @@ public final class Sweep {
 
     /** The rows of an interrupted sweep's finished points, in point order, kept for {@link #lastInterrupted()}. */
     private SweepInterruptedException interrupted(Row[] rows, boolean[] finished) {
-        List<Row> kept = new java.util.ArrayList<>();
+        List<Row> kept = new ArrayList<>();
         for (int i = 0; i < rows.length; i++) {
             if (finished[i]) {
                 kept.add(rows[i]);
@@ -190,16 +192,15 @@ public final class Sweep {
         return new SweepInterruptedException(name, partial, kept.size(), rows.length);
     }
 
-    private static final java.util.concurrent.atomic.AtomicReference<SweepResult> LAST_INTERRUPTED =
-            new java.util.concurrent.atomic.AtomicReference<>();
+    private static final AtomicReference<SweepResult> LAST_INTERRUPTED = new AtomicReference<>();
 
     /**
      * The finished points of the last sweep that was interrupted, on any thread of this JVM (a notebook cell's
      * interrupt leaves no variable behind, so the rows wait here): {@code Sweep.lastInterrupted().get().table()}.
      * Empty until a sweep is interrupted.
      */
-    public static java.util.Optional<SweepResult> lastInterrupted() {
-        return java.util.Optional.ofNullable(LAST_INTERRUPTED.get());
+    public static Optional<SweepResult> lastInterrupted() {
+        return Optional.ofNullable(LAST_INTERRUPTED.get());
     }
 
     private void runParallel(Function<Point, Row> measure, CancellationToken token, List<Point> points, Row[] rows,
