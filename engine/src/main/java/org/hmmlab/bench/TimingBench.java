@@ -6,7 +6,7 @@ import java.util.List;
 import org.hmmlab.run.Experiment;
 import org.hmmlab.device.FaultPath;
 import org.hmmlab.device.Gpu;
-import org.hmmlab.device.MmHostMemory;
+import org.hmmlab.hostmm.MmHostMemory;
 import org.hmmlab.metrics.Counter;
 import org.hmmlab.metrics.RunMetrics;
 import org.hmmlab.metrics.RunResult;

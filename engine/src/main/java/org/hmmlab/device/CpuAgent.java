@@ -12,7 +12,7 @@ import org.hmmlab.workload.AccessStream;
  * The host CPU running a phase of a workload: threads loading and storing through the CPU page table.
  *
  * <p>A thread's access to a page that lives in device memory takes the core's device-private fault, whose
- * migrate_to_ram hands it to the GPU's driver ({@link HostMemory.DevicePrivateFaultHandler}), and waits while the
+ * migrate_to_ram hands it to the GPU's driver ({@link HostMemory.DeviceDriver}), and waits while the
  * page migrates back; a first touch or a write to the
  * zero page takes an ordinary fault (handle_mm_fault), whose MMU-notifier invalidations the mirroring device
  * must acknowledge before the fault completes. A page whose migration to device memory is still copying is
@@ -32,7 +32,6 @@ public final class CpuAgent {
     private final Simulator sim;
     private final HostProfile h;
     private final HostMemory memory;
-    private final Gpu gpu;
     private final Counters counters;
     /** Host DRAM's bandwidth over simulated time. */
     private final BandwidthSlots dram;
@@ -50,11 +49,10 @@ public final class CpuAgent {
     private long base;
     private EventHandler phaseDone;
 
-    public CpuAgent(Simulator sim, HostProfile host, HostMemory memory, Gpu gpu, Counters counters) {
+    public CpuAgent(Simulator sim, HostProfile host, HostMemory memory, Counters counters) {
         this.sim = sim;
         this.h = host;
         this.memory = memory;
-        this.gpu = gpu;
         this.counters = counters;
         this.dram = new BandwidthSlots(host.memoryBandwidth());
         this.runAhead = new RunAhead(sim, EventPhase.HOST, this::onIssue);
@@ -100,27 +98,17 @@ public final class CpuAgent {
                 long page = pieces.page(th);
                 boolean write = pieces.write(th);
                 long t = ready[th];
-                if (gpu != null && gpu.migrating(page)) {
-                    // a migration entry: the page is on its way to device memory; wait for it to land, then retry
-                    stalled[th] = true;
-                    gpu.waitForLanding(page, resume, th);
-                    break;
-                }
-                if (gpu != null && write) {
-                    t += gpu.cpuWrite(page, t); // collapses a read-mostly duplicate
-                }
                 HostMemory.CpuAccess outcome = memory.cpuAccess(page, write, t, resume, th);
                 if (outcome == HostMemory.CpuAccess.WAITING) {
-                    // a device-private entry: the driver's migrate_to_ram took the fault; retry once it resumes us
+                    // a migration entry, or a device-private entry whose fault the driver's migrate_to_ram took:
+                    // retry once it resumes us
+                    memory.takeDriverNanos();
                     stalled[th] = true;
                     break;
                 }
+                t += memory.takeDriverNanos(); // a read-only duplicate collapsed, a fault's invalidations acknowledged
                 if (outcome == HostMemory.CpuAccess.FAULTED) {
                     t += h.populatePerPage().nanos();
-                    if (gpu != null) {
-                        gpu.populatedOnHost(page);
-                        t += gpu.takeInvalidationCost();
-                    }
                 }
                 ready[th] = dram.reserve(t, pieces.size(th));
                 pieces.complete(th);

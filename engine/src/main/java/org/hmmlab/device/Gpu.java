@@ -54,7 +54,7 @@ public final class Gpu {
         AtsPri atsPri = new AtsPri(sim, platform.host(), ats, new Pri(link), host, pt, tlb, warps, metrics);
         warps.connect(atsPri::onAtsStart, driver.remoteAccesses());
         driver.connect(warps, faults, notes, atsPri);
-        host.devicePrivateFaults(hmm);
+        host.driver(hmm);
     }
 
     /** Pages held in device memory. */
@@ -87,25 +87,5 @@ public final class Gpu {
     /** Takes the invalidation time accumulated by notifier callbacks since the last call. */
     public long takeInvalidationCost() {
         return hmm.takeInvalidationCost();
-    }
-
-    /** Whether {@code page} is migrating, its copy still on the way (a migration entry for the CPU). */
-    boolean migrating(long page) {
-        return hmm.migrating(page);
-    }
-
-    /** A CPU thread waits on {@code page}'s migration entry; {@code resume} runs with {@code arg} when it lands. */
-    void waitForLanding(long page, EventHandler resume, long arg) {
-        hmm.waitForLanding(page, resume, arg);
-    }
-
-    /** A CPU write collapses a read-mostly duplicate; returns the invalidation's confirmation time, or 0. */
-    long cpuWrite(long page, long now) {
-        return hmm.cpuWrite(page, now);
-    }
-
-    /** Marks {@code page} populated in host memory (a CPU fault or hmm_range_fault populated it). */
-    void populatedOnHost(long page) {
-        hmm.populatedOnHost(page);
     }
 }

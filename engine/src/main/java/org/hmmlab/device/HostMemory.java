@@ -11,7 +11,9 @@ import org.hmmlab.sim.EventHandler;
  * interval notifiers, {@code Hmm.rangeFault}, a device-private pagemap). Its page table is the one record of where
  * a page lives: a page in device memory is a device-private entry there, and a CPU touch of one takes the kernel's
  * device-private fault, which calls the pagemap's migrate_to_ram, which hands the fault to the device's driver
- * ({@link DevicePrivateFaultHandler}). Page numbers are virtual page numbers (address / 4 KiB).
+ * ({@link DeviceDriver}). A CPU thread only loads and stores ({@link #cpuAccess}); what the access meets in the page
+ * table (a migration entry, a device-private entry, an empty entry, a page the device holds a read-only copy of)
+ * decides what the mirroring driver is asked. Page numbers are virtual page numbers (address / 4 KiB).
  */
 public interface HostMemory {
 
@@ -57,14 +59,22 @@ public interface HostMemory {
     }
 
     /**
-     * A CPU load or store by a thread at {@code nowNanos}. On a device-private entry the fault goes to the
-     * registered {@link DevicePrivateFaultHandler} with {@code resume} and {@code arg}, and the access is not done:
-     * the thread retries it once resumed, as an instruction is restarted after handle_mm_fault() returns.
+     * A CPU load or store by a thread at {@code nowNanos}. On a migration entry the thread waits for the migration
+     * ({@link DeviceDriver#waitForMigration}); on a device-private entry the fault goes to the registered
+     * {@link DeviceDriver#migrateToRam}. In both cases {@code resume} runs with {@code arg} when the thread may retry,
+     * and the access is not done: the thread retries it once resumed, as an instruction is restarted after
+     * handle_mm_fault() returns. The driver's share of the access's time is then {@link #takeDriverNanos()}.
      */
     CpuAccess cpuAccess(long page, boolean write, long nowNanos, EventHandler resume, long arg);
 
-    /** Registers the device driver that CPU faults on its device-private pages go to. */
-    void devicePrivateFaults(DevicePrivateFaultHandler driver);
+    /**
+     * The host time the mirroring driver added to the last {@link #cpuAccess} (collapsing a read-only duplicate,
+     * acknowledging the invalidations of a fault), and resets it to 0.
+     */
+    long takeDriverNanos();
+
+    /** Registers the device driver that mirrors this memory: CPU faults on its device-private pages go to it. */
+    void driver(DeviceDriver driver);
 
     /**
      * Moves [{@code firstPage}, {@code firstPage + pages}) into the device's private memory with migrate_vma
@@ -77,9 +87,13 @@ public interface HostMemory {
     /** Moves [{@code firstPage}, {@code firstPage + pages}) back to system memory (migrate_to_ram, eviction). */
     void migrateToHost(long firstPage, long pages);
 
-    /** The driver's side of a CPU fault on one of its device-private pages. */
-    @FunctionalInterface
-    interface DevicePrivateFaultHandler {
+    /**
+     * The mirroring driver's side of CPU accesses: migrate_to_ram for its device-private pages, and the state that in
+     * the kernel lives in the CPU page table while the driver's copies are in flight. The functional core migrates
+     * a range at once; the copy takes simulated time, and until it has landed the range is under a migration entry
+     * that the driver, which times the copy, knows about.
+     */
+    interface DeviceDriver {
 
         /**
          * A CPU thread faulted on device-private {@code page} at {@code nowNanos}: the driver migrates what it
@@ -88,6 +102,30 @@ public interface HostMemory {
          * from do_swap_page() (mm/memory.c).
          */
         void migrateToRam(long page, boolean write, long nowNanos, EventHandler resume, long arg);
+
+        /**
+         * Whether {@code page} is under a migration entry: a migration the driver started (to device memory, or back
+         * to host memory) whose copy has not landed yet.
+         */
+        boolean underMigration(long page);
+
+        /**
+         * A CPU thread found {@code page} under a migration entry: {@code resume} runs with {@code arg} when the
+         * copy has landed. Mirrors migration_entry_wait() (mm/migrate.c).
+         */
+        void waitForMigration(long page, EventHandler resume, long arg);
+
+        /**
+         * A CPU write at {@code nowNanos} to {@code page}: where the device holds a read-only duplicate of it, the
+         * duplicate is dropped (the host copy is the master). Returns the host time the write waits for that.
+         */
+        long cpuWrite(long page, long nowNanos);
+
+        /** A CPU fault populated {@code page} in host memory. */
+        void populatedOnHost(long page);
+
+        /** The host time of the invalidations the driver acknowledged since the last call, reset to 0. */
+        long takeInvalidationCost();
     }
 
     /** The device side of an MMU interval notifier: drop translations for a range. */

@@ -7,8 +7,9 @@
  * ({@link org.hmmlab.device.FaultBuffer}) and the access-counter notification buffer
  * ({@link org.hmmlab.device.AccessCounterBuffer}) over one ring ({@link org.hmmlab.device.BufferRing}), the interrupt
  * lines ({@link org.hmmlab.device.Interrupts}), the ATS/PRI path ({@link org.hmmlab.device.AtsPri}), copy engines
- * and device memory's bandwidth. The host side the device meets is {@link org.hmmlab.device.HostMemory} (the
- * functional core's mm through MMU interval notifiers and hmm_range_fault), with the device-private pagemap.
+ * and device memory's bandwidth. The host side the device meets is the port {@link org.hmmlab.device.HostMemory}
+ * (implemented over the functional core's mm in {@code org.hmmlab.hostmm}: MMU interval notifiers, hmm_range_fault,
+ * the device-private pagemap); CPU threads ({@link org.hmmlab.device.CpuAgent}) only load and store through it.
  *
  * <p>{@link org.hmmlab.device.Gpu} wires the hardware to its driver ({@code org.hmmlab.driver.uvm}), which services
  * what the hardware raises; {@link org.hmmlab.run.Experiment} (package {@code run}) runs a workload on a platform and returns a

@@ -10,7 +10,7 @@ import org.hmmlab.device.CpuAgent;
 import org.hmmlab.device.FaultPath;
 import org.hmmlab.device.Gpu;
 import org.hmmlab.device.HostMemory;
-import org.hmmlab.device.MmHostMemory;
+import org.hmmlab.hostmm.MmHostMemory;
 import org.hmmlab.metrics.Counter;
 import org.hmmlab.metrics.RunMetrics;
 import org.hmmlab.metrics.RunResult;
@@ -131,7 +131,7 @@ public record Experiment(Platform platform, Workload workload, Supplier<Migratio
         MigrationPolicy pol = policy.get();
         pol.evictor().seedFrom(Seeds.evictor(seed));
         Gpu gpu = new Gpu(sim, platform, link, memory, pol, faultPath, metrics);
-        CpuAgent cpu = new CpuAgent(sim, platform.host(), memory, gpu, metrics.counters());
+        CpuAgent cpu = new CpuAgent(sim, platform.host(), memory, metrics.counters());
         Map<String, Long> first = new LinkedHashMap<>();
         for (Allocation a : workload.allocations()) {
             long pages = a.size().pagesCeil();

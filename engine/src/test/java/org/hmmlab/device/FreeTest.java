@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
+import org.hmmlab.hostmm.MmHostMemory;
 import org.hmmlab.metrics.Counter;
 import org.hmmlab.metrics.ResidencySeries;
 import org.hmmlab.metrics.RunResult;

@@ -16,13 +16,13 @@ import org.hmmlab.policy.Prefetcher;
 import org.hmmlab.policy.ThrashingDetector;
 
 /** Small, fully predictable policies for timing tests, built on the policy interfaces. */
-final class TestPolicies {
+public final class TestPolicies {
 
     private TestPolicies() {
     }
 
     /** Every device fault migrates the aligned region of {@code decision}; FIFO eviction of 2 MiB chunks. */
-    static MigrationPolicy migrate(Decision decision) {
+    public static MigrationPolicy migrate(Decision decision) {
         return new MigrationPolicy(placement("migrate", decision), Prefetcher.NONE, new FifoEvictor(),
                 ThrashingDetector.NONE, Hints.none());
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.hmmlab.hostmm.MmHostMemory;
 import org.hmmlab.metrics.Counter;
 import org.hmmlab.metrics.RunMetrics;
 import org.hmmlab.pcie.PcieLink;
@@ -119,7 +120,7 @@ class WarpRunAheadTest {
             MmHostMemory host = new MmHostMemory();
             MigrationPolicy policy = TestPolicies.migrate(Decision.MIGRATE_BLOCK).withEvictor(log);
             gpu = new Gpu(sim, p, new PcieLink(sim, p.link()), host, policy, FaultPath.REPLAYABLE_BUFFER, metrics);
-            cpu = new CpuAgent(sim, p.host(), host, gpu, metrics.counters());
+            cpu = new CpuAgent(sim, p.host(), host, metrics.counters());
             first = host.mapAnonymous("x", size.pagesCeil());
             gpu.attach(first, size.pagesCeil());
             log.watch = first;

@@ -87,4 +87,17 @@ class DeviceDriverLayeringTest {
         uvm.forEach((file, used) -> assertEquals(Set.of(), outside(used, allowed),
                 "driver/uvm/" + file + " names packages outside its layer"));
     }
+
+    @Test
+    void hostMemoryStandsOnTheCoreAndTheDevicePort() {
+        Map<String, Set<String>> host = references("hostmm");
+        assertTrue(host.containsKey("MmHostMemory.java"), host.keySet().toString());
+        Set<String> allowed = Set.of("device", "mm", "sim");
+        host.forEach((file, used) -> assertEquals(Set.of(), outside(used, allowed),
+                "hostmm/" + file + " names packages outside its layer"));
+        references("device").forEach((file, used) -> assertTrue(!used.contains("hostmm"),
+                "device/" + file + " reaches the host memory's implementation instead of the HostMemory port"));
+        references("driver/uvm").forEach((file, used) -> assertTrue(!used.contains("hostmm"),
+                "driver/uvm/" + file + " reaches the host memory's implementation instead of the HostMemory port"));
+    }
 }

@@ -33,7 +33,7 @@ import static org.hmmlab.device.DevicePageTable.VALID;
  * pagemap's migrate_to_ram (uvm_hmm_devmem_fault()), which migrates the region the policy chooses back to system
  * memory with migrate_vma.
  */
-public final class UvmHmm implements HostMemory.Invalidator, HostMemory.DevicePrivateFaultHandler {
+public final class UvmHmm implements HostMemory.Invalidator, HostMemory.DeviceDriver {
 
     private final UvmGpu gpu;
     private final DevicePageTable pt;
@@ -63,6 +63,7 @@ public final class UvmHmm implements HostMemory.Invalidator, HostMemory.DevicePr
     }
 
     /** Takes the invalidation time accumulated by notifier callbacks since the last call. */
+    @Override
     public long takeInvalidationCost() {
         long c = pendingInvalidationCost;
         pendingInvalidationCost = 0;
@@ -153,7 +154,8 @@ public final class UvmHmm implements HostMemory.Invalidator, HostMemory.DevicePr
      * access-counter notification, or back to host memory after a CPU fault. The CPU's page table holds a migration
      * entry for it. A read-only duplicate being copied is not migrating: the CPU keeps its host copy mapped.
      */
-    public boolean migrating(long page) {
+    @Override
+    public boolean underMigration(long page) {
         if (!pt.covers(page)) {
             return false;
         }
@@ -166,7 +168,8 @@ public final class UvmHmm implements HostMemory.Invalidator, HostMemory.DevicePr
      * with {@code arg} and the thread retries its access. Mirrors migration_entry_wait() (mm/migrate.c): a CPU fault
      * on a migration entry waits for the migration to finish rather than acting on a page half-moved.
      */
-    public void waitForLanding(long page, EventHandler resume, long arg) {
+    @Override
+    public void waitForMigration(long page, EventHandler resume, long arg) {
         if (waiters == waitPage.length) {
             waitPage = Arrays.copyOf(waitPage, waiters * 2);
             waitHandler = Arrays.copyOf(waitHandler, waiters * 2);
@@ -182,7 +185,7 @@ public final class UvmHmm implements HostMemory.Invalidator, HostMemory.DevicePr
     void wakeCpuWaiters(long now) {
         int kept = 0;
         for (int k = 0; k < waiters; k++) {
-            if (migrating(waitPage[k])) {
+            if (underMigration(waitPage[k])) {
                 waitPage[kept] = waitPage[k];
                 waitHandler[kept] = waitHandler[k];
                 waitArg[kept] = waitArg[k];
@@ -286,6 +289,7 @@ public final class UvmHmm implements HostMemory.Invalidator, HostMemory.DevicePr
      * A CPU write to a read-duplicated page invalidates the device copy (the host copy is the master); returns the
      * host time to get the device TLB invalidation confirmed, 0 when the page had no duplicate.
      */
+    @Override
     public long cpuWrite(long page, long now) {
         if (!pt.covers(page) || pt.resid(pt.idx(page)) != R_DUP) {
             return 0;
@@ -297,6 +301,7 @@ public final class UvmHmm implements HostMemory.Invalidator, HostMemory.DevicePr
     }
 
     /** Marks {@code page} populated in host memory (a CPU fault or hmm_range_fault populated it). */
+    @Override
     public void populatedOnHost(long page) {
         int i = pt.idx(page);
         if (pt.resid(i) == R_UNPOPULATED) {

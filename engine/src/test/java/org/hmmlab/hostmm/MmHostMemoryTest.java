@@ -1,4 +1,4 @@
-package org.hmmlab.device;
+package org.hmmlab.hostmm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
+import org.hmmlab.device.FaultPath;
+import org.hmmlab.device.Gpu;
+import org.hmmlab.device.HostMemory;
+import org.hmmlab.device.TestPolicies;
 import org.hmmlab.metrics.Counter;
 import org.hmmlab.metrics.RunResult;
 import org.hmmlab.mm.Mman;

@@ -1,4 +1,4 @@
-package org.hmmlab.device;
+package org.hmmlab.hostmm;
 
 import java.util.Arrays;
 

@@ -1,8 +1,9 @@
-package org.hmmlab.device;
+package org.hmmlab.hostmm;
 
 import java.util.ArrayList;
 import java.util.List;
 
+import org.hmmlab.device.HostMemory;
 import org.hmmlab.mm.Errno;
 import org.hmmlab.mm.Frames;
 import org.hmmlab.mm.Mman;
@@ -47,7 +48,9 @@ public final class MmHostMemory implements HostMemory {
         }
     };
     /** The driver CPU faults on device-private pages go to. */
-    private DevicePrivateFaultHandler driver;
+    private DeviceDriver driver;
+    /** The driver's share of the last CPU access's time. */
+    private long driverNanos;
     // the CPU fault being handled: the faulting thread's time and resume handler
     private long faultNanos;
     private EventHandler faultResume;
@@ -161,6 +164,15 @@ public final class MmHostMemory implements HostMemory {
     @Override
     public CpuAccess cpuAccess(long page, boolean write, long nowNanos, EventHandler resume, long arg) {
         long addr = page << Mman.PAGE_SHIFT;
+        if (driver != null && driver.underMigration(page)) {
+            driver.waitForMigration(page, resume, arg);
+            return CpuAccess.WAITING;
+        }
+        if (driver != null && write) {
+            long collapse = driver.cpuWrite(page, nowNanos);
+            driverNanos += collapse;
+            nowNanos += collapse;
+        }
         if (driver != null && Pte.isDevicePrivate(mm.entry(addr))) {
             faultNanos = nowNanos;
             faultResume = resume;
@@ -181,11 +193,25 @@ public final class MmHostMemory implements HostMemory {
         if (rc != 0) {
             throw new IllegalStateException("CPU access to page " + page + " failed with errno " + rc);
         }
-        return before ? CpuAccess.DONE : CpuAccess.FAULTED;
+        if (before) {
+            return CpuAccess.DONE;
+        }
+        if (driver != null) {
+            driver.populatedOnHost(page);
+            driverNanos += driver.takeInvalidationCost();
+        }
+        return CpuAccess.FAULTED;
     }
 
     @Override
-    public void devicePrivateFaults(DevicePrivateFaultHandler handler) {
+    public long takeDriverNanos() {
+        long n = driverNanos;
+        driverNanos = 0;
+        return n;
+    }
+
+    @Override
+    public void driver(DeviceDriver handler) {
         this.driver = handler;
     }
 
