@@ -81,7 +81,51 @@ public record MigrationPolicy(Placement placement, Prefetcher prefetcher, Evicto
             default:
                 break;
         }
-        return placement.onDeviceFault(fault);
+        return withoutGrowthOverThrashing(placement.onDeviceFault(fault), page, fault.nowNanos());
+    }
+
+    /**
+     * A migration grows from the faulting page to its big page or block only when no page there is thrashing; else
+     * just the faulting page moves. Mirrors grow_fault_granularity_if_no_thrashing() (uvm_perf_prefetch.c).
+     */
+    private Decision withoutGrowthOverThrashing(Decision d, long page, long nowNanos) {
+        if (d.action() != Decision.Action.MIGRATE || d.regionShift() == 0 || !thrashing.anyThrashing()) {
+            return d;
+        }
+        long first = d.regionFirstPage(page);
+        for (long p = first; p < first + d.regionPages(); p++) {
+            if (thrashing.isThrashing(p, nowNanos)) {
+                return Decision.MIGRATE_PAGE;
+            }
+        }
+        return d;
+    }
+
+    /**
+     * The prefetcher's pages for {@code block} at {@code nowNanos}: thrashing pages neither drive the prediction (they
+     * are left out of the faulted pages) nor are prefetched. Mirrors uvm_perf_prefetch_get_hint_va_block()
+     * (uvm_perf_prefetch.c); without thrashing pages it is {@link Prefetcher#prefetch} itself.
+     */
+    public void prefetch(long block, long[] resident, long[] faulted, long[] out, long nowNanos) {
+        if (!thrashing.anyThrashing()) {
+            prefetcher.prefetch(block, resident, faulted, out);
+            return;
+        }
+        long first = Pages.firstPageOfBlock(block);
+        long[] thrashingPages = PageMask.create();
+        for (int k = 0; k < Pages.PAGES_PER_BLOCK; k++) {
+            if (thrashing.isThrashing(first + k, nowNanos)) {
+                PageMask.set(thrashingPages, k);
+            }
+        }
+        long[] drivers = faulted.clone();
+        PageMask.andNot(drivers, thrashingPages);
+        if (PageMask.count(drivers) == 0) {
+            PageMask.clearAll(out); // only thrashing pages faulted: nothing to predict from
+            return;
+        }
+        prefetcher.prefetch(block, resident, drivers, out);
+        PageMask.andNot(out, thrashingPages);
     }
 
     /**

@@ -23,6 +23,21 @@ public interface ThrashingDetector extends DriverPolicy, ResidencyListener {
         return false;
     }
 
+    /**
+     * Whether {@code page} is thrashing at {@code nowNanos}: detected and not yet reset. Such pages neither grow a
+     * fault to its big page or block nor drive or join a prefetch ({@code uvm_perf_thrashing_get_thrashing_pages()},
+     * used by {@code grow_fault_granularity_if_no_thrashing()} and {@code uvm_perf_prefetch_get_hint_va_block()} in
+     * uvm_perf_prefetch.c). Side-effect free.
+     */
+    default boolean isThrashing(long page, long nowNanos) {
+        return false;
+    }
+
+    /** Whether any page may be thrashing: when false, callers skip the per-page {@link #isThrashing} checks. */
+    default boolean anyThrashing() {
+        return false;
+    }
+
     /** How long a {@link ThrashingHint#THROTTLE throttled} processor is kept off the page. */
     SimDuration nap();
 

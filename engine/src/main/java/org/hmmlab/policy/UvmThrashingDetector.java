@@ -16,6 +16,11 @@ import org.hmmlab.units.SimDuration;
  * {@code uvm_perf_thrashing_pin}; zero pins forever). A page quiet for {@code epoch} (1 s = 2000 lapses,
  * {@code uvm_perf_thrashing_epoch}) forgets its history.
  *
+ * <p>A page is thrashing from the move that brings its consecutive events to {@code threshold}
+ * ({@code thrashing_detected()}) until its history resets; while thrashing (pinned or not) it is left out of fault
+ * growth and prefetch ({@link #isThrashing}). Mitigation {@link Mitigation#NONE} detects and counts only, and marks
+ * nothing.
+ *
  * <p>Simplifications, stated: a move later than the lapse but within the epoch neither counts nor resets the
  * consecutive count (so a throttled page, whose moves are a nap apart, keeps its state until pinned); the pin
  * location is always host memory (HMM's device-private pages cannot be mapped by the CPU remotely); the
@@ -56,6 +61,9 @@ public final class UvmThrashingDetector implements ThrashingDetector, Decision.N
     private int[] throttles = new int[64];
     private long[] throttleUntil = new long[64];
     private long[] pinnedUntil = new long[64];
+    private boolean[] thrashing = new boolean[64];
+    /** Pages marked thrashing; 0 lets callers skip the per-page checks. */
+    private int thrashingPages;
     private long mitigations;
 
     /**
@@ -110,6 +118,7 @@ public final class UvmThrashingDetector implements ThrashingDetector, Decision.N
             throttles = Arrays.copyOf(throttles, len);
             throttleUntil = Arrays.copyOf(throttleUntil, len);
             pinnedUntil = Arrays.copyOf(pinnedUntil, len);
+            thrashing = Arrays.copyOf(thrashing, len);
             Arrays.fill(lastMove, old, len, Long.MIN_VALUE);
         }
         return s;
@@ -130,6 +139,7 @@ public final class UvmThrashingDetector implements ThrashingDetector, Decision.N
                     throttles[s] = 0;
                     throttleUntil[s] = 0;
                     pinnedUntil[s] = 0;
+                    unmark(s);
                 }
             }
             return;
@@ -143,9 +153,14 @@ public final class UvmThrashingDetector implements ThrashingDetector, Decision.N
                     if (events[s] < Byte.MAX_VALUE) {
                         events[s]++;
                     }
+                    if (events[s] >= threshold && mitigation != Mitigation.NONE && !thrashing[s]) {
+                        thrashing[s] = true; // thrashing_detected()
+                        thrashingPages++;
+                    }
                 } else if (gap > epoch) {
                     events[s] = 0;
                     throttles[s] = 0;
+                    unmark(s);
                 }
             }
             lastMove[s] = nowNanos;
@@ -189,6 +204,31 @@ public final class UvmThrashingDetector implements ThrashingDetector, Decision.N
         throttleUntil[s] = now + nap;
         mitigations++;
         return ThrashingHint.THROTTLE;
+    }
+
+    private void unmark(int s) {
+        if (thrashing[s]) {
+            thrashing[s] = false;
+            thrashingPages--;
+        }
+    }
+
+    /**
+     * Marked thrashing and not quiet for an epoch since its last move (the driver resets a block's thrashing state
+     * an epoch after its last thrashing event, unless pages are pinned), or pinned.
+     */
+    @Override
+    public boolean isThrashing(long page, long nowNanos) {
+        int s = pages.find(page);
+        if (s < 0 || s >= thrashing.length || !thrashing[s]) {
+            return false;
+        }
+        return isPinned(page, nowNanos) || nowNanos - lastMove[s] <= epoch;
+    }
+
+    @Override
+    public boolean anyThrashing() {
+        return thrashingPages > 0;
     }
 
     @Override

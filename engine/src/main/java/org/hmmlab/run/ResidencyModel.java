@@ -423,7 +423,7 @@ public final class ResidencyModel {
                 if (PageMask.count(faulted) == 0) {
                     continue;
                 }
-                policy.prefetcher().prefetch(block, resident, faulted, prefetch);
+                policy.prefetch(block, resident, faulted, prefetch, now);
                 now += policy.prefetcher().decisionCost().nanos();
                 for (int k = 0; k < Pages.PAGES_PER_BLOCK; k++) {
                     if (PageMask.test(faulted, k)) {

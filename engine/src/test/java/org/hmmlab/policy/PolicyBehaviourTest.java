@@ -152,6 +152,23 @@ class PolicyBehaviourTest {
             assertTrue(r30.remoteAccesses() > r20.remoteAccesses(), "the gpu reads the pinned pages remotely");
             assertTrue(r20.throttles() > 0);
         }
+
+        // The residency engine applies the same rules as the timing engine (MigrationPolicy: fault growth only over
+        // pages not thrashing, grow_fault_granularity_if_no_thrashing(); thrashing pages neither drive nor join a
+        // prefetch, uvm_perf_prefetch_get_hint_va_block()), so under uvmDefaults the bouncing stops too (here each
+        // throttled fault counts one throttle of ten, so the last pin comes later than in the timing engine).
+        @Test
+        void withUvmDefaultsBouncingStops() {
+            for (Bytes size : new Bytes[] {Bytes.KiB(64), Bytes.KiB(256)}) {
+                ResidencyModel.Result r20 = run(Bytes.GiB(1), Policies.uvmDefaults(),
+                        Workload.pingPong("flags", size, 30, Patterns.sequential(), size.pagesCeil()));
+                ResidencyModel.Result r30 = run(Bytes.GiB(1), Policies.uvmDefaults(),
+                        Workload.pingPong("flags", size, 40, Patterns.sequential(), size.pagesCeil()));
+                assertEquals(r20.pagesToDevice(), r30.pagesToDevice(), size + ": no migration in rounds 31 to 40");
+                assertEquals(r20.pagesToHost(), r30.pagesToHost(), size + ": nor back");
+                assertTrue(r30.remoteAccesses() > r20.remoteAccesses(), size + ": the pinned pages are read remotely");
+            }
+        }
     }
 
     @Test

@@ -154,6 +154,35 @@ class PolicyTimingTest {
             assertTrue(r20.count(Counter.THRASHING_EVENTS) >= 16, "at least one pin per page");
             assertEquals(r20.count(Counter.THRASHING_EVENTS), r30.count(Counter.THRASHING_EVENTS), "then quiet");
         }
+
+        // uvm_perf_prefetch.c: grow_fault_granularity_if_no_thrashing() grows a fault to its big page or block only
+        // when no page there is thrashing, and uvm_perf_prefetch_get_hint_va_block() leaves thrashing pages out of
+        // the faults that drive the prefetch tree and out of the prefetch mask. So with 64 KiB fault growth and the
+        // density prefetcher on (uvmDefaults), the pinned pages stay pinned instead of riding along with a
+        // neighbour's fault, and ping-pong stops as it does with on-demand paging.
+        @Test
+        void withUvmDefaultsPinnedPagesDoNotRideAlongWithTheirNeighbours() {
+            for (Bytes size : new Bytes[] {Bytes.KiB(64), Bytes.KiB(256)}) {
+                RunResult r20 = run(Bytes.GiB(1), Workload.pingPong("flags", size, 20, Patterns.sequential(),
+                        size.pagesCeil()), Policies::uvmDefaults);
+                RunResult r30 = run(Bytes.GiB(1), Workload.pingPong("flags", size, 30, Patterns.sequential(),
+                        size.pagesCeil()), Policies::uvmDefaults);
+                assertTrue(r20.count(Counter.THRASHING_EVENTS) >= size.pagesCeil(), "at least one pin per page");
+                assertEquals(r20.count(Counter.PAGES_TO_DEVICE), r30.count(Counter.PAGES_TO_DEVICE),
+                        size + ": no migration to the device in rounds 21 to 30");
+                assertEquals(r20.count(Counter.PAGES_TO_HOST), r30.count(Counter.PAGES_TO_HOST),
+                        size + ": no migration back in rounds 21 to 30");
+                assertTrue(r30.count(Counter.REMOTE_ACCESSES) > r20.count(Counter.REMOTE_ACCESSES),
+                        size + ": the pinned pages are read remotely");
+                Supplier<MigrationPolicy> undetected = () -> Policies.uvmDefaults().withThrashing(ThrashingDetector.NONE);
+                RunResult n20 = run(Bytes.GiB(1), Workload.pingPong("flags", size, 20, Patterns.sequential(),
+                        size.pagesCeil()), undetected);
+                RunResult n30 = run(Bytes.GiB(1), Workload.pingPong("flags", size, 30, Patterns.sequential(),
+                        size.pagesCeil()), undetected);
+                assertTrue(r30.simTime().nanos() - r20.simTime().nanos() < n30.simTime().nanos() - n20.simTime().nanos(),
+                        size + ": once pinned, ten rounds cost less than ten rounds of migrating both ways");
+            }
+        }
     }
 
     @Test

@@ -259,7 +259,7 @@ final class VaBlockService {
                 }
             }
         }
-        gpu.policy.prefetcher().prefetch(block, residentMask, gpu.blockMask, gpu.outMask);
+        gpu.policy.prefetch(block, residentMask, gpu.blockMask, gpu.outMask, t);
         PageMask.andNot(gpu.outMask, residentMask);
         PageMask.andNot(gpu.outMask, gpu.blockMask);
         // only pages inside a mirrored allocation
