@@ -92,6 +92,11 @@ public final class WarpScheduler {
     private long[] faultAt = new long[0];
     private long[] faultPage = new long[0];
     private boolean[] inBuffer = new boolean[0];
+    /**
+     * Whether the warp's current access is the retry of one that faulted (or needed a translation): when it
+     * completes in device memory it is the page's insertion, not a re-reference, and the evictor is not told.
+     */
+    private boolean[] retrying = new boolean[0];
     private int[] runQueue = new int[0];
     private int runHead;
     private int runCount;
@@ -146,6 +151,7 @@ public final class WarpScheduler {
             faultPage = new long[warps];
             runQueue = new int[warps];
             inBuffer = new boolean[warps];
+            retrying = new boolean[warps];
         }
         utlb.ensureWarps(warps);
         long now = sim.nowNanos();
@@ -271,9 +277,10 @@ public final class WarpScheduler {
                         long moved = memory.reserve(t, size);
                         ready[w] = Math.max(t, moved - memory.transferNanos(size)) + localLatencyNanos;
                         pieces.complete(w);
-                        if (accessObserver != null) {
+                        if (accessObserver != null && !retrying[w]) {
                             accessObserver.onDeviceAccess(0, page, t);
                         }
+                        retrying[w] = false;
                         continue;
                     }
                     // mapped to host memory: a remote (zero-copy) access over the link
@@ -287,6 +294,7 @@ public final class WarpScheduler {
                 if (path == FaultPath.ATS_PRI && !local) {
                     // ATC miss (or a stale cached translation): ask the IOMMU
                     wstate[w] = TRANSLATING;
+                    retrying[w] = true;
                     faultAt[w] = t;
                     faultPage[w] = page;
                     sim.scheduleAtNanos(t, EventPhase.DEVICE, atsStart, w);
@@ -344,6 +352,7 @@ public final class WarpScheduler {
         counters.increment(Counter.REMOTE_ACCESSES); // already counted in ACCESSES when it was issued
         long page = pieces.page(wi);
         pieces.complete(wi);
+        retrying[wi] = false;
         remoteListener.remoteAccessDone(page, pieces.write(wi), sim.nowNanos());
         wake(wi, sim.nowNanos());
     }
@@ -351,6 +360,7 @@ public final class WarpScheduler {
     // --- replayable faults ----------------------------------------------------------------------------------------
 
     private void raiseReplayableFault(int w, long page, boolean write, long t) {
+        retrying[w] = true;
         faultAt[w] = t;
         faultPage[w] = page;
         int sm = utlb.smOf(w);
