@@ -37,14 +37,16 @@ import org.junit.jupiter.api.Test;
 class SummaryContractTest {
 
     /** Columns a timing-model summary must keep: the counters, then simulated time and fault latency. */
-    static final List<String> TIMING_COLUMNS = List.of("accesses", "tlb_hits", "tlb_misses", "faults",
+    static final List<String> TIMING_COLUMNS = List.of("accesses", "host_accesses", "tlb_hits", "tlb_misses", "faults",
             "duplicate_faults", "fault_batches", "replays", "retries", "ats_translations", "pri_requests",
-            "invalidations", "tlb_shootdowns", "pages_to_device", "pages_to_host", "bytes_to_device", "bytes_to_host",
+            "invalidations", "tlb_shootdowns", "pages_to_device", "pages_populated_on_device", "pages_to_host",
+            "bytes_to_device", "bytes_to_host",
             "remote_accesses", "migration_failures", "evictions", "thrashing_events", "faults_serviced",
             "va_blocks_serviced", "utlb_merged_faults", "sim_time_ns", "fault_p50_ns", "fault_p99_ns");
 
     /** Columns a residency-model summary must keep. */
-    static final List<String> RESIDENCY_COLUMNS = List.of("faults", "host_faults", "pages_to_device", "pages_to_host",
+    static final List<String> RESIDENCY_COLUMNS = List.of("faults", "host_faults", "pages_to_device",
+            "pages_populated_on_device", "pages_to_host",
             "prefetched_pages", "evictions", "duplicated_pages", "remote_accesses", "local_accesses",
             "link_bytes", "throttles", "model_elapsed_ns");
 
@@ -52,8 +54,8 @@ class SummaryContractTest {
      * The summary columns the tutorial notebooks (05, 06, 08) select and chart. {@link #notebooksUseOnlyListedColumns}
      * keeps this list equal to what the notebooks' code cells actually name.
      */
-    static final Set<String> USED_BY_NOTEBOOKS = Set.of("fault_batches", "pages_to_device", "remote_accesses",
-            "evictions", "bytes_to_device", "bytes_to_host", "sim_time_ns");
+    static final Set<String> USED_BY_NOTEBOOKS = Set.of("fault_batches", "pages_to_device", "pages_to_host",
+            "remote_accesses", "evictions", "bytes_to_device", "bytes_to_host", "thrashing_events", "sim_time_ns");
 
     private static final Scenario SCAN = scenario("scan").on(A100_PCIE4)
             .alloc("x", MiB(2))

@@ -115,7 +115,7 @@ public final class CpuAgent {
                 accesses++;
             }
         }
-        counters.add(Counter.ACCESSES, accesses);
+        counters.add(Counter.HOST_ACCESSES, accesses);
         if (next != Long.MAX_VALUE) {
             runAhead.schedule(next);
         } else if (doneCount == threads && phaseDone != null) {

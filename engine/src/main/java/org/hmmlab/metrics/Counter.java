@@ -7,6 +7,8 @@ package org.hmmlab.metrics;
 public enum Counter {
     /** Device accesses issued by warps; an access that spans pages counts once per 4 KiB page it touches. */
     ACCESSES,
+    /** CPU loads and stores of CPU phases, counted like {@link #ACCESSES}: once per 4 KiB page an access touches. */
+    HOST_ACCESSES,
     /** Accesses whose translation hit in the device TLB (ATC). */
     TLB_HITS,
     /** Accesses that missed the device TLB and walked the device page table. */
@@ -29,8 +31,16 @@ public enum Counter {
     INVALIDATIONS,
     /** CPU TLB shootdowns (IPIs) issued while unmapping. */
     TLB_SHOOTDOWNS,
-    /** Pages migrated to device memory (pgmigrate-style counter). */
+    /**
+     * Pages whose contents were copied into device memory: migrations from host memory and read-only duplicates
+     * (pgmigrate-style counter). A page collapsing its duplicate into the only copy is not counted again.
+     */
     PAGES_TO_DEVICE,
+    /**
+     * Pages a first device touch populated in device memory: never populated on the host, so zero-filled there
+     * and nothing copied (migrate_vma with no source page, {@code MIGRATE_PFN_MIGRATE} without a valid source).
+     */
+    PAGES_POPULATED_ON_DEVICE,
     /** Pages migrated back to host memory. */
     PAGES_TO_HOST,
     /** Payload bytes moved host to device over the link. */

@@ -14,8 +14,10 @@ public final class Columns {
 
     /** Device page faults raised ({@link Counter#FAULTS}). */
     public static final String FAULTS = of(Counter.FAULTS);
-    /** Pages migrated to device memory ({@link Counter#PAGES_TO_DEVICE}). */
+    /** Pages whose contents were copied into device memory ({@link Counter#PAGES_TO_DEVICE}). */
     public static final String PAGES_TO_DEVICE = of(Counter.PAGES_TO_DEVICE);
+    /** Pages a first device touch populated in device memory, nothing copied ({@link Counter#PAGES_POPULATED_ON_DEVICE}). */
+    public static final String PAGES_POPULATED_ON_DEVICE = of(Counter.PAGES_POPULATED_ON_DEVICE);
     /** Pages migrated back to host memory ({@link Counter#PAGES_TO_HOST}). */
     public static final String PAGES_TO_HOST = of(Counter.PAGES_TO_HOST);
     /** Pages evicted from device memory to make room ({@link Counter#EVICTIONS}). */

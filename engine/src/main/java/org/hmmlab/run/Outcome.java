@@ -65,6 +65,7 @@ public sealed interface Outcome permits Outcome.Timed, Outcome.Residency {
             m.put(Columns.FAULTS, r.faults());
             m.put(Columns.HOST_FAULTS, r.hostFaults());
             m.put(Columns.PAGES_TO_DEVICE, r.pagesToDevice());
+            m.put(Columns.PAGES_POPULATED_ON_DEVICE, r.pagesPopulatedOnDevice());
             m.put(Columns.PAGES_TO_HOST, r.pagesToHost());
             m.put(Columns.PREFETCHED_PAGES, r.prefetchedPages());
             m.put(Columns.EVICTIONS, r.evictions());

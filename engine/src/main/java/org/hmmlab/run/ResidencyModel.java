@@ -86,7 +86,9 @@ public final class ResidencyModel {
      * @param localAccesses    GPU accesses served from device memory
      * @param remoteAccesses   GPU accesses that crossed the link to host memory
      * @param remoteBytes      bytes of those accesses
-     * @param pagesToDevice    pages migrated host to device (faults, prefetch, access counters)
+     * @param pagesToDevice    pages whose contents were copied host to device (migrations by faults, prefetch and
+     *                         access counters, and read-only duplicates)
+     * @param pagesPopulatedOnDevice pages a first device touch populated in device memory, nothing copied
      * @param pagesToHost      pages migrated device to host (evictions and CPU faults)
      * @param prefetchedPages  of {@code pagesToDevice}, those the prefetcher added
      * @param evictions        pages evicted to make room
@@ -95,7 +97,8 @@ public final class ResidencyModel {
      * @param elapsed          the model's serial time
      */
     public record Result(long faults, long hostFaults, long localAccesses, long remoteAccesses,
-                         long remoteBytes, long pagesToDevice, long pagesToHost, long prefetchedPages,
+                         long remoteBytes, long pagesToDevice, long pagesPopulatedOnDevice, long pagesToHost,
+                         long prefetchedPages,
                          long evictions, long duplicatedPages, long throttles, SimDuration elapsed) {
 
         /** Bytes migrated host to device. */
@@ -210,6 +213,7 @@ public final class ResidencyModel {
         private long remoteAccesses;
         private long remoteBytes;
         private long pagesToDevice;
+        private long populatedOnDevice;
         private long pagesToHost;
         private long prefetched;
         private long evicted;
@@ -434,8 +438,10 @@ public final class ResidencyModel {
                     if (PageMask.test(prefetch, k)) {
                         long p = blockFirst + k;
                         int i = index(p);
+                        // counted among pagesToDevice only when its contents are copied
+                        boolean copies = i >= 0 && i < loc.length && loc[i] == Location.HOST && !duplicate[i];
                         if (i >= 0 && i < loc.length && loc[i] != INVALID && loc[i] != 0
-                                && migrateToDevice(p, MigrationCause.PREFETCH)) {
+                                && migrateToDevice(p, MigrationCause.PREFETCH) && copies) {
                             prefetched++;
                         }
                     }
@@ -464,6 +470,8 @@ public final class ResidencyModel {
             if (from == Location.HOST && !duplicate[i]) { // collapsing a duplicate reuses its device copy
                 pagesToDevice++;
                 now += pageCopyNanos;
+            } else if (from == Location.UNPOPULATED) {
+                populatedOnDevice++; // zero-filled in device memory, nothing to copy
             }
             if (!duplicate[i]) {
                 used++;
@@ -549,7 +557,7 @@ public final class ResidencyModel {
 
         Result result() {
             return new Result(deviceFaults, hostFaults, deviceAccesses, remoteAccesses, remoteBytes, pagesToDevice,
-                    pagesToHost, prefetched, evicted, duplicated, throttles, SimDuration.ns(now));
+                    populatedOnDevice, pagesToHost, prefetched, evicted, duplicated, throttles, SimDuration.ns(now));
         }
 
         /** Where a page lives, as a {@link Location} code: the fault context's residency view. */

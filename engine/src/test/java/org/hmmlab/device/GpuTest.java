@@ -62,7 +62,8 @@ class GpuTest {
             assertEquals(accessEnd, r.simTime().nanos());
             assertEquals(1, r.count(Counter.FAULTS));
             assertEquals(1, r.count(Counter.FAULT_BATCHES));
-            assertEquals(1, r.count(Counter.PAGES_TO_DEVICE));
+            assertEquals(0, r.count(Counter.PAGES_TO_DEVICE), "nothing copied: the page was never populated");
+            assertEquals(1, r.count(Counter.PAGES_POPULATED_ON_DEVICE));
             assertEquals(0, r.count(Counter.BYTES_TO_DEVICE));
             assertEquals((double) (H.rangeFaultWalk().nanos() + H.rangeFaultPerPage().nanos()),
                     r.faults().meanNanosPerFault().get(Stage.RANGE_FAULT));
@@ -105,7 +106,7 @@ class GpuTest {
             assertEquals(7, r.count(Counter.DUPLICATE_FAULTS));
             assertEquals(1, r.count(Counter.FAULTS_SERVICED));
             assertEquals(1, r.count(Counter.VA_BLOCKS_SERVICED));
-            assertEquals(1, r.count(Counter.PAGES_TO_DEVICE));
+            assertEquals(1, r.count(Counter.PAGES_POPULATED_ON_DEVICE));
             assertEquals(64, r.faults().total().count());
             assertEquals(1, r.count(Counter.REPLAYS));
         }
@@ -139,7 +140,7 @@ class GpuTest {
             long second = r.phases().get(1).duration_ns();
             double ideal = size.bytes() / (G.localBandwidth().bytesPerSecond() / 1e9);
             assertTrue(second >= ideal && second < ideal * 1.05 + 2_000, second + " ns vs ideal " + ideal);
-            assertEquals(size.bytes() / 4096, r.count(Counter.PAGES_TO_DEVICE));
+            assertEquals(size.bytes() / 4096, r.count(Counter.PAGES_POPULATED_ON_DEVICE));
             assertEquals(2 * work, r.count(Counter.ACCESSES));
         }
 
@@ -171,7 +172,7 @@ class GpuTest {
             Platform small = A100.withGpu(G.withVram(Bytes.MiB(4)));
             RunResult r = Experiment.of(small, gpuOnly(size, size.bytes() / 4096, 256),
                     () -> TestPolicies.migrate(Decision.MIGRATE_BLOCK)).run();
-            assertEquals(4096, r.count(Counter.PAGES_TO_DEVICE));
+            assertEquals(4096, r.count(Counter.PAGES_POPULATED_ON_DEVICE));
             assertEquals(4096 - 1024, r.count(Counter.EVICTIONS));
             // evicted device pages carry data (the device may have written them): each is copied back
             assertEquals(r.count(Counter.EVICTIONS) * 4096, r.count(Counter.BYTES_TO_HOST));
@@ -185,7 +186,7 @@ class GpuTest {
                     List.of(Phase.gpu("k", "x", Patterns.sequential(), Bytes.KiB(64), 1).withConcurrency(1)
                             .withAccessSize(Bytes.KiB(64))));
             RunResult r = Experiment.of(A100, w, () -> TestPolicies.migrate(Decision.MIGRATE_PAGE)).run();
-            assertEquals(16, r.count(Counter.PAGES_TO_DEVICE));
+            assertEquals(16, r.count(Counter.PAGES_POPULATED_ON_DEVICE));
             assertEquals(16, r.faults().total().count());
             assertEquals(16, r.count(Counter.ACCESSES));
         }
@@ -336,7 +337,7 @@ class GpuTest {
             RunResult r = Experiment.of(A100, gpuOnly(Bytes.KiB(64), 64, 1),
                     () -> TestPolicies.migrate(Decision.MIGRATE_BIG_PAGE)).withFaultPath(FaultPath.ATS_PRI).run();
             assertEquals(1, r.count(Counter.PRI_REQUESTS));
-            assertEquals(16, r.count(Counter.PAGES_TO_DEVICE));
+            assertEquals(16, r.count(Counter.PAGES_POPULATED_ON_DEVICE));
             assertEquals(0, r.count(Counter.REMOTE_ACCESSES));
             assertEquals(64, r.count(Counter.ACCESSES));
         }

@@ -52,6 +52,30 @@ class EngineTest {
         assertEquals(5, model.seed());
     }
 
+    // One meaning per column on both engines (issue 14's counting defects): pages_to_device counts pages whose
+    // contents were copied to the device; a buffer the GPU touches first is populated in device memory
+    // (migrate_vma with no source page: zero-filled, nothing copied), counted as pages_populated_on_device; accesses
+    // are the warps' accesses, the CPU phase's loads and stores are host_accesses.
+    @Test
+    void aBufferFirstTouchedByTheGpuIsPopulatedOnTheDeviceNotMigratedOnBothEngines() {
+        long pages = SIZE.pagesCeil();
+        Workload gpuFirst = Workload.of(List.of(new Allocation("x", SIZE)),
+                List.of(Phase.gpu("fill", "x", Patterns.sequential(), SIZE, pages).withWriteFraction(1),
+                        Phase.cpu("check", "x", Patterns.sequential(), SIZE, pages)));
+        Map<String, Long> t = Engine.timed(Platforms.A100_PCIE4).run(gpuFirst, Policies::onDemand, 5,
+                new CancellationToken()).summary();
+        Map<String, Long> m = Engine.residency(Platforms.A100_PCIE4).run(gpuFirst, Policies::onDemand, 5,
+                new CancellationToken()).summary();
+        for (Map<String, Long> s : List.of(t, m)) {
+            assertEquals(0, s.get(Columns.PAGES_TO_DEVICE), "nothing was copied to the device: " + s);
+            assertEquals(pages, s.get(Columns.PAGES_POPULATED_ON_DEVICE), "every page was populated there: " + s);
+            assertEquals(pages, s.get(Columns.PAGES_TO_HOST), "and copied back when the CPU read it: " + s);
+        }
+        assertEquals(0, t.get(Columns.of(Counter.BYTES_TO_DEVICE)));
+        assertEquals(pages, t.get(Columns.of(Counter.ACCESSES)), "the warps' accesses only");
+        assertEquals(pages, t.get(Columns.of(Counter.HOST_ACCESSES)), "the CPU phase's, counted apart");
+    }
+
     @Test
     void bothEnginesReplayTheSamePhaseStreamForTheSameSeed() {
         // the CPU writes 16 MiB, then 4096 random touches over its 4096 pages: about 63 % distinct, a count that

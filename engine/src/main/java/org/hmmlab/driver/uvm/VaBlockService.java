@@ -369,7 +369,11 @@ final class VaBlockService {
             if (from != R_DUP) {
                 pt.recordResidency(t);
             }
-            gpu.counters.add(Counter.PAGES_TO_DEVICE, runPages);
+            if (from == R_HOST) {
+                gpu.counters.add(Counter.PAGES_TO_DEVICE, runPages);
+            } else if (from == R_UNPOPULATED) {
+                gpu.counters.add(Counter.PAGES_POPULATED_ON_DEVICE, runPages);
+            } // a duplicate collapsing into the only copy was counted when it was copied
             gpu.policy.onMigrated(runFirst, runPages, from == R_UNPOPULATED ? Location.UNPOPULATED : Location.HOST, 0,
                     prefetched ? MigrationCause.PREFETCH
                             : notifications ? MigrationCause.ACCESS_COUNTER : MigrationCause.DEVICE_FAULT, copyAt);
