@@ -187,4 +187,40 @@ class MappingAfterCopyTest {
         assertTrue(log.lost.getFirst() >= migrated + wire, "the CPU took page 0 back at " + log.lost.getFirst()
                 + " ns, before the 2 MiB copy queued at " + migrated + " ns could land");
     }
+
+    /**
+     * The device evicts a 2 MiB block back to host memory to make room, and the CPU reads page 0 of that block 5 us
+     * later: the evicted pages are under migration entries until the copy back has landed (the core moved them at
+     * once; the DMA takes about 80 us on PCIe Gen4), so the CPU's read waits for the copy
+     * (migration_entry_wait(), mm/migrate.c) instead of reading host memory that the copy has not filled yet.
+     */
+    @Test
+    void aCpuReadOfAnEvictedPageWaitsForTheCopyBack() {
+        Platform small = A100.withGpu(A100.gpu().withVram(Bytes.MiB(2)));
+        WarpRunAheadTest.Rig rig = new WarpRunAheadTest.Rig(small, 1, Bytes.MiB(4));
+        rig.cpu.runPhase(Phase.cpu("init", "x", Patterns.sequential(), Bytes.MiB(4), 1024).withWriteFraction(1)
+                .stream(1), rig.first, 1, a -> { });
+        rig.sim.run();
+        rig.faultIn(Bytes.PAGE); // the first block migrates and fills device memory
+        WarpRunAheadTest.DeviceAccessLog log = rig.log;
+        assertEquals(1, log.regained.size());
+        // a fault in the second block evicts the first
+        rig.gpu.runPhase(Phase.gpu("evict", "x", Patterns.sequential(), Bytes.PAGE, 1).stream(2), rig.first + 512, 1,
+                a -> { });
+        long[] readDone = {-1};
+        // run until the eviction has started, then the CPU reads page 0 5 us later
+        while (log.lost.isEmpty() && rig.sim.step()) {
+            continue;
+        }
+        assertEquals(1, log.lost.size(), "the first block was evicted");
+        long evicted = log.lost.getFirst();
+        rig.sim.scheduleAtNanos(evicted + 5_000, org.hmmlab.sim.EventPhase.HOST, a -> rig.cpu.runPhase(
+                Phase.cpu("read", "x", Patterns.sequential(), Bytes.PAGE, 1).stream(3), rig.first, 1,
+                b -> readDone[0] = rig.sim.nowNanos()), 0);
+        rig.sim.run();
+        long wire = Math.ceilDiv(Bytes.MiB(2).bytes() * 1_000_000_000L, L.tlpBandwidth().bytesPerSecond());
+        assertTrue(readDone[0] >= evicted + wire, "the CPU's read finished at " + readDone[0]
+                + " ns, before the 2 MiB copy back queued at " + evicted + " ns could land");
+        assertEquals(1, log.regained.size(), "the CPU's read took nothing back to the device");
+    }
 }

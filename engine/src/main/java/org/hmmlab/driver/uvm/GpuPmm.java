@@ -7,6 +7,7 @@ import org.hmmlab.metrics.TraceEvent;
 import org.hmmlab.policy.Evictor;
 import org.hmmlab.policy.Location;
 import org.hmmlab.policy.MigrationCause;
+import org.hmmlab.sim.EventHandler;
 
 import static org.hmmlab.device.DevicePageTable.R_DUP;
 import static org.hmmlab.device.DevicePageTable.R_GPU;
@@ -57,14 +58,28 @@ final class GpuPmm {
                     continue;
                 }
                 long runFirst = q;
+                // the evicted pages stay under migration entries until their copy back has landed: a CPU access
+                // meanwhile waits (migration_entry_wait()) instead of reading host memory the copy has not filled
+                int toHost = pt.nextLandingId();
                 while (q < victim + chunk && pt.covers(q) && pt.resid(pt.idx(q)) == R_GPU) {
                     pt.release(q, MigrationCause.EVICTION);
+                    pt.setLanding(pt.idx(q), toHost);
                     q++;
                 }
                 int runPages = (int) (q - runFirst);
                 gpu.host.migrateToHost(runFirst, runPages);
                 s.expectCompletion();
-                gpu.submitCopy(false, runPages, t, s.copyDoneHandler());
+                long end = q;
+                EventHandler copied = s.copyDoneHandler();
+                gpu.submitCopy(false, runPages, t, arg -> {
+                    for (long p = runFirst; p < end; p++) {
+                        if (pt.covers(p) && pt.landing(pt.idx(p)) == toHost) {
+                            pt.setLanding(pt.idx(p), 0);
+                        }
+                    }
+                    gpu.hmm().wakeCpuWaiters(gpu.sim.nowNanos());
+                    copied.handle(arg);
+                });
                 pt.recordResidency(t);
                 evicted += runPages;
                 gpu.counters.add(Counter.BYTES_TO_HOST, (long) runPages << 12);
