@@ -199,6 +199,33 @@ class GpuTest {
             assertEquals(0, r.count(Counter.PAGES_TO_DEVICE));
             assertEquals(16 * 4096, r.hostToDevice().totalBytes(), 1e-3);
         }
+
+        // uvm_va_block_service_locked() writes a serviced block's PTEs after its work (the walk, hmm_range_fault, the
+        // PTE updates), and the PTE writes are pushed at the end: a remote mapping is usable only from the moment the
+        // service's CPU work is done, not from the decision at its start. 64 warps over 64 pages: every page's
+        // mapping comes after its batch started plus the batch overhead, a walk and a PTE update, and no warp reads a
+        // page remotely before it is mapped (its replay follows the mapping).
+        @Test
+        void aRemoteMappingIsUsableOnlyOnceTheServiceHasWrittenIt() {
+            StringBuilder trace = new StringBuilder();
+            Experiment.of(A100, gpuOnly(Bytes.KiB(256), 64, 64), TestPolicies::remote).withTrace(trace).run();
+            TraceLog t = new TraceLog(trace);
+            List<TraceLog.Event> batches = t.of("batch");
+            List<TraceLog.Event> maps = t.of("map");
+            assertEquals(64, maps.size(), "each page mapped once");
+            long minimum = H.batchOverhead().nanos() + H.rangeFaultWalk().nanos() + H.pteUpdatePerPage().nanos();
+            for (TraceLog.Event m : maps) {
+                long batchStart = batches.stream().mapToLong(TraceLog.Event::time).filter(b -> b <= m.time()).max()
+                        .orElseThrow();
+                assertTrue(m.time() >= batchStart + minimum, "page mapped at " + m.time() + " ns, "
+                        + (m.time() - batchStart) + " ns into its batch: before the service could have written it");
+            }
+            for (TraceLog.Event r : t.of("replay")) {
+                TraceLog.Event m = t.mappedAtOrAfter(r.page(), 0);
+                assertTrue(m != null && r.time() >= m.time(), "a warp replayed page " + r.page() + " at " + r.time()
+                        + " ns, before its mapping");
+            }
+        }
     }
 
     @Nested

@@ -52,6 +52,9 @@ final class VaBlockService {
     private boolean throttled;
     private final long[] bounds = new long[2];
     private final EventHandler copyDoneHandler = a -> copyDone();
+    /** Pages the service maps remotely: their PTEs are written when its CPU work is done, not at the decision. */
+    private long[] remotePages;
+    private int remoteCount;
 
     VaBlockService(UvmGpu gpu, long start, long entryCharged, boolean notifications) {
         this.gpu = gpu;
@@ -124,8 +127,42 @@ final class VaBlockService {
         cpuDone = t;
         gpu.sim.scheduleAtNanos(t, EventPhase.HOST, a -> {
             cpuReached = true;
+            mapRemote();
             finishIfDone();
         }, 0);
+    }
+
+    private void deferRemoteMapping(long page) {
+        if (remotePages == null) {
+            remotePages = new long[16];
+        } else if (remoteCount == remotePages.length) {
+            remotePages = java.util.Arrays.copyOf(remotePages, remoteCount * 2);
+        }
+        remotePages[remoteCount++] = page;
+    }
+
+    /**
+     * The service's CPU work is done, its PTE writes pushed: the remote mappings it decided take effect now, so a
+     * warp reaching such a page while the service still runs faults rather than reading through a mapping not yet
+     * written (uvm_va_block_service_locked() maps after servicing; the PTE writes are pushed at the end). A page
+     * that an invalidation or a migration took meanwhile is left unmapped, as a driver's mmu_interval_read_retry()
+     * would find its snapshot stale: the warp refaults. Writable when the CPU page table allows writes then.
+     */
+    private void mapRemote() {
+        for (int k = 0; k < remoteCount; k++) {
+            long page = remotePages[k];
+            if (!pt.covers(page)) {
+                continue;
+            }
+            int i = pt.idx(page);
+            if (pt.resid(i) == R_HOST && pt.landing(i) == 0 && gpu.host.present(page, false)) {
+                pt.setPte(i, (byte) (VALID | (gpu.host.present(page, true) ? WRITE : 0)));
+                if (gpu.metrics.tracing()) {
+                    gpu.metrics.trace(new TraceEvent.Mapped(gpu.sim.nowNanos(), page, 1));
+                }
+            }
+        }
+        remoteCount = 0;
     }
 
     /** The host thread spends {@code nanos} on stage {@code s}. */
@@ -172,7 +209,7 @@ final class VaBlockService {
                 }
                 if (pt.resid(i) != R_GPU) {
                     pt.setResid(i, R_HOST);
-                    pt.setPte(i, (byte) (VALID | (gpu.host.present(page, true) ? WRITE : 0)));
+                    deferRemoteMapping(page);
                     charge(Stage.PTE_UPDATE, gpu.h.pteUpdatePerPage().nanos());
                     return true;
                 }
