@@ -337,7 +337,11 @@ public final class Lab {
         return PolicySpec.noThrashing();
     }
 
-    /** UVM's thrashing detection, throttle then pin: {@code onDemand().thrashing(uvmThrashing())}. */
+    /**
+     * UVM's thrashing detection with its defaults (3 events 500 us apart, nap 500 us, pin after 10 throttles for
+     * 150 ms, epoch 1 s), refined step by step: {@code onDemand().thrashing(uvmThrashing().threshold(5)
+     * .lapse(us(250)).pinDuration(ms(10)).throttleOnly())}; see {@link ThrashingSpec.Uvm} for every parameter.
+     */
     public static ThrashingSpec.Uvm uvmThrashing() {
         return PolicySpec.uvmThrashing();
     }

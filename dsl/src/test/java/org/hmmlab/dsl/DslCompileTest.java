@@ -243,6 +243,11 @@ class DslCompileTest {
         neighbourhood(KiB(64)).size();
         randomEviction(MiB(2)).granularity();
         rrip(KiB(64)).granularity();
+        ThrashingSpec.Uvm th = uvmThrashing().threshold(5).lapse(us(250)).nap(us(100)).pinThreshold(3)
+                .pinDuration(ms(10)).epoch(ms(100)).mitigation(org.hmmlab.policy.UvmThrashingDetector.Mitigation.PIN)
+                .detectOnly().throttleOnly().pinAtOnce().throttleThenPin();
+        List.of(th.threshold(), th.lapse(), th.nap(), th.pinThreshold(), th.pinDuration(), th.epoch(), th.mitigation());
+        ThrashingSpec.Uvm.nameOf(ThrashingSpec.Uvm.mitigationNamed(ThrashingSpec.Uvm.MITIGATIONS.get(1)));
         javascript("q.js", "function onDeviceFault(f) { return 'migrate'; }").source();
         Processor where = gpu(0);
         where.isHost();
