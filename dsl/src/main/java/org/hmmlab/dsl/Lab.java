@@ -7,6 +7,8 @@ import org.hmmlab.device.FaultPath;
 import org.hmmlab.dsl.results.ColumnType;
 import org.hmmlab.dsl.results.Row;
 import org.hmmlab.dsl.results.Table;
+import org.hmmlab.pcie.Lanes;
+import org.hmmlab.pcie.PcieGen;
 import org.hmmlab.platform.Platform;
 import org.hmmlab.platform.Platforms;
 import org.hmmlab.dsl.spec.EvictionSpec;
@@ -14,6 +16,7 @@ import org.hmmlab.dsl.spec.HintSpec;
 import org.hmmlab.dsl.spec.PlacementSpec;
 import org.hmmlab.dsl.spec.PolicySpec;
 import org.hmmlab.dsl.spec.PrefetchSpec;
+import org.hmmlab.dsl.spec.PresetLink;
 import org.hmmlab.dsl.spec.Processor;
 import org.hmmlab.dsl.spec.ThrashingSpec;
 import org.hmmlab.workload.Pattern;
@@ -158,6 +161,20 @@ public final class Lab {
     public static final Platform A100_PCIE4 = Platforms.A100_PCIE4;
     /** H100 80 GB on PCIe Gen5 x16. */
     public static final Platform H100_PCIE5 = Platforms.H100_PCIE5;
+
+    /**
+     * PCIe generation {@code n}, 3 to 6, for a platform on another link:
+     * {@code A100_PCIE4.withLink(gen(5), lanes(16))} (Gen3 to Gen5 at 8, 16, 32 GT/s with 128b/130b, Gen6 at
+     * 64 GT/s in FLIT mode).
+     */
+    public static PcieGen gen(int n) {
+        return PresetLink.gen(n);
+    }
+
+    /** A link {@code n} lanes wide (1, 2, 4, 8 or 16), for a platform on another link: {@code withLink(gen(4), lanes(8))}. */
+    public static Lanes lanes(int n) {
+        return PresetLink.lanes(n);
+    }
 
     /** The timing layer's GPU model: {@code .engine(TIMING)} (the default). */
     public static final Engine TIMING = Engine.TIMING;

@@ -292,6 +292,8 @@ class DslCompileTest {
         Scenario sc = scenario("s").on(V100_PCIE3).on(A100_PCIE4).on(H100_PCIE5).vram(MiB(64)).policy(pol)
                 .alloc("x", MiB(2)).cpu(phase("init").writes("x")).gpu(ph.footprint(MiB(2))).pingPong("x", 1)
                 .seed(3).engine(Engine.RESIDENCY_MODEL).faultPath(org.hmmlab.device.FaultPath.REPLAYABLE_BUFFER);
+        sc.on(A100_PCIE4.withLink(gen(5), lanes(16))).platform();
+        org.hmmlab.dsl.spec.PresetLink.of(H100_PCIE5.withLink(gen(4), lanes(8))).get().platform();
         sc.then(sc.phases().get(0));
         sc.alloc("tmp", MiB(2)).gpu(kernel("t").writes("tmp")).free("tmp").frees();
         sc.renamed("variant").engine(TIMING).faultPath(ATS_PRI).faultPath(REPLAYABLE_BUFFER).engine(RESIDENCY_MODEL);

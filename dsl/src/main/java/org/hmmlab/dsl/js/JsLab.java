@@ -23,9 +23,12 @@ import org.hmmlab.dsl.spec.PlacementSpec;
 import org.hmmlab.dsl.spec.PlatformPresets;
 import org.hmmlab.dsl.spec.PolicySpec;
 import org.hmmlab.dsl.spec.PrefetchSpec;
+import org.hmmlab.dsl.spec.PresetLink;
 import org.hmmlab.dsl.spec.Processor;
 import org.hmmlab.dsl.spec.SpecReader;
 import org.hmmlab.dsl.spec.ThrashingSpec;
+import org.hmmlab.pcie.Lanes;
+import org.hmmlab.pcie.PcieGen;
 import org.hmmlab.units.Bytes;
 
 /**
@@ -139,6 +142,17 @@ public final class JsLab {
             return new JsScenario(s.on(PlatformPresets.named("preset", preset)));
         }
 
+        /**
+         * The platform's GPU on another PCIe link, generation (3 to 6) and lanes (1, 2, 4, 8 or 16):
+         * {@code .on("A100_PCIE4").link(5, 16)}, Java's {@code A100_PCIE4.withLink(gen(5), lanes(16))}.
+         */
+        @HostAccess.Export
+        public JsScenario link(Value gen, Value lanes) {
+            PcieGen g = PresetLink.gen(JsNumbers.whole("link(gen, lanes)", "gen", gen));
+            Lanes l = PresetLink.lanes(JsNumbers.whole("link(gen, lanes)", "lanes", lanes));
+            return new JsScenario(s.on(s.basePlatform().withLink(g, l)));
+        }
+
         /** Device memory: {@code .vram("8GiB")}. */
         @HostAccess.Export
         public JsScenario vram(String size) {
@@ -154,8 +168,9 @@ public final class JsLab {
 
         /** Access-counter placement: {@code .accessCounters(256, "2MiB")}. */
         @HostAccess.Export
-        public JsScenario accessCounters(int threshold, String granularity) {
-            return with(s.policy().placement(PolicySpec.accessCounters(threshold, Bytes.parse(granularity))));
+        public JsScenario accessCounters(Value threshold, String granularity) {
+            int t = JsNumbers.wholeInt("accessCounters(threshold, granularity)", "threshold", threshold);
+            return with(s.policy().placement(PolicySpec.accessCounters(t, Bytes.parse(granularity))));
         }
 
         /** The placement: {@code .placement({kind: "access-counters", threshold: 64, decay: "100us"})}. */
@@ -171,10 +186,7 @@ public final class JsLab {
         @HostAccess.Export
         public JsScenario prefetch(Value spec) {
             if (spec != null && spec.isNumber()) {
-                if (!spec.fitsInInt()) {
-                    throw new IllegalArgumentException("prefetch(percent): percent must be a whole number, got " + spec);
-                }
-                int percent = spec.asInt();
+                int percent = JsNumbers.wholeInt("prefetch(percent)", "percent", spec);
                 return with(s.policy().prefetch(percent == 0 ? PolicySpec.noPrefetch() : PolicySpec.density(percent)));
             }
             return with(s.policy().prefetch(PrefetchSpec.read(new JsSpecReader("prefetch", spec))));
@@ -250,10 +262,10 @@ public final class JsLab {
             return new JsScenario(s.faultPath(FaultPaths.named(name)));
         }
 
-        /** The run's seed. */
+        /** The run's seed, a whole number (a fraction is refused, not truncated). */
         @HostAccess.Export
-        public JsScenario seed(double seed) {
-            return new JsScenario(s.seed((long) seed));
+        public JsScenario seed(Value seed) {
+            return new JsScenario(s.seed(JsNumbers.whole("seed(n)", "n", seed)));
         }
 
         /** Runs it. */
@@ -357,23 +369,23 @@ public final class JsLab {
         }
 
         @HostAccess.Export
-        public JsPhase passes(int n) {
-            return new JsPhase(spec.passes(n));
+        public JsPhase passes(Value n) {
+            return new JsPhase(spec.passes(JsNumbers.wholeInt("passes(n)", "n", n)));
         }
 
         @HostAccess.Export
-        public JsPhase accesses(double n) {
-            return new JsPhase(spec.accesses((long) n));
+        public JsPhase accesses(Value n) {
+            return new JsPhase(spec.accesses(JsNumbers.whole("accesses(n)", "n", n)));
         }
 
         @HostAccess.Export
-        public JsPhase warps(int n) {
-            return new JsPhase(spec.warps(n));
+        public JsPhase warps(Value n) {
+            return new JsPhase(spec.warps(JsNumbers.wholeInt("warps(n)", "n", n)));
         }
 
         @HostAccess.Export
-        public JsPhase threads(int n) {
-            return new JsPhase(spec.threads(n));
+        public JsPhase threads(Value n) {
+            return new JsPhase(spec.threads(JsNumbers.wholeInt("threads(n)", "n", n)));
         }
 
         @HostAccess.Export

@@ -18,6 +18,7 @@ import org.hmmlab.dsl.spec.PlacementSpec;
 import org.hmmlab.dsl.spec.PlatformPresets;
 import org.hmmlab.dsl.spec.PolicySpec;
 import org.hmmlab.dsl.spec.PrefetchSpec;
+import org.hmmlab.dsl.spec.PresetLink;
 import org.hmmlab.dsl.spec.ThrashingSpec;
 import org.hmmlab.units.Bytes;
 import org.hmmlab.units.SimDuration;
@@ -32,8 +33,8 @@ import org.hmmlab.workload.Phase;
  * Scenarios and their results as JSON: what {@code ./hmmlab run FILE.json} reads and {@code --json} writes.
  *
  * <p>A scenario written and read back is equal in every field and runs to the same result. Sizes and
- * durations are strings with units ({@code "256MiB"}); a platform is a preset's name or a whole platform
- * object (the engine's format); a policy names its components and their parameters. A malformed file is
+ * durations are strings with units ({@code "256MiB"}); a platform is a preset's name, a preset on another PCIe
+ * link ({@code {"preset": "A100_PCIE4", "gen": 5, "lanes": 16}}) or a whole platform object (the engine's format); a policy names its components and their parameters. A malformed file is
  * refused with the JSON path of the bad field and the values allowed there.
  *
  * <pre>{@code
@@ -74,8 +75,12 @@ public final class ScenarioJson {
         ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("name", s.name());
         String preset = PlatformPresets.nameOf(s.basePlatform());
+        java.util.Optional<PresetLink> onLink = PresetLink.of(s.basePlatform());
         if (preset != null) {
             root.put("platform", preset);
+        } else if (onLink.isPresent()) {
+            root.putObject("platform").put("preset", onLink.get().preset()).put("gen", onLink.get().gen().number())
+                    .put("lanes", onLink.get().lanes().count());
         } else {
             root.set("platform", PlatformJson.tree(s.basePlatform()));
         }
@@ -214,6 +219,8 @@ public final class ScenarioJson {
             JsonNodeReader p = r.field("platform");
             if (p.node().isTextual()) {
                 s = s.on(PlatformPresets.named("platform", p.oneOf(PlatformPresets.NAMES)));
+            } else if (p.node().isObject() && p.has("preset")) {
+                s = s.on(PresetLink.read(new JsonSpecReader(p)).platform());
             } else if (p.node().isObject()) {
                 try {
                     s = s.on(PlatformJson.read(p.node()));
@@ -222,7 +229,8 @@ public final class ScenarioJson {
                 }
             } else {
                 throw p.error("must be a preset name (one of " + String.join(", ", PlatformPresets.NAMES)
-                        + ") or a platform object");
+                        + "), a preset on another link ({\"preset\": \"A100_PCIE4\", \"gen\": 5, \"lanes\": 16})"
+                        + " or a platform object");
             }
         }
         if (r.has("vram")) {

@@ -44,4 +44,25 @@ class JsLabTest {
         assertTrue(range.getMessage().contains("gemm n must be 0 (from the footprint) or a multiple of tile (32)"),
                 range.getMessage());
     }
+
+    /** Issue 14: a JavaScript number that must be whole is refused, not truncated, with the call as written. */
+    @Test
+    void numbersThatCountAreRefusedUnlessWhole() {
+        String base = "lab.show(lab.scenario('s').alloc('x', '1MiB')";
+        for (String[] c : new String[][] {
+                {".seed(2.5))", "seed(n): n must be a whole number, got 2.5"},
+                {".gpu(lab.kernel('k').reads('x').accesses(100.5)))", "accesses(n): n must be a whole number, got 100.5"},
+                {".gpu(lab.kernel('k').reads('x').passes(1.5)))", "passes(n): n must be a whole number, got 1.5"},
+                {".gpu(lab.kernel('k').reads('x').warps('8')))", "warps(n): n must be a whole number, got \"8\""},
+                {".cpu(lab.phase('i').writes('x').threads(2.25)))", "threads(n): n must be a whole number, got 2.25"},
+                {".accessCounters(64.5, '64KiB'))", "accessCounters(threshold, granularity): threshold must be a whole"
+                        + " number, got 64.5"},
+                {".prefetch(30.5))", "prefetch(percent): percent must be a whole number, got 30.5"}}) {
+            ScriptException e = assertThrows(ScriptException.class, () -> shownScenario(base + c[0]), c[0]);
+            assertTrue(e.getMessage().startsWith("s.js:1: ") && e.getMessage().contains(c[1]), e.getMessage());
+        }
+        String whole = shownScenario(base + ".seed(7).gpu(lab.kernel('k').reads('x').accesses(100).passes(2).warps(8)))");
+        assertTrue(whole.contains("\"seed\" : 7,"), whole);
+        assertTrue(whole.contains("\"work\" : 512,") && whole.contains("\"concurrency\" : 8,"), whole);
+    }
 }
