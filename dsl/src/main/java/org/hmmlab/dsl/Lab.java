@@ -200,6 +200,18 @@ public final class Lab {
         return PhaseSpec.named(name);
     }
 
+    /**
+     * A phase replaying a recorded access trace (CSV: {@code order|time_ns, agent, address, R|W|A, size}), read
+     * now: {@code .gpu(trace("app.csv"))} replays every access on GPU 0 in file order, with the trace's types and
+     * sizes, over an allocation named after the file ({@code app}) that the scenario allocates with the trace's
+     * pages unless it has one of that name. {@code trace("app.csv").reads("buf")} replays it over {@code buf}
+     * instead; a trace that does not fit there is refused when the phase is added, naming it. The agent column
+     * is not consulted: {@code .gpu} or {@code .cpu} says who issues the accesses.
+     */
+    public static PhaseSpec trace(String file) {
+        return PhaseSpec.trace(file);
+    }
+
     // --- access patterns ---------------------------------------------------------------------------
 
     /** Streams through the footprint in order, wrapping around. */

@@ -293,6 +293,10 @@ class DslCompileTest {
                 .alloc("x", MiB(2)).cpu(phase("init").writes("x")).gpu(ph.footprint(MiB(2))).pingPong("x", 1)
                 .seed(3).engine(Engine.RESIDENCY_MODEL).faultPath(org.hmmlab.device.FaultPath.REPLAYABLE_BUFFER);
         sc.on(A100_PCIE4.withLink(gen(5), lanes(16))).platform();
+        sc.pingPong("x", 1, 8);
+        Path traced = dir.resolve("app.csv");
+        Files.writeString(traced, "0,gpu0,0x10000,R,4096\n");
+        scenario("t").gpu(trace(traced.toString())).phases();
         org.hmmlab.dsl.spec.PresetLink.of(H100_PCIE5.withLink(gen(4), lanes(8))).get().platform();
         sc.then(sc.phases().get(0));
         sc.alloc("tmp", MiB(2)).gpu(kernel("t").writes("tmp")).free("tmp").frees();

@@ -592,6 +592,12 @@ public final class Patterns {
             }
         }
 
+        /** One pass is the slice, once. */
+        @Override
+        public long accessesPerPass(Bytes footprint, Bytes accessSize) {
+            return to - from;
+        }
+
         /** The slice's length is the work, and every access of it lies in the footprint from the base address. */
         @Override
         public void check(Bytes footprint, Bytes accessSize, long accesses) {

@@ -250,6 +250,21 @@ public final class JsLab {
             return new JsScenario(s.cpu(phase.spec));
         }
 
+        /** {@code rounds} rounds of the GPU reading then the CPU writing {@code allocation}: {@code .pingPong("x", 4)}. */
+        @HostAccess.Export
+        public JsScenario pingPong(String allocation, Value rounds) {
+            return new JsScenario(s.pingPong(allocation, JsNumbers.wholeInt("pingPong(allocation, rounds)", "rounds",
+                    rounds)));
+        }
+
+        /** The ping-pong with the GPU reading by {@code warps} warps: {@code .pingPong("x", 4, 256)}. */
+        @HostAccess.Export
+        public JsScenario pingPong(String allocation, Value rounds, Value warps) {
+            String call = "pingPong(allocation, rounds, warps)";
+            return new JsScenario(s.pingPong(allocation, JsNumbers.wholeInt(call, "rounds", rounds),
+                    JsNumbers.wholeInt(call, "warps", warps)));
+        }
+
         /** The engine: {@code "timing"} (the default) or {@code "residency-model"}. */
         @HostAccess.Export
         public JsScenario engine(String name) {

@@ -65,4 +65,16 @@ class JsLabTest {
         assertTrue(whole.contains("\"seed\" : 7,"), whole);
         assertTrue(whole.contains("\"work\" : 512,") && whole.contains("\"concurrency\" : 8,"), whole);
     }
+
+    @Test
+    void aPingPongTakesItsWarps() {
+        String twoArgs = shownScenario("lab.show(lab.scenario('s').alloc('x', '2MiB').pingPong('x', 2))");
+        String warps = shownScenario("lab.show(lab.scenario('s').alloc('x', '2MiB').pingPong('x', 2, 128))");
+        assertEquals(4, twoArgs.split("\"concurrency\" : 1,").length - 1, "one warp, one thread by default");
+        assertEquals(2, warps.split("\"concurrency\" : 128,").length - 1, "the GPU rounds on 128 warps");
+        ScriptException e = assertThrows(ScriptException.class,
+                () -> shownScenario("lab.show(lab.scenario('s').alloc('x', '2MiB').pingPong('x', 2, 0.5))"));
+        assertTrue(e.getMessage().contains("pingPong(allocation, rounds, warps): warps must be a whole number, got 0.5"),
+                e.getMessage());
+    }
 }
