@@ -91,6 +91,10 @@ public final class Lab {
 
     /** A rate in decimal gigabytes per second, as vendors quote links: {@code GBps(31.5)}. */
     public static Bandwidth GBps(double n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("GBps(n): n is negative (" + n + "); a rate is more than zero, n in"
+                    + " (0, 1000000] GB/s");
+        }
         if (!(n > 0 && n <= 1e6)) {
             throw new IllegalArgumentException("GBps(n): n must be in (0, 1000000] GB/s, got " + n);
         }
@@ -99,6 +103,10 @@ public final class Lab {
 
     /** A rate in decimal megabytes per second: {@code MBps(900)}. */
     public static Bandwidth MBps(double n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("MBps(n): n is negative (" + n + "); a rate is more than zero, n in"
+                    + " [0.000001, 1000000000] MB/s");
+        }
         if (!(n >= 1e-6 && n <= 1e9)) {
             throw new IllegalArgumentException("MBps(n): n must be in [0.000001, 1000000000] MB/s, got " + n);
         }
@@ -106,7 +114,12 @@ public final class Lab {
     }
 
     private static long checkCount(String unit, long n, long max) {
-        if (n < 0 || n > max) {
+        if (n < 0) {
+            String what = unit.equals("ns") || unit.equals("us") || unit.equals("ms") ? "a duration" : "a size";
+            throw new IllegalArgumentException(unit + "(n): n is negative (" + n + "); " + what
+                    + " is zero or more, n in [0, " + max + "]");
+        }
+        if (n > max) {
             throw new IllegalArgumentException(unit + "(n): n must be in [0, " + max + "], got " + n);
         }
         return n;

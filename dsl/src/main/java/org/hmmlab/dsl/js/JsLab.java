@@ -417,10 +417,34 @@ public final class JsLab {
             this.result = result;
         }
 
-        /** A counter's value: {@code r.get("faults")}. */
+        /**
+         * A counter's value: {@code r.get("faults")}. A name the run lacks is refused with the run's names, and a
+         * latency asked of the residency model says which engine has it.
+         */
         @HostAccess.Export
         public double get(String counter) {
-            return ((Long) result.summary().get(counter)).doubleValue();
+            var summary = result.summary();
+            if (!summary.names().contains(counter)) {
+                String timingOnly = result.engine() == org.hmmlab.dsl.Engine.RESIDENCY_MODEL
+                        && (counter.endsWith("_ns") || counter.startsWith("fault_p"))
+                        ? " (times and latencies need the \"timing\" engine, the default: .engine(\"timing\"))" : "";
+                throw new IllegalArgumentException("get(counter): this run of the \"" + result.engine().label()
+                        + "\" engine has no counter \"" + counter + "\"" + timingOnly + "; it has "
+                        + String.join(", ", summary.names()));
+            }
+            return ((Number) summary.get(counter)).doubleValue();
+        }
+
+        /**
+         * Refuses a question only the timing engine answers, in the script's words: {@code .engine("timing")},
+         * not the Java DSL's {@code .engine(Engine.TIMING)}.
+         */
+        private void requireTiming(String what) {
+            if (result.engine() != org.hmmlab.dsl.Engine.TIMING) {
+                throw new IllegalStateException(what + " needs the \"timing\" engine; this run used the \""
+                        + result.engine().label() + "\" engine, which counts policy decisions without a clock (run"
+                        + " the scenario with .engine(\"timing\"), the default)");
+            }
         }
 
         /** The counters table, for {@code lab.show(...)}. */
@@ -432,12 +456,14 @@ public final class JsLab {
         /** Fault latency by stage (timing engine), for {@code lab.show(...)}. */
         @HostAccess.Export
         public Table latencyByStage() {
+            requireTiming("latencyByStage()");
             return result.latencyByStage();
         }
 
         /** The fault-latency CDF chart (timing engine), for {@code lab.show(...)}. */
         @HostAccess.Export
         public org.hmmlab.dsl.results.Chart latencyCdf() {
+            requireTiming("latencyCdf()");
             return result.latencyCdf();
         }
 

@@ -77,4 +77,25 @@ class JsLabTest {
         assertTrue(e.getMessage().contains("pingPong(allocation, rounds, warps): warps must be a whole number, got 0.5"),
                 e.getMessage());
     }
+
+    /** Issue 14: what only the timing engine answers is refused in the script's words, not the Java DSL's. */
+    @Test
+    void theResidencyEnginesRefusalsSpeakJavaScript() {
+        String run = "const r = lab.scenario('s').engine('residency-model').alloc('x', '1MiB')"
+                + ".gpu(lab.kernel('k').reads('x')).run();\n";
+        for (String[] c : new String[][] {
+                {"r.latencyByStage();", "s.js:2: ", "latencyByStage() needs the \"timing\" engine; this run used the"
+                        + " \"residency-model\" engine, which counts policy decisions without a clock (run the scenario"
+                        + " with .engine(\"timing\"), the default)"},
+                {"r.latencyCdf();", "s.js:2: ", "latencyCdf() needs the \"timing\" engine"},
+                {"r.get('fault_p50_ns');", "s.js:2: ", "get(counter): this run of the \"residency-model\" engine has no"
+                        + " counter \"fault_p50_ns\" (times and latencies need the \"timing\" engine, the default:"
+                        + " .engine(\"timing\")); it has faults, "},
+                {"r.get('faultz');", "s.js:2: ", "has no counter \"faultz\"; it has faults, "}}) {
+            ScriptException e = assertThrows(ScriptException.class, () -> JsScript.load("s.js", run + c[0],
+                    Map.of("lab", new JsLab(x -> { })), ScriptLimits.DEFAULT, System.out).close(), c[0]);
+            assertTrue(e.getMessage().startsWith(c[1]) && e.getMessage().contains(c[2]), e.getMessage());
+            assertTrue(!e.getMessage().contains("Engine.TIMING"), "no Java in a script's error: " + e.getMessage());
+        }
+    }
 }

@@ -195,4 +195,24 @@ class FrontEndsAgreeTest {
         assertTrue(j.getMessage().contains("hint read-mostly(allocation=y) names 'y', which is not allocated"),
                 j.getMessage());
     }
+
+    /** Issue 14: a JavaScript placement whose script does not load is a bad {@code source}, located as such. */
+    @Test
+    void aJavaScriptPlacementThatDoesNotLoadIsRefusedAtItsField() {
+        String broken = "function onDeviceFault(f) { return 'migrate' ";
+        IllegalArgumentException j = assertThrows(IllegalArgumentException.class, () -> javascript("p.js", broken));
+        assertTrue(j.getMessage().startsWith("javascript source does not load: p.js:1: "), j.getMessage());
+        assertTrue(j.getCause() instanceof ScriptException, "the script's own error is the cause");
+        JsonFormatException fromJson = assertThrows(JsonFormatException.class, () -> FrontEnds.json(
+                "{\"placement\": {\"kind\": \"javascript\", \"name\": \"p.js\", \"source\": \"" + broken + "\"}}"));
+        assertEquals("$.policy.placement.source: " + j.getMessage(), fromJson.getMessage());
+        JsonFormatException noFunction = assertThrows(JsonFormatException.class, () -> FrontEnds.json(
+                "{\"placement\": {\"kind\": \"javascript\", \"name\": \"q.js\", \"source\": \"let x = 1;\"}}"));
+        assertTrue(noFunction.getMessage().startsWith("$.policy.placement.source: javascript source does not load: q.js"),
+                noFunction.getMessage());
+        ScriptException fromJs = assertThrows(ScriptException.class, () -> FrontEnds.js(
+                ".placement({kind: 'javascript', name: 'p.js', source: \"" + broken + "\"})"));
+        assertTrue(fromJs.getMessage().startsWith("s.js:1: ") && fromJs.getMessage().contains("placement.source: "
+                + j.getMessage()), fromJs.getMessage());
+    }
 }
