@@ -173,10 +173,40 @@ public final class JsLab {
             return with(s.policy().placement(PolicySpec.accessCounters(t, Bytes.parse(granularity))));
         }
 
-        /** The placement: {@code .placement({kind: "access-counters", threshold: 64, decay: "100us"})}. */
+        /**
+         * The placement: {@code .placement({kind: "access-counters", threshold: 64, decay: "100us"})}, or a
+         * JavaScript placement given as the function itself: {@code .placement(function onDeviceFault(f) { return
+         * f.access() === "read" ? "map-remote" : "migrate"; })}. The function's text becomes a placement script of
+         * its own ({@code PlacementSpec.JavaScript}, named after the function), so it runs in its own sandbox and
+         * sees its parameters, not the scenario's variables; {@code onRemoteAccess} and {@code onMigrated} need the
+         * object form with the whole script as {@code source}.
+         */
         @HostAccess.Export
         public JsScenario placement(Value spec) {
+            if (spec != null && spec.canExecute() && !spec.hasMember("kind")) {
+                return with(s.policy().placement(functionPlacement(spec)));
+            }
             return with(s.policy().placement(PlacementSpec.read(new JsSpecReader("placement", spec))));
+        }
+
+        /** A placement from a script's function: its source text, as {@code onDeviceFault}. */
+        private static PlacementSpec.JavaScript functionPlacement(Value fn) {
+            var where = fn.getSourceLocation();
+            if (where == null || !where.isAvailable() || !where.hasCharIndex()) {
+                throw new IllegalArgumentException("placement(fn): fn must be a function written in the script, got "
+                        + fn);
+            }
+            String text = where.getCharacters().toString();
+            Value named = fn.getMember("name");
+            String name = named != null && named.isString() && !named.asString().isBlank() ? named.asString()
+                    : "placement";
+            String source = name.equals("onDeviceFault") && text.startsWith("function")
+                    ? text : "var onDeviceFault = " + text + ";";
+            try {
+                return PolicySpec.javascript(name, source);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("placement(fn): " + e.getMessage(), e);
+            }
         }
 
         /**

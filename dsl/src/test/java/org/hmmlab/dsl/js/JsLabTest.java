@@ -98,4 +98,36 @@ class JsLabTest {
             assertTrue(!e.getMessage().contains("Engine.TIMING"), "no Java in a script's error: " + e.getMessage());
         }
     }
+
+    /** Issue 14: a JavaScript scenario chooses a JavaScript placement by giving the function itself. */
+    @Test
+    void aPlacementGivenAsAFunctionRunsAsAJavaScriptPlacement() {
+        List<Object> shown = new ArrayList<>();
+        JsScript.load("s.js", """
+                const s = lab.scenario('s').engine('residency-model').policy('on-demand').alloc('x', '1MiB')
+                    .cpu(lab.phase('init').writes('x'))
+                    .gpu(lab.kernel('k').reads('x'))
+                    .eviction({kind: 'random', granularity: '64KiB'})
+                    .thrashing({kind: 'uvm', threshold: 2, mitigation: 'throttle'});
+                lab.show(s.placement(function onDeviceFault(f) { return 'map-remote'; }));
+                lab.show(s.placement(f => f.access() === 'read' ? 'map-remote' : 'migrate'));
+                lab.show(s.placement(function onDeviceFault(f) { return 'map-remote'; }).run());
+                """, Map.of("lab", new JsLab(shown::add)), ScriptLimits.DEFAULT, System.out).close();
+        var named = ((JsLab.JsScenario) shown.get(0)).scenario().policy();
+        assertEquals(org.hmmlab.dsl.spec.PolicySpec.javascript("onDeviceFault",
+                "function onDeviceFault(f) { return 'map-remote'; }"), named.placement());
+        assertEquals(org.hmmlab.dsl.spec.PolicySpec.randomEviction(org.hmmlab.units.Bytes.KiB(64)), named.eviction());
+        assertEquals("uvm(threshold=2, mitigation=throttle)", named.thrashing().label());
+        var arrow = (org.hmmlab.dsl.spec.PlacementSpec.JavaScript) ((JsLab.JsScenario) shown.get(1)).scenario().policy()
+                .placement();
+        assertEquals("var onDeviceFault = f => f.access() === 'read' ? 'map-remote' : 'migrate';", arrow.source());
+        var run = ((org.hmmlab.dsl.ScenarioResult) shown.get(2)).summary();
+        assertEquals(0L, run.get("pages_to_device"), "every fault mapped remotely: " + run);
+        assertTrue((Long) run.get("remote_accesses") > 0, run.toString());
+        ScriptException broken = assertThrows(ScriptException.class, () -> JsScript.load("s.js",
+                "lab.scenario('s').placement(Math.max);", Map.of("lab", new JsLab(x -> { })), ScriptLimits.DEFAULT,
+                System.out).close());
+        assertTrue(broken.getMessage().contains("placement(fn): fn must be a function written in the script"),
+                broken.getMessage());
+    }
 }
