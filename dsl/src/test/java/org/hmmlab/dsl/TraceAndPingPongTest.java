@@ -74,6 +74,22 @@ class TraceAndPingPongTest {
     }
 
     @Test
+    void aTracePhaseWritesAndReadsBackAsJson() throws Exception {
+        String file = app().toString();
+        Scenario s = scenario("replay").gpu(trace(file).warps(2)).policy(onDemand());
+        String json = org.hmmlab.dsl.json.ScenarioJson.write(s);
+        assertTrue(json.matches("(?s).*\"pattern\" : \\{\\s*\"kind\" : \"trace\",\\s*\"file\" : \"[^\"]*app.csv\",\\s*"
+                + "\"from\" : 0,\\s*\"to\" : 5,\\s*\"base\" : \"0x7f0000000000\".*"), json);
+        Scenario back = org.hmmlab.dsl.json.ScenarioJson.read(json);
+        assertEquals(json, org.hmmlab.dsl.json.ScenarioJson.write(back));
+        assertEquals(s.run().summary(), back.run().summary(), "the same run");
+        String missing = json.replace(file.replace("\\", "\\\\"), dir.resolve("gone.csv").toString());
+        var e = assertThrows(org.hmmlab.dsl.json.JsonFormatException.class,
+                () -> org.hmmlab.dsl.json.ScenarioJson.read(missing));
+        assertTrue(e.getMessage().startsWith("$.phases[0].pattern.file: cannot read trace '"), e.getMessage());
+    }
+
+    @Test
     void anUnreadableOrMalformedTraceIsRefusedAtTheCall() throws Exception {
         IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
                 () -> trace(dir.resolve("none.csv").toString()));

@@ -22,6 +22,7 @@ import org.hmmlab.dsl.spec.PresetLink;
 import org.hmmlab.dsl.spec.ThrashingSpec;
 import org.hmmlab.units.Bytes;
 import org.hmmlab.units.SimDuration;
+import org.hmmlab.workload.AccessTrace;
 import org.hmmlab.workload.Agent;
 import org.hmmlab.workload.Allocation;
 import org.hmmlab.workload.Free;
@@ -58,7 +59,7 @@ import org.hmmlab.workload.Phase;
 public final class ScenarioJson {
 
     static final List<String> PATTERNS = List.of("sequential", "strided", "random", "zipf", "hot-set", "stencil",
-            "pointer-chase", "arrays", "gemm");
+            "pointer-chase", "arrays", "gemm", "trace");
 
     private ScenarioJson() {
     }
@@ -149,7 +150,10 @@ public final class ScenarioJson {
                 }
                 o.put("tile", g.tile());
             }
-            default -> throw new IllegalArgumentException("pattern " + p.label() + " has no JSON form");
+            case Patterns.Replay r -> o.put("kind", "trace")
+                    .put("file", r.trace().source().orElseThrow(() -> new IllegalArgumentException("pattern "
+                            + p.label() + " has no JSON form: its trace was not read from a file")))
+                    .put("from", r.from()).put("to", r.to()).put("base", "0x" + Long.toHexString(r.baseAddress()));
         }
         return o;
     }
@@ -353,6 +357,10 @@ public final class ScenarioJson {
                     p.object(Set.of("kind", "arrays"));
                     yield Patterns.arrays((int) p.field("arrays").longValue(1, Patterns.Arrays.MAX_ARRAYS));
                 }
+                case "trace" -> {
+                    p.object(Set.of("kind", "file", "from", "to", "base"));
+                    yield trace(p);
+                }
                 case "gemm" -> {
                     p.object(Set.of("kind", "n", "tile"));
                     int tile = (int) p.field("tile").longValue(1, Patterns.Gemm.MAX_TILE);
@@ -374,6 +382,47 @@ public final class ScenarioJson {
             }
             throw new JsonFormatException(p.path(), e.getMessage(), e);
         }
+    }
+
+    /**
+     * A replay of a CSV trace file ({@code "file"}, read now, relative to the working directory), accesses
+     * {@code "from"} (default 0) to {@code "to"} (default all), addresses relative to {@code "base"} (default the
+     * slice's lowest page), as {@code Lab.trace} makes it.
+     */
+    private static Pattern trace(JsonNodeReader p) {
+        JsonNodeReader file = p.field("file");
+        AccessTrace t;
+        try {
+            t = AccessTrace.read(java.nio.file.Path.of(file.text()));
+        } catch (java.io.UncheckedIOException e) {
+            throw file.error("cannot read trace '" + file.text() + "' (" + e.getCause().getClass().getSimpleName()
+                    + ")");
+        } catch (IllegalArgumentException e) {
+            throw file.error(e.getMessage());
+        }
+        int from = p.has("from") ? (int) p.field("from").longValue(0, t.size()) : 0;
+        int to = p.has("to") ? (int) p.field("to").longValue(0, t.size()) : t.size();
+        if (to <= from) {
+            throw p.field(p.has("to") ? "to" : "from").error("must leave at least one access: from " + from + ", to "
+                    + to + " of " + t.size());
+        }
+        long base;
+        if (p.has("base")) {
+            JsonNodeReader b = p.field("base");
+            String text = b.text();
+            try {
+                base = text.startsWith("0x") ? Long.parseUnsignedLong(text.substring(2), 16) : Long.parseLong(text);
+            } catch (NumberFormatException e) {
+                throw b.error("must be an address, decimal or 0x-hexadecimal, got \"" + text + "\"");
+            }
+        } else {
+            long lo = Long.MAX_VALUE;
+            for (int i = from; i < to; i++) {
+                lo = Math.min(lo, t.address(i));
+            }
+            base = lo & -Bytes.PAGE.bytes();
+        }
+        return Patterns.replay(t, from, to, base);
     }
 
     static PolicySpec readPolicy(JsonNodeReader r) {
