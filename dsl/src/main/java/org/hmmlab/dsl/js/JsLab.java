@@ -313,10 +313,18 @@ public final class JsLab {
             return new JsScenario(s.seed(JsNumbers.whole("seed(n)", "n", seed)));
         }
 
-        /** Runs it. */
+        /**
+         * Runs it. An engine's refusal says which engine, by the name the script gave it ({@code run() on the
+         * "residency-model" engine: workload working set (2 TiB) must be <= host memory (1 TiB)}).
+         */
         @HostAccess.Export
         public JsResult run() {
-            return new JsResult(s.run());
+            try {
+                return new JsResult(s.run());
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                throw new IllegalArgumentException("run() on the \"" + s.engine().label() + "\" engine: "
+                        + e.getMessage(), e);
+            }
         }
 
         /** The Java scenario behind this one. */

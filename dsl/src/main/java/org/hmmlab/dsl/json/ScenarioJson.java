@@ -402,10 +402,6 @@ public final class ScenarioJson {
         }
         int from = p.has("from") ? (int) p.field("from").longValue(0, t.size()) : 0;
         int to = p.has("to") ? (int) p.field("to").longValue(0, t.size()) : t.size();
-        if (to <= from) {
-            throw p.field(p.has("to") ? "to" : "from").error("must leave at least one access: from " + from + ", to "
-                    + to + " of " + t.size());
-        }
         long base;
         if (p.has("base")) {
             JsonNodeReader b = p.field("base");

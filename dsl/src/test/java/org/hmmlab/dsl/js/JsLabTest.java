@@ -91,7 +91,10 @@ class JsLabTest {
                 {"r.get('fault_p50_ns');", "s.js:2: ", "get(counter): this run of the \"residency-model\" engine has no"
                         + " counter \"fault_p50_ns\" (times and latencies need the \"timing\" engine, the default:"
                         + " .engine(\"timing\")); it has faults, "},
-                {"r.get('faultz');", "s.js:2: ", "has no counter \"faultz\"; it has faults, "}}) {
+                {"r.get('faultz');", "s.js:2: ", "has no counter \"faultz\"; it has faults, "},
+                {"lab.scenario('big').engine('residency-model').alloc('x', '2TiB').gpu(lab.kernel('k').reads('x')"
+                        + ".accesses(10)).run();", "s.js:2: ", "run() on the \"residency-model\" engine: workload"
+                        + " working set (2 TiB) must be <= host memory (1 TiB)"}}) {
             ScriptException e = assertThrows(ScriptException.class, () -> JsScript.load("s.js", run + c[0],
                     Map.of("lab", new JsLab(x -> { })), ScriptLimits.DEFAULT, System.out).close(), c[0]);
             assertTrue(e.getMessage().startsWith(c[1]) && e.getMessage().contains(c[2]), e.getMessage());
