@@ -88,6 +88,17 @@ class ScenarioJsonTest {
         expect("$", "not valid JSON at line 1", "{\"name\": ");
     }
 
+    /** Issue 14, validation at build time: a stencil the run would refuse is refused at its phase's path. */
+    @Test
+    void aStencilThatCannotRunIsRefusedAtItsPhase() {
+        String json = ScenarioJson.write(scenario("relax").alloc("grid", MiB(1))
+                .gpu(kernel("relax").reads("grid").pattern(stencil(KiB(64)))));
+        expect("$.phases[0]", "phase 'relax': stencil rowBytes must be at most the footprint (1 MiB), got 2 MiB",
+                json.replace("\"row\" : \"64KiB\"", "\"row\" : \"2MiB\""));
+        expect("$.phases[0]", "phase 'relax': stencil rowBytes must be a multiple of accessSize (4096 B), got 6000 B",
+                json.replace("\"row\" : \"64KiB\"", "\"row\" : \"6000B\""));
+    }
+
     @Test
     void aFreeRoundTripsAtItsPlaceInThePhasesAndRunsToTheSameResidency() {
         Scenario s = scenario("pipeline").vram(MiB(16)).policy(onDemand())
