@@ -7,6 +7,8 @@ import org.hmmlab.device.FaultPath;
 import org.hmmlab.dsl.results.ColumnType;
 import org.hmmlab.dsl.results.Row;
 import org.hmmlab.dsl.results.Table;
+import org.hmmlab.pcie.Lanes;
+import org.hmmlab.pcie.PcieGen;
 import org.hmmlab.platform.Platform;
 import org.hmmlab.platform.Platforms;
 import org.hmmlab.dsl.spec.EvictionSpec;
@@ -14,6 +16,7 @@ import org.hmmlab.dsl.spec.HintSpec;
 import org.hmmlab.dsl.spec.PlacementSpec;
 import org.hmmlab.dsl.spec.PolicySpec;
 import org.hmmlab.dsl.spec.PrefetchSpec;
+import org.hmmlab.dsl.spec.PresetLink;
 import org.hmmlab.dsl.spec.Processor;
 import org.hmmlab.dsl.spec.ThrashingSpec;
 import org.hmmlab.workload.Pattern;
@@ -88,6 +91,10 @@ public final class Lab {
 
     /** A rate in decimal gigabytes per second, as vendors quote links: {@code GBps(31.5)}. */
     public static Bandwidth GBps(double n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("GBps(n): n is negative (" + n + "); a rate is more than zero, n in"
+                    + " (0, 1000000] GB/s");
+        }
         if (!(n > 0 && n <= 1e6)) {
             throw new IllegalArgumentException("GBps(n): n must be in (0, 1000000] GB/s, got " + n);
         }
@@ -96,6 +103,10 @@ public final class Lab {
 
     /** A rate in decimal megabytes per second: {@code MBps(900)}. */
     public static Bandwidth MBps(double n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("MBps(n): n is negative (" + n + "); a rate is more than zero, n in"
+                    + " [0.000001, 1000000000] MB/s");
+        }
         if (!(n >= 1e-6 && n <= 1e9)) {
             throw new IllegalArgumentException("MBps(n): n must be in [0.000001, 1000000000] MB/s, got " + n);
         }
@@ -103,7 +114,12 @@ public final class Lab {
     }
 
     private static long checkCount(String unit, long n, long max) {
-        if (n < 0 || n > max) {
+        if (n < 0) {
+            String what = unit.equals("ns") || unit.equals("us") || unit.equals("ms") ? "a duration" : "a size";
+            throw new IllegalArgumentException(unit + "(n): n is negative (" + n + "); " + what
+                    + " is zero or more, n in [0, " + max + "]");
+        }
+        if (n > max) {
             throw new IllegalArgumentException(unit + "(n): n must be in [0, " + max + "], got " + n);
         }
         return n;
@@ -159,6 +175,20 @@ public final class Lab {
     /** H100 80 GB on PCIe Gen5 x16. */
     public static final Platform H100_PCIE5 = Platforms.H100_PCIE5;
 
+    /**
+     * PCIe generation {@code n}, 3 to 6, for a platform on another link:
+     * {@code A100_PCIE4.withLink(gen(5), lanes(16))} (Gen3 to Gen5 at 8, 16, 32 GT/s with 128b/130b, Gen6 at
+     * 64 GT/s in FLIT mode).
+     */
+    public static PcieGen gen(int n) {
+        return PresetLink.gen(n);
+    }
+
+    /** A link {@code n} lanes wide (1, 2, 4, 8 or 16), for a platform on another link: {@code withLink(gen(4), lanes(8))}. */
+    public static Lanes lanes(int n) {
+        return PresetLink.lanes(n);
+    }
+
     /** The timing layer's GPU model: {@code .engine(TIMING)} (the default). */
     public static final Engine TIMING = Engine.TIMING;
     /** The residency model: exact policy decisions, no clock: {@code .engine(RESIDENCY_MODEL)}. */
@@ -181,6 +211,18 @@ public final class Lab {
     /** A phase (CPU or GPU, chosen by {@code .cpu(...)} or {@code .gpu(...)}): {@code phase("init").writes("x")}. */
     public static PhaseSpec phase(String name) {
         return PhaseSpec.named(name);
+    }
+
+    /**
+     * A phase replaying a recorded access trace (CSV: {@code order|time_ns, agent, address, R|W|A, size}), read
+     * now: {@code .gpu(trace("app.csv"))} replays every access on GPU 0 in file order, with the trace's types and
+     * sizes, over an allocation named after the file ({@code app}) that the scenario allocates with the trace's
+     * pages unless it has one of that name. {@code trace("app.csv").reads("buf")} replays it over {@code buf}
+     * instead; a trace that does not fit there is refused when the phase is added, naming it. The agent column
+     * is not consulted: {@code .gpu} or {@code .cpu} says who issues the accesses.
+     */
+    public static PhaseSpec trace(String file) {
+        return PhaseSpec.trace(file);
     }
 
     // --- access patterns ---------------------------------------------------------------------------
@@ -337,7 +379,11 @@ public final class Lab {
         return PolicySpec.noThrashing();
     }
 
-    /** UVM's thrashing detection, throttle then pin: {@code onDemand().thrashing(uvmThrashing())}. */
+    /**
+     * UVM's thrashing detection with its defaults (3 events 500 us apart, nap 500 us, pin after 10 throttles for
+     * 150 ms, epoch 1 s), refined step by step: {@code onDemand().thrashing(uvmThrashing().threshold(5)
+     * .lapse(us(250)).pinDuration(ms(10)).throttleOnly())}; see {@link ThrashingSpec.Uvm} for every parameter.
+     */
     public static ThrashingSpec.Uvm uvmThrashing() {
         return PolicySpec.uvmThrashing();
     }

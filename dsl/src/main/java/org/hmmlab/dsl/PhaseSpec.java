@@ -1,12 +1,16 @@
 package org.hmmlab.dsl;
 
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.Objects;
 import org.hmmlab.units.Bytes;
+import org.hmmlab.workload.AccessTrace;
 import org.hmmlab.workload.Agent;
 import org.hmmlab.workload.Allocation;
 import org.hmmlab.workload.Pattern;
 import org.hmmlab.workload.Patterns;
 import org.hmmlab.workload.Phase;
+import org.hmmlab.workload.TraceFormatException;
 
 /**
  * A CPU or GPU phase as the DSL describes it before it joins a scenario: what it reads or writes, with
@@ -29,9 +33,11 @@ public final class PhaseSpec {
     private final int passes;
     private final int concurrency;
     private final Bytes accessSize;
+    private final Bytes traceSpan; // a trace's pages, allocated under its own name when missing; null otherwise
 
     private PhaseSpec(String name, String allocation, double writeFraction, Pattern pattern, Bytes footprint,
-            long accesses, int passes, int concurrency, Bytes accessSize) {
+            long accesses, int passes, int concurrency, Bytes accessSize, Bytes traceSpan) {
+        this.traceSpan = traceSpan;
         this.name = name;
         this.allocation = allocation;
         this.writeFraction = writeFraction;
@@ -48,11 +54,58 @@ public final class PhaseSpec {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("phase name must be non-empty text, got '" + name + "'");
         }
-        return new PhaseSpec(name, null, 0, Patterns.sequential(), null, 0, 1, 1, Phase.DEFAULT_ACCESS_SIZE);
+        return new PhaseSpec(name, null, 0, Patterns.sequential(), null, 0, 1, 1, Phase.DEFAULT_ACCESS_SIZE, null);
+    }
+
+    /**
+     * A phase that replays the access trace in {@code file} (CSV, {@link AccessTrace}'s format), read now: one
+     * pass is every access in file order, each with the trace's type and size, at its address relative to the
+     * trace's first page. The phase and its allocation are named after the file ({@code app.csv}: {@code app});
+     * the scenario allocates the trace's pages under that name unless it has such an allocation already, and
+     * {@code .reads("buf")} replays it over another allocation. The agent column is not consulted: the call that
+     * adds the phase ({@code .gpu}, {@code .cpu}) says who issues the accesses.
+     */
+    static PhaseSpec trace(String file) {
+        if (file == null || file.isBlank()) {
+            throw new IllegalArgumentException("trace(file): file must be the path of a CSV trace, got '" + file + "'");
+        }
+        Path path = Path.of(file);
+        AccessTrace t;
+        try {
+            t = AccessTrace.read(path);
+        } catch (UncheckedIOException e) {
+            throw new IllegalArgumentException("trace(file): cannot read '" + file + "' ("
+                    + e.getCause().getClass().getSimpleName() + (e.getCause().getMessage() == null ? ""
+                    : ": " + e.getCause().getMessage()) + ")", e);
+        } catch (TraceFormatException e) {
+            throw new IllegalArgumentException("trace(\"" + file + "\"): " + e.getMessage(), e);
+        }
+        if (t.size() == 0) {
+            throw new IllegalArgumentException("trace(\"" + file + "\"): the trace holds no access");
+        }
+        long lo = Long.MAX_VALUE;
+        long hi = 0;
+        for (int i = 0; i < t.size(); i++) {
+            lo = Math.min(lo, t.address(i));
+            hi = Math.max(hi, t.address(i) + t.accessSize(i));
+        }
+        long base = lo & -Bytes.PAGE.bytes();
+        String stem = path.getFileName().toString().replaceFirst("\\.[^.]*$", "");
+        String label = stem.isBlank() ? "trace" : stem;
+        return new PhaseSpec(label, label, 0, Patterns.replay(t, 0, t.size(), base), null, 0, 1, 1,
+                Phase.DEFAULT_ACCESS_SIZE, Bytes.pages(Bytes.of(hi - base).pagesCeil()));
     }
 
     private PhaseSpec copy(String alloc, double wf, Pattern p, Bytes fp, long acc, int ps, int conc, Bytes as) {
-        return new PhaseSpec(name, alloc, wf, p, fp, acc, ps, conc, as);
+        return new PhaseSpec(name, alloc, wf, p, fp, acc, ps, conc, as, traceSpan);
+    }
+
+    /**
+     * The allocation a trace phase brings when the scenario lacks one of its name: the trace's pages; null for
+     * other phases, or once {@code .reads("x")} names another allocation.
+     */
+    Allocation traceAllocation() {
+        return traceSpan == null || !name.equals(allocation) ? null : new Allocation(allocation, traceSpan);
     }
 
     public String name() {

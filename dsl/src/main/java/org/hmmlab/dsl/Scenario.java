@@ -147,16 +147,33 @@ public final class Scenario {
     }
 
     /**
-     * {@code rounds} rounds (1 to 10000) of the GPU reading then the CPU writing all of {@code allocation}:
-     * the page-bouncing case that UVM's thrashing detection exists for.
+     * {@code rounds} rounds (1 to 10000) of the GPU reading then the CPU writing all of {@code allocation}, one
+     * warp and one thread: the page-bouncing case that UVM's thrashing detection exists for.
      */
     public Scenario pingPong(String allocation, int rounds) {
+        return pingPong(allocation, rounds, 1, "pingPong(allocation, rounds)");
+    }
+
+    /**
+     * {@link #pingPong(String, int)} with the GPU reading by {@code warps} warps (1 to 2^20), so a round's faults
+     * arrive in batches as a real kernel's do: {@code .pingPong("x", 8, 256)}.
+     */
+    public Scenario pingPong(String allocation, int rounds, int warps) {
+        return pingPong(allocation, rounds, warps, "pingPong(allocation, rounds, warps)");
+    }
+
+    private Scenario pingPong(String allocation, int rounds, int warps, String call) {
         if (rounds < 1 || rounds > 10_000) {
-            throw new IllegalArgumentException("pingPong(allocation, rounds): rounds must be in [1, 10000], got " + rounds);
+            throw new IllegalArgumentException(call + ": rounds must be in [1, 10000], got " + rounds);
+        }
+        if (warps < 1 || warps > Phase.MAX_CONCURRENCY) {
+            throw new IllegalArgumentException(call + ": warps must be in [1, " + Phase.MAX_CONCURRENCY + "], got "
+                    + warps);
         }
         Scenario s = this;
         for (int r = 1; r <= rounds; r++) {
-            s = s.gpu(PhaseSpec.named("gpu-" + r).reads(allocation)).cpu(PhaseSpec.named("cpu-" + r).writes(allocation));
+            s = s.gpu(PhaseSpec.named("gpu-" + r).reads(allocation).warps(warps))
+                    .cpu(PhaseSpec.named("cpu-" + r).writes(allocation));
         }
         return s;
     }
@@ -207,6 +224,10 @@ public final class Scenario {
             if (a.name().equals(spec.allocation())) {
                 alloc = a;
             }
+        }
+        if (alloc == null && spec.traceAllocation() != null) {
+            // a trace brings its pages, as Workload.fromTrace allocates them
+            return alloc(spec.allocation(), spec.traceAllocation().size()).add(agent, spec, verb);
         }
         if (alloc == null) {
             throw new IllegalArgumentException(verb + "(phase): phase '" + spec.name() + "' touches '" + spec.allocation()

@@ -243,6 +243,11 @@ class DslCompileTest {
         neighbourhood(KiB(64)).size();
         randomEviction(MiB(2)).granularity();
         rrip(KiB(64)).granularity();
+        ThrashingSpec.Uvm th = uvmThrashing().threshold(5).lapse(us(250)).nap(us(100)).pinThreshold(3)
+                .pinDuration(ms(10)).epoch(ms(100)).mitigation(org.hmmlab.policy.UvmThrashingDetector.Mitigation.PIN)
+                .detectOnly().throttleOnly().pinAtOnce().throttleThenPin();
+        List.of(th.threshold(), th.lapse(), th.nap(), th.pinThreshold(), th.pinDuration(), th.epoch(), th.mitigation());
+        ThrashingSpec.Uvm.nameOf(ThrashingSpec.Uvm.mitigationNamed(ThrashingSpec.Uvm.MITIGATIONS.get(1)));
         javascript("q.js", "function onDeviceFault(f) { return 'migrate'; }").source();
         Processor where = gpu(0);
         where.isHost();
@@ -287,6 +292,12 @@ class DslCompileTest {
         Scenario sc = scenario("s").on(V100_PCIE3).on(A100_PCIE4).on(H100_PCIE5).vram(MiB(64)).policy(pol)
                 .alloc("x", MiB(2)).cpu(phase("init").writes("x")).gpu(ph.footprint(MiB(2))).pingPong("x", 1)
                 .seed(3).engine(Engine.RESIDENCY_MODEL).faultPath(org.hmmlab.device.FaultPath.REPLAYABLE_BUFFER);
+        sc.on(A100_PCIE4.withLink(gen(5), lanes(16))).platform();
+        sc.pingPong("x", 1, 8);
+        Path traced = dir.resolve("app.csv");
+        Files.writeString(traced, "0,gpu0,0x10000,R,4096\n");
+        scenario("t").gpu(trace(traced.toString())).phases();
+        org.hmmlab.dsl.spec.PresetLink.of(H100_PCIE5.withLink(gen(4), lanes(8))).get().platform();
         sc.then(sc.phases().get(0));
         sc.alloc("tmp", MiB(2)).gpu(kernel("t").writes("tmp")).free("tmp").frees();
         sc.renamed("variant").engine(TIMING).faultPath(ATS_PRI).faultPath(REPLAYABLE_BUFFER).engine(RESIDENCY_MODEL);

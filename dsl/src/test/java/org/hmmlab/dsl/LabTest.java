@@ -35,17 +35,28 @@ class LabTest {
 
     @Test
     void outOfRangeValuesNameTheHelperAndTheRange() {
-        expect("KiB(n): n must be in [0, ", () -> KiB(-1));
         expect("MiB(n): n must be in [0, 8796093022207], got 8796093022208", () -> MiB(1L << 43));
-        expect("GiB(n): n must be in [0, ", () -> GiB(-4));
-        expect("pages(n): n must be in [0, ", () -> pages(-1));
-        expect("ns(n): n must be in [0, ", () -> ns(-1));
-        expect("us(n): n must be in [0, ", () -> us(-5));
         expect("ms(n): n must be in [0, ", () -> ms(Long.MAX_VALUE));
         expect("GBps(n): n must be in (0, 1000000] GB/s, got 0.0", () -> GBps(0));
         expect("GBps(n): n must be in (0, 1000000] GB/s, got NaN", () -> GBps(Double.NaN));
-        expect("MBps(n): n must be in [0.000001", () -> MBps(-3));
+        expect("MBps(n): n must be in [0.000001", () -> MBps(1e-9));
         expect("doublings(from, to): to must be >= from", () -> doublings(MiB(2), MiB(1)));
+    }
+
+    /** Issue 14: a negative size, duration or rate says that it is negative, then the range. */
+    @Test
+    void aNegativeValueSaysItIsNegative() {
+        expect("KiB(n): n is negative (-1); a size is zero or more, n in [0, ", () -> KiB(-1));
+        expect("GiB(n): n is negative (-4); a size is zero or more, n in [0, ", () -> GiB(-4));
+        expect("pages(n): n is negative (-1); a size is zero or more", () -> pages(-1));
+        expect("bytes(n): n is negative (-4096); a size is zero or more", () -> Lab.bytes(-4096));
+        expect("ns(n): n is negative (-1); a duration is zero or more", () -> ns(-1));
+        expect("us(n): n is negative (-5); a duration is zero or more", () -> us(-5));
+        expect("GBps(n): n is negative (-25.0); a rate is more than zero, n in (0, 1000000] GB/s", () -> GBps(-25));
+        expect("MBps(n): n is negative (-3.0); a rate is more than zero", () -> MBps(-3));
+        IllegalArgumentException parsed = assertThrows(IllegalArgumentException.class,
+                () -> Lab.scenario("s").alloc("x", org.hmmlab.units.Bytes.parse("-4KiB")));
+        assertEquals("size '-4KiB' is negative; a size is zero or more bytes", parsed.getMessage());
     }
 
     static void expect(String start, Executable call) {

@@ -97,6 +97,17 @@ public record PcieLinkConfig(PcieGen gen, int lanes, int maxPayload, int maxRead
         return new PcieLinkConfig(gen, lanes, 256, 512, false, roundTripLatency);
     }
 
+    /**
+     * This link trained to another generation and width, its payload and read-request limits, ECRC, round trip
+     * and tags kept: {@code link.withGenAndLanes(PcieGen.GEN5, new Lanes(16))}.
+     */
+    public PcieLinkConfig withGenAndLanes(PcieGen g, Lanes width) {
+        if (width == null) {
+            throw new IllegalArgumentException("link.lanes must be one of 1, 2, 4, 8, 16; got none");
+        }
+        return new PcieLinkConfig(g, width.count(), maxPayload, maxReadRequest, ecrc, roundTripLatency, readTags);
+    }
+
     /** This link with the device allowed {@code tags} outstanding read requests. */
     public PcieLinkConfig withReadTags(int tags) {
         return new PcieLinkConfig(gen, lanes, maxPayload, maxReadRequest, ecrc, roundTripLatency, tags);

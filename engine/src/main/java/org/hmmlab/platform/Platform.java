@@ -1,5 +1,6 @@
 package org.hmmlab.platform;
 
+import org.hmmlab.pcie.Lanes;
 import org.hmmlab.pcie.PcieGen;
 import org.hmmlab.pcie.PcieLinkConfig;
 
@@ -11,6 +12,9 @@ import org.hmmlab.pcie.PcieLinkConfig;
  */
 public record Platform(String name, HostProfile host, PcieLinkConfig link, GpuProfile gpu) {
 
+    /** The link as a ready profile's name states it: {@code PCIe Gen4 x16}. */
+    private static final java.util.regex.Pattern LINK_IN_NAME = java.util.regex.Pattern.compile("PCIe Gen[0-9]+ x[0-9]+");
+
     public Platform {
         Check.notNull("platform.name", name);
         Check.notNull("platform.host", host);
@@ -20,6 +24,20 @@ public record Platform(String name, HostProfile host, PcieLinkConfig link, GpuPr
 
     public Platform withLink(PcieLinkConfig l) {
         return new Platform(name, host, l, gpu);
+    }
+
+    /**
+     * This platform with its GPU on a link of another generation and width, everything else kept (payload and
+     * read-request limits, round trip, tags; the round trip is the host's and the switch's, which a faster
+     * signalling rate barely changes): {@code A100_PCIE4.withLink(PcieGen.GEN5, new Lanes(16))}. The name says
+     * the new link ({@code A100 on PCIe Gen5 x16}).
+     */
+    public Platform withLink(PcieGen gen, Lanes lanes) {
+        PcieLinkConfig l = link.withGenAndLanes(gen, lanes);
+        String linkName = "PCIe Gen" + gen.number() + " x" + lanes.count();
+        String renamed = LINK_IN_NAME.matcher(name).find() ? LINK_IN_NAME.matcher(name).replaceAll(linkName)
+                : name + " on " + linkName;
+        return new Platform(renamed, host, l, gpu);
     }
 
     public Platform withGpu(GpuProfile g) {

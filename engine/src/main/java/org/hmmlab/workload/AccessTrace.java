@@ -48,8 +48,11 @@ public final class AccessTrace {
     private final byte[] agent; // -1 = cpu, n = gpu n
     private final byte[] type;  // AccessType ordinal
     private final int count;
+    private final String source; // the file it was read from, or null
 
-    private AccessTrace(Clock clock, long[] when, long[] address, int[] size, byte[] agent, byte[] type, int count) {
+    private AccessTrace(Clock clock, long[] when, long[] address, int[] size, byte[] agent, byte[] type, int count,
+            String source) {
+        this.source = source;
         this.clock = clock;
         this.when = when;
         this.address = address;
@@ -59,10 +62,11 @@ public final class AccessTrace {
         this.count = count;
     }
 
-    /** Reads a trace file (UTF-8). */
+    /** Reads a trace file (UTF-8); the trace remembers the path it was given ({@link #source()}). */
     public static AccessTrace read(Path file) {
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            return read(r);
+            AccessTrace t = read(r);
+            return new AccessTrace(t.clock, t.when, t.address, t.size, t.agent, t.type, t.count, file.toString());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read trace " + file, e);
         }
@@ -170,7 +174,7 @@ public final class AccessTrace {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read trace at line " + (lineNo + 1), e);
         }
-        return new AccessTrace(clock, when, address, size, agent, type, n);
+        return new AccessTrace(clock, when, address, size, agent, type, n, null);
     }
 
     private static long parseLong(String s, int lineNo, String field, boolean allowHex) {
@@ -184,6 +188,11 @@ public final class AccessTrace {
                     (allowHex ? "must be a decimal or 0x-hexadecimal integer" : "must be a decimal integer")
                             + ", got '" + s + "'");
         }
+    }
+
+    /** The path the trace was read from, as given to {@link #read(Path)}; empty for a trace parsed from text. */
+    public java.util.Optional<String> source() {
+        return java.util.Optional.ofNullable(source);
     }
 
     /** Whether the first column is an order or a time. */

@@ -45,6 +45,21 @@ public sealed interface Pattern permits Patterns.Sequential, Patterns.Strided, P
         return Math.ceilDiv(footprint.bytes(), accessSize.bytes());
     }
 
+    /**
+     * Refuses a footprint, access size or amount of work this pattern cannot run, with the reason: a stencil row
+     * wider than the footprint or not a multiple of the access size, a stride not a multiple of it, a replayed
+     * trace slice outside the footprint. {@link Phase} calls it when it is made (and names itself in the message),
+     * so a phase that builds is one that runs; {@link #stream} refuses the same values with the same words. Most
+     * patterns run over any extent the phase accepts and check nothing here.
+     *
+     * @param footprint  bytes the phase touches, at least {@code accessSize}
+     * @param accessSize bytes per access, {@code >= 1}
+     * @param accesses   accesses the phase issues, {@code >= 1}
+     * @throws IllegalArgumentException naming the parameter and its allowed range
+     */
+    default void check(Bytes footprint, Bytes accessSize, long accesses) {
+    }
+
     /** A short name for tables and traces: {@code sequential}, {@code zipf(0.99)}. */
     String label();
 }

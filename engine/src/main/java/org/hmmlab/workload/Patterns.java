@@ -225,6 +225,12 @@ public final class Patterns {
             return new GemmCursor(side, tile, piece, accesses);
         }
 
+        /** The access size must divide a tile row (or exceed it) and the footprint hold A, B and C. */
+        @Override
+        public void check(Bytes footprint, Bytes accessSize, long accesses) {
+            stream(footprint, 0, accessSize, 0, 0); // its checks; the cursor itself is a few fields
+        }
+
         /** The whole multiply: {@code (n/tile)^2 (2 n + tile)} tile rows, each in accesses of at most a row. */
         @Override
         public long accessesPerPass(Bytes footprint, Bytes accessSize) {
@@ -348,12 +354,18 @@ public final class Patterns {
             }
         }
 
+        /** The stride must be a whole number of accesses. */
         @Override
-        public AccessStream stream(Bytes footprint, long accesses, Bytes accessSize, double writeFraction, long seed) {
+        public void check(Bytes footprint, Bytes accessSize, long accesses) {
             if (stride.bytes() % accessSize.bytes() != 0) {
                 throw new IllegalArgumentException("stride must be a multiple of accessSize (" + accessSize
                         + "), got " + stride);
             }
+        }
+
+        @Override
+        public AccessStream stream(Bytes footprint, long accesses, Bytes accessSize, double writeFraction, long seed) {
+            check(footprint, accessSize, accesses);
             long step = stride.bytes() / accessSize.bytes();
             return new Cursor(footprint, accesses, accessSize, writeFraction, seed) {
                 @Override
@@ -465,12 +477,35 @@ public final class Patterns {
             }
         }
 
+        /** The row must hold whole accesses and fit in the footprint. */
+        @Override
+        public void check(Bytes footprint, Bytes accessSize, long accesses) {
+            if (rowBytes.bytes() > footprint.bytes()) {
+                throw new IllegalArgumentException("stencil rowBytes must be at most the footprint (" + footprint
+                        + "), got " + rowBytes);
+            }
+            if (rowBytes.bytes() % accessSize.bytes() != 0) {
+                throw new IllegalArgumentException("stencil rowBytes must be a multiple of accessSize ("
+                        + accessSize.bytes() + " B), got " + rowBytes.bytes() + " B");
+            }
+        }
+
+        /**
+         * One sweep of the grid: 5 accesses (4 neighbours, then the centre) per point, over the whole rows the
+         * footprint holds. A pass that counted one access per element would update only a fifth of the grid.
+         */
+        @Override
+        public long accessesPerPass(Bytes footprint, Bytes accessSize) {
+            Pattern.super.accessesPerPass(footprint, accessSize);
+            check(footprint, accessSize, 1);
+            long cols = rowBytes.bytes() / accessSize.bytes();
+            long points = footprint.bytes() / accessSize.bytes() / cols * cols;
+            return points > Long.MAX_VALUE / 5 ? Long.MAX_VALUE : 5 * points;
+        }
+
         @Override
         public AccessStream stream(Bytes footprint, long accesses, Bytes accessSize, double writeFraction, long seed) {
-            if (rowBytes.bytes() % accessSize.bytes() != 0 || rowBytes.bytes() > footprint.bytes()) {
-                throw new IllegalArgumentException("stencil rowBytes must be a multiple of accessSize (" + accessSize
-                        + ") and at most the footprint (" + footprint + "), got " + rowBytes);
-            }
+            check(footprint, accessSize, accesses);
             long cols = rowBytes.bytes() / accessSize.bytes();
             return new Cursor(footprint, accesses, accessSize, writeFraction, seed) {
                 final long rows = elements / cols;
@@ -557,8 +592,15 @@ public final class Patterns {
             }
         }
 
+        /** One pass is the slice, once. */
         @Override
-        public AccessStream stream(Bytes footprint, long accesses, Bytes accessSize, double writeFraction, long seed) {
+        public long accessesPerPass(Bytes footprint, Bytes accessSize) {
+            return to - from;
+        }
+
+        /** The slice's length is the work, and every access of it lies in the footprint from the base address. */
+        @Override
+        public void check(Bytes footprint, Bytes accessSize, long accesses) {
             if (accesses != to - from) {
                 throw new IllegalArgumentException("replay accesses must equal the trace range length " + (to - from)
                         + ", got " + accesses);
@@ -567,9 +609,15 @@ public final class Patterns {
                 long a = trace.address(i);
                 if (a < baseAddress || a - baseAddress + trace.accessSize(i) > footprint.bytes()) {
                     throw new IllegalArgumentException("replay access " + (i + 1) + " at 0x" + Long.toHexString(a)
-                            + " must lie in [0x" + Long.toHexString(baseAddress) + ", +" + footprint + ")");
+                            + " (" + trace.accessSize(i) + " B) must lie in [0x" + Long.toHexString(baseAddress)
+                            + ", +" + footprint + "), the allocation's footprint from the trace's base address");
                 }
             }
+        }
+
+        @Override
+        public AccessStream stream(Bytes footprint, long accesses, Bytes accessSize, double writeFraction, long seed) {
+            check(footprint, accessSize, accesses);
             AccessTrace.Cursor c = trace.cursor(from, to);
             long base = baseAddress;
             return new AccessStream() {

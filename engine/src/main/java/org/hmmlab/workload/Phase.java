@@ -6,6 +6,10 @@ import org.hmmlab.units.Bytes;
  * One step of a workload: an agent runs a pattern over a footprint of a named allocation, issuing {@code work}
  * accesses with {@code concurrency} independent issuers (warps on a GPU, threads on the CPU).
  *
+ * <p>Checked as a whole when made: besides each field's range, the pattern refuses an extent it cannot run
+ * ({@link Pattern#check}: a stencil row wider than the footprint, a replayed trace slice outside it), so the
+ * refusal names this phase and comes where the phase was written, not when it runs.
+ *
  * <p>Immutable: every {@code with...} returns a new phase. A phase does not know time; the timing layer decides
  * how long its accesses take. The stream of one phase is {@link #stream(long) a pure function} of the phase and a
  * seed.
@@ -61,6 +65,11 @@ public record Phase(String name, Agent agent, String allocation, Pattern pattern
         if (!(writeFraction >= 0.0 && writeFraction <= 1.0)) {
             throw new IllegalArgumentException("phase '" + name + "' writeFraction must be in [0, 1], got "
                     + writeFraction);
+        }
+        try {
+            pattern.check(footprint, accessSize, work);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("phase '" + name + "': " + e.getMessage(), e);
         }
     }
 

@@ -24,6 +24,22 @@ class PlatformTest {
     }
 
     @Test
+    void aPlatformOnAnotherLinkKeepsEverythingButGenerationAndWidth() {
+        Platform a = Platforms.A100_PCIE4;
+        Platform gen5 = a.withLink(org.hmmlab.pcie.PcieGen.GEN5, new org.hmmlab.pcie.Lanes(8));
+        assertEquals("A100 on PCIe Gen5 x8", gen5.name());
+        assertEquals(5, gen5.link().gen().number());
+        assertEquals(8, gen5.link().lanes());
+        assertEquals(a.link().roundTripLatency(), gen5.link().roundTripLatency());
+        assertEquals(a.link().maxPayload(), gen5.link().maxPayload());
+        assertEquals(a.gpu(), gen5.gpu());
+        assertEquals(a.host(), gen5.host());
+        assertEquals(a, gen5.withLink(org.hmmlab.pcie.PcieGen.GEN4, new org.hmmlab.pcie.Lanes(16)), "and back");
+        var e = assertThrows(IllegalArgumentException.class, () -> new org.hmmlab.pcie.Lanes(12));
+        assertEquals("link.lanes must be one of 1, 2, 4, 8, 16; got 12", e.getMessage());
+    }
+
+    @Test
     void aTlbLargerThanTheAddressSpaceIsRefused() {
         GpuProfile g = Platforms.A100_PCIE4.gpu();
         var e = assertThrows(IllegalArgumentException.class, () -> new GpuProfile(g.name(), g.sms(), g.warpsPerSm(),

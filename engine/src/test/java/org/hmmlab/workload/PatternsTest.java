@@ -252,6 +252,65 @@ class PatternsTest {
                 List.of(types));
     }
 
+    /**
+     * Issue 14, "a stencil pass covers a fifth of its grid": a pass counted one access per element, so with 5
+     * accesses per grid point {@code passes(1)} updated only the first fifth of the points.
+     */
+    @Test
+    void aStencilPassUpdatesEveryPointOfItsGridOnce() {
+        Bytes footprint = Bytes.pages(16 * 10); // 10 rows of 16 pages
+        Pattern p = Patterns.stencil(Bytes.pages(16));
+        long pass = p.accessesPerPass(footprint, Bytes.PAGE);
+        assertEquals(5 * 160, pass, "4 neighbour reads and the centre's update per point");
+        AccessStream s = p.stream(footprint, pass, Bytes.PAGE, 1.0, 3);
+        java.util.Set<Long> updated = new java.util.HashSet<>();
+        while (s.next()) {
+            if (s.type() == AccessType.WRITE) {
+                assertTrue(updated.add(s.page()), "page " + s.page() + " updated twice in one pass");
+            }
+        }
+        assertEquals(160, updated.size(), "every point of the grid updated");
+        // a footprint that ends in part of a row: the pass covers the whole rows only
+        assertEquals(5 * 16 * 9, p.accessesPerPass(Bytes.pages(16 * 10 - 1), Bytes.PAGE));
+    }
+
+    @Nested
+    class RefusedWhenThePhaseIsMade {
+        @Test
+        void aStencilRowWiderThanTheFootprint() {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Phase.gpu("relax", "x",
+                    Patterns.stencil(Bytes.MiB(2)), Bytes.MiB(1), 1000));
+            assertEquals("phase 'relax': stencil rowBytes must be at most the footprint (1 MiB), got 2 MiB",
+                    e.getMessage());
+        }
+
+        @Test
+        void aStencilRowThatIsNotAWholeNumberOfAccesses() {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Phase.gpu("relax", "x",
+                    Patterns.stencil(Bytes.of(6000)), Bytes.MiB(1), 1000));
+            assertEquals("phase 'relax': stencil rowBytes must be a multiple of accessSize (4096 B), got 6000 B",
+                    e.getMessage());
+        }
+
+        @Test
+        void aStrideThatIsNotAWholeNumberOfAccesses() {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Phase.gpu("walk", "x",
+                    Patterns.strided(Bytes.of(100)), Bytes.MiB(1), 1000));
+            assertEquals("phase 'walk': stride must be a multiple of accessSize (4 KiB), got 100 B", e.getMessage());
+        }
+
+        @Test
+        void aReplayedTraceSliceOutsideTheFootprint() {
+            AccessTrace t = AccessTrace.parse("0,gpu,0x10000,R,4096\n1,gpu,0x13000,R,4096\n2,gpu,0x14000,W,4096\n");
+            assertEquals(2, Phase.gpu("head", "x", Patterns.replay(t, 0, 2, 0x10000), Bytes.pages(4), 2).work(),
+                    "the first two accesses lie in the 4 pages from the base");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Phase.gpu("all", "x",
+                    Patterns.replay(t, 0, 3, 0x10000), Bytes.pages(4), 3));
+            assertEquals("phase 'all': replay access 3 at 0x14000 (4096 B) must lie in [0x10000, +16 KiB), the"
+                    + " allocation's footprint from the trace's base address", e.getMessage());
+        }
+    }
+
     @Test
     void writeFractionIsHonoured() {
         AccessStream s = Patterns.uniformRandom().stream(Bytes.MiB(1), 10_000, Bytes.PAGE, 0.25, 8);

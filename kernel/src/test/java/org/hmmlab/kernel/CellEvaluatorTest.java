@@ -80,7 +80,7 @@ class CellEvaluatorTest {
             CellError e = assertThrows(CellError.class,
                     () -> shell.eval("int c = 1;\nMiB(-1)", "cell [8]", 1));
             assertEquals("IllegalArgumentException", e.name());
-            assertTrue(e.getMessage().startsWith("MiB(n): n must be in [0, "), e.getMessage());
+            assertTrue(e.getMessage().startsWith("MiB(n): n is negative (-1); a size is zero or more"), e.getMessage());
             String text = plain(e);
             assertTrue(text.contains("at cell [8] line 2: MiB(-1)"), text);
             assertTrue(!text.contains("org.hmmlab."), "a refused value needs only its message and the cell's line: " + text);

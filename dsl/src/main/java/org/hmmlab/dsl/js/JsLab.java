@@ -23,9 +23,12 @@ import org.hmmlab.dsl.spec.PlacementSpec;
 import org.hmmlab.dsl.spec.PlatformPresets;
 import org.hmmlab.dsl.spec.PolicySpec;
 import org.hmmlab.dsl.spec.PrefetchSpec;
+import org.hmmlab.dsl.spec.PresetLink;
 import org.hmmlab.dsl.spec.Processor;
 import org.hmmlab.dsl.spec.SpecReader;
 import org.hmmlab.dsl.spec.ThrashingSpec;
+import org.hmmlab.pcie.Lanes;
+import org.hmmlab.pcie.PcieGen;
 import org.hmmlab.units.Bytes;
 
 /**
@@ -139,6 +142,17 @@ public final class JsLab {
             return new JsScenario(s.on(PlatformPresets.named("preset", preset)));
         }
 
+        /**
+         * The platform's GPU on another PCIe link, generation (3 to 6) and lanes (1, 2, 4, 8 or 16):
+         * {@code .on("A100_PCIE4").link(5, 16)}, Java's {@code A100_PCIE4.withLink(gen(5), lanes(16))}.
+         */
+        @HostAccess.Export
+        public JsScenario link(Value gen, Value lanes) {
+            PcieGen g = PresetLink.gen(JsNumbers.whole("link(gen, lanes)", "gen", gen));
+            Lanes l = PresetLink.lanes(JsNumbers.whole("link(gen, lanes)", "lanes", lanes));
+            return new JsScenario(s.on(s.basePlatform().withLink(g, l)));
+        }
+
         /** Device memory: {@code .vram("8GiB")}. */
         @HostAccess.Export
         public JsScenario vram(String size) {
@@ -154,14 +168,45 @@ public final class JsLab {
 
         /** Access-counter placement: {@code .accessCounters(256, "2MiB")}. */
         @HostAccess.Export
-        public JsScenario accessCounters(int threshold, String granularity) {
-            return with(s.policy().placement(PolicySpec.accessCounters(threshold, Bytes.parse(granularity))));
+        public JsScenario accessCounters(Value threshold, String granularity) {
+            int t = JsNumbers.wholeInt("accessCounters(threshold, granularity)", "threshold", threshold);
+            return with(s.policy().placement(PolicySpec.accessCounters(t, Bytes.parse(granularity))));
         }
 
-        /** The placement: {@code .placement({kind: "access-counters", threshold: 64, decay: "100us"})}. */
+        /**
+         * The placement: {@code .placement({kind: "access-counters", threshold: 64, decay: "100us"})}, or a
+         * JavaScript placement given as the function itself: {@code .placement(function onDeviceFault(f) { return
+         * f.access() === "read" ? "map-remote" : "migrate"; })}. The function's text becomes a placement script of
+         * its own ({@code PlacementSpec.JavaScript}, named after the function), so it runs in its own sandbox and
+         * sees its parameters, not the scenario's variables; {@code onRemoteAccess} and {@code onMigrated} need the
+         * object form with the whole script as {@code source}.
+         */
         @HostAccess.Export
         public JsScenario placement(Value spec) {
+            if (spec != null && spec.canExecute() && !spec.hasMember("kind")) {
+                return with(s.policy().placement(functionPlacement(spec)));
+            }
             return with(s.policy().placement(PlacementSpec.read(new JsSpecReader("placement", spec))));
+        }
+
+        /** A placement from a script's function: its source text, as {@code onDeviceFault}. */
+        private static PlacementSpec.JavaScript functionPlacement(Value fn) {
+            var where = fn.getSourceLocation();
+            if (where == null || !where.isAvailable() || !where.hasCharIndex()) {
+                throw new IllegalArgumentException("placement(fn): fn must be a function written in the script, got "
+                        + fn);
+            }
+            String text = where.getCharacters().toString();
+            Value named = fn.getMember("name");
+            String name = named != null && named.isString() && !named.asString().isBlank() ? named.asString()
+                    : "placement";
+            String source = name.equals("onDeviceFault") && text.startsWith("function")
+                    ? text : "var onDeviceFault = " + text + ";";
+            try {
+                return PolicySpec.javascript(name, source);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("placement(fn): " + e.getMessage(), e);
+            }
         }
 
         /**
@@ -171,10 +216,7 @@ public final class JsLab {
         @HostAccess.Export
         public JsScenario prefetch(Value spec) {
             if (spec != null && spec.isNumber()) {
-                if (!spec.fitsInInt()) {
-                    throw new IllegalArgumentException("prefetch(percent): percent must be a whole number, got " + spec);
-                }
-                int percent = spec.asInt();
+                int percent = JsNumbers.wholeInt("prefetch(percent)", "percent", spec);
                 return with(s.policy().prefetch(percent == 0 ? PolicySpec.noPrefetch() : PolicySpec.density(percent)));
             }
             return with(s.policy().prefetch(PrefetchSpec.read(new JsSpecReader("prefetch", spec))));
@@ -238,6 +280,21 @@ public final class JsLab {
             return new JsScenario(s.cpu(phase.spec));
         }
 
+        /** {@code rounds} rounds of the GPU reading then the CPU writing {@code allocation}: {@code .pingPong("x", 4)}. */
+        @HostAccess.Export
+        public JsScenario pingPong(String allocation, Value rounds) {
+            return new JsScenario(s.pingPong(allocation, JsNumbers.wholeInt("pingPong(allocation, rounds)", "rounds",
+                    rounds)));
+        }
+
+        /** The ping-pong with the GPU reading by {@code warps} warps: {@code .pingPong("x", 4, 256)}. */
+        @HostAccess.Export
+        public JsScenario pingPong(String allocation, Value rounds, Value warps) {
+            String call = "pingPong(allocation, rounds, warps)";
+            return new JsScenario(s.pingPong(allocation, JsNumbers.wholeInt(call, "rounds", rounds),
+                    JsNumbers.wholeInt(call, "warps", warps)));
+        }
+
         /** The engine: {@code "timing"} (the default) or {@code "residency-model"}. */
         @HostAccess.Export
         public JsScenario engine(String name) {
@@ -250,16 +307,24 @@ public final class JsLab {
             return new JsScenario(s.faultPath(FaultPaths.named(name)));
         }
 
-        /** The run's seed. */
+        /** The run's seed, a whole number (a fraction is refused, not truncated). */
         @HostAccess.Export
-        public JsScenario seed(double seed) {
-            return new JsScenario(s.seed((long) seed));
+        public JsScenario seed(Value seed) {
+            return new JsScenario(s.seed(JsNumbers.whole("seed(n)", "n", seed)));
         }
 
-        /** Runs it. */
+        /**
+         * Runs it. An engine's refusal says which engine, by the name the script gave it ({@code run() on the
+         * "residency-model" engine: workload working set (2 TiB) must be <= host memory (1 TiB)}).
+         */
         @HostAccess.Export
         public JsResult run() {
-            return new JsResult(s.run());
+            try {
+                return new JsResult(s.run());
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                throw new IllegalArgumentException("run() on the \"" + s.engine().label() + "\" engine: "
+                        + e.getMessage(), e);
+            }
         }
 
         /** The Java scenario behind this one. */
@@ -357,23 +422,23 @@ public final class JsLab {
         }
 
         @HostAccess.Export
-        public JsPhase passes(int n) {
-            return new JsPhase(spec.passes(n));
+        public JsPhase passes(Value n) {
+            return new JsPhase(spec.passes(JsNumbers.wholeInt("passes(n)", "n", n)));
         }
 
         @HostAccess.Export
-        public JsPhase accesses(double n) {
-            return new JsPhase(spec.accesses((long) n));
+        public JsPhase accesses(Value n) {
+            return new JsPhase(spec.accesses(JsNumbers.whole("accesses(n)", "n", n)));
         }
 
         @HostAccess.Export
-        public JsPhase warps(int n) {
-            return new JsPhase(spec.warps(n));
+        public JsPhase warps(Value n) {
+            return new JsPhase(spec.warps(JsNumbers.wholeInt("warps(n)", "n", n)));
         }
 
         @HostAccess.Export
-        public JsPhase threads(int n) {
-            return new JsPhase(spec.threads(n));
+        public JsPhase threads(Value n) {
+            return new JsPhase(spec.threads(JsNumbers.wholeInt("threads(n)", "n", n)));
         }
 
         @HostAccess.Export
@@ -390,10 +455,34 @@ public final class JsLab {
             this.result = result;
         }
 
-        /** A counter's value: {@code r.get("faults")}. */
+        /**
+         * A counter's value: {@code r.get("faults")}. A name the run lacks is refused with the run's names, and a
+         * latency asked of the residency model says which engine has it.
+         */
         @HostAccess.Export
         public double get(String counter) {
-            return ((Long) result.summary().get(counter)).doubleValue();
+            var summary = result.summary();
+            if (!summary.names().contains(counter)) {
+                String timingOnly = result.engine() == org.hmmlab.dsl.Engine.RESIDENCY_MODEL
+                        && (counter.endsWith("_ns") || counter.startsWith("fault_p"))
+                        ? " (times and latencies need the \"timing\" engine, the default: .engine(\"timing\"))" : "";
+                throw new IllegalArgumentException("get(counter): this run of the \"" + result.engine().label()
+                        + "\" engine has no counter \"" + counter + "\"" + timingOnly + "; it has "
+                        + String.join(", ", summary.names()));
+            }
+            return ((Number) summary.get(counter)).doubleValue();
+        }
+
+        /**
+         * Refuses a question only the timing engine answers, in the script's words: {@code .engine("timing")},
+         * not the Java DSL's {@code .engine(Engine.TIMING)}.
+         */
+        private void requireTiming(String what) {
+            if (result.engine() != org.hmmlab.dsl.Engine.TIMING) {
+                throw new IllegalStateException(what + " needs the \"timing\" engine; this run used the \""
+                        + result.engine().label() + "\" engine, which counts policy decisions without a clock (run"
+                        + " the scenario with .engine(\"timing\"), the default)");
+            }
         }
 
         /** The counters table, for {@code lab.show(...)}. */
@@ -405,12 +494,14 @@ public final class JsLab {
         /** Fault latency by stage (timing engine), for {@code lab.show(...)}. */
         @HostAccess.Export
         public Table latencyByStage() {
+            requireTiming("latencyByStage()");
             return result.latencyByStage();
         }
 
         /** The fault-latency CDF chart (timing engine), for {@code lab.show(...)}. */
         @HostAccess.Export
         public org.hmmlab.dsl.results.Chart latencyCdf() {
+            requireTiming("latencyCdf()");
             return result.latencyCdf();
         }
 

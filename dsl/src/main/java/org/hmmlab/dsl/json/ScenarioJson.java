@@ -18,9 +18,11 @@ import org.hmmlab.dsl.spec.PlacementSpec;
 import org.hmmlab.dsl.spec.PlatformPresets;
 import org.hmmlab.dsl.spec.PolicySpec;
 import org.hmmlab.dsl.spec.PrefetchSpec;
+import org.hmmlab.dsl.spec.PresetLink;
 import org.hmmlab.dsl.spec.ThrashingSpec;
 import org.hmmlab.units.Bytes;
 import org.hmmlab.units.SimDuration;
+import org.hmmlab.workload.AccessTrace;
 import org.hmmlab.workload.Agent;
 import org.hmmlab.workload.Allocation;
 import org.hmmlab.workload.Free;
@@ -32,8 +34,8 @@ import org.hmmlab.workload.Phase;
  * Scenarios and their results as JSON: what {@code ./hmmlab run FILE.json} reads and {@code --json} writes.
  *
  * <p>A scenario written and read back is equal in every field and runs to the same result. Sizes and
- * durations are strings with units ({@code "256MiB"}); a platform is a preset's name or a whole platform
- * object (the engine's format); a policy names its components and their parameters. A malformed file is
+ * durations are strings with units ({@code "256MiB"}); a platform is a preset's name, a preset on another PCIe
+ * link ({@code {"preset": "A100_PCIE4", "gen": 5, "lanes": 16}}) or a whole platform object (the engine's format); a policy names its components and their parameters. A malformed file is
  * refused with the JSON path of the bad field and the values allowed there.
  *
  * <pre>{@code
@@ -57,7 +59,7 @@ import org.hmmlab.workload.Phase;
 public final class ScenarioJson {
 
     static final List<String> PATTERNS = List.of("sequential", "strided", "random", "zipf", "hot-set", "stencil",
-            "pointer-chase", "arrays", "gemm");
+            "pointer-chase", "arrays", "gemm", "trace");
 
     private ScenarioJson() {
     }
@@ -74,8 +76,12 @@ public final class ScenarioJson {
         ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("name", s.name());
         String preset = PlatformPresets.nameOf(s.basePlatform());
+        java.util.Optional<PresetLink> onLink = PresetLink.of(s.basePlatform());
         if (preset != null) {
             root.put("platform", preset);
+        } else if (onLink.isPresent()) {
+            root.putObject("platform").put("preset", onLink.get().preset()).put("gen", onLink.get().gen().number())
+                    .put("lanes", onLink.get().lanes().count());
         } else {
             root.set("platform", PlatformJson.tree(s.basePlatform()));
         }
@@ -144,7 +150,10 @@ public final class ScenarioJson {
                 }
                 o.put("tile", g.tile());
             }
-            default -> throw new IllegalArgumentException("pattern " + p.label() + " has no JSON form");
+            case Patterns.Replay r -> o.put("kind", "trace")
+                    .put("file", r.trace().source().orElseThrow(() -> new IllegalArgumentException("pattern "
+                            + p.label() + " has no JSON form: its trace was not read from a file")))
+                    .put("from", r.from()).put("to", r.to()).put("base", "0x" + Long.toHexString(r.baseAddress()));
         }
         return o;
     }
@@ -214,6 +223,8 @@ public final class ScenarioJson {
             JsonNodeReader p = r.field("platform");
             if (p.node().isTextual()) {
                 s = s.on(PlatformPresets.named("platform", p.oneOf(PlatformPresets.NAMES)));
+            } else if (p.node().isObject() && p.has("preset")) {
+                s = s.on(PresetLink.read(new JsonSpecReader(p)).platform());
             } else if (p.node().isObject()) {
                 try {
                     s = s.on(PlatformJson.read(p.node()));
@@ -222,7 +233,8 @@ public final class ScenarioJson {
                 }
             } else {
                 throw p.error("must be a preset name (one of " + String.join(", ", PlatformPresets.NAMES)
-                        + ") or a platform object");
+                        + "), a preset on another link ({\"preset\": \"A100_PCIE4\", \"gen\": 5, \"lanes\": 16})"
+                        + " or a platform object");
             }
         }
         if (r.has("vram")) {
@@ -345,6 +357,10 @@ public final class ScenarioJson {
                     p.object(Set.of("kind", "arrays"));
                     yield Patterns.arrays((int) p.field("arrays").longValue(1, Patterns.Arrays.MAX_ARRAYS));
                 }
+                case "trace" -> {
+                    p.object(Set.of("kind", "file", "from", "to", "base"));
+                    yield trace(p);
+                }
                 case "gemm" -> {
                     p.object(Set.of("kind", "n", "tile"));
                     int tile = (int) p.field("tile").longValue(1, Patterns.Gemm.MAX_TILE);
@@ -366,6 +382,43 @@ public final class ScenarioJson {
             }
             throw new JsonFormatException(p.path(), e.getMessage(), e);
         }
+    }
+
+    /**
+     * A replay of a CSV trace file ({@code "file"}, read now, relative to the working directory), accesses
+     * {@code "from"} (default 0) to {@code "to"} (default all), addresses relative to {@code "base"} (default the
+     * slice's lowest page), as {@code Lab.trace} makes it.
+     */
+    private static Pattern trace(JsonNodeReader p) {
+        JsonNodeReader file = p.field("file");
+        AccessTrace t;
+        try {
+            t = AccessTrace.read(java.nio.file.Path.of(file.text()));
+        } catch (java.io.UncheckedIOException e) {
+            throw file.error("cannot read trace '" + file.text() + "' (" + e.getCause().getClass().getSimpleName()
+                    + ")");
+        } catch (IllegalArgumentException e) {
+            throw file.error(e.getMessage());
+        }
+        int from = p.has("from") ? (int) p.field("from").longValue(0, t.size()) : 0;
+        int to = p.has("to") ? (int) p.field("to").longValue(0, t.size()) : t.size();
+        long base;
+        if (p.has("base")) {
+            JsonNodeReader b = p.field("base");
+            String text = b.text();
+            try {
+                base = text.startsWith("0x") ? Long.parseUnsignedLong(text.substring(2), 16) : Long.parseLong(text);
+            } catch (NumberFormatException e) {
+                throw b.error("must be an address, decimal or 0x-hexadecimal, got \"" + text + "\"");
+            }
+        } else {
+            long lo = Long.MAX_VALUE;
+            for (int i = from; i < to; i++) {
+                lo = Math.min(lo, t.address(i));
+            }
+            base = lo & -Bytes.PAGE.bytes();
+        }
+        return Patterns.replay(t, from, to, base);
     }
 
     static PolicySpec readPolicy(JsonNodeReader r) {

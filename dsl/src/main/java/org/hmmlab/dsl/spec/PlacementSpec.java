@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.hmmlab.dsl.script.JsPlacement;
+import org.hmmlab.dsl.script.ScriptException;
 import org.hmmlab.dsl.script.ScriptLimits;
 import org.hmmlab.policy.AccessCounterPlacement;
 import org.hmmlab.policy.FirstTouchPlacement;
@@ -118,7 +119,9 @@ public sealed interface PlacementSpec extends ComponentSpec<Placement> {
 
     /**
      * A placement written in JavaScript ({@link JsPlacement}): the script's {@code onDeviceFault(fault)} returns a
-     * decision name. The script is parsed and checked when the record is made.
+     * decision name. The script is parsed and checked when the record is made; one that does not load (a syntax
+     * error, no {@code onDeviceFault}) is refused as a bad {@code source}, the script's error and line in the
+     * message and as the cause.
      */
     record JavaScript(String name, String source) implements PlacementSpec {
 
@@ -129,6 +132,9 @@ public sealed interface PlacementSpec extends ComponentSpec<Placement> {
             }
             try (JsPlacement probe = load(name, source)) {
                 probe.name(); // loading checked the script: syntax, onDeviceFault defined
+            } catch (ScriptException e) {
+                // a value the spec refuses, so JSON names $.policy.placement.source and JavaScript the field
+                throw new SpecException("source", "javascript source does not load: " + e.getMessage(), e);
             }
         }
 

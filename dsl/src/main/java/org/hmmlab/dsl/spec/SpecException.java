@@ -17,6 +17,12 @@ public final class SpecException extends IllegalArgumentException {
         this.parameter = parameter;
     }
 
+    /** A refusal caused by {@code cause} (a script that does not load). */
+    public SpecException(String parameter, String message, Throwable cause) {
+        super(message, cause);
+        this.parameter = parameter;
+    }
+
     /** The parameter's name as JSON and JavaScript write it: {@code threshold}, {@code granularity}. */
     public String parameter() {
         return parameter;

@@ -75,7 +75,7 @@ class ScenarioJsonTest {
     @Test
     void malformedFilesNameThePathAndTheAllowedValues() {
         String good = ScenarioJson.write(SCENARIO);
-        expect("$.phases[1].pattern.kind", "\"zipff\" is not one of sequential, strided, random, zipf, hot-set, stencil, pointer-chase, arrays, gemm",
+        expect("$.phases[1].pattern.kind", "\"zipff\" is not one of sequential, strided, random, zipf, hot-set, stencil, pointer-chase, arrays, gemm, trace",
                 good.replace("\"zipf\"", "\"zipff\""));
         expect("$.platform", "\"B200\" is not one of V100_PCIE3, A100_PCIE4, H100_PCIE5",
                 good.replace("\"H100_PCIE5\"", "\"B200\""));
@@ -86,6 +86,17 @@ class ScenarioJsonTest {
                 "\"allocation\" : \"tabel\",\n    \"pattern\" : {\n      \"kind\" : \"zipf\""));
         expect("$.phases[0].colour", "unknown field", good.replace("\"name\" : \"fill\",", "\"name\" : \"fill\", \"colour\": 1,"));
         expect("$", "not valid JSON at line 1", "{\"name\": ");
+    }
+
+    /** Issue 14, validation at build time: a stencil the run would refuse is refused at its phase's path. */
+    @Test
+    void aStencilThatCannotRunIsRefusedAtItsPhase() {
+        String json = ScenarioJson.write(scenario("relax").alloc("grid", MiB(1))
+                .gpu(kernel("relax").reads("grid").pattern(stencil(KiB(64)))));
+        expect("$.phases[0]", "phase 'relax': stencil rowBytes must be at most the footprint (1 MiB), got 2 MiB",
+                json.replace("\"row\" : \"64KiB\"", "\"row\" : \"2MiB\""));
+        expect("$.phases[0]", "phase 'relax': stencil rowBytes must be a multiple of accessSize (4096 B), got 6000 B",
+                json.replace("\"row\" : \"64KiB\"", "\"row\" : \"6000B\""));
     }
 
     @Test

@@ -58,6 +58,19 @@ class FrontEndsAgreeTest {
                         "{\"placement\": {\"kind\": \"javascript\", \"name\": \"p.js\", \"source\": \"" + JS_SOURCE + "\"},"
                                 + " \"prefetch\": {\"kind\": \"none\"}, \"thrashing\": {\"kind\": \"none\"}}",
                         ".policy('zero-copy').placement({kind: 'javascript', name: 'p.js', source: \"" + JS_SOURCE + "\"})"),
+                Arguments.of("uvm thrashing, every parameter",
+                        uvmDefaults().thrashing(uvmThrashing().threshold(5).lapse(us(250)).nap(us(100)).pinThreshold(3)
+                                .pinDuration(ms(10)).epoch(ms(100)).throttleOnly()),
+                        "{\"thrashing\": {\"kind\": \"uvm\", \"threshold\": 5, \"lapse\": \"250us\", \"nap\": \"100us\","
+                                + " \"pin_threshold\": 3, \"pin_duration\": \"10ms\", \"epoch\": \"100ms\","
+                                + " \"mitigation\": \"throttle\"}}",
+                        ".thrashing({kind: 'uvm', threshold: 5, lapse: '250us', nap: '100us', pin_threshold: 3,"
+                                + " pin_duration: '10ms', epoch: '100ms', mitigation: 'throttle'})"),
+                Arguments.of("uvm thrashing pinning for good at once",
+                        onDemand().thrashing(uvmThrashing().pinDuration(ns(0)).pinAtOnce()),
+                        "{\"prefetch\": {\"kind\": \"none\"}, \"thrashing\": {\"kind\": \"uvm\", \"pin_duration\": \"0ns\","
+                                + " \"mitigation\": \"pin\"}}",
+                        ".policy('on-demand').thrashing({kind: 'uvm', pin_duration: '0ns', mitigation: 'pin'})"),
                 Arguments.of("hints",
                         uvmDefaults().hints(readMostly("x"), preferredLocation("x", HOST), accessedBy("x", gpu(0))),
                         "{\"hints\": [{\"kind\": \"read-mostly\", \"allocation\": \"x\"},"
@@ -116,6 +129,31 @@ class FrontEndsAgreeTest {
                         "{\"eviction\": {\"kind\": \"random\", \"granularity\": \"12KiB\"}}",
                         ".eviction({kind: 'random', granularity: '12KiB'})",
                         "$.policy.eviction.granularity", "random granularity must be a power of two from 4 KiB to 2 MiB, got 12 KiB"),
+                bad("thrashing threshold 8", () -> uvmThrashing().threshold(8),
+                        "{\"thrashing\": {\"kind\": \"uvm\", \"threshold\": 8}}",
+                        ".thrashing({kind: 'uvm', threshold: 8})",
+                        "$.policy.thrashing.threshold", "uvm threshold must be in [1, 7], got 8"),
+                bad("thrashing lapse 0", () -> uvmThrashing().lapse(ns(0)),
+                        "{\"thrashing\": {\"kind\": \"uvm\", \"lapse\": \"0ns\"}}",
+                        ".thrashing({kind: 'uvm', lapse: '0ns'})",
+                        "$.policy.thrashing.lapse", "uvm lapse must be a duration in [1 ns, "),
+                bad("thrashing nap over a second", () -> uvmThrashing().nap(ms(1001)),
+                        "{\"thrashing\": {\"kind\": \"uvm\", \"nap\": \"1001ms\"}}",
+                        ".thrashing({kind: 'uvm', nap: '1001ms'})",
+                        "$.policy.thrashing.nap", "uvm nap must be a duration in [1 ns, "),
+                bad("thrashing pin threshold 0", () -> uvmThrashing().pinThreshold(0),
+                        "{\"thrashing\": {\"kind\": \"uvm\", \"pin_threshold\": 0}}",
+                        ".thrashing({kind: 'uvm', pin_threshold: 0})",
+                        "$.policy.thrashing.pin_threshold", "uvm pin_threshold must be in [1, 1000], got 0"),
+                bad("thrashing epoch shorter than the lapse", () -> uvmThrashing().epoch(us(100)),
+                        "{\"thrashing\": {\"kind\": \"uvm\", \"epoch\": \"100us\"}}",
+                        ".thrashing({kind: 'uvm', epoch: '100us'})",
+                        "$.policy.thrashing.epoch", "uvm epoch must be a duration in [lapse (500 us), "),
+                bad("thrashing mitigation unknown", () -> ThrashingSpec.Uvm.mitigationNamed("nap"),
+                        "{\"thrashing\": {\"kind\": \"uvm\", \"mitigation\": \"nap\"}}",
+                        ".thrashing({kind: 'uvm', mitigation: 'nap'})",
+                        "$.policy.thrashing.mitigation",
+                        "uvm mitigation must be one of none, throttle, pin, throttle-then-pin, got 'nap'"),
                 bad("hint on a blank name", () -> readMostly(" "),
                         "{\"hints\": [{\"kind\": \"read-mostly\", \"allocation\": \" \"}]}",
                         ".readMostly(' ')",
@@ -156,5 +194,25 @@ class FrontEndsAgreeTest {
                         .gpu(kernel("k").reads("x")).workload());
         assertTrue(j.getMessage().contains("hint read-mostly(allocation=y) names 'y', which is not allocated"),
                 j.getMessage());
+    }
+
+    /** Issue 14: a JavaScript placement whose script does not load is a bad {@code source}, located as such. */
+    @Test
+    void aJavaScriptPlacementThatDoesNotLoadIsRefusedAtItsField() {
+        String broken = "function onDeviceFault(f) { return 'migrate' ";
+        IllegalArgumentException j = assertThrows(IllegalArgumentException.class, () -> javascript("p.js", broken));
+        assertTrue(j.getMessage().startsWith("javascript source does not load: p.js:1: "), j.getMessage());
+        assertTrue(j.getCause() instanceof ScriptException, "the script's own error is the cause");
+        JsonFormatException fromJson = assertThrows(JsonFormatException.class, () -> FrontEnds.json(
+                "{\"placement\": {\"kind\": \"javascript\", \"name\": \"p.js\", \"source\": \"" + broken + "\"}}"));
+        assertEquals("$.policy.placement.source: " + j.getMessage(), fromJson.getMessage());
+        JsonFormatException noFunction = assertThrows(JsonFormatException.class, () -> FrontEnds.json(
+                "{\"placement\": {\"kind\": \"javascript\", \"name\": \"q.js\", \"source\": \"let x = 1;\"}}"));
+        assertTrue(noFunction.getMessage().startsWith("$.policy.placement.source: javascript source does not load: q.js"),
+                noFunction.getMessage());
+        ScriptException fromJs = assertThrows(ScriptException.class, () -> FrontEnds.js(
+                ".placement({kind: 'javascript', name: 'p.js', source: \"" + broken + "\"})"));
+        assertTrue(fromJs.getMessage().startsWith("s.js:1: ") && fromJs.getMessage().contains("placement.source: "
+                + j.getMessage()), fromJs.getMessage());
     }
 }
