@@ -53,7 +53,8 @@ class TraceAndPingPongTest {
         assertEquals(java.util.List.of(0L, 4096L, 8192L, 14336L, 0L), java.util.Arrays.stream(offsets).boxed().toList());
         assertEquals(AccessType.WRITE, types[4], "the trace's access type, not the phase's write fraction");
         var run = s.run();
-        assertEquals(4L, run.summary().get("pages_to_device"), "each of the 4 pages reaches the GPU once");
+        assertEquals(4L, run.summary().get("pages_populated_on_device"), "each of the 4 pages reaches the GPU once");
+        assertEquals(0L, run.summary().get("pages_to_device"), "never populated on the host: nothing to copy");
     }
 
     @Test
