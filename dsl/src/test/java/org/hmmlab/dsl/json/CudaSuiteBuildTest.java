@@ -1,0 +1,100 @@
+package org.hmmlab.dsl.json;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.hmmlab.calibrate.MeasuredRun;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The CUDA microbenchmarks of calibrate/cuda build with CUDA's nvcc, and their runner's documents (written with
+ * {@code --dry-run}: no GPU is asked anything) have the shape {@link MeasurementJson} reads. nvcc must be there (at
+ * /usr/local/bin/nvcc on the build machines, or on PATH, or named by NVCC): without it the test fails, saying so.
+ */
+class CudaSuiteBuildTest {
+
+    static final Path SUITE = Path.of("..", "calibrate", "cuda").toAbsolutePath().normalize();
+
+    @TempDir
+    Path dir;
+
+    static Path nvcc() {
+        List<Path> candidates = new ArrayList<>();
+        String named = System.getenv("NVCC");
+        if (named != null && !named.isBlank()) {
+            candidates.add(Path.of(named));
+        }
+        for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (!d.isEmpty()) {
+                candidates.add(Path.of(d, "nvcc"));
+            }
+        }
+        candidates.add(Path.of("/usr/local/bin/nvcc"));
+        candidates.add(Path.of("/usr/local/cuda/bin/nvcc"));
+        for (Path p : candidates) {
+            if (Files.isExecutable(p)) {
+                return p;
+            }
+        }
+        return fail("CUDA's nvcc is missing (looked at $NVCC, on PATH, /usr/local/bin/nvcc, /usr/local/cuda/bin/nvcc):"
+                + " the CUDA microbenchmarks in calibrate/cuda cannot be built; install CUDA 13's compiler");
+    }
+
+    record Ran(int status, String output) {
+    }
+
+    Ran run(List<String> command) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().put("NVCC", nvcc().toString());
+        pb.environment().put("HMMLAB_CUDA_BUILD", dir.resolve("build").toString());
+        Process p = pb.start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(180, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail(command + " did not finish in 180 s");
+        }
+        return new Ran(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theSuiteBuildsAndTheRunnersDryRunWritesDocumentsTheReaderReads() throws Exception {
+        Path out = dir.resolve("out");
+        Ran r = run(List.of("bash", SUITE.resolve("run.sh").toString(), out.toString(), "--dry-run"));
+        assertEquals(0, r.status(), r.output());
+        assertTrue(Files.isExecutable(dir.resolve("build/hmmlab-copy-bw")), r.output());
+        assertTrue(Files.isExecutable(dir.resolve("build/hmmlab-ondemand")), r.output());
+        String log = Files.readString(out.resolve("run.log"));
+        for (String step : List.of("copy", "ondemand-managed", "ondemand-system")) {
+            assertTrue(log.contains(step + ": done"), log);
+            Path file = out.resolve(step + ".json");
+            MeasuredRun run = MeasurementJson.read(file);
+            assertTrue(run.results().isEmpty() && run.skipped().isEmpty() && run.error().isEmpty(), step);
+            assertEquals(step.equals("copy") ? "device" : step.substring("ondemand-".length()), run.memory());
+            assertTrue(run.machine().startsWith("dry run, kernel "), run.machine());
+            JsonNode doc = Json.MAPPER.readTree(file.toFile());
+            assertTrue(doc.get("dry_run").asBoolean(), step);
+            assertTrue(doc.get("system").get("device").isNull(), "a dry run asks no GPU: " + doc.get("system"));
+            assertEquals(step.equals("copy") ? 10 : 6, doc.get("plan").size(), doc.get("plan").toString());
+        }
+        assertTrue(Files.readString(out.resolve("machine.txt")).contains("## uname -a"));
+    }
+
+    @Test
+    void aBenchmarkRefusesAnUnknownMemoryKind() throws Exception {
+        Ran built = run(List.of("bash", SUITE.resolve("build.sh").toString(), dir.resolve("build").toString()));
+        assertEquals(0, built.status(), built.output());
+        Ran r = run(List.of(dir.resolve("build/hmmlab-ondemand").toString(), "--memory", "device", "--dry-run"));
+        assertEquals(2, r.status(), r.output());
+        assertTrue(r.output().contains("--memory must be managed or system, got 'device'"), r.output());
+    }
+}
