@@ -153,6 +153,30 @@ struct Bench {
         cudaFree(ns);
     }
 
+    // `bytes`, or less where the allocation cap (1/8 of the free memory) is lower: whole 2 MiB blocks.
+    size_t fit(size_t bytes) const {
+        size_t cap = d.allocationCap() > VA_BLOCK ? (d.allocationCap() - VA_BLOCK) / VA_BLOCK * VA_BLOCK : 0;
+        if (cap < VA_BLOCK) throw std::runtime_error("the allocation cap is below 4 MiB: too little free memory");
+        return std::min(bytes, cap);
+    }
+
+    // Runs one kind of measurement; a failure that leaves the GPU usable (an unsupported call, a size over the
+    // cap) is recorded as skipped and the next kind runs; one that does not (a kernel fault) ends the benchmark.
+    template <class F>
+    void section(const std::string& kind, F&& body) {
+        try {
+            body();
+        } catch (const std::exception& e) {
+            r.skip(kind, std::string("failed: ") + e.what());
+            cudaGetLastError();  // clears an error that is not sticky
+            cudaError_t s = cudaDeviceSynchronize();
+            if (s != cudaSuccess) {
+                throw CudaError(std::string("after ") + kind + " failed, the GPU context is broken: " +
+                                cudaGetErrorName(s));
+            }
+        }
+    }
+
     bool inBudget(const std::string& kind) {
         r.checkpoint();
         if ((hostMicros() - start) / 1e6 < BUDGET_S) return true;
@@ -241,15 +265,15 @@ struct Bench {
     void streams() {
         for (int w : warpCounts()) {
             if (!inBudget("stream")) return;
-            Buffer b(d, managed, STREAM_BYTES);
+            size_t bytes = fit(STREAM_BYTES);
+            Buffer b(d, managed, bytes);
             double us = eventMicros([&] {
                 streamRead<<<blocksOf(w), threadsOf(w)>>>(reinterpret_cast<const double*>(b.p),
-                                                          STREAM_BYTES / sizeof(double),
-                                                          reinterpret_cast<double*>(sink));
+                                                          bytes / sizeof(double), reinterpret_cast<double*>(sink));
                 CHECK(cudaGetLastError());
             });
-            r.results.push_back(Obj().str("kind", "stream").i("warps", w).i("bytes", STREAM_BYTES)
-                                    .i("access_bytes", WARP_ACCESS).n("us", us).n("gbps", STREAM_BYTES / (us * 1e3))
+            r.results.push_back(Obj().str("kind", "stream").i("warps", w).i("bytes", bytes)
+                                    .i("access_bytes", WARP_ACCESS).n("us", us).n("gbps", bytes / (us * 1e3))
                                     .raw("fault_batches", "null").json());
         }
     }
@@ -259,13 +283,14 @@ struct Bench {
             if (!inBudget("gather")) return;
             w = std::min(w, GATHER_ACCESSES);
             int perWarp = GATHER_ACCESSES / w;
-            Buffer b(d, managed, GATHER_BYTES);
+            size_t bytes = fit(GATHER_BYTES);
+            Buffer b(d, managed, bytes);
             double us = eventMicros([&] {
-                gather<<<blocksOf(w), threadsOf(w)>>>(reinterpret_cast<const double*>(b.p), GATHER_BYTES / WARP_ACCESS,
+                gather<<<blocksOf(w), threadsOf(w)>>>(reinterpret_cast<const double*>(b.p), bytes / WARP_ACCESS,
                                                       perWarp, reinterpret_cast<double*>(sink));
                 CHECK(cudaGetLastError());
             });
-            r.results.push_back(Obj().str("kind", "gather").i("warps", w).i("bytes", GATHER_BYTES)
+            r.results.push_back(Obj().str("kind", "gather").i("warps", w).i("bytes", bytes)
                                     .i("accesses", (long long)perWarp * w).i("access_bytes", WARP_ACCESS).n("us", us)
                                     .raw("fault_batches", "null").json());
         }
@@ -273,7 +298,8 @@ struct Bench {
 
     void prefetches() {
         if (!inBudget("prefetch")) return;
-        Buffer b(d, managed, PREFETCH_BYTES);
+        size_t bytes = fit(PREFETCH_BYTES);
+        Buffer b(d, managed, bytes);
         cudaMemLocation gpu{}, host{};
         gpu.type = cudaMemLocationTypeDevice;
         gpu.id = d.id;
@@ -281,35 +307,36 @@ struct Bench {
         host.id = 0;
         std::vector<double> to, back;
         for (int k = 0; k < PREFETCH_REPEATS; k++) {
-            to.push_back(eventMicros([&] { CHECK(cudaMemPrefetchAsync(b.p, PREFETCH_BYTES, gpu, 0, 0)); }));
-            back.push_back(eventMicros([&] { CHECK(cudaMemPrefetchAsync(b.p, PREFETCH_BYTES, host, 0, 0)); }));
+            to.push_back(eventMicros([&] { CHECK(cudaMemPrefetchAsync(b.p, bytes, gpu, 0, 0)); }));
+            back.push_back(eventMicros([&] { CHECK(cudaMemPrefetchAsync(b.p, bytes, host, 0, 0)); }));
         }
         for (int k = 0; k < 2; k++) {
             const std::vector<double>& us = k == 0 ? to : back;
             r.results.push_back(Obj().str("kind", "prefetch").str("direction", k == 0 ? "h2d" : "d2h")
-                                    .i("bytes", PREFETCH_BYTES).nums("us", us).n("median_us", median(us))
-                                    .n("gbps", PREFETCH_BYTES / (median(us) * 1e3)).json());
+                                    .i("bytes", bytes).nums("us", us).n("median_us", median(us))
+                                    .n("gbps", bytes / (median(us) * 1e3)).json());
         }
     }
 
     void cpuReadback() {
         if (!inBudget("cpu_readback")) return;
-        Buffer b(d, managed, READBACK_BYTES);
+        size_t bytes = fit(READBACK_BYTES);
+        Buffer b(d, managed, bytes);
         int w = d.residentWarps();
-        writeAll<<<blocksOf(w), threadsOf(w)>>>(reinterpret_cast<double*>(b.p), READBACK_BYTES / sizeof(double));
+        writeAll<<<blocksOf(w), threadsOf(w)>>>(reinterpret_cast<double*>(b.p), bytes / sizeof(double));
         CHECK(cudaGetLastError());
         CHECK(cudaDeviceSynchronize());
         const volatile char* p = b.p;
-        size_t pages = READBACK_BYTES / HOST_PAGE;
+        size_t pages = bytes / HOST_PAGE;
         long sum = 0;
         double t0 = hostMicros();
         sum += p[0];
         double t1 = hostMicros();
         for (size_t k = 1; k < pages; k++) sum += p[k * HOST_PAGE];
         double t2 = hostMicros();
-        r.results.push_back(Obj().str("kind", "cpu_readback").i("bytes", READBACK_BYTES).i("page_bytes", HOST_PAGE)
+        r.results.push_back(Obj().str("kind", "cpu_readback").i("bytes", bytes).i("page_bytes", HOST_PAGE)
                                 .i("pages", pages).n("first_page_us", t1 - t0).n("us", t2 - t0)
-                                .n("us_per_page", (t2 - t0) / pages).n("gbps", READBACK_BYTES / ((t2 - t0) * 1e3))
+                                .n("us_per_page", (t2 - t0) / pages).n("gbps", bytes / ((t2 - t0) * 1e3))
                                 .i("checksum", sum).json());
     }
 };
@@ -362,11 +389,11 @@ int main(int argc, char** argv) {
         noop<<<1, 1>>>();  // loads the module, so the first timed launch does not
         CHECK(cudaDeviceSynchronize());
         Bench b(d, r, managed);
-        b.firstFault();
-        b.touchOrders();
-        b.streams();
-        b.gathers();
-        b.prefetches();
-        b.cpuReadback();
+        b.section("first_fault", [&] { b.firstFault(); });
+        b.section("touch_order", [&] { b.touchOrders(); });
+        b.section("stream", [&] { b.streams(); });
+        b.section("gather", [&] { b.gathers(); });
+        b.section("prefetch", [&] { b.prefetches(); });
+        b.section("cpu_readback", [&] { b.cpuReadback(); });
     });
 }

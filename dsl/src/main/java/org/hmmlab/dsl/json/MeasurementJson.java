@@ -97,6 +97,9 @@ public final class MeasurementJson {
             skipped.add(s.field("kind").text() + ": " + s.field("reason").text());
         }
         String error = root.has("error") ? root.field("error").text() : "";
+        if (!results.isEmpty()) {
+            system.field("device"); // a measurement names what it measured
+        }
         return new MeasuredRun(name, benchmark, memory, machine(system, dryRun), synthetic,
                 pcieGeneration(system), results, skipped, error);
     }
@@ -238,9 +241,13 @@ public final class MeasurementJson {
         if (dryRun) {
             return "dry run, kernel " + optionalText(system, "kernel") + " (no GPU asked)";
         }
+        if (!system.has("device")) {
+            return "no device (the benchmark stopped before it asked one: see its error), kernel "
+                    + optionalText(system, "kernel");
+        }
         return system.field("device").text() + ", driver " + optionalText(system, "driver_version") + ", CUDA "
-                + system.field("cuda_runtime").text() + " (driver API " + optionalText(system, "cuda_driver_api")
-                + "), kernel " + system.field("kernel").text();
+                + optionalText(system, "cuda_runtime") + " (driver API " + optionalText(system, "cuda_driver_api")
+                + "), kernel " + optionalText(system, "kernel");
     }
 
     private static String optionalText(JsonNodeReader r, String field) {

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.hmmlab.calibrate.MeasuredRun;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,8 +26,16 @@ class CudaSuiteBuildTest {
 
     static final Path SUITE = Path.of("..", "calibrate", "cuda").toAbsolutePath().normalize();
 
+    /** One build for the class: the runner's dry run builds into it, the other tests run its programs. */
     @TempDir
-    Path dir;
+    static Path dir;
+
+    static Ran dryRun;
+
+    @BeforeAll
+    static void buildAndDryRun() throws Exception {
+        dryRun = run(List.of("bash", SUITE.resolve("run.sh").toString(), dir.resolve("out").toString(), "--dry-run"));
+    }
 
     static Path nvcc() {
         List<Path> candidates = new ArrayList<>();
@@ -53,7 +62,7 @@ class CudaSuiteBuildTest {
     record Ran(int status, String output) {
     }
 
-    Ran run(List<String> command) throws IOException, InterruptedException {
+    static Ran run(List<String> command) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().put("NVCC", nvcc().toString());
         pb.environment().put("HMMLAB_CUDA_BUILD", dir.resolve("build").toString());
@@ -69,7 +78,7 @@ class CudaSuiteBuildTest {
     @Test
     void theSuiteBuildsAndTheRunnersDryRunWritesDocumentsTheReaderReads() throws Exception {
         Path out = dir.resolve("out");
-        Ran r = run(List.of("bash", SUITE.resolve("run.sh").toString(), out.toString(), "--dry-run"));
+        Ran r = dryRun;
         assertEquals(0, r.status(), r.output());
         assertTrue(Files.isExecutable(dir.resolve("build/hmmlab-copy-bw")), r.output());
         assertTrue(Files.isExecutable(dir.resolve("build/hmmlab-ondemand")), r.output());
@@ -91,10 +100,28 @@ class CudaSuiteBuildTest {
 
     @Test
     void aBenchmarkRefusesAnUnknownMemoryKind() throws Exception {
-        Ran built = run(List.of("bash", SUITE.resolve("build.sh").toString(), dir.resolve("build").toString()));
-        assertEquals(0, built.status(), built.output());
+        assertEquals(0, dryRun.status(), dryRun.output());
         Ran r = run(List.of(dir.resolve("build/hmmlab-ondemand").toString(), "--memory", "device", "--dry-run"));
         assertEquals(2, r.status(), r.output());
         assertTrue(r.output().contains("--memory must be managed or system, got 'device'"), r.output());
+    }
+
+    /**
+     * A real run writes a document the reader reads whatever happens: on a machine without a GPU (the build
+     * machines) the document carries no results and the CUDA error that stopped it; with one, its copies.
+     */
+    @Test
+    void aRunWithoutAGpuWritesItsErrorIntoADocumentTheReaderReads() throws Exception {
+        assertEquals(0, dryRun.status(), dryRun.output());
+        Path file = dir.resolve("copy.json");
+        Ran r = run(List.of(dir.resolve("build/hmmlab-copy-bw").toString(), "--out", file.toString()));
+        MeasuredRun run = MeasurementJson.read(file);
+        if (r.status() == 0) {
+            assertEquals(20, run.results().size(), "2 memories x 5 sizes x 2 directions");
+        } else {
+            assertEquals(1, r.status(), r.output());
+            assertTrue(run.results().isEmpty(), run.results().toString());
+            assertTrue(run.error().startsWith("cudaGetDevice"), run.error());
+        }
     }
 }

@@ -133,6 +133,7 @@ class MeasurementJsonTest {
         refused(edited("\"dry_run\": false", "\"dry_run\": true"), "$.results", "must be empty in a dry run");
         refused(edited("\"synthetic\": \"SYNTHETIC: made-up round numbers for the reader's tests and the docs; NOT a"
                 + " measurement of any GPU\"", "\"synthetic\": \" \""), "$.synthetic", "must say why");
+        refused(edited("\"device\": \"SYNTHETIC GPU\",", ""), "$.system.device", "is required");
         refused(edited("\"reason\": \"SYNTHETIC: an example of a skipped item\"", "\"why\": \"x\""),
                 "$.skipped[0].why", "unknown field");
     }
