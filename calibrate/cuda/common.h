@@ -178,6 +178,49 @@ inline std::string uvmParameters() {
     return o.json();
 }
 
+// The UVM driver's fault counters for one GPU, from /proc/driver/nvidia-uvm/gpus/GPU-<uuid>/fault_stats: present
+// only where the nvidia_uvm module was loaded with uvm_enable_debug_procfs=1 (uvm_gpu.c,
+// gpu_fault_stats_print_common). Replays count the batches the driver serviced: it replays once a batch under
+// its default replay policy (uvm_perf_fault_replay_policy).
+struct FaultStats {
+    bool present = false;
+    long long replayableFaults = 0, duplicates = 0, pagesIn = 0, replays = 0;
+
+    static FaultStats read(const std::string& path) {
+        FaultStats f;
+        std::ifstream in(path);
+        if (!in) return f;
+        std::string line;
+        bool faults = false, dups = false, pages = false, replays = false;
+        auto value = [](const std::string& l) {
+            std::istringstream s(l);
+            std::string name;
+            long long v = -1;
+            s >> name >> v;
+            return v;
+        };
+        while (std::getline(in, line)) {
+            std::string t = line.substr(line.find_first_not_of(' ') == std::string::npos ? 0
+                                                                                        : line.find_first_not_of(' '));
+            // the first of each: the replayable section comes before the non-replayable one
+            if (!faults && t.rfind("replayable_faults", 0) == 0) { f.replayableFaults = value(t); faults = true; }
+            else if (!dups && t.rfind("duplicates", 0) == 0) { f.duplicates = value(t); dups = true; }
+            else if (!pages && t.rfind("num_pages_in", 0) == 0) { f.pagesIn = value(t); pages = true; }
+            else if (!replays && t.rfind("start ", 0) == 0) { f.replays = value(t); replays = true; }
+        }
+        f.present = faults && dups && pages && replays;
+        return f;
+    }
+
+    // The counters' growth from `before` to this, as a JSON object; null where either is missing.
+    std::string since(const FaultStats& before) const {
+        if (!present || !before.present) return "null";
+        return Obj().i("replayable_faults", replayableFaults - before.replayableFaults)
+            .i("duplicates", duplicates - before.duplicates).i("pages_in", pagesIn - before.pagesIn)
+            .i("replays", replays - before.replays).json();
+    }
+};
+
 inline std::string versionText(int v) { return std::to_string(v / 1000) + "." + std::to_string(v % 1000 / 10); }
 
 struct Device {
@@ -191,6 +234,16 @@ struct Device {
 
     // An eighth of the free memory at start: the ceiling of every managed or system allocation.
     size_t allocationCap() const { return freeBytes / 8; }
+
+    // The UVM driver's debug procfs file of this GPU's fault counters (it may not exist).
+    std::string faultStatsPath() const {
+        char u[64];
+        const unsigned char* b = reinterpret_cast<const unsigned char*>(prop.uuid.bytes);
+        snprintf(u, sizeof u, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+                 b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+        return std::string("/proc/driver/nvidia-uvm/gpus/GPU-") + u + "/fault_stats";
+    }
+    FaultStats faultStats() const { return FaultStats::read(faultStatsPath()); }
 };
 
 inline Device openDevice() {
@@ -219,7 +272,8 @@ inline std::string systemJson(const Device* d) {
         for (const char* k : {"device", "compute_capability", "sms", "resident_warps", "memory_bytes",
                               "free_bytes_at_start", "allocation_cap_bytes", "pci_bus_id", "pcie_link",
                               "driver_version", "cuda_driver_api", "cuda_runtime", "pageable_memory_access",
-                              "concurrent_managed_access", "pageable_access_uses_host_page_tables"}) {
+                              "concurrent_managed_access", "pageable_access_uses_host_page_tables",
+                              "uvm_fault_stats"}) {
             o.raw(k, "null");
         }
         return o.raw("uvm_parameters", "{}").json();
@@ -246,7 +300,8 @@ inline std::string systemJson(const Device* d) {
         .strOrNull("driver_version", nvidiaModuleVersion()).str("cuda_driver_api", versionText(drv))
         .str("cuda_runtime", versionText(rt)).b("pageable_memory_access", d->pageableAccess)
         .b("concurrent_managed_access", d->concurrentManaged)
-        .b("pageable_access_uses_host_page_tables", d->usesHostPageTables).raw("uvm_parameters", uvmParameters());
+        .b("pageable_access_uses_host_page_tables", d->usesHostPageTables).raw("uvm_parameters", uvmParameters())
+        .b("uvm_fault_stats", d->faultStats().present);
     return o.json();
 }
 

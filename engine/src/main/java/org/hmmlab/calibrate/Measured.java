@@ -33,13 +33,41 @@ public sealed interface Measured {
     String kind();
 
     /**
-     * The case: this measurement beside the model on {@code platform}.
+     * The cases: this measurement beside the model on {@code platform}; one, or several where the benchmark also
+     * read the driver's fault counters ({@link FaultStats}).
      *
      * @param memory "device", "managed" or "system": the memory the benchmark ran over
      * @param tag    {@link SourceTag#MEASURED} for a measurement; a synthetic example file is tagged otherwise
      * @param source the citation (file, device, driver)
      */
-    CalibrationCase against(Platform platform, String memory, SourceTag tag, String source);
+    List<CalibrationCase> against(Platform platform, String memory, SourceTag tag, String source);
+
+    /**
+     * The growth of the UVM driver's fault counters over one kernel, as its debug procfs file {@code fault_stats}
+     * shows them (nvidia-uvm's uvm_gpu.c, gpu_fault_stats_print_common): faults the GPU reported (duplicates
+     * included), duplicates, 4 KiB pages migrated to the GPU, and replays, one for each serviced batch under the
+     * default replay policy.
+     */
+    record FaultStats(long replayableFaults, long duplicates, long pagesIn, long replays) {
+        public FaultStats {
+            if (replayableFaults < 0 || duplicates < 0 || pagesIn < 0 || replays < 0) {
+                throw new IllegalArgumentException("fault_stats counters must be >= 0, got " + replayableFaults
+                        + ", " + duplicates + ", " + pagesIn + ", " + replays);
+            }
+        }
+
+        /** The three counters beside the model's {@code FAULTS}, {@code PAGES_TO_DEVICE} and {@code REPLAYS}. */
+        List<CalibrationCase> against(RunResult model, String what, SourceTag tag, String source) {
+            String note = "the driver's fault_stats over the kernel (uvm_enable_debug_procfs=1)";
+            return List.of(
+                    CalibrationCase.of("faults reported, " + what, tag, source, "faults", replayableFaults,
+                            model.count(Counter.FAULTS), note),
+                    CalibrationCase.of("pages migrated to the GPU, " + what, tag, source, "pages", pagesIn,
+                            model.count(Counter.PAGES_TO_DEVICE), note),
+                    CalibrationCase.of("fault batches (replays), " + what, tag, source, "batches", replays,
+                            model.count(Counter.REPLAYS), note));
+        }
+    }
 
     /** Host-to-device ({@code h2d}) or device-to-host ({@code d2h}) copy of {@code bytes}, median rate in GB/s. */
     record Copy(boolean toDevice, boolean pinned, long bytes, double gbps) implements Measured {
@@ -54,21 +82,21 @@ public sealed interface Measured {
         }
 
         @Override
-        public CalibrationCase against(Platform p, String memory, SourceTag tag, String source) {
+        public List<CalibrationCase> against(Platform p, String memory, SourceTag tag, String source) {
             String name = "copy " + (toDevice ? "H2D" : "D2H") + " " + (pinned ? "pinned" : "pageable") + " "
                     + size(bytes);
             if (pinned) {
-                return CalibrationCase.of(name, tag, source, "GB/s", gbps, Calibration.copyRate(p, toDevice,
-                        Bytes.of(bytes)), "");
+                return List.of(CalibrationCase.of(name, tag, source, "GB/s", gbps, Calibration.copyRate(p, toDevice,
+                        Bytes.of(bytes)), ""));
             }
             if (toDevice) {
                 double model = bytes / (double) Calibration.pageableCopyTime(p, Bytes.of(bytes)).nanos();
-                return CalibrationCase.of(name, tag, source, "GB/s", gbps, model, "CUDA events around the"
-                        + " copy include staging the first piece, which the model's GPU-side span leaves out");
+                return List.of(CalibrationCase.of(name, tag, source, "GB/s", gbps, model, "CUDA events around the"
+                        + " copy include staging the first piece, which the model's GPU-side span leaves out"));
             }
-            return CalibrationCase.of(name, tag, source, "GB/s", gbps, Calibration.copyRate(p, false,
+            return List.of(CalibrationCase.of(name, tag, source, "GB/s", gbps, Calibration.copyRate(p, false,
                     Bytes.of(bytes)), "the model stages only host-to-device copies: a pageable D2H runs as a"
-                    + " pinned one there");
+                    + " pinned one there"));
         }
     }
 
@@ -84,11 +112,11 @@ public sealed interface Measured {
         }
 
         @Override
-        public CalibrationCase against(Platform p, String memory, SourceTag tag, String source) {
+        public List<CalibrationCase> against(Platform p, String memory, SourceTag tag, String source) {
             RunResult r = Experiment.of(p, Calibration.touchOnce(Bytes.MiB(2)), Calibration::uvm64k)
                     .withSeed(SEED).run();
-            return CalibrationCase.of("first fault, one thread, " + memory, tag, source, "us", medianUs,
-                    r.faults().total().mean().nanos() / 1e3, systemNote(memory));
+            return List.of(CalibrationCase.of("first fault, one thread, " + memory, tag, source, "us", medianUs,
+                    r.faults().total().mean().nanos() / 1e3, systemNote(memory)));
         }
     }
 
@@ -123,7 +151,7 @@ public sealed interface Measured {
         }
 
         @Override
-        public CalibrationCase against(Platform p, String memory, SourceTag tag, String source) {
+        public List<CalibrationCase> against(Platform p, String memory, SourceTag tag, String source) {
             StringBuilder csv = new StringBuilder("order,agent,address,access,size\n");
             for (int k = 0; k < pieces.length; k++) {
                 csv.append(k).append(",gpu0,").append(pieces[k] * pieceBytes).append(",R,4\n");
@@ -133,9 +161,9 @@ public sealed interface Measured {
             Workload w = Calibration.cpuWritesThen("x", block, 1, Phase.gpu("touch", "x",
                     Patterns.replay(trace, 0, pieces.length, 0), block, pieces.length).withConcurrency(1));
             RunResult r = Experiment.of(p, w, Calibration::uvm64k).withSeed(SEED).run();
-            return CalibrationCase.of("reads that faulted, " + pieces.length + " x " + size(pieceBytes) + " "
+            return List.of(CalibrationCase.of("reads that faulted, " + pieces.length + " x " + size(pieceBytes) + " "
                             + order + ", one thread, " + memory, tag, source, "faults", faultedReads,
-                    r.count(Counter.FAULT_BATCHES), systemNote(memory));
+                    r.count(Counter.FAULT_BATCHES), systemNote(memory)));
         }
 
         @Override
@@ -156,8 +184,11 @@ public sealed interface Measured {
         }
     }
 
-    /** {@code warps} warps read a host-written buffer of {@code bytes} once, 256 B per warp access; GB/s. */
-    record Stream(int warps, long bytes, long accessBytes, double gbps) implements Measured {
+    /**
+     * {@code warps} warps read a host-written buffer of {@code bytes} once, 256 B per warp access; GB/s, and the
+     * driver's fault counters over the kernel where it showed them ({@code null} otherwise).
+     */
+    record Stream(int warps, long bytes, long accessBytes, double gbps, FaultStats faultStats) implements Measured {
         public Stream {
             positive("stream.warps", warps);
             positive("stream.bytes", bytes);
@@ -171,18 +202,24 @@ public sealed interface Measured {
         }
 
         @Override
-        public CalibrationCase against(Platform p, String memory, SourceTag tag, String source) {
+        public List<CalibrationCase> against(Platform p, String memory, SourceTag tag, String source) {
             Bytes size = Bytes.of(bytes);
             Workload w = Calibration.cpuWritesThen("x", size, 16, Phase.gpu("stream", "x", Patterns.sequential(),
                     size, bytes / accessBytes).withAccessSize(Bytes.of(accessBytes)).withConcurrency(warps));
             RunResult r = Experiment.of(p, w, Calibration::uvm64k).withSeed(SEED).run();
-            return CalibrationCase.of("on-demand stream " + size(bytes) + ", " + warps + " warps, " + memory, tag,
-                    source, "GB/s", gbps, bytes / (double) r.phases().get(1).duration_ns(), systemNote(memory));
+            String what = "stream " + size(bytes) + ", " + warps + " warps, " + memory;
+            return withFaultStats(CalibrationCase.of("on-demand " + what, tag, source, "GB/s", gbps,
+                    bytes / (double) r.phases().get(1).duration_ns(), systemNote(memory)), faultStats, r, what, tag,
+                    source);
         }
     }
 
-    /** {@code warps} warps read {@code accessBytes} at {@code accesses} random places of {@code bytes}; kernel us. */
-    record Gather(int warps, long bytes, long accesses, long accessBytes, double us) implements Measured {
+    /**
+     * {@code warps} warps read {@code accessBytes} at {@code accesses} random places of {@code bytes}: the kernel's
+     * time in us, and the driver's fault counters over it where it showed them ({@code null} otherwise).
+     */
+    record Gather(int warps, long bytes, long accesses, long accessBytes, double us, FaultStats faultStats)
+            implements Measured {
         public Gather {
             positive("gather.warps", warps);
             positive("gather.bytes", bytes);
@@ -197,14 +234,15 @@ public sealed interface Measured {
         }
 
         @Override
-        public CalibrationCase against(Platform p, String memory, SourceTag tag, String source) {
+        public List<CalibrationCase> against(Platform p, String memory, SourceTag tag, String source) {
             Bytes size = Bytes.of(bytes);
             Workload w = Calibration.cpuWritesThen("x", size, 16, Phase.gpu("gather", "x", Patterns.uniformRandom(),
                     size, accesses).withAccessSize(Bytes.of(accessBytes)).withConcurrency(warps));
             RunResult r = Experiment.of(p, w, Calibration::uvm64k).withSeed(SEED).run();
-            return CalibrationCase.of("random gather " + accesses + " x " + accessBytes + " B over " + size(bytes)
-                    + ", " + warps + " warps, " + memory, tag, source, "us", us,
-                    r.phases().get(1).duration_ns() / 1e3, systemNote(memory));
+            String what = "random gather " + accesses + " x " + accessBytes + " B over " + size(bytes) + ", " + warps
+                    + " warps, " + memory;
+            return withFaultStats(CalibrationCase.of(what, tag, source, "us", us,
+                    r.phases().get(1).duration_ns() / 1e3, systemNote(memory)), faultStats, r, what, tag, source);
         }
     }
 
@@ -221,11 +259,11 @@ public sealed interface Measured {
         }
 
         @Override
-        public CalibrationCase against(Platform p, String memory, SourceTag tag, String source) {
-            return CalibrationCase.of("cudaMemPrefetchAsync " + (toDevice ? "H2D " : "D2H ") + size(bytes) + ", "
-                            + memory, tag, source, "GB/s", gbps, Calibration.copyRate(p, toDevice, Bytes.of(bytes)),
-                    "the model answers with one copy-engine copy in 2 MiB pieces: it has no explicit-migration"
-                            + " step, so the driver's per-VA-block work is not in it");
+        public List<CalibrationCase> against(Platform p, String memory, SourceTag tag, String source) {
+            return List.of(CalibrationCase.of("cudaMemPrefetchAsync " + (toDevice ? "H2D " : "D2H ") + size(bytes)
+                            + ", " + memory, tag, source, "GB/s", gbps, Calibration.copyRate(p, toDevice,
+                            Bytes.of(bytes)), "the model answers with one copy-engine copy in 2 MiB pieces: it has no"
+                            + " explicit-migration step, so the driver's per-VA-block work is not in it"));
         }
     }
 
@@ -246,7 +284,7 @@ public sealed interface Measured {
         }
 
         @Override
-        public CalibrationCase against(Platform p, String memory, SourceTag tag, String source) {
+        public List<CalibrationCase> against(Platform p, String memory, SourceTag tag, String source) {
             Bytes size = Bytes.of(bytes);
             long pages = bytes / pageBytes;
             // the host writes, the GPU writes every byte (pages move to the GPU), one host thread reads each page
@@ -258,14 +296,24 @@ public sealed interface Measured {
                     Phase.cpu("read back", "x", Patterns.sequential(), size, pages)
                             .withAccessSize(Bytes.of(pageBytes))));
             RunResult r = Experiment.of(p, w, Calibration::uvm64k).withSeed(SEED).run();
-            return CalibrationCase.of("CPU read-back of GPU-written " + size(bytes) + ", per " + size(pageBytes)
-                            + " page, " + memory, tag, source, "us", usPerPage,
-                    r.phases().get(2).duration_ns() / 1e3 / pages, systemNote(memory));
+            return List.of(CalibrationCase.of("CPU read-back of GPU-written " + size(bytes) + ", per "
+                            + size(pageBytes) + " page, " + memory, tag, source, "us", usPerPage,
+                    r.phases().get(2).duration_ns() / 1e3 / pages, systemNote(memory)));
         }
     }
 
     /** The seed of every model run here, as {@link Calibration}'s. */
     long SEED = 1;
+
+    private static List<CalibrationCase> withFaultStats(CalibrationCase main, FaultStats stats, RunResult model,
+                                                        String what, SourceTag tag, String source) {
+        if (stats == null) {
+            return List.of(main);
+        }
+        List<CalibrationCase> out = new java.util.ArrayList<>(List.of(main));
+        out.addAll(stats.against(model, what, tag, source));
+        return List.copyOf(out);
+    }
 
     private static String systemNote(String memory) {
         return memory.equals("system") ? "malloc memory (HMM): the model runs the managed-memory scenario" : "";

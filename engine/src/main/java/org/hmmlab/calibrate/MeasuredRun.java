@@ -59,7 +59,7 @@ public record MeasuredRun(String name, String benchmark, String memory, String m
         Objects.requireNonNull(platform, "platform");
         List<CalibrationCase> out = new ArrayList<>(results.size());
         for (Measured m : results) {
-            out.add(m.against(platform, memory, tag(), source()));
+            out.addAll(m.against(platform, memory, tag(), source()));
         }
         return out;
     }

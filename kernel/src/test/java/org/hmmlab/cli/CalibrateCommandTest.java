@@ -47,7 +47,7 @@ class CalibrateCommandTest {
         assertTrue(o.out().contains("[U] SYNTHETIC, not a measurement: calibrate/cuda synthetic-ondemand.json"),
                 o.out());
         assertTrue(o.out().contains("skipped gather: SYNTHETIC: an example of a skipped item"), o.out());
-        assertTrue(o.out().contains("2 files, 10 cases,"), o.out());
+        assertTrue(o.out().contains("2 files, 13 cases,"), o.out());
     }
 
     @Test

@@ -140,13 +140,14 @@ public final class MeasurementJson {
             }
             case "touch_order" -> touchOrder(r);
             case "stream" -> {
-                r.object(Set.of("kind", "warps", "bytes", "access_bytes", "us", "gbps", "fault_batches"));
-                yield new Measured.Stream(warps(r), bytes(r, "bytes"), bytes(r, "access_bytes"), gbps(r));
+                r.object(Set.of("kind", "warps", "bytes", "access_bytes", "us", "gbps", "fault_stats"));
+                yield new Measured.Stream(warps(r), bytes(r, "bytes"), bytes(r, "access_bytes"), gbps(r),
+                        faultStats(r));
             }
             case "gather" -> {
-                r.object(Set.of("kind", "warps", "bytes", "accesses", "access_bytes", "us", "fault_batches"));
+                r.object(Set.of("kind", "warps", "bytes", "accesses", "access_bytes", "us", "fault_stats"));
                 yield new Measured.Gather(warps(r), bytes(r, "bytes"), r.field("accesses").longValue(1, 1L << 24),
-                        bytes(r, "access_bytes"), us(r, "us"));
+                        bytes(r, "access_bytes"), us(r, "us"), faultStats(r));
             }
             case "prefetch" -> {
                 r.object(Set.of("kind", "direction", "bytes", "us", "median_us", "gbps"));
@@ -201,6 +202,19 @@ public final class MeasurementJson {
             }
         }
         return new Measured.TouchOrder(r.field("order").text(), piece, pieces, faulted / runs.size());
+    }
+
+    /** The driver's fault counters over the kernel, or null where the document has none ({@code "fault_stats": null}). */
+    private static Measured.FaultStats faultStats(JsonNodeReader r) {
+        if (!r.has("fault_stats")) {
+            return null;
+        }
+        JsonNodeReader f = r.field("fault_stats").object(Set.of("replayable_faults", "duplicates", "pages_in",
+                "replays"));
+        long max = 1L << 40;
+        return new Measured.FaultStats(f.field("replayable_faults").longValue(0, max),
+                f.field("duplicates").longValue(0, max), f.field("pages_in").longValue(0, max),
+                f.field("replays").longValue(0, max));
     }
 
     private static long bytes(JsonNodeReader r, String field) {

@@ -107,6 +107,25 @@ class CudaSuiteBuildTest {
     }
 
     /**
+     * The benchmark's reader of the UVM driver's fault_stats procfs file, on a SYNTHETIC file laid out as
+     * uvm_gpu.c prints it (made-up counts): the first of each counter is the replayable section's.
+     */
+    @Test
+    void theFaultStatsReaderTakesTheReplayableCounters() throws Exception {
+        assertEquals(0, dryRun.status(), dryRun.output());
+        Path layout = Path.of("src", "test", "resources", "measurements", "synthetic-uvm-fault-stats.txt")
+                .toAbsolutePath();
+        Ran r = run(List.of(dir.resolve("build/hmmlab-ondemand").toString(), "--parse-fault-stats", layout.toString()));
+        assertEquals(0, r.status(), r.output());
+        assertEquals("{\"replayable_faults\": 1234, \"duplicates\": 56, \"pages_in\": 4096, \"replays\": 78}",
+                r.output().strip());
+        Ran missing = run(List.of(dir.resolve("build/hmmlab-ondemand").toString(), "--parse-fault-stats",
+                dir.resolve("none").toString()));
+        assertEquals(1, missing.status(), missing.output());
+        assertEquals("null", missing.output().strip());
+    }
+
+    /**
      * A real run writes a document the reader reads whatever happens: on a machine without a GPU (the build
      * machines) the document carries no results and the CUDA error that stopped it; with one, its copies.
      */

@@ -44,8 +44,9 @@ class MeasurementJsonTest {
         assertEquals(new Measured.FirstFault(30.0), run.results().get(0));
         // the two runs fault on pieces {0, 2} and {0, 1}: over the 4000 ns threshold, 2 reads each
         assertEquals(new Measured.TouchOrder("sequential", 65536, new int[] {0, 1, 2, 3}, 2.0), run.results().get(1));
-        assertEquals(new Measured.Stream(8, 16L << 20, 256, 10.0), run.results().get(2));
-        assertEquals(new Measured.Gather(64, 64L << 20, 512, 256, 2000.0), run.results().get(3));
+        assertEquals(new Measured.Stream(8, 16L << 20, 256, 10.0, null), run.results().get(2));
+        assertEquals(new Measured.Gather(64, 64L << 20, 512, 256, 2000.0, new Measured.FaultStats(600, 88, 8192, 5)),
+                run.results().get(3));
         assertEquals(new Measured.Prefetch(true, 16L << 20, 20.0), run.results().get(4));
         assertEquals(new Measured.CpuReadback(4L << 20, 4096, 20.0), run.results().get(5));
         assertEquals(List.of("gather: SYNTHETIC: an example of a skipped item"), run.skipped());
@@ -69,10 +70,17 @@ class MeasurementJsonTest {
         assertEquals(SourceTag.UNVERIFIED, pinned.tag());
         assertEquals("GB/s", pinned.unit());
         assertTrue(cases.get(3).note().contains("stages only host-to-device"), cases.get(3).note());
-        for (CalibrationCase c : MeasurementJson.read(FIXTURES.resolve("synthetic-ondemand.json"))
-                .cases(Platforms.H100_PCIE5)) {
+        List<CalibrationCase> onDemand = MeasurementJson.read(FIXTURES.resolve("synthetic-ondemand.json"))
+                .cases(Platforms.H100_PCIE5);
+        // one case a result, and three more for the gather's fault counters
+        assertEquals(6 + 3, onDemand.size());
+        for (CalibrationCase c : onDemand) {
             assertTrue(c.model() > 0 && Double.isFinite(c.model()), c.name() + " model " + c.model());
         }
+        CalibrationCase replays = onDemand.get(6);
+        assertEquals("fault batches (replays), random gather 512 x 256 B over 64 MiB, 64 warps, managed",
+                replays.name());
+        assertEquals(5.0, replays.published());
     }
 
     @Test
@@ -134,6 +142,8 @@ class MeasurementJsonTest {
         refused(edited("\"synthetic\": \"SYNTHETIC: made-up round numbers for the reader's tests and the docs; NOT a"
                 + " measurement of any GPU\"", "\"synthetic\": \" \""), "$.synthetic", "must say why");
         refused(edited("\"device\": \"SYNTHETIC GPU\",", ""), "$.system.device", "is required");
+        refused(edited("\"replays\": 5", "\"replays\": -5"), "$.results[3].fault_stats.replays", "must be in [0, ");
+        refused(edited("\"replays\": 5", "\"batches\": 5"), "$.results[3].fault_stats.batches", "unknown field");
         refused(edited("\"reason\": \"SYNTHETIC: an example of a skipped item\"", "\"why\": \"x\""),
                 "$.skipped[0].why", "unknown field");
     }
