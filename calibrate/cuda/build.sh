@@ -6,7 +6,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 out="${1:-$here/build}"
-nvcc="${NVCC:-$(command -v nvcc || echo /usr/local/bin/nvcc)}"
+nvcc="${NVCC:-$(command -v nvcc || { [[ -x /usr/local/bin/nvcc ]] && echo /usr/local/bin/nvcc; } || echo /usr/local/cuda/bin/nvcc)}"
 [[ -x "$nvcc" ]] || { echo "build.sh: nvcc not found (looked on PATH and at /usr/local/bin/nvcc; set NVCC)" >&2; exit 127; }
 arch="${NVCC_ARCH:-sm_90}"
 mkdir -p "$out"
