@@ -11,8 +11,8 @@
 #   calibrate/cuda/run.sh OUT [--dry-run]
 # --dry-run builds and runs every program with --dry-run: no GPU is touched, each writes its document's skeleton.
 # Run from anywhere; on the device machine: bash calibrate/cuda/run.sh "$OUT" (6 files, one folder: what comes back).
-# Each program has its own time limit (copy 45 s, each on-demand run 90 s; the build 60 s), so the whole run ends
-# within 4 m 50 s even if a GPU hangs; a program stopped at its limit leaves its results so far, marked incomplete.
+# Each program has its own time limit (copy 40 s, each on-demand run 90 s; the build 40 s), so the whole run ends
+# within 4 min 40 s (5 s of grace each) even if a GPU hangs; a program stopped at its limit leaves its results so far, marked incomplete.
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 out="${1:?usage: calibrate/cuda/run.sh OUT [--dry-run]}"
@@ -31,10 +31,13 @@ else
 fi
 arch="${NVCC_ARCH:-}"
 if [[ -z "$arch" ]]; then
-  if [[ ${#dry[@]} -eq 0 ]] && nvidia-smi -L >/dev/null 2>&1; then arch=native; else arch=sm_90; fi
+  if [[ ${#dry[@]} -eq 0 ]] && timeout 10 nvidia-smi -L >/dev/null 2>&1; then arch=native; else arch=sm_90; fi
 fi
 say "build into $build for $arch"
-if ! NVCC_ARCH="$arch" timeout -k 5 60 "$here/build.sh" "$build" >>"$log" 2>&1; then
+# 40 s for the build on the GPU machine (it takes seconds there); a dry run, on a busy build machine, may take longer
+build_limit=40
+[[ ${#dry[@]} -gt 0 ]] && build_limit=170
+if ! NVCC_ARCH="$arch" timeout -k 5 "$build_limit" "$here/build.sh" "$build" >>"$log" 2>&1; then
   say "build failed (see above)"
   exit 1
 fi
@@ -44,8 +47,8 @@ fi
   echo "## uname -a"; uname -a
   echo "## CPU"; grep -m1 'model name' /proc/cpuinfo; echo "cores: $(nproc)"
   echo "## memory"; grep -E 'MemTotal' /proc/meminfo
-  echo "## nvidia-smi"; nvidia-smi 2>&1 || echo "nvidia-smi: not available"
-  echo "## nvidia-smi -q (PCIe, clocks)"; nvidia-smi -q 2>&1 | grep -A12 -E '^ *PCI$|GPU Link Info' | head -40 || true
+  echo "## nvidia-smi"; timeout 10 nvidia-smi 2>&1 || echo "nvidia-smi: not available"
+  echo "## nvidia-smi -q (PCIe)"; timeout 10 nvidia-smi -q 2>&1 | grep -A12 -E '^ *PCI$|GPU Link Info' | head -40 || true
   echo "## /proc/driver/nvidia/version"; cat /proc/driver/nvidia/version 2>&1 || true
   echo "## nvidia_uvm parameters"
   for f in /sys/module/nvidia_uvm/parameters/*; do [[ -r "$f" ]] && echo "$(basename "$f")=$(cat "$f")"; done 2>/dev/null
@@ -65,7 +68,7 @@ step() {  # step NAME LIMIT_S PROGRAM ARGS...
     *) say "$name: exit status $rc after $(( $(date +%s) - t0 )) s (its JSON says why in \"error\")"; status=1 ;;
   esac
 }
-step copy 45 "$build/hmmlab-copy-bw"
+step copy 40 "$build/hmmlab-copy-bw"
 step ondemand-managed 90 "$build/hmmlab-ondemand" --memory managed
 step ondemand-system 90 "$build/hmmlab-ondemand" --memory system
 say "finished with status $status; files in $out"
