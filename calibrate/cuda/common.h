@@ -363,7 +363,7 @@ struct Report {
 };
 
 struct Args {
-    std::string out = "-", memory = "managed";
+    std::string out = "-", memory = "managed", order;
     bool dryRun = false;
 };
 
@@ -377,6 +377,8 @@ inline Args parseArgs(int argc, char** argv, const char* usage) {
             a.out = argv[++k];
         } else if (s == "--memory" && k + 1 < argc) {
             a.memory = argv[++k];
+        } else if (s == "--order" && k + 1 < argc) {
+            a.order = argv[++k];
         } else {
             fprintf(stderr, "usage: %s\n", usage);
             exit(2);

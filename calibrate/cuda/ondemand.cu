@@ -7,8 +7,9 @@
 //   first_fault   one thread reads one word of a fresh 2 MiB block: the latency of that read as the thread sees
 //                 it (%globaltimer before and after, ns), and the same read again once resident
 //   touch_order   one thread reads the 32 64 KiB pieces of a fresh 2 MiB block in a chosen order (sequential,
-//                 reverse, random): each read's latency, so the reads that faulted show where the driver's
-//                 prefetcher (uvm_perf_prefetch.c, the density tree) had already brought the piece in
+//                 reverse, random, even then odd, and any --order): each read's latency, so the reads that
+//                 faulted show where the driver's prefetcher (uvm_perf_prefetch.c, the density tree) had already
+//                 brought the piece in
 //   stream        W warps read a host-written buffer once, 256 B per warp access (32 lanes x 8 B), grid-stride
 //   gather        W warps read 256 B at 8192 random places in total (a fresh buffer for each W)
 //   prefetch      cudaMemPrefetchAsync of a host-written buffer to the GPU and back, GB/s
@@ -18,7 +19,8 @@
 // (replayable faults, duplicates, pages migrated in, replays: one a serviced batch), read from its debug procfs
 // file where the nvidia_uvm module was loaded with uvm_enable_debug_procfs=1; null elsewhere.
 //
-//   hmmlab-ondemand [--memory managed|system] [--out FILE] [--dry-run]
+//   hmmlab-ondemand [--memory managed|system] [--order P,P,...] [--out FILE] [--dry-run]
+// --order adds a touch_order of your own: the pieces (0 to 31) one thread reads, in that order.
 #include "common.h"
 
 using namespace hmmlab;
@@ -220,13 +222,17 @@ struct Bench {
                                 .nums("latency_ns", first).nums("resident_latency_ns", again).json());
     }
 
+    std::vector<int> custom;  // --order, or empty
+
     void touchOrders() {
         if (!inBudget("touch_order")) return;
-        std::vector<int> sequential(PIECES), reverse(PIECES), random(PIECES);
+        std::vector<int> sequential(PIECES), reverse(PIECES), random(PIECES), evenThenOdd(PIECES);
         for (int k = 0; k < PIECES; k++) {
             sequential[k] = k;
             reverse[k] = PIECES - 1 - k;
             random[k] = k;
+            // every other piece first: each pair of the density tree's leaves half touched, then the rest
+            evenThenOdd[k] = k < PIECES / 2 ? 2 * k : 2 * (k - PIECES / 2) + 1;
         }
         unsigned long long x = 1;  // a fixed shuffle (Fisher-Yates over xorshift64), written to the result
         for (int k = PIECES - 1; k > 0; k--) {
@@ -239,8 +245,10 @@ struct Bench {
             const char* name;
             const std::vector<int>* order;
         };
-        const Named orders[] = {{"sequential", &sequential}, {"reverse", &reverse}, {"random", &random}};
-        Buffer b(d, managed, 3 * ORDER_REPEATS * VA_BLOCK);
+        std::vector<Named> orders = {{"sequential", &sequential}, {"reverse", &reverse}, {"random", &random},
+                                     {"even_then_odd", &evenThenOdd}};
+        if (!custom.empty()) orders.push_back({"chosen", &custom});
+        Buffer b(d, managed, orders.size() * ORDER_REPEATS * VA_BLOCK);
         int block = 0;
         for (const Named& o : orders) {
             std::vector<std::string> runs;
@@ -346,13 +354,36 @@ struct Bench {
 
 __global__ void noop() {}
 
-void planned(Report& r) {
+// The pieces of --order ("0,16,8,24"): each 0 to 31, each at most once; an empty list where none was given.
+std::vector<int> parseOrder(const std::string& text) {
+    std::vector<int> pieces;
+    if (text.empty()) return pieces;
+    std::vector<bool> seen(PIECES);
+    std::stringstream in(text);
+    std::string item;
+    while (std::getline(in, item, ',')) {
+        char* end = nullptr;
+        long v = strtol(item.c_str(), &end, 10);
+        if (item.empty() || *end != '\0' || v < 0 || v >= PIECES || seen[v]) {
+            throw std::invalid_argument("--order must list pieces 0 to " + std::to_string(PIECES - 1) +
+                                        ", each once, separated by commas; got '" + item + "' in '" + text + "'");
+        }
+        seen[v] = true;
+        pieces.push_back((int)v);
+    }
+    return pieces;
+}
+
+void planned(Report& r, const std::vector<int>& custom) {
     auto add = [&](const char* kind, const std::string& what) {
         r.plan.push_back(Obj().str("kind", kind).str("what", what).json());
     };
     add("first_fault", std::to_string(FIRST_FAULT_REPEATS) + " fresh 2 MiB blocks, one read each, then again");
-    add("touch_order", "sequential, reverse and random orders of 32 64 KiB pieces, "
-                       + std::to_string(ORDER_REPEATS) + " fresh 2 MiB blocks each");
+    std::string chosen;
+    for (size_t k = 0; k < custom.size(); k++) chosen += (k ? "," : "") + std::to_string(custom[k]);
+    add("touch_order", "sequential, reverse, random and even-then-odd orders of 32 64 KiB pieces" +
+                           (custom.empty() ? std::string() : ", and the chosen " + chosen) + ", " +
+                           std::to_string(ORDER_REPEATS) + " fresh 2 MiB blocks each");
     add("stream", std::to_string(STREAM_BYTES) + " B at 1, 8, 64, 512 and the resident warps");
     add("gather", std::to_string(GATHER_ACCESSES) + " random 256 B reads over " + std::to_string(GATHER_BYTES)
                       + " B at 1, 8, 64, 512 and the resident warps");
@@ -370,7 +401,7 @@ int main(int argc, char** argv) {
         printf("%s\n", f.since(FaultStats{true, 0, 0, 0, 0}).c_str());
         return f.present ? 0 : 1;
     }
-    Args a = parseArgs(argc, argv, "hmmlab-ondemand [--memory managed|system] [--out FILE] [--dry-run]");
+    Args a = parseArgs(argc, argv, "hmmlab-ondemand [--memory managed|system] [--order P,P,...] [--out FILE] [--dry-run]");
     if (a.memory != "managed" && a.memory != "system") {
         fprintf(stderr, "--memory must be managed or system, got '%s'\n", a.memory.c_str());
         return 2;
@@ -380,7 +411,14 @@ int main(int argc, char** argv) {
     r.memory = a.memory;
     r.dryRun = a.dryRun;
     r.out = a.out;
-    planned(r);
+    std::vector<int> custom;
+    try {
+        custom = parseOrder(a.order);
+    } catch (const std::invalid_argument& e) {
+        fprintf(stderr, "%s\n", e.what());
+        return 2;
+    }
+    planned(r, custom);
     if (a.dryRun) return r.write(a.out) ? 0 : 3;
     Device d;
     return runReport(r, a, [&] {
@@ -398,6 +436,7 @@ int main(int argc, char** argv) {
         noop<<<1, 1>>>();  // loads the module, so the first timed launch does not
         CHECK(cudaDeviceSynchronize());
         Bench b(d, r, managed);
+        b.custom = custom;
         b.section("first_fault", [&] { b.firstFault(); });
         b.section("touch_order", [&] { b.touchOrders(); });
         b.section("stream", [&] { b.streams(); });

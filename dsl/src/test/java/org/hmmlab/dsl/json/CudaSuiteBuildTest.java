@@ -99,11 +99,18 @@ class CudaSuiteBuildTest {
     }
 
     @Test
-    void aBenchmarkRefusesAnUnknownMemoryKind() throws Exception {
+    void aBenchmarkRefusesAnUnknownMemoryKindAndABadOrder() throws Exception {
         assertEquals(0, dryRun.status(), dryRun.output());
         Ran r = run(List.of(dir.resolve("build/hmmlab-ondemand").toString(), "--memory", "device", "--dry-run"));
         assertEquals(2, r.status(), r.output());
         assertTrue(r.output().contains("--memory must be managed or system, got 'device'"), r.output());
+        Ran order = run(List.of(dir.resolve("build/hmmlab-ondemand").toString(), "--order", "0,16,16", "--dry-run"));
+        assertEquals(2, order.status(), order.output());
+        assertTrue(order.output().contains("--order must list pieces 0 to 31, each once, separated by commas; got"
+                + " '16' in '0,16,16'"), order.output());
+        Ran chosen = run(List.of(dir.resolve("build/hmmlab-ondemand").toString(), "--order", "0,16,8", "--dry-run"));
+        assertEquals(0, chosen.status(), chosen.output());
+        assertTrue(chosen.output().contains("and the chosen 0,16,8,"), chosen.output());
     }
 
     /**
