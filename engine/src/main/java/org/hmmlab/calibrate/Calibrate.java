@@ -20,19 +20,31 @@ public final class Calibrate {
             System.err.println("usage: ./hmmlab calibrate [--markdown]");
             System.exit(2);
         }
-        List<CalibrationCase> cases = Calibration.cases();
-        if (markdown) {
-            printMarkdown(cases, System.out);
-        } else {
-            printText(cases, System.out);
-        }
+        print(Calibration.cases(), markdown, System.out);
+    }
+
+    /**
+     * Prints {@code cases} as the text table (or the Markdown table) and a last line counting those within 15 %:
+     * what {@code ./hmmlab calibrate} prints.
+     */
+    public static void print(List<CalibrationCase> cases, boolean markdown, PrintStream out) {
+        printTable(cases, markdown, "published", out);
         long misses = cases.stream().filter(c -> !c.within15Percent()).count();
-        System.out.printf(Locale.ROOT, "%n%d cases, %d within 15 %%, %d outside (explained in the note column)%n",
+        out.printf(Locale.ROOT, "%n%d cases, %d within 15 %%, %d outside (explained in the note column)%n",
                 cases.size(), cases.size() - misses, misses);
     }
 
-    static void printText(List<CalibrationCase> cases, PrintStream out) {
-        out.printf(Locale.ROOT, "%-52s %-62s %14s %10s %8s  %s%n", "case", "source", "published", "model",
+    /** The table alone, text or Markdown, with the figures' column headed {@code figure} ("published", "measured"). */
+    public static void printTable(List<CalibrationCase> cases, boolean markdown, String figure, PrintStream out) {
+        if (markdown) {
+            printMarkdown(cases, figure, out);
+        } else {
+            printText(cases, figure, out);
+        }
+    }
+
+    static void printText(List<CalibrationCase> cases, String figure, PrintStream out) {
+        out.printf(Locale.ROOT, "%-52s %-62s %14s %10s %8s  %s%n", "case", "source", figure, "model",
                 "error_%", "note");
         for (CalibrationCase c : cases) {
             out.printf(Locale.ROOT, "%-52s %-62s %9s %-4s %10.4g %+8.1f  %s%n", c.name(), c.taggedSource(),
@@ -40,8 +52,8 @@ public final class Calibrate {
         }
     }
 
-    static void printMarkdown(List<CalibrationCase> cases, PrintStream out) {
-        out.println("| case | source | published | model | error % | note |");
+    static void printMarkdown(List<CalibrationCase> cases, String figure, PrintStream out) {
+        out.println("| case | source | " + figure + " | model | error % | note |");
         out.println("|---|---|---|---|---|---|");
         for (CalibrationCase c : cases) {
             out.printf(Locale.ROOT, "| %s | %s | %s %s | %.4g %s | %+.1f | %s |%n", c.name(), c.taggedSource(),
