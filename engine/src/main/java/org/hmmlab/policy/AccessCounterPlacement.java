@@ -56,7 +56,14 @@ public final class AccessCounterPlacement implements Placement {
 
     @Override
     public Decision onRemoteAccess(FaultContext access) {
-        return counters.record(access.page(), access.nowNanos()) ? migrate : Decision.NONE;
+        // the notification moves the sub-regions it reports accessed (expand_notification_block(),
+        // uvm_gpu_access_counters.c), not its whole region; the driver does so for its 2 MiB default, and this model
+        // for every region of one VA block or less (a larger region migrates block by block, whole)
+        if (!counters.record(access.page(), access.nowNanos())) {
+            return Decision.NONE;
+        }
+        return counters.regionShift() <= Pages.BLOCK_PAGE_SHIFT
+                ? migrate.withSubRegions(counters.lastNotificationSubRegions()) : migrate;
     }
 
     /** The counter unit, for inspection. */

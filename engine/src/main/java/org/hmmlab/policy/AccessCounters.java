@@ -29,11 +29,17 @@ public final class AccessCounters {
     /** The largest tracking granularity, 16 GiB (the hardware's largest). */
     public static final Bytes MAX_GRANULARITY = Bytes.pages(1L << MAX_GRANULARITY_SHIFT);
 
+    /** log2 of the 32 sub-regions a region's notification reports (UVM_SUB_GRANULARITY_REGIONS). */
+    private static final int SUB_SHIFT = 5;
+
     private final int threshold;
     private final int shift;
     private final long halfLifeNanos;
     private final LongSlots regions = new LongSlots();
     private int[] count = new int[64];
+    /** Per region, the sub-regions accessed since its last notification (bit k: the k-th of 32). */
+    private int[] accessed = new int[64];
+    private int lastSubRegions = Decision.ALL_SUB_REGIONS;
     private long[] lastNanos = new long[64];
     private long notifications;
 
@@ -61,6 +67,7 @@ public final class AccessCounters {
         int s = regions.slot(page >>> shift);
         if (s >= count.length) {
             count = java.util.Arrays.copyOf(count, LongSlots.grownLength(count.length, s));
+            accessed = java.util.Arrays.copyOf(accessed, count.length);
             lastNanos = java.util.Arrays.copyOf(lastNanos, count.length);
             lastNanos[s] = nowNanos;
         }
@@ -74,12 +81,27 @@ public final class AccessCounters {
                 lastNanos[s] += periods * halfLifeNanos;
             }
         }
+        if (shift >= SUB_SHIFT) {
+            accessed[s] |= 1 << (int) ((page & ((1L << shift) - 1)) >>> (shift - SUB_SHIFT));
+        }
         if (++count[s] >= threshold) {
             count[s] = 0;
+            lastSubRegions = shift >= SUB_SHIFT ? accessed[s] : Decision.ALL_SUB_REGIONS;
+            accessed[s] = 0;
             notifications++;
             return true;
         }
         return false;
+    }
+
+    /**
+     * The sub-regions of the last notification's region accessed since the one before (bit k: the k-th of 32), as
+     * the notification's {@code sub_granularity} mask reports them; {@link Decision#ALL_SUB_REGIONS} for regions of
+     * fewer than 32 pages (the hardware fills the mask only for granularities above 64 KiB, where a sub-region is
+     * the whole region; uvm_gpu_access_counters.c).
+     */
+    public int lastNotificationSubRegions() {
+        return lastSubRegions;
     }
 
     /** The current count of the region holding {@code page} (without decay applied since its last access). */

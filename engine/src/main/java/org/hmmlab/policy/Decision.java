@@ -20,8 +20,11 @@ import org.hmmlab.units.SimDuration;
  *                    (0 = the faulting 4 KiB page, 4 = its 64 KiB big page, 9 = its 2 MiB block), 0 otherwise
  * @param delay       how long the faulting processor is kept off the page for {@link Action#THROTTLE}, zero
  *                    otherwise
+ * @param subRegions  for a {@link Action#MIGRATE} of 32 pages or more, which 32ths of the region move (bit k: the
+ *                    k-th sub-region), as an access-counter notification's {@code sub_granularity} mask says which
+ *                    of its region's 32 sub-regions were accessed; {@link #ALL_SUB_REGIONS} otherwise
  */
-public record Decision(Action action, int regionShift, SimDuration delay) {
+public record Decision(Action action, int regionShift, SimDuration delay, int subRegions) {
 
     /** The kinds of decision. */
     public enum Action {
@@ -36,6 +39,11 @@ public record Decision(Action action, int regionShift, SimDuration delay) {
         /** Service nothing now; replay the faulting processor after {@link Decision#delay()}. */
         THROTTLE
     }
+
+    /** Every sub-region of the region: the whole region moves. */
+    public static final int ALL_SUB_REGIONS = -1;
+    /** Sub-regions a region splits into for {@link #subRegions} (UVM_SUB_GRANULARITY_REGIONS). */
+    public static final int SUB_REGIONS = 32;
 
     /** Largest region: 2^30 pages (4 TiB). */
     public static final int MAX_REGION_SHIFT = 30;
@@ -62,6 +70,32 @@ public record Decision(Action action, int regionShift, SimDuration delay) {
             throw new IllegalArgumentException("decision delay must be > 0 for THROTTLE and zero otherwise, got "
                     + delay + " for " + action);
         }
+        if (subRegions != ALL_SUB_REGIONS && (action != Action.MIGRATE || (1L << regionShift) < SUB_REGIONS
+                || subRegions == 0)) {
+            throw new IllegalArgumentException("decision subRegions must be ALL_SUB_REGIONS unless a MIGRATE of at least "
+                    + SUB_REGIONS + " pages names at least one of its sub-regions, got " + Integer.toHexString(subRegions)
+                    + " for " + action + " of " + (1L << regionShift) + " pages");
+        }
+    }
+
+    /** A decision over its whole region. */
+    public Decision(Action action, int regionShift, SimDuration delay) {
+        this(action, regionShift, delay, ALL_SUB_REGIONS);
+    }
+
+    /** This migration limited to the sub-regions set in {@code mask} (bit k: the k-th 32th of the region). */
+    public Decision withSubRegions(int mask) {
+        return mask == subRegions ? this : new Decision(action, regionShift, delay, mask);
+    }
+
+    /** Whether {@code page}, in the region around the decision's page, is in one of the sub-regions that move. */
+    public boolean coversSubRegion(long page) {
+        if (subRegions == ALL_SUB_REGIONS) {
+            return true;
+        }
+        long perSub = (1L << regionShift) / SUB_REGIONS;
+        int k = (int) ((page & ((1L << regionShift) - 1)) / perSub);
+        return (subRegions & (1 << k)) != 0;
     }
 
     /** Migrate the aligned region of {@code region} bytes (a power of two, 4 KiB to 4 TiB) around the fault. */

@@ -345,7 +345,7 @@ public final class ResidencyModel {
                     if (d.action() == Decision.Action.MIGRATE) {
                         now += policy.placement().decisionCost().nanos();
                         long firstPage = d.regionFirstPage(page);
-                        migrateRange(firstPage, d.regionPages(), MigrationCause.ACCESS_COUNTER);
+                        migrateRange(firstPage, d.regionPages(), d, MigrationCause.ACCESS_COUNTER);
                     }
                     return;
                 }
@@ -449,10 +449,11 @@ public final class ResidencyModel {
             }
         }
 
-        private void migrateRange(long first, long count, MigrationCause cause) {
+        /** Migrates the pages of [first, first + count) in the sub-regions {@code d} names. */
+        private void migrateRange(long first, long count, Decision d, MigrationCause cause) {
             for (long p = first; p < first + count; p++) {
                 int i = index(p);
-                if (i >= 0 && i < loc.length && loc[i] != INVALID && loc[i] != 0) {
+                if (i >= 0 && i < loc.length && loc[i] != INVALID && loc[i] != 0 && d.coversSubRegion(p)) {
                     migrateToDevice(p, cause);
                 }
             }

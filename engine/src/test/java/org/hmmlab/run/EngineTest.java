@@ -76,6 +76,25 @@ class EngineTest {
         assertEquals(pages, t.get(Columns.of(Counter.HOST_ACCESSES)), "the CPU phase's, counted apart");
     }
 
+    // An access-counter notification carries a sub_granularity mask: which 32ths of its region were accessed; the
+    // driver migrates those sub-regions, not the whole region (expand_notification_block(),
+    // uvm_gpu_access_counters.c, UVM_SUB_GRANULARITY_REGIONS = 32). A GPU reading only the first 128 KiB of a
+    // CPU-written 2 MiB buffer through remote mappings (2 MiB counters, threshold 64) brings those two 64 KiB
+    // sub-regions over, 32 pages, on both engines; the rest of the block stays in host memory.
+    @Test
+    void anAccessCounterNotificationMigratesTheSubRegionsItReportsOnBothEngines() {
+        Bytes block = Bytes.MiB(2);
+        Workload w = Workload.of(List.of(new Allocation("x", block)), List.of(
+                Phase.cpu("init", "x", Patterns.sequential(), block, block.pagesCeil()).withWriteFraction(1),
+                Phase.gpu("read", "x", Patterns.sequential(), Bytes.KiB(128), 256)));
+        java.util.function.Supplier<org.hmmlab.policy.MigrationPolicy> counters =
+                () -> Policies.onDemand().withPlacement(Policies.accessCounters(64, block));
+        for (Engine e : List.of(Engine.timed(Platforms.A100_PCIE4), Engine.residency(Platforms.A100_PCIE4))) {
+            Map<String, Long> s = e.run(w, counters, 5, new CancellationToken()).summary();
+            assertEquals(32, s.get(Columns.PAGES_TO_DEVICE), e.getClass().getSimpleName() + ": the two accessed 64 KiB sub-regions: " + s);
+        }
+    }
+
     @Test
     void bothEnginesReplayTheSamePhaseStreamForTheSameSeed() {
         // the CPU writes 16 MiB, then 4096 random touches over its 4096 pages: about 63 % distinct, a count that

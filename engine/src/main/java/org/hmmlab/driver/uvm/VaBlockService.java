@@ -226,7 +226,8 @@ final class VaBlockService {
                 last = Math.min(last, bounds[1]);
                 for (long p = first; p < last; p++) {
                     int pi = pt.idx(p);
-                    if (pt.landing(pi) == 0 && (!pt.local(pi) || pt.resid(pi) == R_DUP)) {
+                    // a notification names the sub-regions accessed; a fault's decision covers its whole region
+                    if (pt.landing(pi) == 0 && (!pt.local(pi) || pt.resid(pi) == R_DUP) && d.coversSubRegion(p)) {
                         PageMask.set(gpu.blockMask, Pages.indexInBlock(p));
                     }
                 }
