@@ -1136,7 +1136,43 @@ public final class MmStruct {
         frames.get(cpfn);
         frames.incMapcount(cpfn);
         t[i] = Pte.mk(cpfn, shared && vma.has(VmFlags.VM_WRITE), write);
+        if (!write) {
+            faultAround(vma, addr, t, i);
+        }
         return VmFault.OK;
+    }
+
+    /** fault_around_bytes: 64 KiB, 16 pages (mm/memory.c). */
+    static final int FAULT_AROUND_PAGES = 16;
+
+    /**
+     * A read fault on a file or shmem page also maps the neighbours that are already in the page cache, read as
+     * the area's protection says (writable in a shared writable shmem mapping, which wants no write notification;
+     * read-only in a private one), into empty entries only. Mirrors do_read_fault() -> do_fault_around() ->
+     * filemap_map_pages() (mm/memory.c, mm/filemap.c): the window is the 16-page aligned run around the fault
+     * (fault_around_bytes), clipped to the area and to the page table; pages past the end of the file, not
+     * cached, or whose entry is not empty are skipped. Filling empty entries notifies nothing.
+     */
+    private void faultAround(Vma vma, long addr, long[] t, int i) {
+        int pteOff = i;
+        long vmaOff = (addr - vma.start) >>> Mman.PAGE_SHIFT;
+        long vmaPages = (vma.end - vma.start) >>> Mman.PAGE_SHIFT;
+        long from = Math.max(pteOff & -FAULT_AROUND_PAGES, pteOff - Math.min(pteOff, vmaOff));
+        long to = Math.min(Math.min(from + FAULT_AROUND_PAGES, PageTable.ENTRIES), pteOff + vmaPages - vmaOff) - 1;
+        boolean writable = vma.has(VmFlags.VM_SHARED) && vma.has(VmFlags.VM_WRITE);
+        for (long j = from; j <= to; j++) {
+            if (j == pteOff || t[(int) j] != 0) {
+                continue;
+            }
+            long index = vma.pgoff + vmaOff + (j - pteOff);
+            long cpfn = index < 0 ? -1 : vma.file.cachedPfn(index);
+            if (cpfn < 0 || index >= (vma.file.size() + Mman.PAGE_SIZE - 1) / Mman.PAGE_SIZE) {
+                continue;
+            }
+            frames.get(cpfn);
+            frames.incMapcount(cpfn);
+            t[(int) j] = Pte.mk(cpfn, writable, false);
+        }
     }
 
     private int wpFault(Vma vma, long addr, long e, long[] t, int i) {

@@ -451,4 +451,65 @@ class MainlineParityTest {
             assertEquals(11, mm.readInt(a));
         }
     }
+
+    /**
+     * A read fault on a file page maps the cached neighbours too: do_read_fault() -> do_fault_around() ->
+     * filemap_map_pages() (mm/memory.c, mm/filemap.c), over the 16-page aligned window (fault_around_bytes = 64 KiB)
+     * clipped to the area, into empty entries, pages past the end of the file skipped, with the area's protection
+     * (writable in a shared writable mapping of shmem, read-only in a private one). Found by the oracle fuzzer:
+     * the real kernel's snapshots showed these pages mapped where the engine had none.
+     */
+    @Nested
+    class FaultAround {
+        MemFile cachedFile(int pages, int cached) {
+            MemFile file = MemFile.createTemp(frames, (long) pages * PAGE_SIZE);
+            file.pwrite(new byte[cached * (int) PAGE_SIZE], 0); // pages [0, cached) in the page cache
+            return file;
+        }
+
+        @Test
+        void aReadFaultMapsTheCachedPagesOfItsAlignedWindow() {
+            MemFile file = cachedFile(40, 20);
+            long a = mm.mmap(0, 40 * PAGE_SIZE, PROT_READ | PROT_WRITE, Mman.MAP_SHARED, file, 0);
+            events.clear();
+            assertEquals(0, mm.readInt(a + 5 * PAGE_SIZE));
+            for (int p = 0; p < 40; p++) {
+                long e = mm.entry(a + p * PAGE_SIZE);
+                assertEquals(p < 16, Pte.isPresent(e), "page " + p + ": the window is pages 0-15");
+                if (p < 16) {
+                    assertTrue(Pte.isWrite(e), "page " + p + ": shared writable shmem maps writable");
+                }
+            }
+            assertEquals(List.of(), events, "filling empty entries notifies nothing");
+            assertEquals(0, mm.readInt(a + 17 * PAGE_SIZE));
+            assertTrue(Pte.isPresent(mm.entry(a + 19 * PAGE_SIZE)), "the next window's cached pages");
+            assertFalse(Pte.isPresent(mm.entry(a + 20 * PAGE_SIZE)), "not cached: left to its own fault");
+        }
+
+        @Test
+        void inAPrivateMappingTheNeighboursAreReadOnlyAndTheWindowStopsAtTheAreaAndTheFilesEnd() {
+            MemFile file = cachedFile(12, 12);
+            // the area starts at file page 2 and spans 9 pages: file pages 2-10; page 11 of the file is not mapped
+            long a = mm.mmap(0, 9 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE, file, 2 * PAGE_SIZE);
+            assertEquals(0, mm.readInt(a + 3 * PAGE_SIZE));
+            for (int p = 0; p < 9; p++) {
+                long e = mm.entry(a + p * PAGE_SIZE);
+                assertTrue(Pte.isPresent(e), "page " + p);
+                assertFalse(Pte.isWrite(e), "page " + p + ": a private mapping's file pages are read-only");
+            }
+            MemFile shortFile = cachedFile(3, 3);
+            long b = mm.mmap(0, 8 * PAGE_SIZE, PROT_READ, MAP_PRIVATE, shortFile, 0);
+            assertEquals(0, mm.readInt(b));
+            assertTrue(Pte.isPresent(mm.entry(b + 2 * PAGE_SIZE)));
+            assertEquals(0, mm.entry(b + 3 * PAGE_SIZE), "past the end of the file");
+        }
+
+        @Test
+        void aWriteFaultMapsOnlyItsOwnPage() {
+            MemFile file = cachedFile(16, 16);
+            long a = mm.mmap(0, 16 * PAGE_SIZE, PROT_READ | PROT_WRITE, Mman.MAP_SHARED, file, 0);
+            mm.writeInt(a + 4 * PAGE_SIZE, 1);
+            assertEquals(0, mm.entry(a + 5 * PAGE_SIZE), "do_shared_fault() does not fault around");
+        }
+    }
 }
