@@ -97,6 +97,12 @@ public final class EngineInterpreter {
         return n;
     }
 
+    /** Whether {@code page} of {@code area} lies in a file or shmem (not private anonymous) mapping. */
+    boolean fileBacked(long area, long page) {
+        org.hmmlab.mm.Vma vma = broken ? null : mm.findVma(addr(area, page));
+        return vma != null && !vma.isAnonymous();
+    }
+
     /** Whether some line of {@code script} would crash the real 6.12 driver (see faultsOwnDevicePage). */
     static boolean crashesDriver612(List<String> script) {
         EngineInterpreter m = new EngineInterpreter();

@@ -67,6 +67,11 @@ public final class ScriptGenerator {
             // A range that starts mapped stops at its first hole: the kernels disagree on what happens at a hole
             // in the middle (VersionDifferences "dmirror-exclusive-error"); at the start both convert nothing.
             int run = model.mappedRun(Long.parseLong(t[3]), Long.parseLong(t[4]), Long.parseLong(t[5]));
+            // On a file or shmem page the kernels agree on one page only: 6.12 faults the whole range in before it
+            // finds the pages are not anonymous, mainline faults the first page and refuses (VersionDifferences "#8")
+            if (run > 1 && model.fileBacked(Long.parseLong(t[3]), Long.parseLong(t[4]))) {
+                run = 1;
+            }
             if (run > 0 && run < Long.parseLong(t[5])) {
                 return "dev " + t[1] + " exclusive " + t[3] + " " + t[4] + " " + run + " 0";
             }

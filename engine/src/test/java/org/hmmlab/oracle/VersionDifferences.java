@@ -64,7 +64,27 @@ final class VersionDifferences {
                             + " make_device_exclusive(), the per-page API that replaced it in 6.15",
                     true,
                     (op, kernel, engine, kinds) -> op.matches("\\d+ dev \\d exclusive .*") && kernel.equals("err EBUSY")
-                            && engine.startsWith("err ") && !engine.equals("err EBUSY")),
+                            && engine.startsWith("err ") && !engine.equals("err EBUSY")
+                            && !engine.equals("err EOPNOTSUPP")),
+            // On a file or shmem range 6.12's make_device_exclusive_range() faults the whole window in writable
+            // (get_user_pages_remote(FOLL_WRITE)) before it finds the pages are not anonymous and returns a
+            // shortfall (-EBUSY); mainline's make_device_exclusive() faults in the one page it is given and returns
+            // -EOPNOTSUPP. The page tables differ afterwards: comparison stops.
+            new Difference("#8 make_device_exclusive on a non-anonymous range",
+                    "mm/rmap.c make_device_exclusive_range() (6.12) pins the whole window writable before converting;"
+                            + " make_device_exclusive() (mainline, 6.15+) faults one page and refuses a non-anonymous"
+                            + " folio with -EOPNOTSUPP",
+                    false,
+                    (op, kernel, engine, kinds) -> op.matches("\\d+ dev \\d exclusive .*") && kernel.equals("err EBUSY")
+                            && engine.equals("err EOPNOTSUPP") && !op.matches("\\d+ dev \\d exclusive \\d+ \\d+ 1 .*")),
+            // Over one page both kernels fault that page in and convert nothing: the same state (the generator
+            // sends only one-page EXCLUSIVE ranges to file and shmem areas).
+            new Difference("#8 make_device_exclusive on a non-anonymous page",
+                    "mm/rmap.c: 6.12 returns -EBUSY, mainline -EOPNOTSUPP for one non-anonymous page; both fault it in"
+                            + " and convert nothing",
+                    true,
+                    (op, kernel, engine, kinds) -> op.matches("\\d+ dev \\d exclusive \\d+ \\d+ 1 .*")
+                            && kernel.equals("err EBUSY") && engine.equals("err EOPNOTSUPP")),
             // 6.12's make_device_exclusive_range() pins with FOLL_SPLIT_PMD, which splits the PMD but not the
             // folio, then skips every PageTail() page: on a THP-backed range dmirror_exclusive() gets fewer pages
             // than it asked for and returns -EBUSY (field notes: the exclusive* selftests fail on 6.12 with THP
