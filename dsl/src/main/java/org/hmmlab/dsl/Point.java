@@ -36,6 +36,11 @@ public final class Point {
                 + params.stream().map(Param::name).toList());
     }
 
+    /** The values in parameter order. */
+    List<Object> values() {
+        return values;
+    }
+
     /** Position of this point in declaration order (the first parameter varies slowest), from 0. */
     public int index() {
         return index;
