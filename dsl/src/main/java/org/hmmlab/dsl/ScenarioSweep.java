@@ -480,6 +480,11 @@ public final class ScenarioSweep {
         return new SweepInterruptedException(name, partial, finished.size(), points().size());
     }
 
+    /** The error for point {@code p} whose run failed elsewhere (on an executor) with {@code message}. */
+    public SweepException failed(Point p, String message) {
+        return new SweepException(p, new IllegalStateException(message));
+    }
+
     /** The sweep as a sweep file's JSON. */
     public String toJson() {
         return SweepJson.write(this);
