@@ -175,6 +175,9 @@ public final class ScenarioSweep {
 
     /** A refusal at the field's JSON path ({@code $.phases[1].concurrency: ...}) says the sweep's name for it. */
     private static String located(String message, String jsonPath, String path) {
+        if (message.startsWith(jsonPath + ": ")) {
+            return message.substring(jsonPath.length() + 2);
+        }
         return message.replace(jsonPath, path);
     }
 

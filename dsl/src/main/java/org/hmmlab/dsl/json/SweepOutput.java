@@ -68,11 +68,15 @@ public final class SweepOutput {
      * place; a failure anywhere leaves nothing at {@code dir}.
      */
     public static Path write(Path dir, ScenarioSweep sweep, Table table, Consumer<Path> more) {
-        checkFree(dir);
-        List<Point> points = sweep.points();
-        if (points.size() != table.rowCount()) {
-            throw new IllegalArgumentException("the table has " + table.rowCount() + " rows but the sweep has " + points.size() + " points");
+        List<Integer> all = sweep.points().stream().map(Point::index).toList();
+        if (all.size() != table.rowCount()) {
+            throw new IllegalArgumentException("the table has " + table.rowCount() + " rows but the sweep has " + all.size() + " points");
         }
+        return write(dir, sweep, table, more, all);
+    }
+
+    private static Path write(Path dir, ScenarioSweep sweep, Table table, Consumer<Path> more, List<Integer> points) {
+        checkFree(dir);
         Path abs = dir.toAbsolutePath();
         Path staging = abs.resolveSibling("." + abs.getFileName() + ".partial-" + ProcessHandle.current().pid());
         try {
@@ -87,7 +91,7 @@ public final class SweepOutput {
             m.put("gridPoints", sweep.gridSize());
             m.put("shard", sweep.shard().toString());
             ArrayNode idx = m.putArray("points");
-            points.forEach(p -> idx.add(p.index()));
+            points.forEach(idx::add);
             Files.writeString(staging.resolve(MANIFEST), Json.write(m));
             more.accept(staging);
             if (Files.isDirectory(abs)) {
@@ -106,6 +110,32 @@ public final class SweepOutput {
             deleteQuietly(staging);
             throw e;
         }
+    }
+
+    /**
+     * Writes the rows of an interrupted run: the finished points only, each found by its coordinates, so that a merge
+     * names the points still missing.
+     */
+    public static Path writePartial(Path dir, ScenarioSweep sweep, org.hmmlab.dsl.SweepResult partial) {
+        Table t = partial.table();
+        int params = sweep.axes().size();
+        Map<List<Object>, Integer> byCoordinates = new java.util.HashMap<>();
+        for (Point p : sweep.points()) {
+            byCoordinates.put(p.row().cells().stream().map(c -> c.value()).toList(), p.index());
+        }
+        List<Integer> indexes = new ArrayList<>();
+        for (int r = 0; r < t.rowCount(); r++) {
+            List<Object> key = new ArrayList<>();
+            for (int c = 0; c < params; c++) {
+                key.add(t.columns().get(c).get(r));
+            }
+            Integer i = byCoordinates.get(key);
+            if (i == null) {
+                throw new IllegalStateException("a kept row matches no point of the sweep: " + key);
+            }
+            indexes.add(i);
+        }
+        return write(dir, sweep, t, staging -> { }, indexes);
     }
 
     /** The merged shards: the sweep and its whole table in grid order. */
