@@ -18,7 +18,8 @@ import org.hmmlab.dsl.ScenarioSweep;
 
 /**
  * Sweep files: a sweep described as data, what {@code ./hmmlab sweep FILE.json} reads. The base scenario is a
- * scenario file of its own (a path relative to the sweep file) or the scenario object inline; {@code vary} lists the
+ * scenario file of its own (a path relative to the sweep file's folder, else to the current folder) or the scenario
+ * object inline; {@code vary} lists the
  * parameters in order (the first varies slowest), each a path into the scenario and its values as the scenario file
  * writes them; {@code columns} (optional) keeps some measured columns; {@code maxPoints} (optional) raises the size
  * limit.
@@ -99,6 +100,9 @@ public final class SweepJson {
         ObjectNode base;
         if (b.node().isTextual()) {
             Path scenarioFile = (dir == null ? Path.of(b.text()) : dir.resolve(b.text()));
+            if (!Files.exists(scenarioFile) && Files.exists(Path.of(b.text()))) {
+                scenarioFile = Path.of(b.text()); // relative to the current folder, as a command line reads it
+            }
             String text;
             try {
                 text = Files.readString(scenarioFile);
