@@ -145,14 +145,6 @@ public final class Lab {
         return Sweep.over(first);
     }
 
-    /**
-     * A sweep described as data over scenario {@code base}, which can run on Apache Spark as well as here:
-     * {@code sweep(scan).vary("policy.placement.threshold", 1, 4, 16).vary("vram", MiB(16), MiB(32)).run()}.
-     */
-    public static ScenarioSweep sweep(Scenario base) {
-        return ScenarioSweep.of(base);
-    }
-
     /** A sweep over two parameters; the first varies slowest: {@code sweep(size, threshold)}. */
     public static Sweep sweep(Param<?> first, Param<?> second) {
         return Sweep.over(first, second);

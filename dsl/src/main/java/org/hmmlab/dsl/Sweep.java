@@ -165,7 +165,8 @@ public final class Sweep {
      * the order of {@code points}. A point's {@link Point#index()} is its position in the whole grid, so a shard's
      * points are found in {@code points} by their position in that list, not by their index.
      */
-    SweepResult runPoints(List<Point> points, Function<Point, Row> measure) {
+    public SweepResult runPoints(List<Point> points, Function<Point, Row> measure) {
+        Objects.requireNonNull(measure, "runPoints(points, measure)");
         CancellationToken token = Cancellation.current();
         List<Point> slots = new ArrayList<>(points.size());
         for (int i = 0; i < points.size(); i++) {
@@ -208,9 +209,13 @@ public final class Sweep {
 
     private static final AtomicReference<SweepResult> LAST_INTERRUPTED = new AtomicReference<>();
 
-    /** Keeps the finished rows of a sweep that another executor ran and that was interrupted. */
-    static void keepInterrupted(SweepResult partial) {
+    /**
+     * The error for a sweep that another executor ran and that was interrupted after {@code partial}'s rows of
+     * {@code points}: keeps the rows for {@link #lastInterrupted()}, as a local sweep does.
+     */
+    public static SweepInterruptedException interrupted(String sweep, SweepResult partial, int points) {
         LAST_INTERRUPTED.set(partial);
+        return new SweepInterruptedException(sweep, partial, partial.table().rowCount(), points);
     }
 
     /**

@@ -1,7 +1,7 @@
 package org.hmmlab.spark;
 
-import org.hmmlab.dsl.SweepExecutor;
-import org.hmmlab.dsl.SweepExecutors;
+import org.hmmlab.dsl.grid.SweepExecutor;
+import org.hmmlab.dsl.grid.SweepExecutors;
 
 /** Registers {@code spark} and {@code spark:MASTER} as sweep executors ({@code META-INF/services}). */
 public final class SparkExecutorProvider implements SweepExecutors.Provider {

@@ -18,11 +18,11 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.CollectionAccumulator;
 import org.hmmlab.dsl.Cancellation;
 import org.hmmlab.dsl.Point;
-import org.hmmlab.dsl.ScenarioSweep;
-import org.hmmlab.dsl.SweepExecutor;
+import org.hmmlab.dsl.grid.ScenarioSweep;
+import org.hmmlab.dsl.grid.SweepExecutor;
 import org.hmmlab.dsl.SweepProgress;
 import org.hmmlab.dsl.SweepResult;
-import org.hmmlab.dsl.json.SweepJson;
+import org.hmmlab.dsl.grid.SweepJson;
 import org.hmmlab.dsl.results.Row;
 import org.hmmlab.sim.CancellationToken;
 

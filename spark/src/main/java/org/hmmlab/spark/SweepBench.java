@@ -8,7 +8,7 @@ import static org.hmmlab.dsl.Lab.kernel;
 import static org.hmmlab.dsl.Lab.onDemand;
 import static org.hmmlab.dsl.Lab.phase;
 import static org.hmmlab.dsl.Lab.scenario;
-import static org.hmmlab.dsl.Lab.sweep;
+import static org.hmmlab.dsl.grid.Grids.sweep;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.hmmlab.dsl.Scenario;
-import org.hmmlab.dsl.ScenarioSweep;
+import org.hmmlab.dsl.grid.ScenarioSweep;
 import org.hmmlab.dsl.json.Json;
 
 /**

@@ -11,7 +11,7 @@ import org.hmmlab.dsl.Lab;
 import org.hmmlab.dsl.Param;
 import org.hmmlab.dsl.PhaseSpec;
 import org.hmmlab.dsl.Scenario;
-import org.hmmlab.dsl.ScenarioSweep;
+import org.hmmlab.dsl.grid.ScenarioSweep;
 import org.hmmlab.dsl.ScenarioResult;
 import org.hmmlab.dsl.Sweep;
 import org.hmmlab.dsl.SweepProgress;

@@ -60,10 +60,10 @@ class JsLabTest {
                 """, Map.of("lab", new JsLab(shown::add)), ScriptLimits.DEFAULT, System.out).close();
         JsLab.JsGrid grid = (JsLab.JsGrid) shown.get(0);
         org.hmmlab.dsl.Scenario base = ((JsLab.JsScenario) shown.get(1)).scenario();
-        var java = org.hmmlab.dsl.Lab.sweep(base).vary("policy.placement.threshold", 1, 8)
+        var java = org.hmmlab.dsl.grid.Grids.sweep(base).vary("policy.placement.threshold", 1, 8)
                 .vary("vram", org.hmmlab.dsl.Lab.MiB(4), org.hmmlab.dsl.Lab.MiB(32)).columns("faults", "evictions").seed(7);
         assertEquals(java.toJson(), grid.toJson());
-        assertEquals(java.toJson(), org.hmmlab.dsl.json.SweepJson.read(grid.toJson(), null).toJson());
+        assertEquals(java.toJson(), org.hmmlab.dsl.grid.SweepJson.read(grid.toJson(), null).toJson());
         var table = (org.hmmlab.dsl.results.Table) shown.get(2);
         assertEquals(List.of("threshold", "vram_bytes", "faults", "evictions"), table.columnNames());
         assertEquals(java.run().table().toCsv(), table.toCsv());

@@ -1,4 +1,4 @@
-package org.hmmlab.dsl.json;
+package org.hmmlab.dsl.grid;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -18,8 +18,9 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.hmmlab.dsl.Point;
-import org.hmmlab.dsl.ScenarioSweep;
-import org.hmmlab.dsl.Shard;
+import org.hmmlab.dsl.SweepResult;
+import org.hmmlab.dsl.json.Json;
+import org.hmmlab.dsl.json.JsonNodeReader;
 import org.hmmlab.dsl.results.Table;
 
 /**
@@ -85,7 +86,7 @@ public final class SweepOutput {
             Files.writeString(staging.resolve(ROWS_CSV), table.toCsv());
             Files.writeString(staging.resolve(ROWS_JSON), Json.toJson(table));
             Files.writeString(staging.resolve(SWEEP_JSON), SweepJson.write(sweep.shard(Shard.WHOLE)));
-            ObjectNode m = Json.MAPPER.createObjectNode();
+            ObjectNode m = Json.mapper().createObjectNode();
             m.put("sweep", sweep.name());
             m.put("fingerprint", SweepJson.fingerprint(sweep.shard(Shard.WHOLE)));
             m.put("gridPoints", sweep.gridSize());

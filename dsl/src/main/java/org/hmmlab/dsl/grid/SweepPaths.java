@@ -1,4 +1,4 @@
-package org.hmmlab.dsl.json;
+package org.hmmlab.dsl.grid;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.hmmlab.dsl.Engine;
+import org.hmmlab.dsl.json.PlatformJson;
+import org.hmmlab.dsl.json.ScenarioJson;
 import org.hmmlab.dsl.spec.PlatformPresets;
 import org.hmmlab.pcie.PcieGen;
 import org.hmmlab.platform.Platform;

@@ -1,5 +1,6 @@
-package org.hmmlab.dsl;
+package org.hmmlab.dsl.grid;
 
+import org.hmmlab.dsl.SweepResult;
 /**
  * Where a {@link ScenarioSweep} runs: the local cores ({@link SweepExecutors#local()}), or Apache Spark through the
  * lab's Spark module ({@code .on("spark")}). An executor runs {@link ScenarioSweep#measure} at each of the sweep's

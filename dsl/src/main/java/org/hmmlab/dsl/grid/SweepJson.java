@@ -1,4 +1,4 @@
-package org.hmmlab.dsl.json;
+package org.hmmlab.dsl.grid;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -14,7 +14,10 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
-import org.hmmlab.dsl.ScenarioSweep;
+import org.hmmlab.dsl.Sweep;
+import org.hmmlab.dsl.json.Json;
+import org.hmmlab.dsl.json.JsonFormatException;
+import org.hmmlab.dsl.json.JsonNodeReader;
 
 /**
  * Sweep files: a sweep described as data, what {@code ./hmmlab sweep FILE.json} reads. The base scenario is a
@@ -48,7 +51,7 @@ public final class SweepJson {
 
     /** The sweep as a JSON tree. */
     public static ObjectNode tree(ScenarioSweep s) {
-        ObjectNode root = Json.MAPPER.createObjectNode();
+        ObjectNode root = Json.mapper().createObjectNode();
         root.put("name", s.name());
         root.set("base", s.base());
         root.put("seed", s.seed());

@@ -1,6 +1,7 @@
-package org.hmmlab.dsl;
+package org.hmmlab.dsl.grid;
 
 import java.util.ServiceLoader;
+import org.hmmlab.dsl.SweepResult;
 
 /**
  * The executors a sweep can be sent to by name: {@code local}, and those a module on the class path provides through

@@ -1,4 +1,4 @@
-package org.hmmlab.dsl;
+package org.hmmlab.dsl.grid;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,10 +10,18 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.hmmlab.dsl.Cancellation;
+import org.hmmlab.dsl.Param;
+import org.hmmlab.dsl.Point;
+import org.hmmlab.dsl.Scenario;
+import org.hmmlab.dsl.Sweep;
+import org.hmmlab.dsl.SweepException;
+import org.hmmlab.dsl.SweepInterruptedException;
+import org.hmmlab.dsl.SweepProgress;
+import org.hmmlab.dsl.SweepResult;
 import org.hmmlab.dsl.json.JsonFormatException;
+import org.hmmlab.dsl.json.JsonNodeReader;
 import org.hmmlab.dsl.json.ScenarioJson;
-import org.hmmlab.dsl.json.SweepJson;
-import org.hmmlab.dsl.json.SweepPaths;
 import org.hmmlab.dsl.results.Row;
 import org.hmmlab.dsl.results.Table;
 import org.hmmlab.run.Columns;
@@ -86,7 +94,7 @@ public final class ScenarioSweep {
 
     /** A sweep of a scenario given as its JSON tree (a sweep file's {@code "base"}); the tree is checked first. */
     public static ScenarioSweep of(String name, ObjectNode base) {
-        Scenario checked = ScenarioJson.read(org.hmmlab.dsl.json.JsonNodeReader.root(base));
+        Scenario checked = ScenarioJson.read(JsonNodeReader.root(base));
         return new ScenarioSweep(checkName(name), ScenarioJson.tree(checked), List.of(), List.of(), RandomStreams.DEFAULT_SEED,
                 DEFAULT_MAX_POINTS, Shard.WHOLE, SweepExecutors.local(), Runtime.getRuntime().availableProcessors(), p -> { });
     }
@@ -162,7 +170,7 @@ public final class ScenarioSweep {
         boolean present = t.present();
         SweepPaths.set(tree, path, value);
         try {
-            ScenarioJson.read(org.hmmlab.dsl.json.JsonNodeReader.root(tree));
+            ScenarioJson.read(JsonNodeReader.root(tree));
         } catch (JsonFormatException e) {
             if (!present && e.getMessage().contains("unknown field")) {
                 throw SweepPaths.unknown(base.deepCopy(), path, "the scenario has no such field");
@@ -372,7 +380,7 @@ public final class ScenarioSweep {
             key.add(a.path() + "=" + v);
         }
         key.sort(Comparator.naturalOrder());
-        return new Point(params(), List.copyOf(values), index, Seeds.point(seed, String.join(",", key)));
+        return Point.of(params(), values, index, Seeds.point(seed, String.join(",", key)));
     }
 
     /** The points this sweep runs: the whole grid, or its shard's, in grid order. */
@@ -409,7 +417,7 @@ public final class ScenarioSweep {
             rest %= stride;
         }
         try {
-            return ScenarioJson.read(org.hmmlab.dsl.json.JsonNodeReader.root(tree)).seed(p.seed());
+            return ScenarioJson.read(JsonNodeReader.root(tree)).seed(p.seed());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("point " + p.index() + " (" + p + "): " + e.getMessage(), e);
         }
@@ -470,7 +478,7 @@ public final class ScenarioSweep {
 
     /** The result of rows measured elsewhere ({@link #measure}), one per point of {@link #points()}, in that order. */
     public SweepResult result(List<Row> rows) {
-        return new SweepResult(Table.fromRows(name, rows), params(), seed);
+        return SweepResult.of(Table.fromRows(name, rows), params(), seed);
     }
 
     /**
@@ -478,14 +486,13 @@ public final class ScenarioSweep {
      * {@link Sweep#lastInterrupted()}, as a local sweep does.
      */
     public SweepInterruptedException interrupted(List<Row> finished) {
-        SweepResult partial = new SweepResult(finished.isEmpty() ? Table.of(name) : Table.fromRows(name, finished), params(), seed);
-        Sweep.keepInterrupted(partial);
-        return new SweepInterruptedException(name, partial, finished.size(), points().size());
+        SweepResult partial = SweepResult.of(finished.isEmpty() ? Table.of(name) : Table.fromRows(name, finished), params(), seed);
+        return Sweep.interrupted(name, partial, points().size());
     }
 
     /** The error for point {@code p} whose run failed elsewhere (on an executor) with {@code message}. */
     public SweepException failed(Point p, String message) {
-        return new SweepException(p, new IllegalStateException(message));
+        return SweepException.at(p, new IllegalStateException(message));
     }
 
     /** The sweep as a sweep file's JSON. */

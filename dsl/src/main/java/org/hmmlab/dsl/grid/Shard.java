@@ -1,4 +1,4 @@
-package org.hmmlab.dsl;
+package org.hmmlab.dsl.grid;
 
 /**
  * One shard of a sweep's grid, for a batch scheduler's job array (Slurm's {@code --array=1-3}): shard {@code k} of
