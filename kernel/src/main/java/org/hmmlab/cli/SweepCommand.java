@@ -39,12 +39,20 @@ public final class SweepCommand {
     }
 
     public static void main(String[] args) {
-        int status = run(args, System.out, System.err);
+        // The command's own messages go to the process's stderr directly, so that a Ctrl-C can quiet System.err (see below).
+        PrintStream stderr = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true,
+                java.nio.charset.StandardCharsets.UTF_8);
+        int status = run(args, System.out, stderr, true);
         System.exit(status);
     }
 
     /** Runs the command; returns its exit status. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, out, err, false);
+    }
+
+    /** Runs the command; {@code console}: {@code err} is the process's own stderr, and a terminal may be there. */
+    static int run(String[] args, PrintStream out, PrintStream err, boolean console) {
         if (args.length > 0 && args[0].equals("merge")) {
             return merge(List.of(args).subList(1, args.length), out, err);
         }
@@ -126,12 +134,18 @@ public final class SweepCommand {
         err.println("hmmlab sweep: '" + sweep.name() + "', " + points + " points"
                 + (shard.equals(Shard.WHOLE) ? "" : " (shard " + shard + " of a grid of " + sweep.gridSize() + ")")
                 + " on " + executor.label());
-        boolean terminal = err == System.err && System.console() != null;
+        boolean terminal = console && System.console() != null;
         sweep = sweep.onProgress(new TerminalProgress(sweep.name(), err, terminal));
         CancellationToken token = Cancellation.begin();
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             token.cancel();
+            if (console) {
+                // Ctrl-C also runs Spark's own shutdown hook, which stops the session under the job being cancelled and
+                // logs each task it can no longer launch as an error. Those lines are Spark's, not the user's: this
+                // command's own messages go to the stream it was given; the rest of stderr is quiet from here on.
+                System.setErr(new PrintStream(java.io.OutputStream.nullOutputStream()));
+            }
             try {
                 finished.await(30, TimeUnit.SECONDS); // let the kept rows reach --out before the JVM ends
             } catch (InterruptedException e) {

@@ -174,4 +174,51 @@ class SweepCommandTest {
         assertFalse(o.err().contains("points/s"), "nothing ran");
         assertEquals("mine", Files.readString(dir.resolve("out/notes.txt")));
     }
+
+    /**
+     * Ctrl-C (here SIGTERM, which runs the same shutdown hooks) during a sweep on Spark: the job is cancelled, the
+     * finished points' rows are written to --out, and Spark's own shutdown leaves no error lines on stderr.
+     */
+    @Test
+    void anInterruptedSparkSweepKeepsItsFinishedRows() throws Exception {
+        Path f = file("""
+                {"name": "slow", "base": "scan-16m.json",
+                 "vary": [{"path": "policy.placement.threshold", "values": [1, 4, 16, 64]},
+                          {"path": "vram", "values": ["4MiB", "8MiB", "32MiB"]},
+                          {"path": "phases.scan.accesses", "values": [20000000, 40000000]}]}
+                """);
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Djava.awt.headless=true"));
+        for (String flag : System.getProperty("hmmlab.spark.jvm.flags", "").split(" ")) {
+            if (!flag.isBlank()) {
+                cmd.add(flag);
+            }
+        }
+        cmd.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), SweepCommand.class.getName(),
+                f.toString(), "--on", "spark", "--out", dir.resolve("out").toString()));
+        Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        StringBuilder err = new StringBuilder();
+        try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                err.append(line).append('\n');
+                if (line.contains("/24  ") && !line.contains("24/24")) {
+                    p.toHandle().destroy(); // SIGTERM, streams left open: the JVM runs its shutdown hooks, as on Ctrl-C
+                    break;
+                }
+            }
+            while ((line = lines.readLine()) != null) {
+                err.append(line).append('\n');
+            }
+        }
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the sweep ended: " + err);
+        var m = java.util.regex.Pattern.compile("interrupted; ([0-9]+) of 24 points finished").matcher(err);
+        assertTrue(m.find(), err.toString());
+        int kept = Integer.parseInt(m.group(1));
+        assertTrue(kept >= 1 && kept < 24, err.toString());
+        assertEquals(kept + 1, Files.readString(dir.resolve("out/rows.csv")).split("\r\n").length);
+        assertFalse(err.toString().contains("ERROR"), "Spark's shutdown stayed quiet: " + err);
+        Outcome merge = run("merge", dir.resolve("out").toString());
+        assertTrue(merge.err().contains("grid points missing"), merge.err());
+    }
 }

@@ -90,12 +90,13 @@ final class SparkSweepExecutor implements SweepExecutor {
                 reported = report(sweep, byIndex, now, reported);
                 failIfAny(sweep, byIndex, now, job);
                 if (token.isCancelled()) {
-                    job.cancel(true);
-                    throw sweep.interrupted(ordered(now, byIndex));
+                    cancelAndWait(jsc, job);
+                    throw sweep.interrupted(ordered(rows.value(), byIndex));
                 }
             }
         } catch (ExecutionException e) {
             if (token.isCancelled()) {
+                cancelAndWait(jsc, job);
                 throw sweep.interrupted(ordered(rows.value(), byIndex));
             }
             failIfAny(sweep, byIndex, rows.value(), job);
@@ -128,8 +129,29 @@ final class SparkSweepExecutor implements SweepExecutor {
     private static void failIfAny(ScenarioSweep sweep, Map<Integer, Point> byIndex, List<PointRow> now, JavaFutureAction<Void> job) {
         for (PointRow r : now) {
             if (r.error() != null) {
-                job.cancel(true);
+                cancelAndWait(null, job); // the context is not at hand here; the job is
                 throw sweep.failed(byIndex.get(r.index()), r.error());
+            }
+        }
+    }
+
+    /**
+     * Cancels the job and waits (up to 10 s) until Spark has wound it down, so the session can be stopped next without
+     * Spark complaining that it cannot launch a task it had queued.
+     */
+    private static void cancelAndWait(JavaSparkContext jsc, JavaFutureAction<Void> job) {
+        job.cancel(true);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            boolean idle = jsc == null || jsc.statusTracker().getActiveStageIds().length == 0;
+            if (job.isDone() && idle) {
+                return;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }
@@ -177,10 +199,11 @@ final class SparkSweepExecutor implements SweepExecutor {
                     String[] names = row.names().toArray(String[]::new);
                     Object[] values = row.cells().stream().map(Row.Cell::value).toArray();
                     rows.add(new PointRow(i, names, values, null));
+                } catch (org.hmmlab.sim.SimulationCancelledException e) {
+                    // Embedded (local[*]), the executor watches the caller's token: an interrupt stops the point in the
+                    // middle. Spark takes a killed task quietly; any other exception it logs as an error.
+                    throw new org.apache.spark.TaskKilledException("sweep cancelled");
                 } catch (RuntimeException e) {
-                    if (e instanceof org.hmmlab.sim.SimulationCancelledException) {
-                        throw e;
-                    }
                     rows.add(new PointRow(i, null, null, e.getClass().getSimpleName() + ": " + e.getMessage()));
                     return;
                 }
