@@ -129,7 +129,7 @@ final class SparkSweepExecutor implements SweepExecutor {
     private static void failIfAny(ScenarioSweep sweep, Map<Integer, Point> byIndex, List<PointRow> now, JavaFutureAction<Void> job) {
         for (PointRow r : now) {
             if (r.error() != null) {
-                cancelAndWait(null, job); // the context is not at hand here; the job is
+                cancelAndWait(null, job); // a failed point: the session is not stopped after this, so waiting for the job suffices
                 throw sweep.failed(byIndex.get(r.index()), r.error());
             }
         }

@@ -1,6 +1,7 @@
 package org.hmmlab.dsl.grid;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -134,26 +135,28 @@ public final class ScenarioSweep {
             throw new IllegalArgumentException(where + ": give at least one value (an empty grid has no points)");
         }
         List<JsonNode> json = new ArrayList<>();
-        Set<Object> cells = new HashSet<>();
-        Class<?> cellType = null;
         for (int i = 0; i < values.size(); i++) {
-            JsonNode v;
             try {
-                v = SweepPaths.value(values.get(i));
+                json.add(SweepPaths.value(values.get(i)));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(where + ": value " + i + ": " + e.getMessage(), e);
             }
+        }
+        if (json.stream().anyMatch(JsonNode::isFloatingPointNumber) && json.stream().allMatch(JsonNode::isNumber)) {
+            // 0, 0.5, 1: one column of doubles, not whole numbers and fractions side by side
+            json.replaceAll(v -> JsonNodeFactory.instance.numberNode(v.asDouble()));
+        }
+        Set<Object> cells = new HashSet<>();
+        for (int i = 0; i < json.size(); i++) {
+            JsonNode v = json.get(i);
             Object cell = SweepPaths.cell(v);
             if (!cells.add(cell)) {
                 throw new IllegalArgumentException(where + ": " + v + " is listed twice");
             }
-            if (cellType != null && Row.of().withValue("c", cell).cells().get(0).type()
-                    != Row.of().withValue("c", SweepPaths.cell(json.get(0))).cells().get(0).type()) {
+            if (cell.getClass() != SweepPaths.cell(json.get(0)).getClass()) {
                 throw new IllegalArgumentException(where + ": value " + i + " (" + v + ") is not of the same kind as "
                         + json.get(0) + "; one column holds one kind of value");
             }
-            cellType = cell.getClass();
-            json.add(v);
         }
         for (JsonNode v : json) {
             check(path, v); // each value alone against the base, before anything runs

@@ -103,6 +103,12 @@ class ScenarioSweepTest {
     }
 
     @Test
+    void wholeNumbersAndFractionsOfOneParameterMakeOneColumnOfDoubles() {
+        Table t = sweep(BASE).vary("phases.init.writeFraction", 0, 0.5, 1).columns("faults").run().table();
+        assertEquals(List.of(0.0, 0.5, 1.0), t.column("writeFraction").values());
+    }
+
+    @Test
     void twoPathsEndingAlikeGetColumnsThatTellThemApart() {
         Scenario two = BASE.alloc("y", MiB(4)).gpu(kernel("scan2").reads("y").warps(8));
         Table t = sweep(two).vary("allocations.x.size", MiB(16), MiB(32)).vary("allocations.y.size", MiB(4))
@@ -189,6 +195,8 @@ class ScenarioSweepTest {
         assertTrue(range.getMessage().contains("[1, "), range.getMessage());
         var gen = assertThrows(IllegalArgumentException.class, () -> sweep(BASE).vary("platform.link.gen", 4, 9));
         assertTrue(gen.getMessage().startsWith("platform.link.gen = 9: "), gen.getMessage());
+        var mixed = assertThrows(IllegalArgumentException.class, () -> sweep(BASE).vary("vram", MiB(8), 64));
+        assertTrue(mixed.getMessage().contains("is not of the same kind as \"8MiB\""), mixed.getMessage());
         var size = assertThrows(IllegalArgumentException.class, () -> sweep(BASE).vary("vram", "lots"));
         assertTrue(size.getMessage().startsWith("vram = \"lots\": "), size.getMessage());
     }
