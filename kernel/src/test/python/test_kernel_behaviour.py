@@ -274,5 +274,51 @@ class RunawayCell(unittest.TestCase):
             session.close()
 
 
+
+class SparkSweepInterrupt(unittest.TestCase):
+    """A notebook interrupt during a sweep on Spark: the job is cancelled, the finished rows are kept, Spark stays quiet."""
+
+    def test_interrupt_cancels_the_spark_job_and_keeps_the_finished_rows(self):
+        session = KernelSession()
+        try:
+            reply, _ = session.run(
+                'var slow = sweep(scenario("scan").on(A100_PCIE4).engine(RESIDENCY_MODEL)\n'
+                '        .policy(onDemand().placement(accessCounters().threshold(4).granularity(KiB(64))))\n'
+                '        .alloc("x", MiB(16)).cpu(phase("init").writes("x"))\n'
+                '        .gpu(kernel("scan").reads("x").pattern(hotSet(0.25, 0.9)).accesses(2_000_000).warps(64)))\n'
+                '    .vary("policy.placement.threshold", 1, 2, 4, 8).vary("vram", MiB(4), MiB(8), MiB(12), MiB(16))\n'
+                '    .vary("phases.scan.accesses", 2_000_000, 4_000_000).columns("faults").on("spark:local[2]");\n'
+                'org.hmmlab.spark.Spark.session("local[2]");', timeout=120)
+            self.assertEqual(reply["status"], "ok", reply)
+            msg_id = session.kc.execute('slow.onProgress(progress("on spark")).run()')
+            outputs, interrupted = [], False
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                msg = session.kc.get_iopub_msg(timeout=30)
+                if msg["parent_header"].get("msg_id") != msg_id:
+                    continue
+                if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                    break
+                outputs.append(msg)
+                shown = str(msg["content"].get("data", {}))
+                if not interrupted and "/32" in shown and "32/32" not in shown:
+                    session.km.interrupt_kernel()
+                    interrupted = True
+            self.assertTrue(interrupted, "a progress display came before the end")
+            errors = of_type(outputs, "error")
+            self.assertEqual(len(errors), 1, outputs)
+            self.assertEqual(errors[0]["content"]["ename"], "Interrupted")
+            self.assertIn("rows are kept", errors[0]["content"]["evalue"])
+            noise = [m["content"]["text"] for m in of_type(outputs, "stream") if m["content"]["name"] == "stderr"]
+            self.assertEqual(noise, [], "Spark wrote to the notebook")
+            reply, outputs = session.run("Sweep.lastInterrupted().get().table().rowCount()")
+            kept = int(of_type(outputs, "execute_result")[0]["content"]["data"]["text/plain"])
+            self.assertTrue(1 <= kept < 32, kept)
+            reply, outputs = session.run("slow.on(\"local\").run().table().toCsv().contains("
+                                         "Sweep.lastInterrupted().get().table().toCsv().split(\"\\r\\n\")[1])")
+            self.assertEqual(of_type(outputs, "execute_result")[0]["content"]["data"]["text/plain"], "true")
+        finally:
+            session.close()
+
 if __name__ == "__main__":
     unittest.main()

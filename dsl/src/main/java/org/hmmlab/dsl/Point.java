@@ -36,14 +36,31 @@ public final class Point {
                 + params.stream().map(Param::name).toList());
     }
 
+    /**
+     * A point of a grid described elsewhere (a sweep described as data): its parameters, its values in their order, its
+     * position in the grid and its run seed.
+     */
+    public static Point of(List<Param<?>> params, List<Object> values, int index, long seed) {
+        if (params.size() != values.size()) {
+            throw new IllegalArgumentException("Point.of: " + params.size() + " parameters but " + values.size() + " values");
+        }
+        return new Point(List.copyOf(params), List.copyOf(values), index, seed);
+    }
+
+    /** The values in parameter order. */
+    List<Object> values() {
+        return values;
+    }
+
     /** Position of this point in declaration order (the first parameter varies slowest), from 0. */
     public int index() {
         return index;
     }
 
     /**
-     * The seed of this point's run, derived from the sweep's seed and {@link #index()} alone, so a point
-     * gives the same result whichever thread runs it and whatever else is in the sweep.
+     * The seed of this point's run, derived from the sweep's seed and {@link #index()} alone (a sweep described as
+     * data derives it from the point's values instead), so a point gives the same result whichever thread runs it and
+     * whatever else is in the sweep.
      */
     public long seed() {
         return seed;

@@ -157,20 +157,35 @@ public final class Sweep {
      */
     public SweepResult run(Function<Point, Row> measure) {
         Objects.requireNonNull(measure, "run(measure)");
+        return runPoints(points(), measure);
+    }
+
+    /**
+     * Runs {@code measure} at the given points (a whole grid, or one shard of it), in parallel; the rows come back in
+     * the order of {@code points}. A point's {@link Point#index()} is its position in the whole grid, so a shard's
+     * points are found in {@code points} by their position in that list, not by their index.
+     */
+    public SweepResult runPoints(List<Point> points, Function<Point, Row> measure) {
+        Objects.requireNonNull(measure, "runPoints(points, measure)");
         CancellationToken token = Cancellation.current();
-        List<Point> points = points();
-        Row[] rows = new Row[points.size()];
-        boolean[] finished = new boolean[points.size()];
+        List<Point> slots = new ArrayList<>(points.size());
+        for (int i = 0; i < points.size(); i++) {
+            Point p = points.get(i);
+            slots.add(new Point(params, p.values(), i, p.seed())); // positions in this list, for the arrays below
+        }
+        Row[] rows = new Row[slots.size()];
+        boolean[] finished = new boolean[slots.size()];
+        Function<Point, Row> measureAt = slot -> measure.apply(points.get(slot.index()));
         try {
-            if (parallelism == 1 || points.size() == 1) {
-                for (Point p : points) {
+            if (parallelism == 1 || slots.size() == 1) {
+                for (Point p : slots) {
                     token.throwIfCancelled();
-                    rows[p.index()] = measureOne(measure, p);
+                    rows[p.index()] = measureOne(measureAt, p, points.get(p.index()));
                     finished[p.index()] = true;
-                    progress.accept(new SweepProgress(p.index() + 1, points.size(), p));
+                    progress.accept(new SweepProgress(p.index() + 1, slots.size(), points.get(p.index())));
                 }
             } else {
-                runParallel(measure, token, points, rows, finished);
+                runParallel(measureAt, token, slots, rows, finished, points);
             }
             token.throwIfCancelled();
         } catch (SimulationCancelledException e) {
@@ -195,6 +210,15 @@ public final class Sweep {
     private static final AtomicReference<SweepResult> LAST_INTERRUPTED = new AtomicReference<>();
 
     /**
+     * The error for a sweep that another executor ran and that was interrupted after {@code partial}'s rows of
+     * {@code points}: keeps the rows for {@link #lastInterrupted()}, as a local sweep does.
+     */
+    public static SweepInterruptedException interrupted(String sweep, SweepResult partial, int points) {
+        LAST_INTERRUPTED.set(partial);
+        return new SweepInterruptedException(sweep, partial, partial.table().rowCount(), points);
+    }
+
+    /**
      * The finished points of the last sweep that was interrupted, on any thread of this JVM (a notebook cell's
      * interrupt leaves no variable behind, so the rows wait here): {@code Sweep.lastInterrupted().get().table()}.
      * Empty until a sweep is interrupted.
@@ -204,7 +228,7 @@ public final class Sweep {
     }
 
     private void runParallel(Function<Point, Row> measure, CancellationToken token, List<Point> points, Row[] rows,
-            boolean[] finishedPoints) {
+            boolean[] finishedPoints, List<Point> reported) {
         int threads = Math.min(parallelism, points.size());
         int pool = POOLS.incrementAndGet();
         AtomicInteger serial = new AtomicInteger();
@@ -219,7 +243,7 @@ public final class Sweep {
             for (Point p : points) {
                 done.submit(() -> {
                     token.throwIfCancelled();
-                    rows[p.index()] = measureOne(measure, p);
+                    rows[p.index()] = measureOne(measure, p, reported.get(p.index()));
                     return p;
                 });
             }
@@ -233,7 +257,7 @@ public final class Sweep {
                 Point p = f.get();
                 finishedPoints[p.index()] = true; // the completion service's hand-off publishes rows[p.index()]
                 finished++;
-                progress.accept(new SweepProgress(finished, points.size(), p));
+                progress.accept(new SweepProgress(finished, points.size(), reported.get(p.index())));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -252,22 +276,23 @@ public final class Sweep {
         }
     }
 
-    private static Row measureOne(Function<Point, Row> measure, Point p) {
+    /** Measures at {@code p}; a failure names {@code shown}, the point as the user's grid numbers it. */
+    private static Row measureOne(Function<Point, Row> measure, Point p, Point shown) {
         Row measured;
         try {
             measured = measure.apply(p);
         } catch (SimulationCancelledException | SweepException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new SweepException(p, e);
+            throw new SweepException(shown, e);
         }
         if (measured == null) {
-            throw new SweepException(p, new NullPointerException("the measure function returned null instead of a Row"));
+            throw new SweepException(shown, new NullPointerException("the measure function returned null instead of a Row"));
         }
         try {
             return p.row().with(measured);
         } catch (IllegalArgumentException e) {
-            throw new SweepException(p, new IllegalArgumentException(
+            throw new SweepException(shown, new IllegalArgumentException(
                     "a measured cell has the name of a parameter column: " + e.getMessage(), e));
         }
     }

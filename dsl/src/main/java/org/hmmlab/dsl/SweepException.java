@@ -12,6 +12,11 @@ public final class SweepException extends RuntimeException {
         this.point = point;
     }
 
+    /** Point {@code point}'s run failed with {@code cause} (on an executor of a sweep described as data). */
+    public static SweepException at(Point point, Throwable cause) {
+        return new SweepException(point, cause);
+    }
+
     /** The point whose run failed. */
     public Point point() {
         return point;

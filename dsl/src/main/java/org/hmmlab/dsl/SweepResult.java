@@ -27,6 +27,11 @@ public final class SweepResult implements Displayable {
         this.seed = seed;
     }
 
+    /** The result of a grid run elsewhere: its table (parameter columns first), its parameters and its seed. */
+    public static SweepResult of(Table table, List<Param<?>> params, long seed) {
+        return new SweepResult(table, List.copyOf(params), seed);
+    }
+
     /** The table: parameter columns ({@code size_bytes}, {@code threshold}), then the measured columns. */
     public Table table() {
         return table;

@@ -2,6 +2,9 @@
 // One list for both: the kernel evaluates this resource at start, the CLI prepends it to .jsh scripts.
 import static org.hmmlab.dsl.Lab.*;
 import org.hmmlab.dsl.*;
+// Sweeps described as data: sweep(scenario) beside Lab's sweep(param); on demand, so both overloads are seen.
+import static org.hmmlab.dsl.grid.Grids.*;
+import org.hmmlab.dsl.grid.*;
 // The policy spec's types, for variables such as Map<String, PolicySpec>: PolicySpec, PlacementSpec, HintSpec...
 import org.hmmlab.dsl.spec.*;
 import org.hmmlab.dsl.results.*;

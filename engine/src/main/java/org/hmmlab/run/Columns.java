@@ -1,5 +1,7 @@
 package org.hmmlab.run;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import org.hmmlab.metrics.Counter;
 
@@ -47,7 +49,26 @@ public final class Columns {
     /** 99th-percentile whole-fault latency (timing engine). */
     public static final String FAULT_P99_NS = "fault_p99_ns";
 
+    /** The columns of a residency-model run's {@link Outcome#summary()}, in order. */
+    public static final List<String> RESIDENCY_SUMMARY = List.of(FAULTS, HOST_FAULTS, PAGES_TO_DEVICE, PAGES_TO_HOST,
+            PREFETCHED_PAGES, EVICTIONS, DUPLICATED_PAGES, REMOTE_ACCESSES, LOCAL_ACCESSES, LINK_BYTES, THROTTLES,
+            MODEL_ELAPSED_NS);
+
+    /** The columns of a timing run's {@link Outcome#summary()}, in order: every counter, then time and latency. */
+    public static final List<String> TIMED_SUMMARY = timed();
+
     private Columns() {
+    }
+
+    private static List<String> timed() {
+        List<String> out = new ArrayList<>();
+        for (Counter c : Counter.values()) {
+            out.add(of(c));
+        }
+        out.add(SIM_TIME_NS);
+        out.add(FAULT_P50_NS);
+        out.add(FAULT_P99_NS);
+        return List.copyOf(out);
     }
 
     /** The column of a timing-engine counter: its name, lowercased ({@code PAGES_TO_DEVICE -> pages_to_device}). */

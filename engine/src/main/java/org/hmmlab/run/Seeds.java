@@ -24,6 +24,17 @@ public final class Seeds {
         return RandomStreams.streamSeed(run, "evictor");
     }
 
+    /**
+     * The run seed of the point at {@code coordinates} of a sweep seeded {@code sweep}: stream
+     * {@code point/<coordinates>}. A sweep described as data names its point by its parameter values
+     * ({@code phases.scan.warps=64,policy.placement.threshold=16}), not by its position, so the point gives the same
+     * row whichever executor, shard or order runs it, and adding a value to one parameter leaves the other points' seeds
+     * as they were.
+     */
+    public static long point(long sweep, String coordinates) {
+        return RandomStreams.streamSeed(sweep, "point/" + coordinates);
+    }
+
     /** The run seed of point {@code index} of a sweep seeded {@code sweep}: stream {@code point/<index>}. */
     public static long point(long sweep, int index) {
         return RandomStreams.streamSeed(sweep, "point/" + index);

@@ -28,7 +28,8 @@ import org.hmmlab.sim.CancellationToken;
 import org.hmmlab.sim.SimulationCancelledException;
 
 /**
- * {@code ./hmmlab run FILE [--json] [--out DIR]}: runs a scenario file ({@code .json}), a JShell script with
+ * {@code ./hmmlab run FILE [--json] [--out DIR]}: runs a scenario file ({@code .json}; a sweep file goes to
+ * {@link SweepCommand}, on the local cores), a JShell script with
  * the DSL imported ({@code .jsh}) or a JavaScript scenario ({@code .js}), and prints what it produced.
  *
  * <p>Tables print as aligned text; {@code --json} prints machine-readable JSON instead; {@code --out DIR}
@@ -164,6 +165,13 @@ public final class RunCommand {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             String source = readText(file);
+            if (name.endsWith(".json") && isSweepFile(source)) {
+                List<String> sweepArgs = new ArrayList<>(List.of(file.toString()));
+                if (dir != null) {
+                    sweepArgs.addAll(List.of("--out", dir.toString()));
+                }
+                return SweepCommand.run(sweepArgs.toArray(String[]::new), out, err);
+            }
             if (name.endsWith(".json")) {
                 runJson(source, output);
             } else if (name.endsWith(".jsh")) {
@@ -200,6 +208,16 @@ public final class RunCommand {
             } catch (IllegalStateException shuttingDown) {
                 // the hook is running: the JVM is exiting anyway
             }
+        }
+    }
+
+    /** A sweep file ({@code "base"} and {@code "vary"}) rather than a scenario: {@code run} hands it to the sweep verb. */
+    static boolean isSweepFile(String source) {
+        try {
+            var tree = org.hmmlab.dsl.json.Json.parse(source);
+            return tree.isObject() && tree.has("vary") && tree.has("base");
+        } catch (IllegalArgumentException e) {
+            return false; // not JSON: the scenario reader says what is wrong
         }
     }
 

@@ -120,6 +120,12 @@ final class Tracebacks {
         String message = cause instanceof CellInterruptedException c && c.abandoned()
                 ? c.getMessage()
                 : "the cell stopped at your interrupt; the kernel and the variables of earlier cells are intact";
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof org.hmmlab.dsl.SweepInterruptedException s) {
+                message += "; " + s.getMessage(); // where the finished points' rows are kept
+                break;
+            }
+        }
         return new CellError("Interrupted", message, List.of(
                 RED + RULE + RESET,
                 BOLD_RED + "Interrupted" + RESET + ": " + message));

@@ -11,6 +11,7 @@ import org.hmmlab.dsl.Lab;
 import org.hmmlab.dsl.Param;
 import org.hmmlab.dsl.PhaseSpec;
 import org.hmmlab.dsl.Scenario;
+import org.hmmlab.dsl.grid.ScenarioSweep;
 import org.hmmlab.dsl.ScenarioResult;
 import org.hmmlab.dsl.Sweep;
 import org.hmmlab.dsl.SweepProgress;
@@ -126,6 +127,97 @@ public final class JsLab {
             return res.result.summary();
         });
         return r.table();
+    }
+
+    /**
+     * A sweep described as data over scenario {@code base}, as Java's {@code sweep(base)} and a sweep file:
+     * {@code lab.sweep(base).vary("policy.placement.threshold", [1, 4, 16]).vary("vram", ["64MiB", "128MiB"]).run()}.
+     */
+    @HostAccess.Export
+    public JsGrid sweep(JsScenario base) {
+        if (base == null) {
+            throw new IllegalArgumentException("sweep(base): base must be a scenario, lab.scenario(...)");
+        }
+        return new JsGrid(ScenarioSweep.of(base.scenario()));
+    }
+
+    /** A sweep described as data under construction; each call returns a new one. */
+    public final class JsGrid {
+        private final ScenarioSweep s;
+
+        JsGrid(ScenarioSweep s) {
+            this.s = s;
+        }
+
+        /** Varies the field at {@code path} over an array of values (numbers, text such as {@code "64MiB"}). */
+        @HostAccess.Export
+        public JsGrid vary(String path, Value values) {
+            if (values == null || !values.hasArrayElements()) {
+                throw new IllegalArgumentException("vary(\"" + path + "\", values): values must be an array");
+            }
+            List<Object> vs = new ArrayList<>();
+            for (long i = 0; i < values.getArraySize(); i++) {
+                Value v = values.getArrayElement(i);
+                vs.add(v.isString() ? (Object) v.asString() : v.isBoolean() ? (Object) v.asBoolean()
+                        : v.fitsInLong() ? (Object) v.asLong() : v.isNumber() ? (Object) v.asDouble() : v.toString());
+            }
+            return new JsGrid(s.vary(path, vs));
+        }
+
+        /** Keeps these measured columns: {@code .columns(["faults", "evictions"])}. */
+        @HostAccess.Export
+        public JsGrid columns(Value names) {
+            if (names == null || !names.hasArrayElements()) {
+                throw new IllegalArgumentException("columns(names): names must be an array of column names");
+            }
+            List<String> cs = new ArrayList<>();
+            for (long i = 0; i < names.getArraySize(); i++) {
+                Value n = names.getArrayElement(i);
+                cs.add(n.isString() ? n.asString() : n.toString());
+            }
+            return new JsGrid(s.columns(cs));
+        }
+
+        /** The sweep's seed. */
+        @HostAccess.Export
+        public JsGrid seed(double seed) {
+            return new JsGrid(s.seed((long) seed));
+        }
+
+        /** The sweep's name. */
+        @HostAccess.Export
+        public JsGrid named(String title) {
+            return new JsGrid(s.named(title));
+        }
+
+        /** Runs on {@code "local"} (the default) or {@code "spark"}, {@code "spark:MASTER"}. */
+        @HostAccess.Export
+        public JsGrid on(String executor) {
+            return new JsGrid(s.on(executor));
+        }
+
+        /** Runs every point and gives the table, parameter columns first. */
+        @HostAccess.Export
+        public Table run() {
+            return s.onProgress(progress.apply(s.name())).run().table();
+        }
+
+        /** The sweep as a sweep file's JSON, for {@code ./hmmlab sweep}. */
+        @HostAccess.Export
+        public String toJson() {
+            return s.toJson();
+        }
+
+        /** The Java sweep behind this one. */
+        public ScenarioSweep sweep() {
+            return s;
+        }
+
+        @Override
+        @HostAccess.Export
+        public String toString() {
+            return s.toString();
+        }
     }
 
     /** A scenario under construction; each call returns a new one. */

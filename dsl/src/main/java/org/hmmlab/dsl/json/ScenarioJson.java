@@ -120,7 +120,7 @@ public final class ScenarioJson {
     }
 
     /** Sizes in the largest binary unit that divides them: {@code "256MiB"}, {@code "4KiB"}, {@code "1000B"}. */
-    static String bytes(Bytes b) {
+    public static String bytes(Bytes b) {
         long v = b.bytes();
         String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
         int u = 0;
@@ -131,7 +131,7 @@ public final class ScenarioJson {
         return v + units[u];
     }
 
-    static ObjectNode pattern(Pattern p) {
+    public static ObjectNode pattern(Pattern p) {
         ObjectNode o = Json.MAPPER.createObjectNode();
         switch (p) {
             case Patterns.Sequential s -> o.put("kind", "sequential");
@@ -197,7 +197,7 @@ public final class ScenarioJson {
     }
 
     /** Durations in the largest unit that divides them: {@code "100us"}, {@code "250ns"}. */
-    static String duration(SimDuration d) {
+    public static String duration(SimDuration d) {
         long v = d.nanos();
         String[] units = {"ns", "us", "ms"};
         int u = 0;

@@ -133,4 +133,28 @@ class JsLabTest {
         assertTrue(broken.getMessage().contains("placement(fn): fn must be a function written in the script"),
                 broken.getMessage());
     }
+
+    @Test
+    void aSweepDescribedAsDataIsTheSameSweepInJavaScriptJavaAndJson() {
+        List<Object> shown = new ArrayList<>();
+        JsScript.load("grid.js", """
+                const base = lab.scenario("scan").on("A100_PCIE4").vram("8MiB").engine("residency-model")
+                    .policy("on-demand").accessCounters(4, "64KiB").alloc("x", "16MiB")
+                    .cpu(lab.phase("init").writes("x")).gpu(lab.kernel("scan").reads("x").passes(2).warps(64));
+                const grid = lab.sweep(base).vary("policy.placement.threshold", [1, 8]).vary("vram", ["4MiB", "32MiB"])
+                    .columns(["faults", "evictions"]).seed(7);
+                lab.show(grid);
+                lab.show(base);
+                lab.show(grid.run());
+                """, Map.of("lab", new JsLab(shown::add)), ScriptLimits.DEFAULT, System.out).close();
+        JsLab.JsGrid grid = (JsLab.JsGrid) shown.get(0);
+        org.hmmlab.dsl.Scenario base = ((JsLab.JsScenario) shown.get(1)).scenario();
+        var java = org.hmmlab.dsl.grid.Grids.sweep(base).vary("policy.placement.threshold", 1, 8)
+                .vary("vram", org.hmmlab.dsl.Lab.MiB(4), org.hmmlab.dsl.Lab.MiB(32)).columns("faults", "evictions").seed(7);
+        assertEquals(java.toJson(), grid.toJson());
+        assertEquals(java.toJson(), org.hmmlab.dsl.grid.SweepJson.read(grid.toJson(), null).toJson());
+        var table = (org.hmmlab.dsl.results.Table) shown.get(2);
+        assertEquals(List.of("threshold", "vram_bytes", "faults", "evictions"), table.columnNames());
+        assertEquals(java.run().table().toCsv(), table.toCsv());
+    }
 }

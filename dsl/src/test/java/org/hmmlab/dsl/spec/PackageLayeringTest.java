@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -57,7 +58,7 @@ class PackageLayeringTest {
     @Test
     void theDslPackagesDependOneWay() {
         Map<String, Set<String>> d = dependencies();
-        assertEquals(true, d.keySet().containsAll(Set.of("dsl", "dsl.spec", "dsl.script", "dsl.json", "dsl.js")),
+        assertEquals(true, d.keySet().containsAll(Set.of("dsl", "dsl.spec", "dsl.script", "dsl.json", "dsl.js", "dsl.grid")),
                 "read every DSL package: " + d.keySet());
         assertEquals(Set.of(), d.get("dsl.script"), "the JavaScript runtime depends on the engine only");
         assertEquals(Set.of("dsl.script"), d.get("dsl.spec"), "the spec depends on the runtime only");
@@ -65,6 +66,11 @@ class PackageLayeringTest {
                 "the Java DSL sits below both front ends and reaches scripts only through the spec");
         assertEquals(Set.of(), intersect(d.get("dsl.json"), Set.of("dsl.js", "dsl.script")), "JSON: not JavaScript");
         assertEquals(Set.of(), intersect(d.get("dsl.js"), Set.of("dsl.json")), "JavaScript: not JSON");
+        assertEquals(Set.of(), intersect(d.get("dsl.grid"), Set.of("dsl.js", "dsl.script")),
+                "sweeps as data sit on the Java DSL and the JSON form their paths address, not on JavaScript");
+        for (String below : List.of("dsl", "dsl.json", "dsl.spec", "dsl.script")) {
+            assertEquals(false, d.get(below).contains("dsl.grid"), below + " must not depend on the sweeps as data above it");
+        }
     }
 
     static Set<String> intersect(Set<String> a, Set<String> b) {
