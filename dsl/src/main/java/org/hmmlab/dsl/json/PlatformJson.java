@@ -192,7 +192,7 @@ public final class PlatformJson {
     }
 
     private static Object value(Class<?> type, String where, JsonNode v) {
-        if (type.isEnum()) {
+        if (type.isEnum() && type != PcieGen.class) {
             List<String> allowed = new ArrayList<>();
             for (Object c : type.getEnumConstants()) {
                 allowed.add(((Enum<?>) c).name().toLowerCase(Locale.ROOT));
