@@ -31,6 +31,28 @@ public final class IommuSpec {
         };
     }
 
+    /**
+     * {@code c} in the object form, field by field ({@code mode}, and each of {@code ioPageSize},
+     * {@code iotlbEntries}, {@code iotlbMiss} that differs from the published default), or empty when the short form
+     * cannot say it (CPU costs other than the published ones: the whole platform object must carry it).
+     */
+    public static java.util.Optional<java.util.Map<String, Object>> written(IommuConfig c) {
+        IommuConfig d = mode(c.mode());
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("mode", c.mode());
+        if (!c.ioPageSize().equals(d.ioPageSize())) {
+            m.put("ioPageSize", c.ioPageSize().bytes() == 4096 ? "4KiB" : "2MiB");
+        }
+        if (c.iotlbEntries() != d.iotlbEntries()) {
+            m.put("iotlbEntries", c.iotlbEntries());
+        }
+        if (!c.iotlbMiss().equals(d.iotlbMiss())) {
+            m.put("iotlbMiss", c.iotlbMiss().nanos() + "ns");
+        }
+        IommuConfig back = d.ioPageSize(c.ioPageSize()).iotlbEntries(c.iotlbEntries()).iotlbMiss(c.iotlbMiss());
+        return back.equals(c) ? java.util.Optional.of(m) : java.util.Optional.empty();
+    }
+
     /** Reads the object form; each refusal names its field and the allowed values. */
     public static IommuConfig read(SpecReader r) {
         r.only(Set.of("mode", "strict", "ioPageSize", "iotlbEntries", "iotlbMiss"));
