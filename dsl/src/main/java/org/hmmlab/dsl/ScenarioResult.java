@@ -138,7 +138,7 @@ public final class ScenarioResult implements Displayable {
         RunResult r = requireTiming("latencyByStage()");
         List<String> names = new ArrayList<>();
         List<LatencyHistogram> hs = new ArrayList<>();
-        for (Stage s : Stage.values()) {
+        for (Stage s : r.faults().listed()) {
             names.add(s.name().toLowerCase(Locale.ROOT));
             hs.add(r.faults().stage(s));
         }

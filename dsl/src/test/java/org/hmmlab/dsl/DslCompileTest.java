@@ -293,6 +293,8 @@ class DslCompileTest {
                 .alloc("x", MiB(2)).cpu(phase("init").writes("x")).gpu(ph.footprint(MiB(2))).pingPong("x", 1)
                 .seed(3).engine(Engine.RESIDENCY_MODEL).faultPath(org.hmmlab.device.FaultPath.REPLAYABLE_BUFFER);
         sc.on(A100_PCIE4.withLink(gen(5), lanes(16))).platform();
+        sc.on(A100_PCIE4.withIommu(iommu().strict().ioPageSize(KiB(4)).iotlbEntries(64).iotlbMiss(ns(280)))).platform();
+        sc.on(A100_PCIE4.withIommu(iommu().lazy().passthrough().off())).platform();
         sc.pingPong("x", 1, 8);
         Path traced = dir.resolve("app.csv");
         Files.writeString(traced, "0,gpu0,0x10000,R,4096\n");

@@ -45,6 +45,7 @@ public final class Gpu {
         this.pt = new DevicePageTable(g.vram().bytes() >>> 12, metrics.deviceResidency());
         UvmGpu driver = new UvmGpu(sim, platform, link, ats, host, policy, path, metrics, pt, tlb, engines);
         this.hmm = driver.hmm();
+        metrics.listIommu(platform.iommu().translates());
         FaultBuffer faults = new FaultBuffer(path == FaultPath.REPLAYABLE_BUFFER ? g.faultBufferEntries() : 1 << 16,
                 driver.interrupts());
         AccessCounterBuffer notes = new AccessCounterBuffer(g.accessCounterBufferEntries(), pt, metrics,
@@ -53,6 +54,9 @@ public final class Gpu {
                 policy.evictor().wantsAccesses() ? policy.evictor() : null);
         AtsPri atsPri = new AtsPri(sim, platform.host(), ats, new Pri(link), host, pt, tlb, warps, metrics);
         warps.connect(atsPri::onAtsStart, driver.remoteAccesses());
+        if (driver.iommu().translates()) {
+            warps.throughIommu(driver.iommu());
+        }
         driver.connect(warps, faults, notes, atsPri);
         host.driver(hmm);
     }

@@ -5,6 +5,7 @@ import org.hmmlab.metrics.Counters;
 import org.hmmlab.metrics.RunMetrics;
 import org.hmmlab.metrics.Stage;
 import org.hmmlab.metrics.TraceEvent;
+import org.hmmlab.pcie.Iommu;
 import org.hmmlab.pcie.PcieLink;
 import org.hmmlab.platform.GpuProfile;
 import org.hmmlab.platform.HostProfile;
@@ -82,6 +83,9 @@ public final class WarpScheduler {
     private final RunAhead runAhead;
     private final EventHandler remoteStart = this::onRemoteStart;
     private final EventHandler remoteDone = this::onRemoteDone;
+    private final EventHandler remoteIssue = this::issueRemote;
+    /** The host IOMMU when it translates, else null: the device's untranslated requests look its IOTLB up. */
+    private Iommu iommu;
     private EventHandler atsStart;
     private RemoteAccessListener remoteListener;
 
@@ -132,6 +136,11 @@ public final class WarpScheduler {
     void connect(EventHandler atsStartHandler, RemoteAccessListener remote) {
         this.atsStart = atsStartHandler;
         this.remoteListener = remote;
+    }
+
+    /** The device's reads and writes of host memory pass through {@code translating}'s IOTLB. */
+    void throughIommu(Iommu translating) {
+        this.iommu = translating;
     }
 
     /**
@@ -339,6 +348,20 @@ public final class WarpScheduler {
     // --- remote accesses ----------------------------------------------------------------------------------------
 
     private void onRemoteStart(long w) {
+        // an untranslated request (the fault-buffer path's GPUs send no ATS requests) is translated by the host
+        // IOMMU on its way to memory: an IOTLB miss adds its walk. On the ATS path the request carries the
+        // translation the ATC holds and skips the IOMMU's
+        if (iommu != null && path == FaultPath.REPLAYABLE_BUFFER) {
+            long walk = iommu.deviceAccess(pieces.page((int) w));
+            if (walk > 0) {
+                sim.scheduleAtNanos(sim.nowNanos() + walk, EventPhase.DEVICE, remoteIssue, w);
+                return;
+            }
+        }
+        issueRemote(w);
+    }
+
+    private void issueRemote(long w) {
         int wi = (int) w;
         if (pieces.write(wi)) {
             link.dmaWrite(pieces.size(wi), remoteDone, w);

@@ -70,5 +70,21 @@ public enum Counter {
     ACCESS_COUNTER_NOTIFICATIONS_DROPPED,
     /** Notification-buffer batches the host serviced (uvm_gpu_access_counters.c, one per fetch of up to
      * uvm_perf_access_counter_batch_count entries). */
-    ACCESS_COUNTER_BATCHES
+    ACCESS_COUNTER_BATCHES,
+    /** IO pages the driver DMA-mapped through a translating IOMMU (dma_map_page() over dma-iommu.c). Listed only
+     * when the platform's IOMMU translates, like the counters after it. */
+    DMA_MAPS,
+    /** IO pages the driver DMA-unmapped through a translating IOMMU (dma_unmap_page()). */
+    DMA_UNMAPS,
+    /** Device reads and writes of host memory whose IO page hit the IOMMU's IOTLB. */
+    IOTLB_HITS,
+    /** Device reads and writes of host memory whose IO page missed the IOTLB: the IOMMU walked its page table. */
+    IOTLB_MISSES,
+    /** IOTLB invalidations the CPU issued: one per unmap call in strict mode, one per full flush queue in lazy mode. */
+    IOTLB_INVALIDATIONS;
+
+    /** Whether this counter belongs to a translating IOMMU: listed only when the run's platform has one. */
+    public boolean iommu() {
+        return ordinal() >= DMA_MAPS.ordinal();
+    }
 }

@@ -29,6 +29,14 @@ public final class RunMetrics {
         return counters;
     }
 
+    /** The run's platform has a translating IOMMU: its counters and stages are listed with the others. */
+    public void listIommu(boolean listed) {
+        counters.listIommu(listed);
+        faults.listIommu(listed);
+        batches.listIommu(listed);
+        accessCounterBatches.listIommu(listed);
+    }
+
     public StageBreakdown faults() {
         return faults;
     }

@@ -20,5 +20,17 @@ public enum Stage {
     /** Invalidating stale translations: CPU TLB shootdown and device ATC invalidation round trips. */
     TLB_INVALIDATION,
     /** The replay (or PRG response) reaching the device and the access re-translating. */
-    REPLAY
+    REPLAY,
+    /** dma_map_page() through a translating IOMMU: IOVA allocation and IO page-table writes (beyond dma-direct's
+     * cost, which stays in {@link #MIGRATION_COPY}). Listed only when the platform's IOMMU translates. */
+    DMA_MAP,
+    /** dma_unmap_page() through a translating IOMMU: clearing IO page-table entries, freeing or queueing IOVAs. */
+    DMA_UNMAP,
+    /** Waiting for IOTLB invalidations: every unmap in strict mode, a full flush queue in lazy mode. */
+    IOTLB_INVALIDATION;
+
+    /** Whether this stage belongs to a translating IOMMU: listed only when the run's platform has one. */
+    public boolean iommu() {
+        return ordinal() >= DMA_MAP.ordinal();
+    }
 }

@@ -1,6 +1,8 @@
 package org.hmmlab.metrics;
 
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -10,6 +12,23 @@ public final class StageBreakdown {
 
     private final LatencyHistogram total = new LatencyHistogram();
     private final LatencyHistogram[] stages = new LatencyHistogram[Stage.values().length];
+    private boolean iommuListed;
+
+    /** Lists the IOMMU's stages ({@link Stage#iommu()}) too: the run's platform has a translating IOMMU. */
+    public void listIommu(boolean listed) {
+        this.iommuListed = listed;
+    }
+
+    /** The stages a run reports, in declaration order: the IOMMU's only when its IOMMU translates. */
+    public List<Stage> listed() {
+        List<Stage> l = new ArrayList<>();
+        for (Stage s : Stage.values()) {
+            if (iommuListed || !s.iommu()) {
+                l.add(s);
+            }
+        }
+        return l;
+    }
 
     public StageBreakdown() {
         for (int i = 0; i < stages.length; i++) {
@@ -39,11 +58,14 @@ public final class StageBreakdown {
         return stages[s.ordinal()];
     }
 
-    /** Mean time per fault spent in each stage (total over all faults divided by the number of faults). */
+    /**
+     * Mean time per fault spent in each {@linkplain #listed() listed} stage (total over all faults divided by the
+     * number of faults).
+     */
     public Map<Stage, Double> meanNanosPerFault() {
         Map<Stage, Double> m = new EnumMap<>(Stage.class);
         long n = Math.max(1, total.count());
-        for (Stage s : Stage.values()) {
+        for (Stage s : listed()) {
             m.put(s, (double) stages[s.ordinal()].total().nanos() / n);
         }
         return m;

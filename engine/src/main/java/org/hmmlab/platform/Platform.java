@@ -1,5 +1,6 @@
 package org.hmmlab.platform;
 
+import org.hmmlab.pcie.IommuConfig;
 import org.hmmlab.pcie.Lanes;
 import org.hmmlab.pcie.PcieGen;
 import org.hmmlab.pcie.PcieLinkConfig;
@@ -8,9 +9,10 @@ import org.hmmlab.pcie.PcieLinkConfig;
  * A host, a PCIe link and a GPU: every number the timing layer charges, in one value (as JSON through the
  * DSL's {@code org.hmmlab.dsl.json.PlatformJson}; the engine carries no JSON code).
  *
- * <p>Ready profiles for real systems are in {@link Platforms}; each of their numbers names its source.
+ * <p>Ready profiles for real systems are in {@link Platforms}; each of their numbers names its source. The host
+ * IOMMU is off unless {@link #withIommu} turns it on: the ready profiles keep the costs they always had.
  */
-public record Platform(String name, HostProfile host, PcieLinkConfig link, GpuProfile gpu) {
+public record Platform(String name, HostProfile host, PcieLinkConfig link, GpuProfile gpu, IommuConfig iommu) {
 
     /** The link as a ready profile's name states it: {@code PCIe Gen4 x16}. */
     private static final java.util.regex.Pattern LINK_IN_NAME = java.util.regex.Pattern.compile("PCIe Gen[0-9]+ x[0-9]+");
@@ -20,10 +22,24 @@ public record Platform(String name, HostProfile host, PcieLinkConfig link, GpuPr
         Check.notNull("platform.host", host);
         Check.notNull("platform.link", link);
         Check.notNull("platform.gpu", gpu);
+        Check.notNull("platform.iommu", iommu);
+    }
+
+    /** A platform without an IOMMU ({@link IommuConfig#OFF}). */
+    public Platform(String name, HostProfile host, PcieLinkConfig link, GpuProfile gpu) {
+        this(name, host, link, gpu, IommuConfig.OFF);
+    }
+
+    /**
+     * This platform with the host IOMMU {@code i}, everything else kept:
+     * {@code A100_PCIE4.withIommu(iommu().strict().ioPageSize(KiB(4)))}.
+     */
+    public Platform withIommu(IommuConfig i) {
+        return new Platform(name, host, link, gpu, i);
     }
 
     public Platform withLink(PcieLinkConfig l) {
-        return new Platform(name, host, l, gpu);
+        return new Platform(name, host, l, gpu, iommu);
     }
 
     /**
@@ -37,14 +53,14 @@ public record Platform(String name, HostProfile host, PcieLinkConfig link, GpuPr
         String linkName = "PCIe Gen" + gen.number() + " x" + lanes.count();
         String renamed = LINK_IN_NAME.matcher(name).find() ? LINK_IN_NAME.matcher(name).replaceAll(linkName)
                 : name + " on " + linkName;
-        return new Platform(renamed, host, l, gpu);
+        return new Platform(renamed, host, l, gpu, iommu);
     }
 
     public Platform withGpu(GpuProfile g) {
-        return new Platform(name, host, link, g);
+        return new Platform(name, host, link, g, iommu);
     }
 
     public Platform withHost(HostProfile h) {
-        return new Platform(name, h, link, gpu);
+        return new Platform(name, h, link, gpu, iommu);
     }
 }

@@ -18,7 +18,7 @@ public sealed interface Outcome permits Outcome.Timed, Outcome.Residency {
 
     /**
      * The run's numbers as named columns in a fixed order, in the vocabulary of {@link Columns}: on the timing
-     * engine every {@link Counter}, the simulated time and the fault latency p50/p99; on the residency model its
+     * engine every listed {@link Counter} (the IOMMU's only where it translates), the simulated time and the fault latency p50/p99; on the residency model its
      * counts and its serial time.
      */
     Map<String, Long> summary();
@@ -39,7 +39,7 @@ public sealed interface Outcome permits Outcome.Timed, Outcome.Residency {
         @Override
         public Map<String, Long> summary() {
             Map<String, Long> m = new LinkedHashMap<>();
-            for (Counter c : Counter.values()) {
+            for (Counter c : result.counters().listed()) {
                 m.put(Columns.of(c), result.count(c));
             }
             LatencyHistogram f = result.faults().total();

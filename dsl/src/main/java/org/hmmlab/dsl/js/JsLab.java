@@ -20,6 +20,7 @@ import org.hmmlab.dsl.results.Table;
 import org.hmmlab.dsl.spec.EvictionSpec;
 import org.hmmlab.dsl.spec.FaultPaths;
 import org.hmmlab.dsl.spec.HintSpec;
+import org.hmmlab.dsl.spec.IommuSpec;
 import org.hmmlab.dsl.spec.PlacementSpec;
 import org.hmmlab.dsl.spec.PlatformPresets;
 import org.hmmlab.dsl.spec.PolicySpec;
@@ -28,6 +29,7 @@ import org.hmmlab.dsl.spec.PresetLink;
 import org.hmmlab.dsl.spec.Processor;
 import org.hmmlab.dsl.spec.SpecReader;
 import org.hmmlab.dsl.spec.ThrashingSpec;
+import org.hmmlab.pcie.IommuConfig;
 import org.hmmlab.pcie.Lanes;
 import org.hmmlab.pcie.PcieGen;
 import org.hmmlab.units.Bytes;
@@ -243,6 +245,18 @@ public final class JsLab {
             PcieGen g = PresetLink.gen(JsNumbers.whole("link(gen, lanes)", "gen", gen));
             Lanes l = PresetLink.lanes(JsNumbers.whole("link(gen, lanes)", "lanes", lanes));
             return new JsScenario(s.on(s.basePlatform().withLink(g, l)));
+        }
+
+        /**
+         * The host IOMMU in front of the GPU: {@code .iommu("strict")} (off, passthrough, lazy or strict, with the
+         * published IOTLB) or {@code .iommu({mode: "lazy", ioPageSize: "2MiB", iotlbEntries: 64, iotlbMiss: "280ns"})};
+         * Java's {@code A100_PCIE4.withIommu(iommu().lazy().ioPageSize(MiB(2)))}.
+         */
+        @HostAccess.Export
+        public JsScenario iommu(Value spec) {
+            IommuConfig c = spec != null && spec.isString() ? IommuSpec.mode(spec.asString())
+                    : IommuSpec.read(new JsSpecReader("iommu", spec));
+            return new JsScenario(s.on(s.basePlatform().withIommu(c)));
         }
 
         /** Device memory: {@code .vram("8GiB")}. */

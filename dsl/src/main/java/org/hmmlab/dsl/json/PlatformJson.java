@@ -13,6 +13,8 @@ import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
+import org.hmmlab.pcie.IommuConfig;
 import org.hmmlab.pcie.PcieGen;
 import org.hmmlab.platform.Platform;
 import org.hmmlab.units.Bandwidth;
@@ -31,6 +33,11 @@ import org.hmmlab.units.SimDuration;
  * {@code PcieLinkConfig}, {@code GpuProfile}), in their declaration order, so a field added to a profile is
  * written and read without a second list to keep in step; the records' constructors check the ranges. The engine
  * carries no JSON code: this is the lab's one JSON stack, beside {@link ScenarioJson}.
+ *
+ * <p>One field is optional: the platform's {@code "iommu"}. A profile without an IOMMU (the default,
+ * {@link IommuConfig#OFF}) is written without it, as profiles were before the IOMMU existed, and a profile read
+ * without it has none. When present it is read strictly like the rest ({@code "iommu.ioPageSize must be one of
+ * 4KiB, 2MiB; got 64KiB"}).
  */
 public final class PlatformJson {
 
@@ -89,13 +96,18 @@ public final class PlatformJson {
             case Integer i -> Json.MAPPER.getNodeFactory().numberNode(i);
             case Boolean b -> Json.MAPPER.getNodeFactory().booleanNode(b);
             case PcieGen g -> Json.MAPPER.getNodeFactory().numberNode(g.number());
+            case Enum<?> e -> Json.MAPPER.getNodeFactory().textNode(e.name().toLowerCase(Locale.ROOT));
             case SimDuration d -> Json.MAPPER.getNodeFactory().textNode(d.nanos() + "ns");
             case Bytes b -> Json.MAPPER.getNodeFactory().textNode(bytes(b));
             case Bandwidth b -> Json.MAPPER.getNodeFactory().textNode(b.bytesPerSecond() + "B/s");
             case Record r -> {
                 ObjectNode o = Json.MAPPER.createObjectNode();
                 for (RecordComponent c : r.getClass().getRecordComponents()) {
-                    o.set(c.getName(), node(get(c, r)));
+                    Object v = get(c, r);
+                    if (optional(r.getClass(), c.getName()) && IommuConfig.OFF.equals(v)) {
+                        continue; // no IOMMU: written as before the option existed
+                    }
+                    o.set(c.getName(), node(v));
                 }
                 yield o;
             }
@@ -144,6 +156,10 @@ public final class PlatformJson {
             types[i] = cs[i].getType();
             String where = path.isEmpty() ? name : path + "." + name;
             JsonNode v = node.get(name);
+            if ((v == null || v.isNull()) && optional(type, name)) {
+                args[i] = IommuConfig.OFF;
+                continue;
+            }
             if (v == null || v.isNull()) {
                 throw new IllegalArgumentException(where + " is missing");
             }
@@ -170,7 +186,23 @@ public final class PlatformJson {
         }
     }
 
+    /** The one optional field: a platform's IOMMU, off when absent. */
+    private static boolean optional(Class<?> type, String component) {
+        return type == Platform.class && component.equals("iommu");
+    }
+
     private static Object value(Class<?> type, String where, JsonNode v) {
+        if (type.isEnum() && type != PcieGen.class) {
+            List<String> allowed = new ArrayList<>();
+            for (Object c : type.getEnumConstants()) {
+                allowed.add(((Enum<?>) c).name().toLowerCase(Locale.ROOT));
+            }
+            if (!v.isTextual() || !allowed.contains(v.textValue())) {
+                throw new IllegalArgumentException(where + " must be one of " + String.join(", ", allowed) + "; got "
+                        + v);
+            }
+            return type.getEnumConstants()[allowed.indexOf(v.textValue())];
+        }
         if (type == String.class) {
             if (!v.isTextual()) {
                 throw new IllegalArgumentException(where + " must be a string; got " + v);

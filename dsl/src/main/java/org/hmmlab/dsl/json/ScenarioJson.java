@@ -14,12 +14,15 @@ import org.hmmlab.dsl.spec.ComponentSpec;
 import org.hmmlab.dsl.spec.EvictionSpec;
 import org.hmmlab.dsl.spec.FaultPaths;
 import org.hmmlab.dsl.spec.HintSpec;
+import org.hmmlab.dsl.spec.IommuSpec;
 import org.hmmlab.dsl.spec.PlacementSpec;
 import org.hmmlab.dsl.spec.PlatformPresets;
 import org.hmmlab.dsl.spec.PolicySpec;
 import org.hmmlab.dsl.spec.PrefetchSpec;
 import org.hmmlab.dsl.spec.PresetLink;
 import org.hmmlab.dsl.spec.ThrashingSpec;
+import org.hmmlab.pcie.IommuConfig;
+import org.hmmlab.platform.Platform;
 import org.hmmlab.units.Bytes;
 import org.hmmlab.units.SimDuration;
 import org.hmmlab.workload.AccessTrace;
@@ -77,11 +80,31 @@ public final class ScenarioJson {
         root.put("name", s.name());
         String preset = PlatformPresets.nameOf(s.basePlatform());
         java.util.Optional<PresetLink> onLink = PresetLink.of(s.basePlatform());
+        IommuConfig io = s.basePlatform().iommu();
+        Platform withoutIommu = s.basePlatform().withIommu(IommuConfig.OFF);
         if (preset != null) {
             root.put("platform", preset);
         } else if (onLink.isPresent()) {
             root.putObject("platform").put("preset", onLink.get().preset()).put("gen", onLink.get().gen().number())
                     .put("lanes", onLink.get().lanes().count());
+        } else if (IommuSpec.written(io).isPresent() && (PlatformPresets.nameOf(withoutIommu) != null
+                || PresetLink.of(withoutIommu).isPresent())) {
+            // a preset (on its link or another) with an IOMMU the short form can say
+            ObjectNode o = root.putObject("platform");
+            if (PlatformPresets.nameOf(withoutIommu) != null) {
+                o.put("preset", PlatformPresets.nameOf(withoutIommu));
+            } else {
+                PresetLink l = PresetLink.of(withoutIommu).get();
+                o.put("preset", l.preset()).put("gen", l.gen().number()).put("lanes", l.lanes().count());
+            }
+            ObjectNode i = o.putObject("iommu");
+            IommuSpec.written(io).get().forEach((k, v) -> {
+                if (v instanceof Integer n) {
+                    i.put(k, n);
+                } else {
+                    i.put(k, (String) v);
+                }
+            });
         } else {
             root.set("platform", PlatformJson.tree(s.basePlatform()));
         }
@@ -224,7 +247,17 @@ public final class ScenarioJson {
             if (p.node().isTextual()) {
                 s = s.on(PlatformPresets.named("platform", p.oneOf(PlatformPresets.NAMES)));
             } else if (p.node().isObject() && p.has("preset")) {
-                s = s.on(PresetLink.read(new JsonSpecReader(p)).platform());
+                Platform base;
+                if (p.has("iommu") && !p.has("gen") && !p.has("lanes")) {
+                    p.object(Set.of("preset", "iommu"));
+                    base = PlatformPresets.named("platform", p.field("preset").oneOf(PlatformPresets.NAMES));
+                } else {
+                    base = PresetLink.read(new JsonSpecReader(p)).platform();
+                }
+                if (p.has("iommu")) {
+                    base = base.withIommu(IommuSpec.read(new JsonSpecReader(p.field("iommu"))));
+                }
+                s = s.on(base);
             } else if (p.node().isObject()) {
                 try {
                     s = s.on(PlatformJson.read(p.node()));

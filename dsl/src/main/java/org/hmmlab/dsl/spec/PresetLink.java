@@ -72,7 +72,7 @@ public record PresetLink(String preset, PcieGen gen, Lanes lanes) {
 
     /** Reads {@code {"preset": "A100_PCIE4", "gen": 5, "lanes": 16}}; every field is required. */
     public static PresetLink read(SpecReader r) {
-        r.only(Set.of("preset", "gen", "lanes"));
+        r.only(Set.of("preset", "gen", "lanes", "iommu")); // the IOMMU beside them is the caller's (IommuSpec)
         return SpecReader.located(r, () -> new PresetLink(r.text("preset"), gen(r.whole("gen")),
                 lanes(r.whole("lanes"))));
     }

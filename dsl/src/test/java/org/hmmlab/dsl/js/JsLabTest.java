@@ -157,4 +157,24 @@ class JsLabTest {
         assertEquals(List.of("threshold", "vram_bytes", "faults", "evictions"), table.columnNames());
         assertEquals(java.run().table().toCsv(), table.toCsv());
     }
+
+    /** Issue 23: the host IOMMU from a script, by mode or with its parameters, refused as Java refuses it. */
+    @Test
+    void theIommuIsAPlatformOption() {
+        String strict = shownScenario("lab.show(lab.scenario('z').on('A100_PCIE4').iommu('strict').alloc('x', '1MiB'))");
+        assertTrue(strict.matches("(?s).*\"preset\" : \"A100_PCIE4\",\\s*\"iommu\" : \\{\\s*\"mode\" : \"strict\".*"), strict);
+        String shaped = shownScenario("lab.show(lab.scenario('z').on('A100_PCIE4')"
+                + ".iommu({mode: 'lazy', ioPageSize: '2MiB', iotlbEntries: 128, iotlbMiss: '300ns'}).alloc('x', '1MiB'))");
+        assertTrue(shaped.contains("\"ioPageSize\" : \"2MiB\"") && shaped.contains("\"iotlbEntries\" : 128")
+                && shaped.contains("\"iotlbMiss\" : \"300ns\""), shaped);
+        for (String[] c : new String[][] {
+                {".iommu({mode: 'off', strict: true})", "iommu.strictInvalidation needs a translating IOMMU"},
+                {".iommu({mode: 'lazy', ioPageSize: '64KiB'})", "iommu.ioPageSize must be one of 4KiB, 2MiB"},
+                {".iommu({mode: 'lazy', iotlbEntries: -1})", "iommu.iotlbEntries must be between 0 and"},
+                {".iommu('sometimes')", "iommu.mode must be one of off, passthrough, lazy, strict; got 'sometimes'"}}) {
+            ScriptException e = assertThrows(ScriptException.class,
+                    () -> shownScenario("lab.show(lab.scenario('z').on('A100_PCIE4')" + c[0] + ")"));
+            assertTrue(e.getMessage().contains(c[1]), e.getMessage());
+        }
+    }
 }

@@ -165,4 +165,40 @@ class PlatformJsonTest {
         var e = assertThrows(IllegalArgumentException.class, () -> PlatformJson.read(json));
         assertEquals("gpu.accessCounterBatchCount is missing", e.getMessage());
     }
+
+    @Test
+    void aPlatformWithoutAnIommuIsWrittenWithoutTheField() {
+        String json = PlatformJson.write(Platforms.A100_PCIE4);
+        assertTrue(!json.contains("\"iommu\":"), json);
+        assertEquals(org.hmmlab.pcie.IommuConfig.OFF, PlatformJson.read(json).iommu());
+    }
+
+    @Test
+    void anIommuSurvivesAJsonRoundTrip() {
+        Platform p = Platforms.A100_PCIE4.withIommu(org.hmmlab.pcie.IommuConfig.translated().strict()
+                .ioPageSize(org.hmmlab.units.Bytes.MiB(2)).iotlbEntries(128));
+        String json = PlatformJson.write(p);
+        assertTrue(json.contains("\"translation\": \"translated\"") && json.contains("\"strictInvalidation\": true")
+                && json.contains("\"ioPageSize\": \"2MiB\""), json);
+        assertEquals(p, PlatformJson.read(json));
+    }
+
+    @Test
+    void badIommuFieldsAreNamedWithTheAllowedValues() {
+        String json = PlatformJson.write(Platforms.A100_PCIE4.withIommu(org.hmmlab.pcie.IommuConfig.translated()));
+        var mode = assertThrows(IllegalArgumentException.class,
+                () -> PlatformJson.read(json.replace("\"translated\"", "\"sometimes\"")));
+        assertEquals("iommu.translation must be one of off, passthrough, translated; got \"sometimes\"", mode.getMessage());
+        var page = assertThrows(IllegalArgumentException.class,
+                () -> PlatformJson.read(json.replace("\"ioPageSize\": \"4KiB\"", "\"ioPageSize\": \"64KiB\"")));
+        assertTrue(page.getMessage().startsWith("iommu.ioPageSize must be one of 4KiB, 2MiB; got"), page.getMessage());
+        var entries = assertThrows(IllegalArgumentException.class,
+                () -> PlatformJson.read(json.replace("\"iotlbEntries\": 64", "\"iotlbEntries\": -1")));
+        assertTrue(entries.getMessage().startsWith("iommu.iotlbEntries must be between 0 and"), entries.getMessage());
+        var strictOff = assertThrows(IllegalArgumentException.class, () -> PlatformJson.read(
+                json.replace("\"translated\"", "\"off\"").replace("\"strictInvalidation\": false",
+                        "\"strictInvalidation\": true")));
+        assertTrue(strictOff.getMessage().startsWith("iommu.strictInvalidation needs a translating IOMMU"),
+                strictOff.getMessage());
+    }
 }

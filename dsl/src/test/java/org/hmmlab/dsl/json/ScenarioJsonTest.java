@@ -152,4 +152,21 @@ class ScenarioJsonTest {
         assertTrue(json.contains("\"faults\""), json);
         assertTrue(json.contains("\"seed\" : 7"), json);
     }
+
+    /** Issue 23: a preset with the host IOMMU is written short, survives the round trip, and is refused by field. */
+    @Test
+    void aPresetWithAnIommuIsWrittenShortAndReadBack() {
+        Scenario s = Scenario.named("io").on(org.hmmlab.dsl.Lab.A100_PCIE4.withIommu(org.hmmlab.dsl.Lab.iommu()
+                .strict().iotlbEntries(128)));
+        String json = ScenarioJson.write(s);
+        assertTrue(json.matches("(?s).*\"platform\" : \\{\\s*\"preset\" : \"A100_PCIE4\",\\s*\"iommu\" : \\{\\s*"
+                + "\"mode\" : \"strict\",\\s*\"iotlbEntries\" : 128\\s*}.*"), json);
+        assertEquals(s.basePlatform(), ScenarioJson.read(json).basePlatform());
+        Scenario onLink = Scenario.named("io").on(org.hmmlab.dsl.Lab.A100_PCIE4.withLink(org.hmmlab.dsl.Lab.gen(5),
+                org.hmmlab.dsl.Lab.lanes(16)).withIommu(org.hmmlab.dsl.Lab.iommu().passthrough()));
+        assertEquals(onLink.basePlatform(), ScenarioJson.read(ScenarioJson.write(onLink)).basePlatform());
+        var e = assertThrows(RuntimeException.class, () -> ScenarioJson.read(
+                "{\"name\": \"io\", \"platform\": {\"preset\": \"A100_PCIE4\", \"iommu\": {\"mode\": \"lazy\", \"ioPageSize\": \"64KiB\"}}}"));
+        assertTrue(e.getMessage().contains("iommu.ioPageSize must be one of 4KiB, 2MiB"), e.getMessage());
+    }
 }

@@ -43,6 +43,7 @@ final class GpuPmm {
             }
             long chunk = evictor.chunkPages();
             long evicted = 0;
+            long copiedBack = 0;
             long q = victim;
             while (q < victim + chunk) {
                 int i = pt.covers(q) ? pt.idx(q) : -1;
@@ -82,6 +83,7 @@ final class GpuPmm {
                 });
                 pt.recordResidency(t);
                 evicted += runPages;
+                copiedBack += runPages;
                 gpu.counters.add(Counter.BYTES_TO_HOST, (long) runPages << 12);
                 gpu.policy.onMigrated(runFirst, runPages, 0, Location.HOST, MigrationCause.EVICTION, t);
                 if (gpu.metrics.tracing()) {
@@ -92,6 +94,7 @@ final class GpuPmm {
             gpu.counters.add(Counter.EVICTIONS, evicted);
             gpu.counters.add(Counter.PAGES_TO_HOST, evicted);
             s.charge(Stage.MIGRATION_COPY, evicted * (gpu.h.populatePerPage().nanos() + gpu.h.dmaMapPerPage().nanos()));
+            s.charge(Stage.DMA_MAP, gpu.iommu.map(copiedBack)); // the copies' host destinations
             s.charge(Stage.PTE_UPDATE, evicted * gpu.h.pteUpdatePerPage().nanos());
             s.charge(Stage.TLB_INVALIDATION, gpu.g.atcInvalidate().nanos());
             if (evicted == 0) {

@@ -15,6 +15,7 @@ import org.hmmlab.device.WarpScheduler;
 import org.hmmlab.metrics.Counters;
 import org.hmmlab.metrics.RunMetrics;
 import org.hmmlab.pcie.Ats;
+import org.hmmlab.pcie.Iommu;
 import org.hmmlab.pcie.PcieLink;
 import org.hmmlab.platform.GpuProfile;
 import org.hmmlab.platform.HostProfile;
@@ -56,6 +57,8 @@ public final class UvmGpu {
     final DevicePageTable pt;
     final DeviceTlb tlb;
     final MutableFaultContext ctx;
+    /** The host IOMMU the driver maps and unmaps through; its costs are 0 unless it translates. */
+    final Iommu iommu;
     private final CopyEngine[] engines;
     private int nextEngine;
 
@@ -98,6 +101,7 @@ public final class UvmGpu {
         this.pt = pt;
         this.tlb = tlb;
         this.engines = engines;
+        this.iommu = new Iommu(platform.iommu(), metrics.counters());
         this.ctx = new MutableFaultContext(pt::contextResidency, pt::freePages, pt.capacityPages());
         int batch = Math.max(g.faultBatchCount(), g.accessCounterBatchCount());
         this.keys = new long[batch];
@@ -127,6 +131,11 @@ public final class UvmGpu {
     /** What hears of the GPU's completed remote accesses: the access counters. */
     public WarpScheduler.RemoteAccessListener remoteAccesses() {
         return accessCounters;
+    }
+
+    /** The host IOMMU: the GPU's untranslated reads and writes of host memory look its IOTLB up. */
+    public Iommu iommu() {
+        return iommu;
     }
 
     /** The HMM side: MMU-notifier callbacks and the CPU's migrate_to_ram. */

@@ -76,17 +76,17 @@ public final class UvmHmm implements HostMemory.Invalidator, HostMemory.DeviceDr
      * page-table changes. Returns the time the host must wait for the device to confirm.
      */
     private long invalidateDevice(long firstPage, long pages, MmuNotifyEvent event) {
-        boolean any = false;
+        long remote = 0;
         for (long p = firstPage; p < firstPage + pages; p++) {
             if (pt.covers(p)) {
                 int i = pt.idx(p);
                 if ((pt.pte(i) & VALID) != 0 && !pt.local(i)) {
                     pt.setPte(i, (byte) 0);
-                    any = true;
+                    remote++;
                 }
             }
         }
-        if (!any) {
+        if (remote == 0) {
             return 0;
         }
         gpu.tlb.invalidate(firstPage, pages);
@@ -94,7 +94,16 @@ public final class UvmHmm implements HostMemory.Invalidator, HostMemory.DeviceDr
         if (gpu.metrics.tracing()) {
             gpu.metrics.trace(new TraceEvent.Invalidated(gpu.sim.nowNanos(), firstPage, pages, traceName(event)));
         }
-        return gpu.invalidationCost();
+        return gpu.invalidationCost() + iommuUnmap(firstPage, pages, remote);
+    }
+
+    /**
+     * The remote mappings' DMA addresses go with them (drm_gpusvm and the HMM drivers dma_unmap_page() every page
+     * they drop in the invalidate callback): the IO page-table writes and the IOTLB invalidation the mode needs, all
+     * inside the callback the CPU waits for. 0 unless the IOMMU translates.
+     */
+    private long iommuUnmap(long firstPage, long pages, long remote) {
+        return gpu.iommu.unmap(remote) + gpu.iommu.invalidate(firstPage, pages, remote, gpu.sim.nowNanos());
     }
 
     /**
@@ -112,11 +121,13 @@ public final class UvmHmm implements HostMemory.Invalidator, HostMemory.DeviceDr
     private long unmapDevice(long firstPage, long pages) {
         long now = gpu.sim.nowNanos();
         long released = 0;
+        long remote = 0;
         long runFirst = -1;
         for (long p = firstPage; p <= firstPage + pages; p++) {
             int i = p < firstPage + pages && pt.covers(p) ? pt.idx(p) : -1;
             boolean resident = i >= 0 && (pt.resid(i) == R_GPU || pt.resid(i) == R_DUP);
             if (i >= 0) {
+                remote += (pt.pte(i) & VALID) != 0 && !pt.local(i) ? 1 : 0;
                 // a copy still in flight lands on a freed page: it is never mapped
                 pt.release(p, MigrationCause.UNMAP);
                 pt.setThrottleUntil(i, 0);
@@ -144,7 +155,7 @@ public final class UvmHmm implements HostMemory.Invalidator, HostMemory.DeviceDr
         if (gpu.metrics.tracing()) {
             gpu.metrics.trace(new TraceEvent.Invalidated(now, firstPage, pages, traceName(MmuNotifyEvent.UNMAP)));
         }
-        return gpu.invalidationCost();
+        return gpu.invalidationCost() + iommuUnmap(firstPage, pages, remote);
     }
 
     // --- migration entries --------------------------------------------------------------------------------------
@@ -252,7 +263,8 @@ public final class UvmHmm implements HostMemory.Invalidator, HostMemory.DeviceDr
         long cpu = gpu.h.rangeFaultWalk().nanos() + gpu.h.blockOverhead().nanos()
                 + moved * (gpu.h.populatePerPage().nanos() + gpu.h.dmaMapPerPage().nanos()
                         + gpu.h.pteUpdatePerPage().nanos())
-                + gpu.invalidationCost();
+                + gpu.invalidationCost()
+                + gpu.iommu.map(moved); // the copies' host destinations, through a translating IOMMU
         // the policy hears of the pages that moved, run by run: not of the region's pages that were never here
         for (long q = first; q < last; ) {
             if (pt.landing(pt.idx(q)) != toHost) {

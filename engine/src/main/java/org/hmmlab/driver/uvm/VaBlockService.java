@@ -209,6 +209,7 @@ final class VaBlockService {
                 }
                 if (pt.resid(i) != R_GPU) {
                     pt.setResid(i, R_HOST);
+                    charge(Stage.DMA_MAP, gpu.iommu.map(1)); // the device's PTE holds the page's DMA address
                     deferRemoteMapping(page);
                     charge(Stage.PTE_UPDATE, gpu.h.pteUpdatePerPage().nanos());
                     return true;
@@ -267,6 +268,7 @@ final class VaBlockService {
             chargeRangeFault(r);
             gpu.pmm.makeRoom(1, this);
             charge(Stage.MIGRATION_COPY, gpu.h.populatePerPage().nanos() + gpu.h.dmaMapPerPage().nanos());
+            charge(Stage.DMA_MAP, gpu.iommu.map(1)); // the copy's source; the host copy stays mapped
             // read-only: a device write faults and collapses the duplicate. Until the copy lands the device keeps
             // whatever mapping of the host copy it had: the host copy stays current
             Landing l = new Landing(gpu, q, 1, (byte) (VALID | LOCAL), this);
@@ -333,13 +335,20 @@ final class VaBlockService {
                 + n * (gpu.h.populatePerPage().nanos() + gpu.h.dmaMapPerPage().nanos()));
         boolean cpuMapped = false;
         boolean deviceMapped = false;
+        int fromHost = 0;
         for (int p = 0; p < Pages.PAGES_PER_BLOCK; p++) {
             if (selected(p)) {
                 int i = pt.idx(firstPage + p);
                 cpuMapped |= pt.resid(i) == R_HOST || pt.resid(i) == R_DUP;
                 deviceMapped |= (pt.pte(i) & VALID) != 0;
+                fromHost += pt.resid(i) == R_HOST ? 1 : 0;
             }
         }
+        // through a translating IOMMU the copy's host sources are DMA-mapped, then unmapped when migrate_vma frees
+        // them; each unmap's IOTLB invalidation as the mode has it (every call strict, a full flush queue lazy)
+        charge(Stage.DMA_MAP, gpu.iommu.map(fromHost));
+        charge(Stage.DMA_UNMAP, gpu.iommu.unmap(fromHost));
+        charge(Stage.IOTLB_INVALIDATION, gpu.iommu.invalidate(firstPage, Pages.PAGES_PER_BLOCK, fromHost, t));
         if (cpuMapped) {
             charge(Stage.TLB_INVALIDATION, gpu.h.tlbShootdown().nanos());
             gpu.counters.increment(Counter.TLB_SHOOTDOWNS);
