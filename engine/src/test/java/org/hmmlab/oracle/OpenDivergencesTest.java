@@ -12,7 +12,21 @@ import org.junit.jupiter.api.Test;
 class OpenDivergencesTest {
 
     static final long CI_FIRST_SEED = 20261207L;
-    static final int CI_SEEDS = 60;
+    /** The CI run's script count: `.ci/run` fuzzes {@code --seeds 90}, and this test reads it from there. */
+    static final int CI_SEEDS = ciSeeds();
+
+    static int ciSeeds() {
+        try {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("oracle fuzz --seeds (\\d+)")
+                    .matcher(java.nio.file.Files.readString(java.nio.file.Path.of("../.ci/run")));
+            if (!m.find()) {
+                throw new IllegalStateException(".ci/run runs no 'oracle fuzz --seeds N'");
+            }
+            return Integer.parseInt(m.group(1));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     @Test
     void everyListedDivergenceIsInTheCiRunAndNamesAKernelFunction() {
