@@ -226,7 +226,7 @@ public final class CoreOps {
             switch (kind) {
                 case MMAP -> mmap(pr, op);
                 case FORK_OR_EXIT -> forkOrExit(pr, op);
-                case RELEASE -> pr.fds[op.choice() & 1].ioctl(Dmirror.HMM_DMIRROR_RELEASE, new DmirrorCmd());
+                case RELEASE -> pr.fds[op.choice() & 1].ioctl(Dmirror.HMM_DMIRROR_RELEASE, new DmirrorCmd(0, null, 1));
                 default -> onMapping(pr, kind, op);
             }
         }

@@ -18,8 +18,10 @@ import org.junit.jupiter.api.Test;
  * <p>The checker is the incremental one ({@link IncrementalInvariants}: what each operation touched), with the full
  * checker every {@code -Dhmmlab.property.fullEvery=K} checkpoints (default 1,000) and after the last step. Fixed seed
  * and 600 steps in CI; more with {@code -Dhmmlab.property.steps=N} and {@code -Dhmmlab.seed=S}. The run prints its
- * time, steps per second and peak heap. A failure prints the seed, the step, and the sequence shrunk by delta
- * debugging to operations that still fail on a fresh machine, as Java that replays it.
+ * time, steps per second, peak heap and the load average. A failure prints the seed, the step whose operation made
+ * it (a replay with a full check after each of the last operations names it) and, for a run of up to 50,000 steps,
+ * the sequence shrunk by delta debugging to operations that still fail the same way on a fresh machine, as Java that
+ * replays it; a longer run prints the call that replays its stream.
  */
 class RandomOperationsPropertyTest {
 
@@ -66,37 +68,65 @@ class RandomOperationsPropertyTest {
         return w;
     }
 
-    /** Whether {@code ops} fails on a fresh machine (an invariant, the oracle, or any other exception). */
-    static boolean fails(List<CoreOps.Op> ops, int fullEvery) {
+    /** Whether {@code ops} fails on a fresh machine with an exception of the same class as {@code how}. */
+    static boolean fails(List<CoreOps.Op> ops, int fullEvery, Throwable how) {
         try {
             CoreOps.World w = newWorld(fullEvery);
             w.run(ops);
             w.frames().checkFully();
             return false;
         } catch (RuntimeException | AssertionError e) {
-            return true;
+            return e.getClass() == how.getClass();
         }
     }
 
     private static void reportAndFail(long seed, int step, int fullEvery, Throwable e) {
-        List<CoreOps.Op> prefix = CoreOps.sequence(seed, step + 1);
-        // The shrinker replays with a full check at every checkpoint, so a corruption found late by a periodic check
-        // is pinned to the operation that made it.
-        int replayFullEvery = prefix.size() <= 2_000 ? 1 : fullEvery;
-        List<CoreOps.Op> small = prefix.size() <= 50_000
-                ? CoreOps.shrink(prefix, ops -> fails(ops, replayFullEvery), 400) : prefix;
-        StringBuilder sb = new StringBuilder();
-        sb.append("seed ").append(seed).append(", step ").append(step).append(": ").append(e).append('\n');
-        sb.append("shrunk to ").append(small.size()).append(" operations (of ").append(prefix.size())
-                .append("); replay with CoreOps.World.run(List.of(\n");
-        for (CoreOps.Op op : small.subList(0, Math.min(small.size(), 200))) {
-            sb.append("    new CoreOps.Op(CoreOps.Kind.").append(op.kind()).append(", ").append(op.proc()).append(", ")
-                    .append(op.map()).append(", ").append(op.first()).append(", ").append(op.count()).append(", ")
-                    .append(op.choice()).append("),\n");
+        // A periodic full check (and the devices' hooks, which run with it) finds a corruption up to fullEvery
+        // operations after the one that made it: replay with a full check after each of those to name it.
+        int culprit = step;
+        if (fullEvery > 1) {
+            culprit = firstFailingStep(seed, step, fullEvery);
         }
-        sb.append("))");
+        List<CoreOps.Op> prefix = CoreOps.sequence(seed, culprit + 1);
+        StringBuilder sb = new StringBuilder();
+        sb.append("seed ").append(seed).append(", found at step ").append(step).append(", made by step ")
+                .append(culprit).append(" ").append(prefix.get(culprit)).append(": ").append(e).append('\n');
+        if (prefix.size() <= 50_000) {
+            int replayFullEvery = prefix.size() <= 2_000 ? 1 : fullEvery;
+            List<CoreOps.Op> small = CoreOps.shrink(prefix, ops -> fails(ops, replayFullEvery, e), 400);
+            sb.append("shrunk to ").append(small.size()).append(" operations (of ").append(prefix.size())
+                    .append("); replay with new CoreOps.World(Bytes.MiB(512), true).run(List.of(\n");
+            for (CoreOps.Op op : small.subList(0, Math.min(small.size(), 200))) {
+                sb.append("    new CoreOps.Op(CoreOps.Kind.").append(op.kind()).append(", ").append(op.proc())
+                        .append(", ").append(op.map()).append(", ").append(op.first()).append(", ")
+                        .append(op.count()).append(", ").append(op.choice()).append("),\n");
+            }
+            sb.append("))");
+        } else {
+            sb.append("too long to shrink here (each replay runs ").append(prefix.size())
+                    .append(" operations); replay with CoreOps.sequence(").append(seed).append(", ")
+                    .append(culprit + 1).append(")");
+        }
         System.out.println(sb);
         fail(sb.toString(), e);
+    }
+
+    /** The first step at or before {@code step} after which a full check fails, replaying the seed's stream. */
+    static int firstFailingStep(long seed, int step, int fullEvery) {
+        List<CoreOps.Op> ops = CoreOps.sequence(seed, step + 1);
+        CoreOps.World w = newWorld(fullEvery);
+        int from = Math.max(0, step - fullEvery - 1);
+        for (int i = 0; i <= step; i++) {
+            try {
+                w.apply(ops.get(i));
+                if (i >= from) {
+                    w.frames().checkFully();
+                }
+            } catch (RuntimeException | AssertionError x) {
+                return i;
+            }
+        }
+        return step;
     }
 
     static long peakHeap() {
