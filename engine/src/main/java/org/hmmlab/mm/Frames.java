@@ -405,6 +405,7 @@ public final class Frames {
             int s;
             if (reuse >= 0) {
                 s = reuse + k;
+                touched((long) s << SEG_SHIFT, SEG_FRAMES); // an entry left pointing here now names a free frame
                 ref[s] = new int[SEG_FRAMES];
                 map[s] = new int[SEG_FRAMES];
                 pin[s] = new int[SEG_FRAMES];
@@ -598,6 +599,10 @@ public final class Frames {
      */
     public void setInvariantChecking(boolean on) {
         checkInvariants = on;
+        if (incremental != null) {
+            incremental.detach();
+            incremental = null;
+        }
     }
 
     public boolean invariantChecking() {
@@ -628,6 +633,9 @@ public final class Frames {
             throw new IllegalArgumentException("fullEvery must be at least 1, got " + fullEvery);
         }
         checkInvariants = true;
+        if (incremental != null) {
+            incremental.detach();
+        }
         incremental = new IncrementalInvariants(this, fullEvery);
     }
 

@@ -1,6 +1,7 @@
 package org.hmmlab.mm;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -104,6 +105,14 @@ final class IncrementalInvariants {
         }
     }
 
+    /** Stops watching: the page tables report to no one any more (the machine went back to the full checker). */
+    void detach() {
+        for (MmStruct mm : shadows.keySet()) {
+            mm.pageTable().setTracker(null);
+        }
+        shadows.clear();
+    }
+
     void frameTouched(long pfn, int n) {
         if (needFull) {
             return;
@@ -112,7 +121,7 @@ final class IncrementalInvariants {
             long p = pfn + k;
             int s = (int) (p >>> Frames.SEG_SHIFT);
             if (s >= dirtyBits.length) {
-                dirtyBits = java.util.Arrays.copyOf(dirtyBits, Math.max(s + 1, dirtyBits.length * 2));
+                dirtyBits = Arrays.copyOf(dirtyBits, Math.max(s + 1, dirtyBits.length * 2));
             }
             if (dirtyBits[s] == null) {
                 dirtyBits[s] = new long[Frames.SEG_FRAMES / 64];
@@ -128,7 +137,7 @@ final class IncrementalInvariants {
                     needFull = true;
                     return;
                 }
-                dirtyFrames = java.util.Arrays.copyOf(dirtyFrames, ndirty * 2);
+                dirtyFrames = Arrays.copyOf(dirtyFrames, ndirty * 2);
             }
             dirtyFrames[ndirty++] = p;
         }
@@ -271,9 +280,9 @@ final class IncrementalInvariants {
     private void ensure(int s) {
         if (s >= ptes.length) {
             int n = Math.max(s + 1, frames.segments());
-            ptes = java.util.Arrays.copyOf(ptes, n);
-            pmds = java.util.Arrays.copyOf(pmds, n);
-            migs = java.util.Arrays.copyOf(migs, n);
+            ptes = Arrays.copyOf(ptes, n);
+            pmds = Arrays.copyOf(pmds, n);
+            migs = Arrays.copyOf(migs, n);
         }
         if (ptes[s] == null) {
             ptes[s] = new int[Frames.SEG_FRAMES];

@@ -118,6 +118,15 @@ class IncrementalInvariantsTest {
     }
 
     @Test
+    void turningTheFullCheckerBackOnStopsTheIncrementalOne() {
+        Machine m = new Machine();
+        m.frames.setInvariantChecking(true);
+        assertEquals(null, m.frames.incrementalChecker());
+        m.frames.incMapcount(m.pfnAt(m.mm, m.a + P));
+        assertThrows(IllegalStateException.class, m.frames::checkpoint, "the full checker runs at every checkpoint");
+    }
+
+    @Test
     void fullEveryMustBePositive() {
         Frames f = Frames.create(Bytes.MiB(64));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
