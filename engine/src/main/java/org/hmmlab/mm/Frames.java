@@ -71,6 +71,8 @@ public final class Frames {
     private final List<DevPagemap> pagemaps = new ArrayList<>();
     private boolean checkInvariants;
     private final List<Runnable> invariantHooks = new ArrayList<>();
+    /** The incremental checker while one watches: told of every frame whose metadata changes; null otherwise. */
+    private IncrementalInvariants incremental;
 
     private Frames(long ramPages) {
         this.ramPages = ramPages;
@@ -151,14 +153,17 @@ public final class Frames {
     }
 
     public void setFlags(long pfn, int f) {
+        touched(pfn, 1);
         flags[(int) (pfn >>> SEG_SHIFT)][(int) pfn & SEG_MASK] = (byte) f;
     }
 
     public void addFlags(long pfn, int f) {
+        touched(pfn, 1);
         flags[(int) (pfn >>> SEG_SHIFT)][(int) pfn & SEG_MASK] |= (byte) f;
     }
 
     public void clearFlags(long pfn, int f) {
+        touched(pfn, 1);
         flags[(int) (pfn >>> SEG_SHIFT)][(int) pfn & SEG_MASK] &= (byte) ~f;
     }
 
@@ -194,14 +199,17 @@ public final class Frames {
     }
 
     public void get(long pfn) {
+        touched(pfn, 1);
         ref[(int) (pfn >>> SEG_SHIFT)][(int) pfn & SEG_MASK]++;
     }
 
     public void incMapcount(long pfn) {
+        touched(pfn, 1);
         map[(int) (pfn >>> SEG_SHIFT)][(int) pfn & SEG_MASK]++;
     }
 
     public void decMapcount(long pfn) {
+        touched(pfn, 1);
         int[] m = map[(int) (pfn >>> SEG_SHIFT)];
         int i = (int) pfn & SEG_MASK;
         if (m[i] <= 0) {
@@ -211,6 +219,7 @@ public final class Frames {
     }
 
     public void addPins(long pfn, int delta) {
+        touched(pfn, 1);
         pin[(int) (pfn >>> SEG_SHIFT)][(int) pfn & SEG_MASK] += delta;
     }
 
@@ -224,6 +233,7 @@ public final class Frames {
      * go back to their pagemap's driver through {@code folio_free}. Mirrors put_page()/folio_put().
      */
     public void put(long pfn) {
+        touched(pfn, hasFlag(pfn, F_HEAD) ? Mman.PMD_NR : 1);
         int s = (int) (pfn >>> SEG_SHIFT);
         int i = (int) pfn & SEG_MASK;
         int r = --ref[s][i];
@@ -309,6 +319,7 @@ public final class Frames {
             pfn = bumpPfn++;
         }
         usedRam++;
+        touched(pfn, 1);
         int s = pfn >>> SEG_SHIFT;
         int i = pfn & SEG_MASK;
         map[s][i] = 0;
@@ -342,6 +353,7 @@ public final class Frames {
             bumpPfn += Mman.PMD_NR;
         }
         usedRam += Mman.PMD_NR;
+        touched(head, Mman.PMD_NR);
         for (int k = 0; k < Mman.PMD_NR; k++) {
             int p = head + k;
             int s = p >>> SEG_SHIFT;
@@ -359,6 +371,7 @@ public final class Frames {
      * Mirrors split_folio() for a folio mapped only by PTEs afterwards.
      */
     public void splitFolio(long head, int refEach, int mapEach) {
+        touched(head, Mman.PMD_NR);
         for (int k = 0; k < Mman.PMD_NR; k++) {
             long p = head + k;
             int s = (int) (p >>> SEG_SHIFT);
@@ -380,14 +393,28 @@ public final class Frames {
 
     /**
      * Reserves {@code nsegments} fresh segments of device frames for a pagemap and returns the first pfn. Mirrors
-     * request_free_mem_region() plus memremap_pages(): the frames get struct pages (metadata) but no RAM.
+     * request_free_mem_region() plus memremap_pages(): the frames get struct pages (metadata) but no RAM. A range
+     * released earlier is handed out again before fresh numbers are taken.
      */
     public long reserveDeviceRange(DevPagemap pgmap, int nsegments) {
         byte zone = pgmap.type() == org.hmmlab.mm.devmem.MemoryType.DEVICE_PRIVATE
                 ? ZONE_DEVICE_PRIVATE : ZONE_DEVICE_COHERENT;
         long first = -1;
+        int reuse = releasedRun(nsegments);
         for (int k = 0; k < nsegments; k++) {
-            int s = newSegment(zone, pgmap);
+            int s;
+            if (reuse >= 0) {
+                s = reuse + k;
+                touched((long) s << SEG_SHIFT, SEG_FRAMES); // an entry left pointing here now names a free frame
+                ref[s] = new int[SEG_FRAMES];
+                map[s] = new int[SEG_FRAMES];
+                pin[s] = new int[SEG_FRAMES];
+                flags[s] = new byte[SEG_FRAMES];
+                segZone[s] = zone;
+                segPagemap[s] = pgmap;
+            } else {
+                s = newSegment(zone, pgmap);
+            }
             Arrays.fill(map[s], -1); // every device frame starts free (owned by its driver)
             if (first < 0) {
                 first = (long) s << SEG_SHIFT;
@@ -397,6 +424,25 @@ public final class Frames {
             pagemaps.add(pgmap);
         }
         return first;
+    }
+
+    /**
+     * The first of {@code n} consecutive segments a released device range left, or -1. The kernel's
+     * request_free_mem_region() finds the physical range a released pagemap gave back (release_mem_region()) and
+     * hands it out again; so does this, and a driver that releases and re-adds its memory over and over (dmirror's
+     * RELEASE) keeps the same number of segments instead of adding one each time.
+     */
+    private int releasedRun(int n) {
+        for (int s = 0; s + n <= nsegs; s++) {
+            int k = 0;
+            while (k < n && zoneSegmentReleased(s + k)) {
+                k++;
+            }
+            if (k == n) {
+                return s;
+            }
+        }
+        return -1;
     }
 
     /** Detaches a device range (memunmap_pages()); its frames must all be free. */
@@ -415,6 +461,7 @@ public final class Frames {
 
     /** Marks a device frame free (back with its driver); entries must no longer point at it. */
     public void markDeviceFree(long pfn) {
+        touched(pfn, 1);
         map[(int) (pfn >>> SEG_SHIFT)][(int) pfn & SEG_MASK] = -1;
     }
 
@@ -425,6 +472,7 @@ public final class Frames {
 
     /** Prepares a device frame handed out by its driver: refcount 1, given flags. Mirrors zone_device_page_init(). */
     public void initDeviceFrame(long pfn, int frameFlags) {
+        touched(pfn, 1);
         int s = (int) (pfn >>> SEG_SHIFT);
         int i = (int) pfn & SEG_MASK;
         ref[s][i] = 1;
@@ -526,6 +574,9 @@ public final class Frames {
 
     void register(MmStruct mm) {
         mms.add(mm);
+        if (incremental != null) {
+            incremental.watch(mm);
+        }
     }
 
     void unregister(MmStruct mm) {
@@ -548,6 +599,10 @@ public final class Frames {
      */
     public void setInvariantChecking(boolean on) {
         checkInvariants = on;
+        if (incremental != null) {
+            incremental.detach();
+            incremental = null;
+        }
     }
 
     public boolean invariantChecking() {
@@ -567,13 +622,61 @@ public final class Frames {
         invariantHooks.remove(hook);
     }
 
+    /**
+     * Turns on the incremental invariant checker instead of the full one: after every public operation it checks
+     * only the page-table regions and frames the operation touched, and every {@code fullEvery} checkpoints it runs
+     * the full checker ({@link Invariants#check}) and the devices' hooks. Cost per operation then follows what the
+     * operation did, not the size of the machine. {@code fullEvery} must be at least 1.
+     */
+    public void setIncrementalInvariantChecking(int fullEvery) {
+        if (fullEvery < 1) {
+            throw new IllegalArgumentException("fullEvery must be at least 1, got " + fullEvery);
+        }
+        checkInvariants = true;
+        if (incremental != null) {
+            incremental.detach();
+        }
+        incremental = new IncrementalInvariants(this, fullEvery);
+    }
+
+    /** The incremental checker, or null when none watches (engine-internal: the address spaces report to it). */
+    IncrementalInvariants incrementalChecker() {
+        return incremental;
+    }
+
+    private void touched(long pfn, int n) {
+        if (incremental != null) {
+            incremental.frameTouched(pfn, n);
+        }
+    }
+
     /** Runs the invariant checker now if it is on. */
     public void checkpoint() {
         if (checkInvariants) {
-            Invariants.check(this);
-            for (Runnable r : invariantHooks) {
-                r.run();
+            if (incremental != null) {
+                if (incremental.checkpoint()) {
+                    runHooks();
+                }
+                return;
             }
+            Invariants.check(this);
+            runHooks();
+        }
+    }
+
+    /** Runs the full checker and the devices' hooks now, whatever the mode (the end of a run, a test). */
+    public void checkFully() {
+        if (incremental != null) {
+            incremental.checkFully();
+        } else {
+            Invariants.check(this);
+        }
+        runHooks();
+    }
+
+    private void runHooks() {
+        for (Runnable r : invariantHooks) {
+            r.run();
         }
     }
 

@@ -131,11 +131,13 @@ public final class MmStruct {
     }
 
     private void insertVma(Vma v) {
+        pt.touchRange(v.start, v.end);
         vmas.put(v.start, v);
         lastVma = null;
     }
 
     private void removeVma(Vma v) {
+        pt.touchRange(v.start, v.end);
         vmas.remove(v.start);
         lastVma = null;
     }
@@ -638,6 +640,16 @@ public final class MmStruct {
                 lazyFree(start, end);
             }
             case Mman.MADV_HUGEPAGE, Mman.MADV_NOHUGEPAGE, Mman.MADV_NORMAL -> {
+                // madvise_update_vma() splits the area only when its flags change, and a hugetlb area refuses a
+                // split off its huge-page boundary (__split_vma() -> hugetlb_vm_op_split(): -EINVAL). Without this
+                // refusal one 2 MiB hugetlb entry ended up inside three areas and was counted three times.
+                long cleared = v.flags & ~(VmFlags.VM_HUGEPAGE | VmFlags.VM_NOHUGEPAGE);
+                long newflags = cleared | (advice == Mman.MADV_HUGEPAGE ? VmFlags.VM_HUGEPAGE
+                        : advice == Mman.MADV_NOHUGEPAGE ? VmFlags.VM_NOHUGEPAGE : 0);
+                if (v.isHugetlb() && newflags != v.flags && (((start > v.start) && (start & (Mman.PMD_SIZE - 1)) != 0)
+                        || ((end < v.end) && (end & (Mman.PMD_SIZE - 1)) != 0))) {
+                    return -Errno.EINVAL;
+                }
                 splitAt(start);
                 splitAt(end);
                 for (Vma w : vmasIn(start, end)) {
@@ -1589,30 +1601,49 @@ public final class MmStruct {
         pt.setPmdLeaf(pa, e);
     }
 
-    /** Visits every populated leaf entry in address order. */
+    /**
+     * Visits every populated leaf entry in address order. A reader: it reports no region to an incremental invariant
+     * checker (what a visitor changes, it changes through the setters, which do).
+     */
     public void forEachEntry(EntryVisitor v) {
         for (Vma vma : vmas.values()) {
-            for (long a = vma.start; a < vma.end; ) {
-                long[] pmdt = pt.pmdTable(a);
-                long next = Math.min((a | (Mman.PMD_SIZE - 1)) + 1, vma.end);
-                if (pmdt == null) {
-                    a = Math.min((a | ((1L << Mman.PUD_SHIFT) - 1)) + 1, vma.end);
-                    continue;
-                }
-                long pmde = pmdt[PageTable.pmdIndex(a)];
-                if (PageTable.pmdIsLeaf(pmde)) {
-                    v.visit(this, vma, a & -Mman.PMD_SIZE, pmde, true);
-                } else if (pmde != 0) {
-                    long[] t = pt.pteTable(a);
-                    for (long b = a; b < next; b += Mman.PAGE_SIZE) {
-                        long e = t[PageTable.pteIndex(b)];
-                        if (e != 0) {
-                            v.visit(this, vma, b, e, false);
-                        }
+            walk(vma, vma.start, vma.end, v);
+        }
+    }
+
+    /** {@link #forEachEntry} over the parts of the areas inside [start, end) (the incremental checker's walk). */
+    void forEachEntryIn(long start, long end, EntryVisitor v) {
+        Map.Entry<Long, Vma> below = vmas.floorEntry(start);
+        long from = below == null ? start : below.getKey();
+        for (Vma vma : vmas.subMap(from, true, end, false).values()) {
+            if (vma.end > start) {
+                walk(vma, Math.max(vma.start, start), Math.min(vma.end, end), v);
+            }
+        }
+    }
+
+    /** The leaf entries of {@code vma} in [lo, hi): a huge leaf once per 2 MiB step, then the PTEs of each table. */
+    private void walk(Vma vma, long lo, long hi, EntryVisitor v) {
+        for (long a = lo; a < hi; ) {
+            long[] pmdt = pt.pmdTableQuiet(a);
+            long next = Math.min((a | (Mman.PMD_SIZE - 1)) + 1, hi);
+            if (pmdt == null) {
+                a = Math.min((a | ((1L << Mman.PUD_SHIFT) - 1)) + 1, hi);
+                continue;
+            }
+            long pmde = pmdt[PageTable.pmdIndex(a)];
+            if (PageTable.pmdIsLeaf(pmde)) {
+                v.visit(this, vma, a & -Mman.PMD_SIZE, pmde, true);
+            } else if (pmde != 0) {
+                long[] t = pt.pteTableQuiet(a);
+                for (long b = a; b < next; b += Mman.PAGE_SIZE) {
+                    long e = t[PageTable.pteIndex(b)];
+                    if (e != 0) {
+                        v.visit(this, vma, b, e, false);
                     }
                 }
-                a = next;
             }
+            a = next;
         }
     }
 

@@ -17,6 +17,38 @@ public final class PageTable {
     private int[] freeIds = new int[16];
     private int nfree;
     private int liveTables;
+    /** Where changed 2 MiB regions are reported while an incremental invariant checker watches; null otherwise. */
+    private RegionTracker tracker;
+
+    /**
+     * Receives the 2 MiB regions (PMD-aligned addresses) whose entries may have changed: every setter and every
+     * method that hands out a table for writing reports the region of the address it was given (the callers write
+     * only the entry of that address's PMD slot or its PTE table). Reads through {@link #entry}, {@link #pmd} and
+     * {@link #pte} report nothing.
+     */
+    interface RegionTracker {
+        void touched(long pmdAlignedAddr);
+
+        /** Every region that [start, end) overlaps (an area that appeared or went). */
+        void touchedRange(long start, long end);
+    }
+
+    void setTracker(RegionTracker t) {
+        tracker = t;
+    }
+
+    /** Reports every region of [start, end) to the tracker, if any (an area inserted or removed). */
+    void touchRange(long start, long end) {
+        if (tracker != null) {
+            tracker.touchedRange(start, end);
+        }
+    }
+
+    private void touch(long addr) {
+        if (tracker != null) {
+            tracker.touched(addr & -(1L << 21));
+        }
+    }
 
     public PageTable() {
         newTable(); // 0: the PGD
@@ -72,6 +104,12 @@ public final class PageTable {
 
     /** The PMD table covering {@code addr}, or null when none is allocated. */
     public long[] pmdTable(long addr) {
+        touch(addr);
+        return pmdTableQuiet(addr);
+    }
+
+    /** {@link #pmdTable} for readers: reports nothing to the tracker. */
+    long[] pmdTableQuiet(long addr) {
         long pgde = tables[0][pgdIndex(addr)];
         if (pgde == 0) {
             return null;
@@ -85,6 +123,7 @@ public final class PageTable {
 
     /** The PMD table covering {@code addr}, allocating the upper levels as needed. */
     public long[] pmdTableAlloc(long addr) {
+        touch(addr);
         long[] pgd = tables[0];
         int gi = pgdIndex(addr);
         if (pgd[gi] == 0) {
@@ -103,7 +142,7 @@ public final class PageTable {
 
     /** The PMD entry for {@code addr} (0 when none). */
     public long pmd(long addr) {
-        long[] pmdt = pmdTable(addr);
+        long[] pmdt = pmdTableQuiet(addr);
         return pmdt == null ? 0 : pmdt[pmdIndex(addr)];
     }
 
@@ -114,6 +153,12 @@ public final class PageTable {
 
     /** The PTE table for {@code addr}, or null when the PMD is none or a leaf. */
     public long[] pteTable(long addr) {
+        touch(addr);
+        return pteTableQuiet(addr);
+    }
+
+    /** {@link #pteTable} for readers: reports nothing to the tracker. */
+    long[] pteTableQuiet(long addr) {
         long pmde = pmd(addr);
         if (pmde == 0 || pmdIsLeaf(pmde)) {
             return null;
@@ -123,6 +168,7 @@ public final class PageTable {
 
     /** The PTE table for {@code addr}, allocating tables as needed; the PMD must not be a leaf. */
     public long[] pteTableAlloc(long addr) {
+        touch(addr);
         long[] pmdt = pmdTableAlloc(addr);
         int mi = pmdIndex(addr);
         long pmde = pmdt[mi];
@@ -151,7 +197,7 @@ public final class PageTable {
 
     /** The PTE for {@code addr} (0 when none or when the PMD is a leaf). */
     public long pte(long addr) {
-        long[] t = pteTable(addr);
+        long[] t = pteTableQuiet(addr);
         return t == null ? 0 : t[pteIndex(addr)];
     }
 
@@ -161,6 +207,7 @@ public final class PageTable {
 
     /** Sets a huge PMD leaf; the PMD must be none or a leaf (free the PTE table first). */
     public void setPmdLeaf(long addr, long e) {
+        touch(addr);
         long[] pmdt = pmdTableAlloc(addr);
         int mi = pmdIndex(addr);
         if (pmdt[mi] != 0 && !pmdIsLeaf(pmdt[mi])) {
@@ -171,6 +218,7 @@ public final class PageTable {
 
     /** Replaces a huge PMD leaf (or none) by a PTE table filled with {@code ptes}; returns the new table. */
     public long[] installPteTable(long addr, long[] ptes) {
+        touch(addr);
         long[] pmdt = pmdTableAlloc(addr);
         int mi = pmdIndex(addr);
         if (pmdt[mi] != 0 && !pmdIsLeaf(pmdt[mi])) {

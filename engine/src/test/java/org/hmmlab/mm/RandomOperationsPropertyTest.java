@@ -1,207 +1,151 @@
 package org.hmmlab.mm;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.SplittableRandom;
-import org.hmmlab.dmirror.Dmirror;
-import org.hmmlab.dmirror.DmirrorCmd;
-import org.hmmlab.dmirror.DmirrorDevice;
-import org.hmmlab.mm.devmem.MemoryType;
+import org.hmmlab.bench.CoreOps;
 import org.hmmlab.units.Bytes;
 import org.junit.jupiter.api.Test;
 
 /**
- * Random sequences of mmap, munmap, mprotect, madvise, fork, exit, CPU loads and stores, device reads and writes,
- * migration both ways, device-exclusive access, pin and unpin, over several processes and two devices (one private,
- * one coherent), with the invariant checker after every step and a data oracle: every CPU load and device read must
- * return the last value stored at that address in that process (copy-on-write gives a child its own history).
+ * Random sequences of every public operation of the functional core ({@link CoreOps}: mmap of every kind, munmap,
+ * mprotect, madvise, mremap, fork, exit, CPU loads, stores and copies, GUP, and every dmirror ioctl) over several
+ * processes and two devices (one private, one coherent), with the invariant checker after every operation and a data
+ * oracle: every CPU load and device read of a private mapping must return the last value stored at that address in
+ * that process (copy-on-write gives a child its own history).
  *
- * <p>Fixed seed and 600 steps in CI; more with {@code -Dhmmlab.property.steps=N} and {@code -Dhmmlab.seed=S}; the full
- * checker runs every step unless {@code -Dhmmlab.property.checkEvery=K} (and always after the last step). The run
- * prints its time and peak heap.
+ * <p>The checker is the incremental one ({@link IncrementalInvariants}: what each operation touched), with the full
+ * checker every {@code -Dhmmlab.property.fullEvery=K} checkpoints (default 1,000) and after the last step. Fixed seed
+ * and 600 steps in CI; more with {@code -Dhmmlab.property.steps=N} and {@code -Dhmmlab.seed=S}. The run prints its
+ * time, steps per second, peak heap and the load average. A failure prints the seed, the step whose operation made
+ * it (a replay with a full check after each of the last operations names it) and, for a run of up to 50,000 steps,
+ * the sequence shrunk by delta debugging to operations that still fail the same way on a fresh machine, as Java that
+ * replays it; a longer run prints the call that replays its stream.
  */
 class RandomOperationsPropertyTest {
 
-    static final long P = Mman.PAGE_SIZE;
     /** Prints the state's size and the heap ten times over the run ({@code -Dhmmlab.property.probe=true}). */
     static final boolean PROBE = Boolean.getBoolean("hmmlab.property.probe");
-
-    /** One simulated process: its address space, its descriptors, its mappings and the oracle of its data. */
-    static final class Proc {
-        final MmStruct mm;
-        final Dmirror[] fds;
-        final List<long[]> maps = new ArrayList<>(); // {start, pages}
-        final Map<Long, Integer> data = new HashMap<>(); // first int of a page -> value
-        final List<long[]> pins = new ArrayList<>();
-
-        Proc(MmStruct mm, DmirrorDevice[] devs) {
-            this.mm = mm;
-            this.fds = new Dmirror[] {devs[0].open(mm), devs[1].open(mm)};
-        }
-    }
 
     @Test
     void randomOperationsKeepTheInvariantsAndTheData() {
         long seed = Long.getLong("hmmlab.seed", 42L);
         int steps = Integer.getInteger("hmmlab.property.steps", 600);
-        int checkEvery = Integer.getInteger("hmmlab.property.checkEvery", 1);
+        int fullEvery = Integer.getInteger("hmmlab.property.fullEvery", 1000);
         long started = System.nanoTime();
-        SplittableRandom rnd = new SplittableRandom(seed);
-        Frames frames = Frames.create(Bytes.MiB(512));
-        frames.setInvariantChecking(true);
-        DmirrorDevice[] devs = {DmirrorDevice.create(frames, 0, MemoryType.DEVICE_PRIVATE),
-            DmirrorDevice.create(frames, 2, MemoryType.DEVICE_COHERENT)};
-        List<Proc> procs = new ArrayList<>();
-        procs.add(new Proc(MmStruct.create(frames), devs));
-        int[] counts = new int[16];
-        int nextValue = 1;
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
+        CoreOps.World world = newWorld(fullEvery);
         for (int step = 0; step < steps; step++) {
-            Proc pr = procs.get(rnd.nextInt(procs.size()));
-            int op = rnd.nextInt(16);
-            String what = "step " + step + " op " + op + " in " + pr.mm + " (seed " + seed + ")";
-            if (pr.maps.isEmpty() || op == 0) {
-                long pages = 1 + rnd.nextInt(rnd.nextBoolean() ? 16 : 1100);
-                long a = pr.mm.mmap(pages * P, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS);
-                assertTrue(a > 0, what);
-                if (pages >= 1024 && rnd.nextBoolean()) {
-                    pr.mm.madvise((a + Mman.PMD_SIZE - 1) & -Mman.PMD_SIZE, Mman.PMD_SIZE, Mman.MADV_HUGEPAGE);
+            CoreOps.Op op = CoreOps.next(rnd);
+            try {
+                world.apply(op);
+                if (step == steps - 1) {
+                    world.frames().checkFully();
                 }
-                pr.maps.add(new long[] {a, pages});
-                counts[0]++;
-                continue;
+            } catch (RuntimeException | AssertionError e) {
+                reportAndFail(seed, step, fullEvery, e);
             }
-            long[] m = pr.maps.get(rnd.nextInt(pr.maps.size()));
-            long first = rnd.nextLong(m[1]);
-            long n = 1 + rnd.nextLong(Math.min(m[1] - first, 600));
-            long addr = m[0] + first * P;
-            switch (op) {
-                case 1, 2, 3 -> { // CPU store then load
-                    if (pr.mm.touch(addr, true) == 0) {
-                        int val = nextValue++;
-                        pr.mm.writeInt(addr, val);
-                        pr.data.put(addr, val);
-                    }
-                }
-                case 4, 5 -> { // CPU load checks the oracle
-                    if (pr.mm.touch(addr, false) == 0) {
-                        assertEquals(pr.data.getOrDefault(addr, 0), pr.mm.readInt(addr), what);
-                    }
-                }
-                case 6 -> { // device read
-                    Dmirror fd = pr.fds[rnd.nextInt(2)];
-                    DmirrorCmd cmd = new DmirrorCmd(addr, new byte[(int) (n * P)], n);
-                    if (fd.ioctl(Dmirror.HMM_DMIRROR_READ, cmd) == 0) {
-                        for (long k = 0; k < n; k++) {
-                            int got = (int) java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class,
-                                    java.nio.ByteOrder.LITTLE_ENDIAN).get(cmd.ptr, (int) (k * P));
-                            assertEquals(pr.data.getOrDefault(addr + k * P, 0), got, what + " page " + k);
-                        }
-                        assertEquals(n, cmd.cpages, what);
-                    }
-                }
-                case 7 -> { // device write of one page
-                    Dmirror fd = pr.fds[rnd.nextInt(2)];
-                    byte[] buf = new byte[(int) P];
-                    int val = nextValue++;
-                    java.nio.ByteBuffer.wrap(buf).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(0, val);
-                    int rc = fd.ioctl(Dmirror.HMM_DMIRROR_WRITE, new DmirrorCmd(addr, buf, 1));
-                    if (rc == 0) {
-                        pr.data.put(addr, val);
-                    }
-                }
-                case 8, 9 -> { // migrate to a device
-                    pr.fds[rnd.nextInt(2)].ioctl(Dmirror.HMM_DMIRROR_MIGRATE_TO_DEV,
-                            new DmirrorCmd(addr, new byte[(int) (n * P)], n));
-                }
-                case 10 -> pr.fds[rnd.nextInt(2)].ioctl(Dmirror.HMM_DMIRROR_MIGRATE_TO_SYS,
-                        new DmirrorCmd(addr, null, n));
-                case 11 -> { // mprotect flip
-                    int prot = rnd.nextInt(3) == 0 ? Mman.PROT_READ : Mman.PROT_READ | Mman.PROT_WRITE;
-                    assertEquals(0, pr.mm.mprotect(addr, n * P, prot), what);
-                }
-                case 12 -> { // DONTNEED drops data, or FREE keeps it (no reclaim modelled)
-                    boolean dontneed = rnd.nextBoolean();
-                    int rc = pr.mm.madvise(addr, n * P, dontneed ? Mman.MADV_DONTNEED : Mman.MADV_FREE);
-                    assertEquals(0, rc, what);
-                    if (dontneed) {
-                        for (long k = 0; k < n; k++) {
-                            pr.data.remove(addr + k * P);
-                        }
-                    }
-                }
-                case 13 -> { // fork (bounded), or a child exits
-                    if (procs.size() < 4) {
-                        MmStruct child = pr.mm.fork();
-                        Proc c = new Proc(child, devs);
-                        c.maps.addAll(pr.maps);
-                        c.data.putAll(pr.data);
-                        procs.add(c);
-                    } else {
-                        Proc victim = procs.remove(1 + rnd.nextInt(procs.size() - 1));
-                        for (long[] pin : victim.pins) {
-                            Gup.unpinUserPages(victim.mm, new long[] {pin[1]}, 1);
-                        }
-                        victim.fds[0].close();
-                        victim.fds[1].close();
-                        victim.mm.exit();
-                    }
-                }
-                case 14 -> { // pin or unpin
-                    if (!pr.pins.isEmpty() && rnd.nextBoolean()) {
-                        long[] pin = pr.pins.remove(pr.pins.size() - 1);
-                        Gup.unpinUserPages(pr.mm, new long[] {pin[1]}, 1);
-                    } else {
-                        long[] pages = new long[1];
-                        long rc = Gup.pinUserPages(pr.mm, addr, 1, Gup.FOLL_WRITE | Gup.FOLL_LONGTERM, pages);
-                        if (rc == 1) {
-                            pr.pins.add(new long[] {addr, pages[0]});
-                        }
-                    }
-                }
-                case 15 -> { // exclusive, or munmap
-                    if (rnd.nextBoolean()) {
-                        pr.fds[0].ioctl(Dmirror.HMM_DMIRROR_EXCLUSIVE, new DmirrorCmd(addr, new byte[(int) (n * P)], n));
-                    } else if (pr.pins.stream().noneMatch(x -> x[0] >= m[0] && x[0] < m[0] + m[1] * P)) {
-                        assertEquals(0, pr.mm.munmap(m[0], m[1] * P), what);
-                        pr.maps.remove(m);
-                        for (long k = 0; k < m[1]; k++) {
-                            pr.data.remove(m[0] + k * P);
-                        }
-                    }
-                }
-                default -> throw new AssertionError(op);
-            }
-            counts[op]++;
             if (PROBE && step % Math.max(1, steps / 10) == 0) {
-                long vmas = 0;
-                long tables = 0;
-                for (Proc q : procs) {
-                    vmas += q.mm.vmas().size();
-                    tables += q.mm.pageTable().tableCount();
+                System.out.printf("step %,d: %s, heap %,d MiB after GC, %.1f s%n", step, world.describe(),
+                        heapAfterGc() >> 20, (System.nanoTime() - started) / 1e9);
+            }
+        }
+        int[] counts = world.counts();
+        for (CoreOps.Kind k : CoreOps.Kind.values()) {
+            assertTrue(counts[k.ordinal()] > 0, "operation " + k + " never ran");
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        System.out.printf("RandomOperationsPropertyTest: seed %d, %,d steps, full check every %d, %.1f s, %.0f steps/s,"
+                + " peak heap %,d MiB, load %s%n", seed, steps, fullEvery, seconds, steps / seconds, peakHeap() >> 20,
+                loadAverage());
+    }
+
+    /** A machine with the incremental checker on, as the run and every replay of the shrinker use it. */
+    static CoreOps.World newWorld(int fullEvery) {
+        CoreOps.World w = new CoreOps.World(Bytes.MiB(512), true);
+        w.frames().setIncrementalInvariantChecking(fullEvery);
+        return w;
+    }
+
+    /** Whether {@code ops} fails on a fresh machine with an exception of the same class as {@code how}. */
+    static boolean fails(List<CoreOps.Op> ops, int fullEvery, Throwable how) {
+        try {
+            CoreOps.World w = newWorld(fullEvery);
+            w.run(ops);
+            w.frames().checkFully();
+            return false;
+        } catch (RuntimeException | AssertionError e) {
+            return e.getClass() == how.getClass();
+        }
+    }
+
+    private static void reportAndFail(long seed, int step, int fullEvery, Throwable e) {
+        // A periodic full check (and the devices' hooks, which run with it) finds a corruption up to fullEvery
+        // operations after the one that made it: replay with a full check after each of those to name it.
+        int culprit = step;
+        if (fullEvery > 1) {
+            culprit = firstFailingStep(seed, step, fullEvery);
+        }
+        List<CoreOps.Op> prefix = CoreOps.sequence(seed, culprit + 1);
+        StringBuilder sb = new StringBuilder();
+        sb.append("seed ").append(seed).append(", found at step ").append(step).append(", made by step ")
+                .append(culprit).append(" ").append(prefix.get(culprit)).append(": ").append(e).append('\n');
+        if (prefix.size() <= 50_000) {
+            int replayFullEvery = prefix.size() <= 2_000 ? 1 : fullEvery;
+            List<CoreOps.Op> small = CoreOps.shrink(prefix, ops -> fails(ops, replayFullEvery, e), 400);
+            sb.append("shrunk to ").append(small.size()).append(" operations (of ").append(prefix.size())
+                    .append("); replay with new CoreOps.World(Bytes.MiB(512), true).run(List.of(\n");
+            for (CoreOps.Op op : small.subList(0, Math.min(small.size(), 200))) {
+                sb.append("    new CoreOps.Op(CoreOps.Kind.").append(op.kind()).append(", ").append(op.proc())
+                        .append(", ").append(op.map()).append(", ").append(op.first()).append(", ")
+                        .append(op.count()).append(", ").append(op.choice()).append("),\n");
+            }
+            sb.append("))");
+        } else {
+            sb.append("too long to shrink here (each replay runs ").append(prefix.size())
+                    .append(" operations); replay with CoreOps.sequence(").append(seed).append(", ")
+                    .append(culprit + 1).append(")");
+        }
+        System.out.println(sb);
+        fail(sb.toString(), e);
+    }
+
+    /** The first step at or before {@code step} after which a full check fails, replaying the seed's stream. */
+    static int firstFailingStep(long seed, int step, int fullEvery) {
+        List<CoreOps.Op> ops = CoreOps.sequence(seed, step + 1);
+        CoreOps.World w = newWorld(fullEvery);
+        int from = Math.max(0, step - fullEvery - 1);
+        for (int i = 0; i <= step; i++) {
+            try {
+                w.apply(ops.get(i));
+                if (i >= from) {
+                    w.frames().checkFully();
                 }
-                System.out.printf("step %,d: %d processes, %,d VMAs, %,d CPU page-table pages, heap %,d MiB after GC%n",
-                        step, procs.size(), vmas, tables, heapAfterGc() >> 20);
-            }
-            if (step % checkEvery == 0 || step == steps - 1) {
-                Invariants.check(frames);
+            } catch (RuntimeException | AssertionError x) {
+                return i;
             }
         }
-        for (int op = 0; op < 16; op++) {
-            assertTrue(counts[op] > 0, "operation " + op + " never ran");
-        }
+        return step;
+    }
+
+    static long peakHeap() {
         long peak = 0;
-        for (java.lang.management.MemoryPoolMXBean pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+        for (var pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getType() == java.lang.management.MemoryType.HEAP) {
                 peak += pool.getPeakUsage().getUsed();
             }
         }
-        System.out.printf("RandomOperationsPropertyTest: seed %d, %,d steps, invariants every %d, %.1f s, peak heap %,d MiB%n",
-                seed, steps, checkEvery, (System.nanoTime() - started) / 1e9, peak >> 20);
+        return peak;
+    }
+
+    static String loadAverage() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim();
+        } catch (java.io.IOException e) {
+            return String.format("%.2f", java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                    .getSystemLoadAverage());
+        }
     }
 
     static long heapAfterGc() {

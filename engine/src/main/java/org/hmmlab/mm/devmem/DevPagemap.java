@@ -7,9 +7,9 @@ import org.hmmlab.mm.Frames;
 /**
  * A range set of device frames with a memory type, an owner cookie and driver callbacks.
  *
- * <p>Mirrors struct dev_pagemap with memremap_pages(): {@link #addRange(int)} reserves fresh frame numbers in
- * segments of 65,536 frames (256 MiB, one dmirror chunk). The owner is what hmm_range_fault() compares with
- * {@code dev_private_owner} and migrate_vma with {@code pgmap_owner}.
+ * <p>Mirrors struct dev_pagemap with memremap_pages(): {@link #addRange(int)} reserves frame numbers (those of
+ * a released range first) in segments of 65,536 frames (256 MiB, one dmirror chunk). The owner is what
+ * hmm_range_fault() compares with {@code dev_private_owner} and migrate_vma with {@code pgmap_owner}.
  */
 public final class DevPagemap {
     private final Frames frames;

@@ -218,7 +218,7 @@ public final class Migrate {
                 continue;
             }
             if (fr.mapcount(p) > 0 && (s & MigratePfn.COMPOUND) == 0) {
-                tryToMigrateRemote(a, fr, p);
+                tryToMigrateRemote(a, fr, p, addrOf(a, i));
             }
             int remote = 0;
             for (MigrateVma.Remote r : a.remote) {
@@ -236,22 +236,62 @@ public final class Migrate {
         a.cpages = c;
     }
 
-    private static void tryToMigrateRemote(MigrateVma a, Frames fr, long p) {
-        for (MmStruct o : fr.addressSpaces()) {
+    /**
+     * Unmaps {@code p} wherever else it is mapped, putting migration entries in place. Mirrors try_to_migrate() and
+     * its rmap_walk_anon() (mm/rmap.c): the kernel does not scan page tables, it asks each area of the page's anon_vma
+     * for the page at the address the page's index gives there, which after fork is the address it has here. So the
+     * walk first looks at {@code addr} in every address space; when that finds as many mappings as the frame's
+     * mapcount it has found them all (mapcount counts every mapping), and only otherwise (a page moved by mremap,
+     * mapped twice in one space, held device-exclusive elsewhere) does it scan every page table as before. Both ways
+     * find the same entries in the same order: address spaces in creation order, addresses ascending.
+     */
+    private static void tryToMigrateRemote(MigrateVma a, Frames fr, long p, long addr) {
+        List<MmStruct> spaces = fr.addressSpaces();
+        long[] at = new long[spaces.size()];
+        int found = 0;
+        for (int k = 0; k < spaces.size(); k++) {
+            MmStruct o = spaces.get(k);
+            long pmde = o.pageTable().pmd(addr);
+            if (pmde == 0 || PageTable.pmdIsLeaf(pmde) || o.findVma(addr) == null) {
+                continue;
+            }
+            long e = o.pageTable().pte(addr);
+            if (mapsForMigration(e, p)) {
+                at[k] = e;
+                found++;
+            }
+        }
+        if (found == fr.mapcount(p)) {
+            for (int k = 0; k < spaces.size(); k++) {
+                if (at[k] != 0) {
+                    unmapRemote(a, fr, p, spaces.get(k), addr, at[k]);
+                }
+            }
+            return;
+        }
+        for (MmStruct o : spaces) {
             List<long[]> hits = new ArrayList<>();
-            o.forEachEntry((m, v, addr, e, pmd) -> {
-                if (!pmd && Pte.pfn(e) == p && ((Pte.isPresent(e) && !Pte.isSpecial(e)) || Pte.isDevicePrivate(e))) {
-                    hits.add(new long[] {addr, e});
+            o.forEachEntry((m, v, va, e, pmd) -> {
+                if (!pmd && mapsForMigration(e, p)) {
+                    hits.add(new long[] {va, e});
                 }
             });
             for (long[] h : hits) {
-                boolean write = Pte.isWrite(h[1]);
-                o.notify(h[0], h[0] + Mman.PAGE_SIZE, MmuNotifyEvent.CLEAR, null);
-                o.setPte(h[0], Pte.mkSwp(Pte.SWP_MIGRATION, p, write));
-                fr.decMapcount(p);
-                a.remote.add(new MigrateVma.Remote(o, h[0], p, write));
+                unmapRemote(a, fr, p, o, h[0], h[1]);
             }
         }
+    }
+
+    private static boolean mapsForMigration(long e, long p) {
+        return Pte.pfn(e) == p && ((Pte.isPresent(e) && !Pte.isSpecial(e)) || Pte.isDevicePrivate(e));
+    }
+
+    private static void unmapRemote(MigrateVma a, Frames fr, long p, MmStruct o, long va, long e) {
+        boolean write = Pte.isWrite(e);
+        o.notify(va, va + Mman.PAGE_SIZE, MmuNotifyEvent.CLEAR, null);
+        o.setPte(va, Pte.mkSwp(Pte.SWP_MIGRATION, p, write));
+        fr.decMapcount(p);
+        a.remote.add(new MigrateVma.Remote(o, va, p, write));
     }
 
     private static boolean remoteStillThere(MigrateVma.Remote r) {
