@@ -101,6 +101,10 @@ public final class WarpScheduler {
     private long lastFinish;
     private EventHandler phaseDone;
     private final long[] stageScratch = new long[STAGES];
+    /** Warps stalled on a replayable fault (FAULTED or WAIT_REPLAY), one bit each: a replay visits only these. */
+    private long[] stalled = new long[0];
+    /** The latencies of the faults one replay completes, recorded together. */
+    private long[] replayed = new long[0];
 
     WarpScheduler(Simulator sim, GpuProfile g, HostProfile h, PcieLink link, FaultPath path, DevicePageTable pt,
                   DeviceTlb tlb, FaultBuffer faults, RunMetrics metrics, Evictor accessObserver) {
@@ -146,7 +150,10 @@ public final class WarpScheduler {
             faultPage = new long[warps];
             runQueue = new int[warps];
             inBuffer = new boolean[warps];
+            stalled = new long[(warps + 63) >>> 6];
+            replayed = new long[warps];
         }
+        java.util.Arrays.fill(stalled, 0);
         utlb.ensureWarps(warps);
         long now = sim.nowNanos();
         runHead = 0;
@@ -164,6 +171,18 @@ public final class WarpScheduler {
         runAhead.schedule(now);
     }
 
+    /** Warp {@code w} stalls on a replayable fault in state {@code s} (FAULTED or WAIT_REPLAY). */
+    private void stall(int w, byte s) {
+        wstate[w] = s;
+        stalled[w >>> 6] |= 1L << w;
+    }
+
+    /** Warp {@code w} leaves any stall for state {@code s}. */
+    private void unstall(int w, byte s) {
+        wstate[w] = s;
+        stalled[w >>> 6] &= ~(1L << w);
+    }
+
     private void enqueue(int w) {
         runQueue[(runHead + runCount) % warps] = w;
         runCount++;
@@ -171,7 +190,7 @@ public final class WarpScheduler {
 
     /** Warp {@code w} becomes runnable at {@code at}. */
     public void wake(int w, long at) {
-        wstate[w] = RUN;
+        unstall(w, RUN);
         ready[w] = at;
         enqueue(w);
         runAhead.schedule(at);
@@ -179,7 +198,7 @@ public final class WarpScheduler {
 
     /** Warp {@code w} stays held back until {@code until} by the driver's throttle, then runs. */
     public void throttle(int w, long until) {
-        wstate[w] = THROTTLED;
+        unstall(w, THROTTLED);
         sim.scheduleAtNanos(until, EventPhase.DEVICE, a -> wake(w, sim.nowNanos()), 0);
     }
 
@@ -355,16 +374,16 @@ public final class WarpScheduler {
         faultPage[w] = page;
         int sm = utlb.smOf(w);
         if (utlb.faultOutstanding(sm, page)) {
-            wstate[w] = FAULTED; // the uTLB already has this page's fault outstanding: wait for its replay
+            stall(w, FAULTED); // the uTLB already has this page's fault outstanding: wait for its replay
             inBuffer[w] = false;
             counters.increment(Counter.UTLB_MERGED_FAULTS);
             return;
         }
         if (!utlb.report(sm, page)) {
-            wstate[w] = WAIT_REPLAY; // the uTLB stops reporting; the warp retries at the next replay
+            stall(w, WAIT_REPLAY); // the uTLB stops reporting; the warp retries at the next replay
             return;
         }
-        wstate[w] = FAULTED;
+        stall(w, FAULTED);
         counters.increment(Counter.FAULTS);
         if (metrics.tracing()) {
             metrics.trace(new TraceEvent.FaultRaised(t, w, page, write));
@@ -373,7 +392,7 @@ public final class WarpScheduler {
         if (writeFault(page, write, w, t + g.faultReport().nanos())) {
             return;
         }
-        wstate[w] = WAIT_REPLAY; // buffer overflow: the fault is lost and replayed later
+        stall(w, WAIT_REPLAY); // buffer overflow: the fault is lost and replayed later
     }
 
     /** The MMU writes warp {@code w}'s fault into the fault buffer; false when the buffer is full. */
@@ -392,28 +411,52 @@ public final class WarpScheduler {
      */
     public void replay(long now, long[] stage) {
         utlb.clearOutstanding();
-        for (int w = 0; w < warps; w++) {
-            byte st = wstate[w];
-            if (st != FAULTED && st != WAIT_REPLAY) {
-                continue;
-            }
-            long page = pieces.page(w);
-            int i = pt.idx(page);
-            boolean mapped = DevicePageTable.allows(pt.pte(i), pieces.write(w));
-            long throttle = pt.throttleUntil(i);
-            if (st == FAULTED && !mapped && throttle <= now && inBuffer[w]) {
-                utlb.report(utlb.smOf(w), page); // its entry is still queued: it stays stalled
-                continue;
-            }
-            if (st == FAULTED && mapped) {
-                recordFault(w, now, stage);
-            }
-            if (throttle > now) {
-                throttle(w, throttle);
-            } else {
-                wake(w, now);
+        int completed = 0;
+        // the stalled warps in ascending order, as a scan of every warp would meet them; a visit changes only the
+        // visited warp's state
+        for (int word = 0; word < stalled.length; word++) {
+            long bits = stalled[word];
+            while (bits != 0) {
+                int w = (word << 6) + Long.numberOfTrailingZeros(bits);
+                bits &= bits - 1;
+                byte st = wstate[w];
+                if (st != FAULTED && st != WAIT_REPLAY) {
+                    stalled[word] &= ~(1L << w); // left its stall another way
+                    continue;
+                }
+                long page = pieces.page(w);
+                int i = pt.idx(page);
+                boolean mapped = DevicePageTable.allows(pt.pte(i), pieces.write(w));
+                long throttle = pt.throttleUntil(i);
+                if (st == FAULTED && !mapped && throttle <= now && inBuffer[w]) {
+                    utlb.report(utlb.smOf(w), page); // its entry is still queued: it stays stalled
+                    continue;
+                }
+                if (st == FAULTED && mapped) {
+                    long total = now - faultAt[w];
+                    replayed[completed++] = total;
+                    if (metrics.tracing()) {
+                        metrics.trace(new TraceEvent.Replayed(now, w, faultPage[w], total));
+                    }
+                }
+                if (throttle > now) {
+                    throttle(w, throttle);
+                } else {
+                    wake(w, now);
+                }
             }
         }
+        if (completed > 0) {
+            metrics.faults().record(replayed, completed, faultStages(stage), Stage.QUEUEING);
+        }
+    }
+
+    /** The servicing batch's {@code stage} times plus the fault report's transport: what every fault it serves shares. */
+    private long[] faultStages(long[] stage) {
+        System.arraycopy(stage, 0, stageScratch, 0, STAGES);
+        long transport = path == FaultPath.REPLAYABLE_BUFFER ? g.faultReport().nanos() : 0;
+        stageScratch[Stage.FAULT_TRANSPORT.ordinal()] += transport;
+        return stageScratch;
     }
 
     /**
@@ -422,15 +465,8 @@ public final class WarpScheduler {
      */
     void recordFault(int w, long now, long[] stage) {
         long total = now - faultAt[w];
-        System.arraycopy(stage, 0, stageScratch, 0, STAGES);
-        long transport = path == FaultPath.REPLAYABLE_BUFFER ? g.faultReport().nanos() : 0;
-        stageScratch[Stage.FAULT_TRANSPORT.ordinal()] += transport;
-        long known = 0;
-        for (long v : stageScratch) {
-            known += v;
-        }
-        stageScratch[Stage.QUEUEING.ordinal()] += Math.max(0, total - known);
-        metrics.faults().record(total, stageScratch);
+        replayed[0] = total;
+        metrics.faults().record(replayed, 1, faultStages(stage), Stage.QUEUEING);
         if (metrics.tracing()) {
             metrics.trace(new TraceEvent.Replayed(now, w, faultPage[w], total));
         }
