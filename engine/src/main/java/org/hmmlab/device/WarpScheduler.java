@@ -184,7 +184,8 @@ public final class WarpScheduler {
     }
 
     private void enqueue(int w) {
-        runQueue[(runHead + runCount) % warps] = w;
+        int tail = runHead + runCount;
+        runQueue[tail >= warps ? tail - warps : tail] = w;
         runCount++;
     }
 
@@ -248,7 +249,7 @@ public final class WarpScheduler {
         long misses = 0;
         for (int k = 0; k < n; k++) {
             int w = runQueue[runHead];
-            runHead = (runHead + 1) % warps;
+            runHead = runHead + 1 == warps ? 0 : runHead + 1;
             runCount--;
             while (true) {
                 if (ready[w] >= limit) {
