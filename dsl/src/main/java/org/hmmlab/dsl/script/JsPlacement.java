@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.graalvm.polyglot.Value;
 import org.hmmlab.policy.Decision;
+import org.hmmlab.policy.FaultBatch;
 import org.hmmlab.policy.FaultContext;
 import org.hmmlab.policy.Location;
 import org.hmmlab.policy.MigrationCause;
@@ -28,6 +29,19 @@ import org.hmmlab.units.SimDuration;
  * }
  * }</pre>
  *
+ * <p>The batch form: a script may define {@code onDeviceFaults(faults)} instead, called once per fault batch, which
+ * gives each fault its decision with {@code faults.decide(i, name)} (see {@link JsFaultBatch}). It crosses the
+ * Java/JavaScript boundary once per batch rather than once per fault; its decisions see residency as the service
+ * begins. Where no batch is at hand (the residency-only engine), each fault comes as a batch of one.
+ *
+ * <pre>{@code
+ * function onDeviceFaults(faults) {
+ *   for (let i = 0; i < faults.length(); i++) {
+ *     faults.decide(i, faults.access(i) === "read" ? "map-remote" : "migrate-2MiB");
+ *   }
+ * }
+ * }</pre>
+ *
  * <p>A script keeps state between calls (its globals), so build a fresh placement for each run; scripts are
  * sandboxed and budgeted as {@link JsScript} describes.
  */
@@ -44,11 +58,24 @@ public final class JsPlacement implements Placement, AutoCloseable {
     private final JsFunction onMigrated;
     private final SimDuration decisionCost;
     private final JsFault view = new JsFault();
+    /** The script's batch form, or null. */
+    private final JsFunction onDeviceFaults;
+    private final JsFaultBatch batchView = new JsFaultBatch();
+    /** The batch the script last decided, or null; a fault outside it comes as a batch of one. */
+    private FaultBatch decided;
+    private final FaultBatch single = new FaultBatch();
+    private final long[] singlePage = new long[1];
+    private final boolean[] singleWrite = new boolean[1];
 
     private JsPlacement(String name, JsScript script, SimDuration decisionCost) {
         this.name = name;
         this.script = script;
-        this.onDeviceFault = script.function("onDeviceFault");
+        this.onDeviceFaults = script.hasFunction("onDeviceFaults") ? script.function("onDeviceFaults") : null;
+        if (onDeviceFaults == null && !script.hasFunction("onDeviceFault")) {
+            throw new ScriptException(name, 0, "the script must define a function 'onDeviceFault' (or"
+                    + " 'onDeviceFaults' to decide whole fault batches)", null);
+        }
+        this.onDeviceFault = onDeviceFaults == null ? script.function("onDeviceFault") : null;
         this.onRemoteAccess = script.hasFunction("onRemoteAccess") ? script.function("onRemoteAccess") : null;
         this.onMigrated = script.hasFunction("onMigrated") ? script.function("onMigrated") : null;
         this.decisionCost = decisionCost;
@@ -87,8 +114,56 @@ public final class JsPlacement implements Placement, AutoCloseable {
     }
 
     @Override
+    public void onFaultBatch(FaultBatch batch) {
+        if (onDeviceFaults != null) {
+            decideBatch(batch);
+        }
+    }
+
+    @Override
     public Decision onDeviceFault(FaultContext fault) {
-        return ask(onDeviceFault, fault);
+        if (onDeviceFaults == null) {
+            return ask(onDeviceFault, fault);
+        }
+        long page = fault.page();
+        int i = decided == null ? -1 : decided.indexOf(page);
+        if (i < 0) {
+            singlePage[0] = page;
+            singleWrite[0] = fault.access() != org.hmmlab.workload.AccessType.READ;
+            decideBatch(single.fill(singlePage, singleWrite, 1, fault));
+            i = 0;
+        }
+        Decision d = batchView.decision(i);
+        if (d == null) {
+            throw new ScriptException(script.name(), 0, "onDeviceFaults() gave fault " + i + " (page " + page
+                    + ") no decision; call faults.decide(i, name) for every fault, name one of "
+                    + String.join(", ", DECISIONS), null);
+        }
+        return d;
+    }
+
+    /** Asks the script's batch form about {@code batch}; its decisions stay readable until the next batch. */
+    private void decideBatch(FaultBatch batch) {
+        batchView.set(batch);
+        decided = batch;
+        onDeviceFaults.call(batchView);
+    }
+
+    /** The decision called {@code name}, one of {@value #DECISIONS_TEXT}. */
+    static Decision decisionNamed(String name) {
+        Decision d = name == null ? null : switch (name) {
+            case "none" -> Decision.NONE;
+            case "map-remote" -> Decision.MAP_REMOTE;
+            case "migrate" -> Decision.MIGRATE_PAGE;
+            case "migrate-64KiB" -> Decision.MIGRATE_BIG_PAGE;
+            case "migrate-2MiB" -> Decision.MIGRATE_BLOCK;
+            case "duplicate" -> Decision.DUPLICATE_PAGE;
+            default -> null;
+        };
+        if (d == null) {
+            throw new IllegalArgumentException("decision must be one of " + DECISIONS_TEXT + "; got " + name);
+        }
+        return d;
     }
 
     @Override

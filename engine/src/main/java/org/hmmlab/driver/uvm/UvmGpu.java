@@ -56,6 +56,8 @@ public final class UvmGpu {
     final DevicePageTable pt;
     final DeviceTlb tlb;
     final MutableFaultContext ctx;
+    /** The batch the placement's batch form is told about, refilled per service. */
+    final org.hmmlab.policy.FaultBatch batch = new org.hmmlab.policy.FaultBatch();
     private final CopyEngine[] engines;
     private int nextEngine;
 
