@@ -120,6 +120,11 @@ public class BufferRing {
         arrive[to] = at;
     }
 
+    /** Moves the arrival of the entry in {@code slot} to {@code at}. */
+    public final void setArrive(int slot, long at) {
+        arrive[slot] = at;
+    }
+
     /** Keeps the {@code kept} oldest entries and drops the rest. */
     public final void truncate(int kept) {
         count = kept;

@@ -413,6 +413,8 @@ public final class WarpScheduler {
     public void replay(long now, long[] stage) {
         utlb.clearOutstanding();
         int completed = 0;
+        boolean anyThrottle = pt.latestThrottle() > now; // else no page is held back now
+
         // the stalled warps in ascending order, as a scan of every warp would meet them; a visit changes only the
         // visited warp's state
         for (int word = 0; word < stalled.length; word++) {
@@ -428,7 +430,7 @@ public final class WarpScheduler {
                 long page = pieces.page(w);
                 int i = pt.idx(page);
                 boolean mapped = DevicePageTable.allows(pt.pte(i), pieces.write(w));
-                long throttle = pt.throttleUntil(i);
+                long throttle = anyThrottle ? pt.throttleUntil(i) : 0;
                 if (st == FAULTED && !mapped && throttle <= now && inBuffer[w]) {
                     utlb.report(utlb.smOf(w), page); // its entry is still queued: it stays stalled
                     continue;
