@@ -24,7 +24,7 @@ public final class JsBench implements BenchSuite {
         int rounds = quick ? 3 : 400;
         long budget = quick ? 5_000_000_000L : 60_000_000_000L;
         double java = JsPolicyBench.nanosPerDecision(new JsPolicyBench.JavaCounterPlacement(), faults,
-                quick ? 2 : 20, 5, budget);
+                quick ? 2 : 20, 5, quick ? budget : 8_000_000_000L);
         double perFault;
         try (JsPlacement p = JsPlacement.load("counter.js", JsPolicyBench.JS_SOURCE)) {
             perFault = JsPolicyBench.nanosPerDecision(p, faults, rounds, 10, budget);

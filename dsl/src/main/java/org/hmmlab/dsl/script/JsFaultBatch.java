@@ -6,8 +6,9 @@ import org.hmmlab.policy.FaultBatch;
 
 /**
  * A fault batch as a JavaScript placement's {@code onDeviceFaults(faults)} sees it: {@code faults.length()},
- * {@code faults.page(i)}, {@code faults.access(i)}, {@code faults.residency(p)}, {@code faults.nowNs()}, and
- * {@code faults.decide(i, "migrate-2MiB")} to give fault {@code i} its decision.
+ * {@code faults.page(i)}, {@code faults.access(i)}, {@code faults.residency(p)}, {@code faults.nowNs()}, the whole
+ * batch as arrays ({@code faults.pages()}, {@code faults.writes()}), and {@code faults.decide(i, "migrate-2MiB")} to
+ * give fault {@code i} its decision.
  *
  * <p>One call per batch instead of one per fault: the script crosses the Java/JavaScript boundary once for the
  * batch and calls back only into these small methods, which the optimizing runtime compiles into the script's own
@@ -21,6 +22,9 @@ public final class JsFaultBatch {
     private final JsFault context = new JsFault();
     private FaultBatch batch;
     private Decision[] decisions = new Decision[0];
+    /** The batch's pages and write flags as arrays the script indexes, refilled per batch. */
+    private double[] pages = new double[0];
+    private boolean[] writes = new boolean[0];
 
     /** Shows {@code b} to the script, every fault undecided; null ends the view. */
     void set(FaultBatch b) {
@@ -31,6 +35,14 @@ public final class JsFaultBatch {
                 decisions = new Decision[Math.max(b.size(), 2 * decisions.length)];
             }
             java.util.Arrays.fill(decisions, 0, b.size(), null);
+            if (pages.length != b.size()) {
+                pages = new double[b.size()];
+                writes = new boolean[b.size()];
+            }
+            for (int i = 0; i < b.size(); i++) {
+                pages[i] = b.page(i);
+                writes[i] = b.access(i) != org.hmmlab.workload.AccessType.READ;
+            }
         }
     }
 
@@ -56,6 +68,23 @@ public final class JsFaultBatch {
     @HostAccess.Export
     public double page(int i) {
         return b().page(i);
+    }
+
+    /**
+     * The batch's pages as an array ({@code const pages = faults.pages(); pages[i]}): indexing it costs the script
+     * less than a call of {@link #page(int)} per fault. Valid during the call only.
+     */
+    @HostAccess.Export
+    public double[] pages() {
+        b();
+        return pages;
+    }
+
+    /** Per fault, whether it writes ({@code faults.writes()[i]}), as {@link #pages()} gives the pages. */
+    @HostAccess.Export
+    public boolean[] writes() {
+        b();
+        return writes;
     }
 
     /** {@code "read"} or {@code "write"}: a page faulted for both counts as written. */

@@ -36,8 +36,9 @@ import org.hmmlab.units.SimDuration;
  *
  * <pre>{@code
  * function onDeviceFaults(faults) {
- *   for (let i = 0; i < faults.length(); i++) {
- *     faults.decide(i, faults.access(i) === "read" ? "map-remote" : "migrate-2MiB");
+ *   const pages = faults.pages(), writes = faults.writes();   // arrays: cheaper than a call per fault
+ *   for (let i = 0; i < pages.length; i++) {
+ *     faults.decide(i, writes[i] ? "migrate-2MiB" : "map-remote");
  *   }
  * }
  * }</pre>
