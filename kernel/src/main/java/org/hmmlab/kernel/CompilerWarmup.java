@@ -12,8 +12,9 @@ import jdk.jshell.JShell;
  * <p>Why: a cell's time is almost all javac (parse, attribute, generate) running inside JShell, and a fresh JVM runs
  * javac interpreted at first: the kernel's first cells took 200-400 ms and only reached 20-30 ms after about twenty
  * cells. The throwaway shell shares nothing with the user's (its own snippets, its own class loader), only the JVM's
- * compiled code, so the user's session is unchanged. It gives way to cells: it waits while one runs and stops after
- * {@link #SNIPPETS} snippets or {@link #BUDGET_NANOS} of wall time.
+ * compiled code, so the user's session is unchanged. It gives way to cells: it compiles only after the kernel has
+ * been idle for {@link #PAUSE_NANOS} (the kernel's busy test), and stops after {@link #SNIPPETS} snippets or
+ * {@link #BUDGET_NANOS} of wall time.
  */
 final class CompilerWarmup {
 
@@ -21,6 +22,8 @@ final class CompilerWarmup {
     static final int SNIPPETS = 60;
     /** Wall-time budget: the warm-up never outlives the first minute of a session by much. */
     static final long BUDGET_NANOS = 60_000_000_000L;
+    /** How long the kernel must have been idle after a cell before the warm-up compiles: a user's pause. */
+    static final long PAUSE_NANOS = 500_000_000L;
     /** A fresh throwaway shell every this many snippets, so it stays as small as a new session's. */
     private static final int SHELL_LIFE = 15;
 
@@ -37,16 +40,16 @@ final class CompilerWarmup {
     }
 
     /**
-     * Runs the warm-up on the calling thread; returns how many snippets it compiled. {@code cellRunning} says when to
+     * Runs the warm-up on the calling thread; returns how many snippets it compiled. {@code busy} says when to
      * wait; {@code extraImports} (the DSL's static import, when present) are declared in every throwaway shell.
      */
-    static int run(BooleanSupplier cellRunning, List<String> extraImports, int snippets, long budgetNanos) {
+    static int run(BooleanSupplier busy, List<String> extraImports, int snippets, long budgetNanos) {
         long start = System.nanoTime();
         int done = 0;
         JShell shell = null;
         try {
             while (done < snippets && System.nanoTime() - start < budgetNanos) {
-                if (cellRunning.getAsBoolean()) {
+                if (busy.getAsBoolean()) {
                     Thread.sleep(20);
                     continue;
                 }

@@ -79,6 +79,8 @@ public final class HmmLabKernel extends BaseKernel {
     private volatile boolean cellRunning;
     /** Cells finished so far: the warm-up starts after the first, whose latency it must not add to. */
     private volatile int cellsDone;
+    /** When the last cell finished ({@link System#nanoTime()}): the warm-up runs only in a pause after it. */
+    private volatile long lastCellEnd;
 
     HmmLabKernel() {
         this(new CellHistory(), new CellIO());
@@ -139,7 +141,8 @@ public final class HmmLabKernel extends BaseKernel {
             return;
         }
         boolean dsl = getClass().getClassLoader().getResource(DSL_STARTUP_SCRIPT) != null;
-        CompilerWarmup.run(() -> cellRunning, dsl ? List.of("import static org.hmmlab.dsl.Lab.*;") : List.of(),
+        // cells that come back to back (Run All) are not competed with: it compiles only in a pause after a cell
+        CompilerWarmup.run(() -> cellRunning || System.nanoTime() - lastCellEnd < CompilerWarmup.PAUSE_NANOS, dsl ? List.of("import static org.hmmlab.dsl.Lab.*;") : List.of(),
                 CompilerWarmup.SNIPPETS, CompilerWarmup.BUDGET_NANOS);
     }
 
@@ -200,6 +203,7 @@ public final class HmmLabKernel extends BaseKernel {
         // the cell's output (and the idle status) already published.
         Runnable finish = () -> {
             cellRunning = false;
+            lastCellEnd = System.nanoTime();
             cellsDone++;
             cellIO.detach(env);
             System.setOut(stdout);

@@ -3,6 +3,7 @@ package org.hmmlab.dsl.script;
 import org.graalvm.polyglot.HostAccess;
 import org.hmmlab.policy.Decision;
 import org.hmmlab.policy.FaultBatch;
+import org.hmmlab.workload.AccessType;
 
 /**
  * A fault batch as a JavaScript placement's {@code onDeviceFaults(faults)} sees it: {@code faults.length()},
@@ -41,7 +42,7 @@ public final class JsFaultBatch {
             }
             for (int i = 0; i < b.size(); i++) {
                 pages[i] = b.page(i);
-                writes[i] = b.access(i) != org.hmmlab.workload.AccessType.READ;
+                writes[i] = b.access(i) != AccessType.READ;
             }
         }
     }

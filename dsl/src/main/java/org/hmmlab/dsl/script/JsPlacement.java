@@ -11,6 +11,7 @@ import org.hmmlab.policy.Location;
 import org.hmmlab.policy.MigrationCause;
 import org.hmmlab.policy.Placement;
 import org.hmmlab.units.SimDuration;
+import org.hmmlab.workload.AccessType;
 
 /**
  * A placement policy written in JavaScript: the script's {@code onDeviceFault(fault)} says where a faulting
@@ -130,7 +131,7 @@ public final class JsPlacement implements Placement, AutoCloseable {
         int i = decided == null ? -1 : decided.indexOf(page);
         if (i < 0) {
             singlePage[0] = page;
-            singleWrite[0] = fault.access() != org.hmmlab.workload.AccessType.READ;
+            singleWrite[0] = fault.access() != AccessType.READ;
             decideBatch(single.fill(singlePage, singleWrite, 1, fault));
             i = 0;
         }

@@ -19,6 +19,7 @@ import org.hmmlab.pcie.PcieLink;
 import org.hmmlab.platform.GpuProfile;
 import org.hmmlab.platform.HostProfile;
 import org.hmmlab.platform.Platform;
+import org.hmmlab.policy.FaultBatch;
 import org.hmmlab.policy.Location;
 import org.hmmlab.policy.MigrationCause;
 import org.hmmlab.policy.MigrationPolicy;
@@ -57,7 +58,7 @@ public final class UvmGpu {
     final DeviceTlb tlb;
     final MutableFaultContext ctx;
     /** The batch the placement's batch form is told about, refilled per service. */
-    final org.hmmlab.policy.FaultBatch batch = new org.hmmlab.policy.FaultBatch();
+    final FaultBatch batch = new FaultBatch();
     private final CopyEngine[] engines;
     private int nextEngine;
 
