@@ -63,7 +63,7 @@ public final class JsPlacement implements Placement, AutoCloseable {
     /** The script's batch form, or null. */
     private final JsFunction onDeviceFaults;
     private final JsFaultBatch batchView = new JsFaultBatch();
-    /** The batch the script last decided, or null; a fault outside it comes as a batch of one. */
+    /** The fault batch the script decided last, or null; a fault outside it comes as a batch of one. */
     private FaultBatch decided;
     private final FaultBatch single = new FaultBatch();
     private final long[] singlePage = new long[1];
@@ -129,13 +129,18 @@ public final class JsPlacement implements Placement, AutoCloseable {
         }
         long page = fault.page();
         int i = decided == null ? -1 : decided.indexOf(page);
-        if (i < 0) {
+        boolean alone = i < 0;
+        if (alone) {
+            // no batch holds it (the residency-only engine asks fault by fault): a batch of one, forgotten after
             singlePage[0] = page;
             singleWrite[0] = fault.access() != AccessType.READ;
             decideBatch(single.fill(singlePage, singleWrite, 1, fault));
             i = 0;
         }
         Decision d = batchView.decision(i);
+        if (alone) {
+            decided = null;
+        }
         if (d == null) {
             throw new ScriptException(script.name(), 0, "onDeviceFaults() gave fault " + i + " (page " + page
                     + ") no decision; call faults.decide(i, name) for every fault, name one of "

@@ -138,9 +138,11 @@ class JsPlacementTest {
                 }
                 """;
         try (JsPlacement p = JsPlacement.load("single.js", src)) {
-            JsPolicyBench.StreamFault f = new JsPolicyBench.StreamFault(3);
-            assertEquals(Decision.MAP_REMOTE, p.onDeviceFault(f.next()));
-            assertEquals(Decision.MIGRATE_BLOCK, p.onDeviceFault(f.next()));
+            MutableFaultContext ctx = new MutableFaultContext(page -> Location.HOST, () -> 1L << 20, 1L << 21);
+            // the same page twice: each fault is its own call, not an answer kept from the last
+            assertEquals(Decision.MAP_REMOTE, p.onDeviceFault(ctx.fill(5 << 12, AccessType.READ, 0, 1)));
+            assertEquals(Decision.MIGRATE_BLOCK, p.onDeviceFault(ctx.fill(5 << 12, AccessType.READ, 0, 2)));
+            assertEquals(Decision.MAP_REMOTE, p.onDeviceFault(ctx.fill(5 << 12, AccessType.READ, 0, 3)));
         }
     }
 
