@@ -1,5 +1,6 @@
 package org.hmmlab.dsl;
 
+import java.lang.management.ManagementFactory;
 import java.util.List;
 
 import org.hmmlab.bench.BenchSuite;
@@ -80,7 +81,7 @@ public final class SweepBench implements BenchSuite {
 
     /** CPU time of this process so far, every thread; 0 where the JDK does not say. */
     private static long cpuNanos() {
-        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        return ManagementFactory.getOperatingSystemMXBean()
                 instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : 0;
     }
 }

@@ -1,5 +1,7 @@
 package org.hmmlab.device;
 
+import java.util.Arrays;
+
 import org.hmmlab.metrics.Counter;
 import org.hmmlab.metrics.Counters;
 import org.hmmlab.metrics.RunMetrics;
@@ -153,7 +155,7 @@ public final class WarpScheduler {
             stalled = new long[(warps + 63) >>> 6];
             replayed = new long[warps];
         }
-        java.util.Arrays.fill(stalled, 0);
+        Arrays.fill(stalled, 0);
         utlb.ensureWarps(warps);
         long now = sim.nowNanos();
         runHead = 0;

@@ -1,5 +1,7 @@
 package org.hmmlab.policy;
 
+import java.util.Arrays;
+
 import org.hmmlab.workload.AccessType;
 
 /**
@@ -53,7 +55,7 @@ public final class FaultBatch {
 
     /** The index of {@code page} in the batch, or -1 when the batch does not hold it. */
     public int indexOf(long page) {
-        int i = java.util.Arrays.binarySearch(pages, 0, size, page);
+        int i = Arrays.binarySearch(pages, 0, size, page);
         return i >= 0 ? i : -1;
     }
 

@@ -1,5 +1,7 @@
 package org.hmmlab.kernel;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
@@ -58,8 +60,8 @@ final class CompilerWarmup {
                         shell.close();
                     }
                     shell = JShell.builder().executionEngine("local").compilerOptions("-Xlint:none", "-proc:none")
-                            .out(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
-                            .err(new java.io.PrintStream(java.io.OutputStream.nullOutputStream())).build();
+                            .out(new PrintStream(OutputStream.nullOutputStream()))
+                            .err(new PrintStream(OutputStream.nullOutputStream())).build();
                     for (String imp : extraImports) {
                         shell.eval(imp);
                     }

@@ -1,5 +1,6 @@
 package org.hmmlab.dsl.script;
 
+import java.util.Arrays;
 import org.graalvm.polyglot.HostAccess;
 import org.hmmlab.policy.Decision;
 import org.hmmlab.policy.FaultBatch;
@@ -35,7 +36,7 @@ public final class JsFaultBatch {
             if (decisions.length < b.size()) {
                 decisions = new Decision[Math.max(b.size(), 2 * decisions.length)];
             }
-            java.util.Arrays.fill(decisions, 0, b.size(), null);
+            Arrays.fill(decisions, 0, b.size(), null);
             if (pages.length != b.size()) {
                 pages = new double[b.size()];
                 writes = new boolean[b.size()];
