@@ -32,9 +32,17 @@ final class BandwidthSlots {
         java.util.Arrays.fill(slotOf, -1);
     }
 
+    /** The last size asked for and its transfer time: accesses of a phase mostly have one size. */
+    private long lastBytes = -1;
+    private long lastNanos;
+
     /** Nanoseconds the memory needs to move {@code bytes} on its own, rounded up. */
     long transferNanos(long bytes) {
-        return Math.ceilDiv(bytes * SLOT_NS, capacity);
+        if (bytes != lastBytes) {
+            lastNanos = Math.ceilDiv(bytes * SLOT_NS, capacity);
+            lastBytes = bytes;
+        }
+        return lastNanos;
     }
 
     /**

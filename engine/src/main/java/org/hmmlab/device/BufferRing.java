@@ -48,7 +48,7 @@ public class BufferRing {
         if (count == capacity) {
             return false;
         }
-        int slot = (head + count) % capacity;
+        int slot = wrap(head + count);
         page[slot] = p;
         write[slot] = w;
         warp[slot] = wp;
@@ -71,7 +71,7 @@ public class BufferRing {
     public final int arrivedPrefix(int limit, long now) {
         int max = Math.min(limit, count);
         int n = 0;
-        while (n < max && arrive[(head + n) % capacity] <= now) {
+        while (n < max && arrive[wrap(head + n)] <= now) {
             n++;
         }
         return n;
@@ -80,14 +80,19 @@ public class BufferRing {
     /** Consumes the oldest entry; returns its slot, valid until the ring is written again. */
     public final int take() {
         int slot = head;
-        head = (head + 1) % capacity;
+        head = wrap(head + 1);
         count--;
         return slot;
     }
 
     /** The slot of the {@code k}-th oldest entry. */
     public final int slot(int k) {
-        return (head + k) % capacity;
+        return wrap(head + k);
+    }
+
+    /** A position in [0, 2 * capacity) as a slot: a compare instead of a division on every access. */
+    private int wrap(int position) {
+        return position >= capacity ? position - capacity : position;
     }
 
     public final long page(int slot) {
@@ -108,11 +113,16 @@ public class BufferRing {
 
     /** Overwrites the {@code k}-th oldest entry (to compact the ring in place, {@code k} at most the index read). */
     public final void set(int k, long p, boolean w, int wp, long at) {
-        int to = (head + k) % capacity;
+        int to = wrap(head + k);
         page[to] = p;
         write[to] = w;
         warp[to] = wp;
         arrive[to] = at;
+    }
+
+    /** Moves the arrival of the entry in {@code slot} to {@code at}. */
+    public final void setArrive(int slot, long at) {
+        arrive[slot] = at;
     }
 
     /** Keeps the {@code kept} oldest entries and drops the rest. */
@@ -134,7 +144,7 @@ public class BufferRing {
         int n = 0;
         for (int pass = 0; pass < 2; pass++) {
             for (int k = 0; k < count; k++) {
-                int s = (head + k) % capacity;
+                int s = wrap(head + k);
                 if ((arrive[s] < t) == (pass == 0)) {
                     sPage[n] = page[s];
                     sWrite[n] = write[s];

@@ -62,6 +62,8 @@ public final class DevicePageTable {
     private byte[] resid = new byte[0];
     /** Until when a retry of the page is held back (the driver's thrashing throttle), 0 when it is not. */
     private long[] throttleUntil = new long[0];
+    /** The latest {@code throttleUntil} ever set (0 if none): a replay after it need not read the pages' times. */
+    private long latestThrottle;
     /**
      * The pending device mapping of each page: the id of the landing that will map it once its copy has landed, 0
      * when none. A page with a landing pending is resident on the device for the driver and for the CPU's page
@@ -183,6 +185,12 @@ public final class DevicePageTable {
 
     public void setThrottleUntil(int i, long t) {
         throttleUntil[i] = t;
+        latestThrottle = Math.max(latestThrottle, t);
+    }
+
+    /** The latest time any page has ever been held back until: no page is held back at or after it. */
+    public long latestThrottle() {
+        return latestThrottle;
     }
 
     /** Where {@code page} lives, as a {@link Location} code. */

@@ -24,6 +24,8 @@ final class MicroTlb {
     private final long[] pages;
     private long[] tag = new long[0];
     private long[] epoch = new long[0];
+    /** Each warp's SM, worked out once: {@link #smOf} is asked on every fault and every replay. */
+    private int[] sm = new int[0];
 
     MicroTlb(int sms, int outstandingFaults) {
         this.cap = outstandingFaults;
@@ -36,6 +38,10 @@ final class MicroTlb {
         if (tag.length < warps) {
             tag = new long[warps];
             epoch = new long[warps];
+            sm = new int[warps];
+            for (int w = 0; w < warps; w++) {
+                sm[w] = (w / WARPS_PER_BLOCK) % outstanding.length;
+            }
         }
     }
 
@@ -57,7 +63,7 @@ final class MicroTlb {
 
     /** The SM a warp runs on: thread blocks of {@link #WARPS_PER_BLOCK} warps are dealt to the SMs in turn. */
     int smOf(int w) {
-        return (w / WARPS_PER_BLOCK) % outstanding.length;
+        return sm[w];
     }
 
     /** Whether SM {@code sm}'s micro-TLB has a fault on {@code page} outstanding. */

@@ -1,5 +1,7 @@
 package org.hmmlab.device;
 
+import java.util.Arrays;
+
 import org.hmmlab.metrics.Counter;
 import org.hmmlab.metrics.Counters;
 import org.hmmlab.metrics.RunMetrics;
@@ -110,6 +112,10 @@ public final class WarpScheduler {
     private long lastFinish;
     private EventHandler phaseDone;
     private final long[] stageScratch = new long[STAGES];
+    /** Warps stalled on a replayable fault (FAULTED or WAIT_REPLAY), one bit each: a replay visits only these. */
+    private long[] stalled = new long[0];
+    /** The latencies of the faults one replay completes, recorded together. */
+    private long[] replayed = new long[0];
 
     WarpScheduler(Simulator sim, GpuProfile g, HostProfile h, PcieLink link, FaultPath path, DevicePageTable pt,
                   DeviceTlb tlb, FaultBuffer faults, RunMetrics metrics, Evictor accessObserver) {
@@ -161,7 +167,10 @@ public final class WarpScheduler {
             runQueue = new int[warps];
             inBuffer = new boolean[warps];
             retrying = new boolean[warps];
+            stalled = new long[(warps + 63) >>> 6];
+            replayed = new long[warps];
         }
+        Arrays.fill(stalled, 0);
         utlb.ensureWarps(warps);
         long now = sim.nowNanos();
         runHead = 0;
@@ -179,14 +188,27 @@ public final class WarpScheduler {
         runAhead.schedule(now);
     }
 
+    /** Warp {@code w} stalls on a replayable fault in state {@code s} (FAULTED or WAIT_REPLAY). */
+    private void stall(int w, byte s) {
+        wstate[w] = s;
+        stalled[w >>> 6] |= 1L << w;
+    }
+
+    /** Warp {@code w} leaves any stall for state {@code s}. */
+    private void unstall(int w, byte s) {
+        wstate[w] = s;
+        stalled[w >>> 6] &= ~(1L << w);
+    }
+
     private void enqueue(int w) {
-        runQueue[(runHead + runCount) % warps] = w;
+        int tail = runHead + runCount;
+        runQueue[tail >= warps ? tail - warps : tail] = w;
         runCount++;
     }
 
     /** Warp {@code w} becomes runnable at {@code at}. */
     public void wake(int w, long at) {
-        wstate[w] = RUN;
+        unstall(w, RUN);
         ready[w] = at;
         enqueue(w);
         runAhead.schedule(at);
@@ -194,7 +216,7 @@ public final class WarpScheduler {
 
     /** Warp {@code w} stays held back until {@code until} by the driver's throttle, then runs. */
     public void throttle(int w, long until) {
-        wstate[w] = THROTTLED;
+        unstall(w, THROTTLED);
         sim.scheduleAtNanos(until, EventPhase.DEVICE, a -> wake(w, sim.nowNanos()), 0);
     }
 
@@ -244,7 +266,7 @@ public final class WarpScheduler {
         long misses = 0;
         for (int k = 0; k < n; k++) {
             int w = runQueue[runHead];
-            runHead = (runHead + 1) % warps;
+            runHead = runHead + 1 == warps ? 0 : runHead + 1;
             runCount--;
             while (true) {
                 if (ready[w] >= limit) {
@@ -388,16 +410,16 @@ public final class WarpScheduler {
         faultPage[w] = page;
         int sm = utlb.smOf(w);
         if (utlb.faultOutstanding(sm, page)) {
-            wstate[w] = FAULTED; // the uTLB already has this page's fault outstanding: wait for its replay
+            stall(w, FAULTED); // the uTLB already has this page's fault outstanding: wait for its replay
             inBuffer[w] = false;
             counters.increment(Counter.UTLB_MERGED_FAULTS);
             return;
         }
         if (!utlb.report(sm, page)) {
-            wstate[w] = WAIT_REPLAY; // the uTLB stops reporting; the warp retries at the next replay
+            stall(w, WAIT_REPLAY); // the uTLB stops reporting; the warp retries at the next replay
             return;
         }
-        wstate[w] = FAULTED;
+        stall(w, FAULTED);
         counters.increment(Counter.FAULTS);
         if (metrics.tracing()) {
             metrics.trace(new TraceEvent.FaultRaised(t, w, page, write));
@@ -406,7 +428,7 @@ public final class WarpScheduler {
         if (writeFault(page, write, w, t + g.faultReport().nanos())) {
             return;
         }
-        wstate[w] = WAIT_REPLAY; // buffer overflow: the fault is lost and replayed later
+        stall(w, WAIT_REPLAY); // buffer overflow: the fault is lost and replayed later
     }
 
     /** The MMU writes warp {@code w}'s fault into the fault buffer; false when the buffer is full. */
@@ -425,28 +447,54 @@ public final class WarpScheduler {
      */
     public void replay(long now, long[] stage) {
         utlb.clearOutstanding();
-        for (int w = 0; w < warps; w++) {
-            byte st = wstate[w];
-            if (st != FAULTED && st != WAIT_REPLAY) {
-                continue;
-            }
-            long page = pieces.page(w);
-            int i = pt.idx(page);
-            boolean mapped = DevicePageTable.allows(pt.pte(i), pieces.write(w));
-            long throttle = pt.throttleUntil(i);
-            if (st == FAULTED && !mapped && throttle <= now && inBuffer[w]) {
-                utlb.report(utlb.smOf(w), page); // its entry is still queued: it stays stalled
-                continue;
-            }
-            if (st == FAULTED && mapped) {
-                recordFault(w, now, stage);
-            }
-            if (throttle > now) {
-                throttle(w, throttle);
-            } else {
-                wake(w, now);
+        int completed = 0;
+        boolean anyThrottle = pt.latestThrottle() > now; // else no page is held back now
+
+        // the stalled warps in ascending order, as a scan of every warp would meet them; a visit changes only the
+        // visited warp's state
+        for (int word = 0; word < stalled.length; word++) {
+            long bits = stalled[word];
+            while (bits != 0) {
+                int w = (word << 6) + Long.numberOfTrailingZeros(bits);
+                bits &= bits - 1;
+                byte st = wstate[w];
+                if (st != FAULTED && st != WAIT_REPLAY) {
+                    stalled[word] &= ~(1L << w); // left its stall another way
+                    continue;
+                }
+                long page = pieces.page(w);
+                int i = pt.idx(page);
+                boolean mapped = DevicePageTable.allows(pt.pte(i), pieces.write(w));
+                long throttle = anyThrottle ? pt.throttleUntil(i) : 0;
+                if (st == FAULTED && !mapped && throttle <= now && inBuffer[w]) {
+                    utlb.report(utlb.smOf(w), page); // its entry is still queued: it stays stalled
+                    continue;
+                }
+                if (st == FAULTED && mapped) {
+                    long total = now - faultAt[w];
+                    replayed[completed++] = total;
+                    if (metrics.tracing()) {
+                        metrics.trace(new TraceEvent.Replayed(now, w, faultPage[w], total));
+                    }
+                }
+                if (throttle > now) {
+                    throttle(w, throttle);
+                } else {
+                    wake(w, now);
+                }
             }
         }
+        if (completed > 0) {
+            metrics.faults().record(replayed, completed, faultStages(stage), Stage.QUEUEING);
+        }
+    }
+
+    /** The servicing batch's {@code stage} times plus the fault report's transport: what every fault it serves shares. */
+    private long[] faultStages(long[] stage) {
+        System.arraycopy(stage, 0, stageScratch, 0, STAGES);
+        long transport = path == FaultPath.REPLAYABLE_BUFFER ? g.faultReport().nanos() : 0;
+        stageScratch[Stage.FAULT_TRANSPORT.ordinal()] += transport;
+        return stageScratch;
     }
 
     /**
@@ -455,15 +503,8 @@ public final class WarpScheduler {
      */
     void recordFault(int w, long now, long[] stage) {
         long total = now - faultAt[w];
-        System.arraycopy(stage, 0, stageScratch, 0, STAGES);
-        long transport = path == FaultPath.REPLAYABLE_BUFFER ? g.faultReport().nanos() : 0;
-        stageScratch[Stage.FAULT_TRANSPORT.ordinal()] += transport;
-        long known = 0;
-        for (long v : stageScratch) {
-            known += v;
-        }
-        stageScratch[Stage.QUEUEING.ordinal()] += Math.max(0, total - known);
-        metrics.faults().record(total, stageScratch);
+        replayed[0] = total;
+        metrics.faults().record(replayed, 1, faultStages(stage), Stage.QUEUEING);
         if (metrics.tracing()) {
             metrics.trace(new TraceEvent.Replayed(now, w, faultPage[w], total));
         }

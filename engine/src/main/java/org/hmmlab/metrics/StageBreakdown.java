@@ -49,6 +49,35 @@ public final class StageBreakdown {
         }
     }
 
+    /**
+     * Records {@code n} faults served together: fault {@code k} took {@code totalNanos[k]}; every one spent
+     * {@code sharedStageNanos} in the stages (indexed by {@link Stage#ordinal()}) and, in stage {@code residual}, in
+     * addition whatever of its latency the shared stages do not explain. The same as {@code n} calls of
+     * {@link #record(long, long[])}, with each shared stage recorded once with a count.
+     */
+    public void record(long[] totalNanos, int n, long[] sharedStageNanos, Stage residual) {
+        long known = 0;
+        for (long v : sharedStageNanos) {
+            known += v;
+        }
+        int r = residual.ordinal();
+        long shared = sharedStageNanos[r];
+        LatencyHistogram rest = stages[r];
+        for (int k = 0; k < n; k++) {
+            long t = totalNanos[k];
+            total.record(t);
+            long own = shared + Math.max(0, t - known);
+            if (own > 0) {
+                rest.record(own);
+            }
+        }
+        for (int i = 0; i < stages.length; i++) {
+            if (i != r && sharedStageNanos[i] > 0) {
+                stages[i].record(sharedStageNanos[i], n);
+            }
+        }
+    }
+
     /** Latency of whole faults, from the faulting access to its successful retry. */
     public LatencyHistogram total() {
         return total;

@@ -49,6 +49,13 @@ public final class LinkDirection {
     private long tagLoadSum;
     private int active;
     private int activeWindowed;
+    /**
+     * The least remaining work of the active windowed transfers and of the others (Long.MAX_VALUE when none), kept
+     * as transfers start, drain and advance: every transfer of a class advances by the same amount, so the least
+     * stays the least and a reschedule needs no pass over the transfers.
+     */
+    private long minWindowed = Long.MAX_VALUE;
+    private long minOther = Long.MAX_VALUE;
 
     private long lastUpdate;
     private long generation;
@@ -148,6 +155,9 @@ public final class LinkDirection {
         if (tagLoad[i] > 0) {
             activeWindowed++;
             tagLoadSum += tagLoad[i];
+            minWindowed = Math.min(minWindowed, work[i]);
+        } else {
+            minOther = Math.min(minOther, work[i]);
         }
         transfers++;
         wireBytes += wire;
@@ -161,6 +171,8 @@ public final class LinkDirection {
         }
         advance();
         long now = sim.nowNanos();
+        minWindowed = Long.MAX_VALUE;
+        minOther = Long.MAX_VALUE;
         for (int i = 0; i < active; ) {
             if (work[i] <= 0) {
                 if (done[i] != null) {
@@ -180,6 +192,11 @@ public final class LinkDirection {
                 doneArg[i] = doneArg[last];
                 done[last] = null;
             } else {
+                if (tagLoad[i] > 0) {
+                    minWindowed = Math.min(minWindowed, work[i]);
+                } else {
+                    minOther = Math.min(minOther, work[i]);
+                }
                 i++;
             }
         }
@@ -215,9 +232,33 @@ public final class LinkDirection {
             }
             work[i] = w - per1;
         }
+        minWindowed = advanced(minWindowed, perWindowed, true);
+        minOther = advanced(minOther, per, false);
         if (series != null && delivered > 0) {
             series.add(now - dt, now, delivered);
         }
+    }
+
+    /**
+     * The least remaining work of one class ({@code windowed} or not) after each of its transfers got {@code per}:
+     * the least minus {@code per}, unless that wraps around, when a pass over the class finds it again (each
+     * transfer's own subtraction wrapped or not in {@link #advance()} alike).
+     */
+    private long advanced(long min, long per, boolean windowed) {
+        if (min == Long.MAX_VALUE) {
+            return min;
+        }
+        long v = min - per;
+        if (((min ^ per) & (min ^ v)) >= 0) {
+            return v;
+        }
+        long m = Long.MAX_VALUE;
+        for (int i = 0; i < active; i++) {
+            if ((tagLoad[i] > 0) == windowed) {
+                m = Math.min(m, work[i]);
+            }
+        }
+        return m;
     }
 
     /**
@@ -256,25 +297,12 @@ public final class LinkDirection {
         long delay;
         long window = windowRate();
         if (window >= 0) {
-            long minWindowed = Long.MAX_VALUE;
-            long minOther = Long.MAX_VALUE;
-            for (int i = 0; i < active; i++) {
-                if (tagLoad[i] > 0) {
-                    minWindowed = Math.min(minWindowed, work[i]);
-                } else {
-                    minOther = Math.min(minOther, work[i]);
-                }
-            }
             delay = timeToDrain(minWindowed, activeWindowed, window);
             if (active > activeWindowed) {
                 delay = Math.min(delay, timeToDrain(minOther, active - activeWindowed, rate - window));
             }
         } else {
-            long min = Long.MAX_VALUE;
-            for (int i = 0; i < active; i++) {
-                min = Math.min(min, work[i]);
-            }
-            delay = timeToDrain(min, active, rate);
+            delay = timeToDrain(Math.min(minWindowed, minOther), active, rate);
         }
         sim.scheduleAtNanos(sim.nowNanos() + delay, EventPhase.LINK, drainHandler, generation);
     }

@@ -51,6 +51,11 @@ public record MigrationPolicy(Placement placement, Prefetcher prefetcher, Evicto
         return new MigrationPolicy(placement, prefetcher, evictor, thrashing, h);
     }
 
+    /** A fault batch is about to be decided: the placement's batch form ({@link Placement#onFaultBatch}). */
+    public void onFaultBatch(FaultBatch batch) {
+        placement.onFaultBatch(batch);
+    }
+
     /**
      * Decides for a GPU fault: hints, then the thrashing hint, then the placement. The timing layer charges
      * {@link #deviceFaultCost()} for the call.

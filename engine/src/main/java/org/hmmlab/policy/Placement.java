@@ -22,6 +22,17 @@ public interface Placement extends DriverPolicy, ResidencyListener {
     Decision onDeviceFault(FaultContext fault);
 
     /**
+     * The batch form: told about a whole fault batch once, before its faults are decided one by one with
+     * {@link #onDeviceFault(FaultContext)} (in ascending page order; hints and the thrashing detector may decide some
+     * of them without asking the placement). A placement for which each call is costly (a JavaScript one crosses a
+     * language boundary per call) decides the batch here and answers each {@code onDeviceFault} from what it decided;
+     * its decisions then see the residency as the service begins, not as the batch's earlier decisions leave it.
+     * The default does nothing.
+     */
+    default void onFaultBatch(FaultBatch batch) {
+    }
+
+    /**
      * Told about one remote access (a GPU access over the link to a page mapped remotely); returns
      * {@link Decision#NONE} or a migration when the access crosses a counter threshold (an access-counter
      * notification). The default ignores remote accesses.

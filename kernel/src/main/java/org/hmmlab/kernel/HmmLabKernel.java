@@ -75,6 +75,12 @@ public final class HmmLabKernel extends BaseKernel {
     private final AtomicLong displayIds = new AtomicLong();
     private volatile CancellationToken token = Cancellation.current();
     private volatile String startupProblem;
+    /** A cell is being executed: the compiler warm-up waits meanwhile. */
+    private volatile boolean cellRunning;
+    /** Cells finished so far: the warm-up starts after the first, whose latency it must not add to. */
+    private volatile int cellsDone;
+    /** When the last cell finished ({@link System#nanoTime()}): the warm-up runs only in a pause after it. */
+    private volatile long lastCellEnd;
 
     HmmLabKernel() {
         this(new CellHistory(), new CellIO());
@@ -109,6 +115,35 @@ public final class HmmLabKernel extends BaseKernel {
         } catch (Throwable t) {
             evaluator.completeExceptionally(t);
         }
+    }
+
+    /** Warms JShell's compiler on the calling thread once start-up is done ({@link CompilerWarmup}). */
+    void warmCompiler() {
+        if (!Boolean.parseBoolean(System.getProperty("hmmlab.kernel.warmup", "true"))) {
+            return; // -Dhmmlab.kernel.warmup=false: for measuring what it saves
+        }
+        try {
+            evaluator.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } catch (ExecutionException e) {
+            return;
+        }
+        // after the first cell (the start-to-first-result path stays its own), or a few idle seconds
+        long ready = System.nanoTime();
+        try {
+            while (cellsDone == 0 && System.nanoTime() - ready < 3_000_000_000L) {
+                Thread.sleep(20);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        boolean dsl = getClass().getClassLoader().getResource(DSL_STARTUP_SCRIPT) != null;
+        // cells that come back to back (Run All) are not competed with: it compiles only in a pause after a cell
+        CompilerWarmup.run(() -> cellRunning || System.nanoTime() - lastCellEnd < CompilerWarmup.PAUSE_NANOS, dsl ? List.of("import static org.hmmlab.dsl.Lab.*;") : List.of(),
+                CompilerWarmup.SNIPPETS, CompilerWarmup.BUDGET_NANOS);
     }
 
     private static void runStartup(CellEvaluator e, String resource, String name, List<String> problems) {
@@ -151,6 +186,7 @@ public final class HmmLabKernel extends BaseKernel {
         boolean store = request.shouldStoreHistory() && !silent;
         int count = store ? executionCount.getAndIncrement() : Math.max(0, executionCount.get() - 1);
 
+        cellRunning = true;
         env.setStatusBusy();
         if (!silent) {
             env.publish(new PublishExecuteInput(code, count));
@@ -166,6 +202,9 @@ public final class HmmLabKernel extends BaseKernel {
         // Every output of the cell, then idle, then the reply: a client that reads the reply first finds all of
         // the cell's output (and the idle status) already published.
         Runnable finish = () -> {
+            cellRunning = false;
+            lastCellEnd = System.nanoTime();
+            cellsDone++;
             cellIO.detach(env);
             System.setOut(stdout);
             System.setErr(stderr);

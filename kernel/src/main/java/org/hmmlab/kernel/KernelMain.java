@@ -10,7 +10,8 @@ import org.dflib.jjava.jupyter.kernel.KernelConnectionProperties;
  * Starts the HMM Lab kernel for Jupyter: {@code java ... org.hmmlab.kernel.KernelMain CONNECTION_FILE}.
  *
  * <p>The kernel answers Jupyter at once and builds JShell and warms the chart renderer (fonts, PNG encoder) on
- * background threads, so the first cell does not pay for them twice.
+ * background threads, so the first cell does not pay for them twice; once JShell is up, a third thread warms its
+ * compiler while no cell runs ({@link CompilerWarmup}).
  */
 public final class KernelMain {
 
@@ -39,6 +40,9 @@ public final class KernelMain {
         Thread warmer = new Thread(KernelMain::warmChartRenderer, "hmmlab-chart-warmup");
         warmer.setDaemon(true);
         warmer.start();
+        Thread compilerWarmer = new Thread(kernel::warmCompiler, "hmmlab-compiler-warmup");
+        compilerWarmer.setDaemon(true);
+        compilerWarmer.start();
 
         connection.waitUntilClose();
         System.exit(0);

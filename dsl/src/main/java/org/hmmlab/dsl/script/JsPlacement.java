@@ -5,11 +5,13 @@ import java.util.Map;
 import java.util.Objects;
 import org.graalvm.polyglot.Value;
 import org.hmmlab.policy.Decision;
+import org.hmmlab.policy.FaultBatch;
 import org.hmmlab.policy.FaultContext;
 import org.hmmlab.policy.Location;
 import org.hmmlab.policy.MigrationCause;
 import org.hmmlab.policy.Placement;
 import org.hmmlab.units.SimDuration;
+import org.hmmlab.workload.AccessType;
 
 /**
  * A placement policy written in JavaScript: the script's {@code onDeviceFault(fault)} says where a faulting
@@ -25,6 +27,20 @@ import org.hmmlab.units.SimDuration;
  * <pre>{@code
  * function onDeviceFault(fault) {
  *   return fault.access() === "read" ? "map-remote" : "migrate-2MiB";
+ * }
+ * }</pre>
+ *
+ * <p>The batch form: a script may define {@code onDeviceFaults(faults)} instead, called once per fault batch, which
+ * gives each fault its decision with {@code faults.decide(i, name)} (see {@link JsFaultBatch}). It crosses the
+ * Java/JavaScript boundary once per batch rather than once per fault; its decisions see residency as the service
+ * begins. Where no batch is at hand (the residency-only engine), each fault comes as a batch of one.
+ *
+ * <pre>{@code
+ * function onDeviceFaults(faults) {
+ *   const pages = faults.pages(), writes = faults.writes();   // arrays: cheaper than a call per fault
+ *   for (let i = 0; i < pages.length; i++) {
+ *     faults.decide(i, writes[i] ? "migrate-2MiB" : "map-remote");
+ *   }
  * }
  * }</pre>
  *
@@ -44,11 +60,24 @@ public final class JsPlacement implements Placement, AutoCloseable {
     private final JsFunction onMigrated;
     private final SimDuration decisionCost;
     private final JsFault view = new JsFault();
+    /** The script's batch form, or null. */
+    private final JsFunction onDeviceFaults;
+    private final JsFaultBatch batchView = new JsFaultBatch();
+    /** The fault batch the script decided last, or null; a fault outside it comes as a batch of one. */
+    private FaultBatch decided;
+    private final FaultBatch single = new FaultBatch();
+    private final long[] singlePage = new long[1];
+    private final boolean[] singleWrite = new boolean[1];
 
     private JsPlacement(String name, JsScript script, SimDuration decisionCost) {
         this.name = name;
         this.script = script;
-        this.onDeviceFault = script.function("onDeviceFault");
+        this.onDeviceFaults = script.hasFunction("onDeviceFaults") ? script.function("onDeviceFaults") : null;
+        if (onDeviceFaults == null && !script.hasFunction("onDeviceFault")) {
+            throw new ScriptException(name, 0, "the script must define a function 'onDeviceFault' (or"
+                    + " 'onDeviceFaults' to decide whole fault batches)", null);
+        }
+        this.onDeviceFault = onDeviceFaults == null ? script.function("onDeviceFault") : null;
         this.onRemoteAccess = script.hasFunction("onRemoteAccess") ? script.function("onRemoteAccess") : null;
         this.onMigrated = script.hasFunction("onMigrated") ? script.function("onMigrated") : null;
         this.decisionCost = decisionCost;
@@ -87,8 +116,61 @@ public final class JsPlacement implements Placement, AutoCloseable {
     }
 
     @Override
+    public void onFaultBatch(FaultBatch batch) {
+        if (onDeviceFaults != null) {
+            decideBatch(batch);
+        }
+    }
+
+    @Override
     public Decision onDeviceFault(FaultContext fault) {
-        return ask(onDeviceFault, fault);
+        if (onDeviceFaults == null) {
+            return ask(onDeviceFault, fault);
+        }
+        long page = fault.page();
+        int i = decided == null ? -1 : decided.indexOf(page);
+        boolean alone = i < 0;
+        if (alone) {
+            // no batch holds it (the residency-only engine asks fault by fault): a batch of one, forgotten after
+            singlePage[0] = page;
+            singleWrite[0] = fault.access() != AccessType.READ;
+            decideBatch(single.fill(singlePage, singleWrite, 1, fault));
+            i = 0;
+        }
+        Decision d = batchView.decision(i);
+        if (alone) {
+            decided = null;
+        }
+        if (d == null) {
+            throw new ScriptException(script.name(), 0, "onDeviceFaults() gave fault " + i + " (page " + page
+                    + ") no decision; call faults.decide(i, name) for every fault, name one of "
+                    + String.join(", ", DECISIONS), null);
+        }
+        return d;
+    }
+
+    /** Asks the script's batch form about {@code batch}; its decisions stay readable until the next batch. */
+    private void decideBatch(FaultBatch batch) {
+        batchView.set(batch);
+        decided = batch;
+        onDeviceFaults.call(batchView);
+    }
+
+    /** The decision called {@code name}, one of {@value #DECISIONS_TEXT}. */
+    static Decision decisionNamed(String name) {
+        Decision d = name == null ? null : switch (name) {
+            case "none" -> Decision.NONE;
+            case "map-remote" -> Decision.MAP_REMOTE;
+            case "migrate" -> Decision.MIGRATE_PAGE;
+            case "migrate-64KiB" -> Decision.MIGRATE_BIG_PAGE;
+            case "migrate-2MiB" -> Decision.MIGRATE_BLOCK;
+            case "duplicate" -> Decision.DUPLICATE_PAGE;
+            default -> null;
+        };
+        if (d == null) {
+            throw new IllegalArgumentException("decision must be one of " + DECISIONS_TEXT + "; got " + name);
+        }
+        return d;
     }
 
     @Override

@@ -133,7 +133,11 @@ final class ReplayableFaults {
             // the warp's fault raised again after the replay
             boolean survivor = buf.arrive(slot) > flushedAt;
             survivorBehindRefault |= survivor && refaults > 0;
-            buf.set(kept, page, write, w, survivor ? buf.arrive(slot) : rearrive);
+            if (kept != k) {
+                buf.set(kept, page, write, w, survivor ? buf.arrive(slot) : rearrive);
+            } else if (!survivor) {
+                buf.setArrive(slot, rearrive); // in place: only its arrival moves
+            }
             kept++;
             if (!survivor) {
                 refaults++;

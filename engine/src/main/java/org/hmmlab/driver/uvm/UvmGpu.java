@@ -20,6 +20,7 @@ import org.hmmlab.pcie.PcieLink;
 import org.hmmlab.platform.GpuProfile;
 import org.hmmlab.platform.HostProfile;
 import org.hmmlab.platform.Platform;
+import org.hmmlab.policy.FaultBatch;
 import org.hmmlab.policy.Location;
 import org.hmmlab.policy.MigrationCause;
 import org.hmmlab.policy.MigrationPolicy;
@@ -59,6 +60,8 @@ public final class UvmGpu {
     final MutableFaultContext ctx;
     /** The host IOMMU the driver maps and unmaps through; its costs are 0 unless it translates. */
     final Iommu iommu;
+    /** The batch the placement's batch form is told about, refilled per service. */
+    final FaultBatch batch = new FaultBatch();
     private final CopyEngine[] engines;
     private int nextEngine;
 

@@ -98,6 +98,11 @@ final class VaBlockService {
         long entry = (gpu.path == FaultPath.REPLAYABLE_BUFFER || notifications ? gpu.h.batchOverhead().nanos() : 0)
                 + u * (gpu.h.perFaultOverhead().nanos() + gpu.policy.deviceFaultCost().nanos());
         charge(Stage.FAULT_ENTRY, entry);
+        if (!notifications) {
+            // the placement's batch form sees the whole batch before its faults are decided one by one
+            gpu.fillContext(uniq[0], gpu.uniqWrite[0], t);
+            gpu.policy.onFaultBatch(gpu.batch.fill(uniq, gpu.uniqWrite, u, gpu.ctx));
+        }
         boolean ptesWritten = false;
         int k = 0;
         while (k < u) {
