@@ -3,9 +3,6 @@ package org.hmmlab.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -22,20 +19,13 @@ class CalibrateCommandTest {
     @TempDir
     Path dir;
 
-    record Outcome(int status, String out, String err) {
-    }
-
-    static Outcome run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = CalibrateCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Outcome(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    static CliOutcome run(String... args) {
+        return CliOutcome.of(CalibrateCommand::run, args);
     }
 
     @Test
     void measuredFilesPrintOneTableEachWithTheModelBesideTheMeasuredValue() {
-        Outcome o = run("--measured", FIXTURES.resolve("synthetic-copy.json").toString(),
+        CliOutcome o = run("--measured", FIXTURES.resolve("synthetic-copy.json").toString(),
                 "--measured", FIXTURES.resolve("synthetic-ondemand.json").toString());
         assertEquals(0, o.status(), o.err());
         assertTrue(o.out().contains("== synthetic-copy.json: copy, device memory; SYNTHETIC GPU, driver 0.0.synthetic"),
@@ -52,7 +42,7 @@ class CalibrateCommandTest {
 
     @Test
     void platformNamesTheProfileToCompareWith() {
-        Outcome o = run("--measured", FIXTURES.resolve("synthetic-copy.json").toString(), "--platform", "V100_PCIE3",
+        CliOutcome o = run("--measured", FIXTURES.resolve("synthetic-copy.json").toString(), "--platform", "V100_PCIE3",
                 "--markdown");
         assertEquals(0, o.status(), o.err());
         assertTrue(o.out().contains("model: V100 on PCIe Gen3 x16 (--platform)"), o.out());
@@ -64,10 +54,10 @@ class CalibrateCommandTest {
         Path bad = dir.resolve("bad.json");
         Files.writeString(bad, Files.readString(FIXTURES.resolve("synthetic-copy.json"))
                 .replace("\"gbps\": 50.0", "\"gbps\": \"fifty\""));
-        Outcome o = run("--measured", bad.toString());
+        CliOutcome o = run("--measured", bad.toString());
         assertEquals(1, o.status(), o.out());
         assertTrue(o.err().contains("bad.json: $.results[1].gbps: must be a number"), o.err());
-        Outcome missing = run("--measured", dir.resolve("none.json").toString());
+        CliOutcome missing = run("--measured", dir.resolve("none.json").toString());
         assertEquals(1, missing.status());
         assertTrue(missing.err().contains("none.json"), missing.err());
     }
@@ -76,7 +66,7 @@ class CalibrateCommandTest {
     void usageErrorsExitWithTwoAndTheUsage() {
         for (String[] args : new String[][] {{"--bogus"}, {"--measured"}, {"--platform", "H100_PCIE5"},
                 {"--measured", "x.json", "--platform", "B200"}}) {
-            Outcome o = run(args);
+            CliOutcome o = run(args);
             assertEquals(2, o.status(), String.join(" ", args) + ": " + o.err());
             assertTrue(o.err().contains("usage: ./hmmlab calibrate"), o.err());
         }

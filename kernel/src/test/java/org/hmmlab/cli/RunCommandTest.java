@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,20 +19,13 @@ class RunCommandTest {
     @TempDir
     Path dir;
 
-    record Outcome(int status, String out, String err) {
-    }
-
-    static Outcome run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = RunCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Outcome(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    static CliOutcome run(String... args) {
+        return CliOutcome.of(RunCommand::run, args);
     }
 
     @Test
     void aScenarioFilePrintsItsCountersAndWritesChartsWithOut() throws Exception {
-        Outcome o = run(EXAMPLES.resolve("stream.json").toString(), "--out", dir.toString());
+        CliOutcome o = run(EXAMPLES.resolve("stream.json").toString(), "--out", dir.toString());
         assertEquals(0, o.status(), o.err());
         assertTrue(o.out().contains("evictions") && o.out().contains("98,304"), o.out());
         assertTrue(Files.size(dir.resolve("stream-oversubscribed-counters.csv")) > 0);
@@ -44,7 +35,7 @@ class RunCommandTest {
 
     @Test
     void aTimingScenarioPrintsLatencyByStageAndWritesEveryChart() throws Exception {
-        Outcome o = run(EXAMPLES.resolve("fault-latency.json").toString(), "--out", dir.toString());
+        CliOutcome o = run(EXAMPLES.resolve("fault-latency.json").toString(), "--out", dir.toString());
         assertEquals(0, o.status(), o.err());
         assertTrue(o.out().contains("fault latency by stage") && o.out().contains("migration_copy"), o.out());
         for (String chart : new String[] {"fault-latency-fault-latency-cdf", "fault-latency-fault-latency-histogram",
@@ -56,7 +47,7 @@ class RunCommandTest {
 
     @Test
     void jsonPrintsTheResultAsJson() {
-        Outcome o = run(EXAMPLES.resolve("stream.json").toString(), "--json");
+        CliOutcome o = run(EXAMPLES.resolve("stream.json").toString(), "--json");
         assertEquals(0, o.status(), o.err());
         assertTrue(o.out().startsWith("{") && o.out().contains("\"evictions\" : 98304"), o.out());
     }
@@ -65,19 +56,19 @@ class RunCommandTest {
     void aMalformedScenarioNamesTheJsonPath() throws Exception {
         Path bad = dir.resolve("bad.json");
         Files.writeString(bad, Files.readString(EXAMPLES.resolve("stream.json")).replace("\"first-touch\"", "\"last-touch\""));
-        Outcome o = run(bad.toString());
+        CliOutcome o = run(bad.toString());
         assertEquals(1, o.status());
         assertTrue(o.err().contains("$.policy.placement.kind: \"last-touch\" is not one of first-touch"), o.err());
     }
 
     @Test
     void adviceByAllocationNameChangesTheRunFromJsonAndJavaScript() {
-        Outcome json = run(EXAMPLES.resolve("advice.json").toString());
+        CliOutcome json = run(EXAMPLES.resolve("advice.json").toString());
         assertEquals(0, json.status(), json.err());
         // read-mostly weights: 8192 GPU read faults duplicate; the CPU reads its own copy, nothing comes back
         assertTrue(json.out().matches("(?s).*duplicated_pages +8,192\n.*") && json.out().matches("(?s).*pages_to_host +0\n.*"),
                 json.out());
-        Outcome js = run(EXAMPLES.resolve("advice.js").toString());
+        CliOutcome js = run(EXAMPLES.resolve("advice.js").toString());
         assertEquals(0, js.status(), js.err());
         assertTrue(js.out().contains("pages back to the host: 8192 without advice, 0 with read-mostly weights"),
                 js.out());
@@ -87,7 +78,7 @@ class RunCommandTest {
 
     @Test
     void aJavaScriptScenarioRunsAndShowsItsTables() {
-        Outcome o = run(EXAMPLES.resolve("stream.js").toString());
+        CliOutcome o = run(EXAMPLES.resolve("stream.js").toString());
         assertEquals(0, o.status(), o.err());
         assertTrue(o.out().contains("vram sweep (4 rows)"), o.out());
         assertTrue(o.err().contains("vram sweep [##############################] 4/4"), o.err());
@@ -98,7 +89,7 @@ class RunCommandTest {
     void withJsonAScriptsPrintGoesToStderrSoStdoutStaysJson() throws Exception {
         Path js = dir.resolve("note.js");
         Files.writeString(js, "print('a note from the script');\n");
-        Outcome o = run(js.toString(), "--json");
+        CliOutcome o = run(js.toString(), "--json");
         assertEquals(0, o.status(), o.err());
         assertTrue(o.err().contains("a note from the script"), o.err());
         assertTrue(o.out().isBlank(), o.out());
@@ -108,14 +99,14 @@ class RunCommandTest {
     void aJavaScriptErrorNamesTheLine() throws Exception {
         Path bad = dir.resolve("bad.js");
         Files.writeString(bad, "const s = lab.scenario('a');\nconst t = s.vram('1 parsec');\n");
-        Outcome o = run(bad.toString());
+        CliOutcome o = run(bad.toString());
         assertEquals(1, o.status());
         assertTrue(o.err().startsWith("bad.js:2: ") && o.err().contains("needs a number and a unit"), o.err());
     }
 
     @Test
     void aJShellScriptRunsWithTheDslImported() throws Exception {
-        Outcome o = run(EXAMPLES.resolve("oversubscription.jsh").toString(), "--out", dir.toString());
+        CliOutcome o = run(EXAMPLES.resolve("oversubscription.jsh").toString(), "--out", dir.toString());
         assertEquals(0, o.status(), o.err());
         assertTrue(o.out().contains("evictions") && o.out().contains("114,688"), o.out());
         assertTrue(Files.size(dir.resolve("evictions-by-vram.png")) > 0, "the chart is named after what it draws");
@@ -126,7 +117,7 @@ class RunCommandTest {
     void aJShellErrorNamesTheLine() throws Exception {
         Path bad = dir.resolve("bad.jsh");
         Files.writeString(bad, "var a = MiB(1);\nvar b = GBps(0);\n");
-        Outcome o = run(bad.toString());
+        CliOutcome o = run(bad.toString());
         assertEquals(1, o.status());
         assertTrue(o.err().contains("bad.jsh:2: IllegalArgumentException: GBps(n): n must be in (0, 1000000] GB/s"), o.err());
     }
@@ -142,7 +133,7 @@ class RunCommandTest {
     @Nested
     class BadInput {
 
-        Outcome runWithOut(Path file) {
+        CliOutcome runWithOut(Path file) {
             return run(file.toString(), "--out", dir.resolve("out").toString());
         }
 
@@ -154,7 +145,7 @@ class RunCommandTest {
         void aFileInAnotherEncodingNamesTheFirstBadByte() throws Exception {
             Path latin1 = dir.resolve("latin1.json");
             Files.write(latin1, "{\n  \"name\" : \"d\u00e9j\u00e0-vu\"\n}\n".getBytes(StandardCharsets.ISO_8859_1));
-            Outcome o = runWithOut(latin1);
+            CliOutcome o = runWithOut(latin1);
             assertEquals(1, o.status(), o.err());
             assertEquals("latin1.json: is not valid UTF-8 text: byte 0xE9 at line 2, byte 14 of the line; save the file"
                     + " as UTF-8\n", o.err());
@@ -165,7 +156,7 @@ class RunCommandTest {
         void aBinaryFileIsCalledBinary() throws Exception {
             Path png = dir.resolve("chart.js");
             Files.write(png, new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13});
-            Outcome o = runWithOut(png);
+            CliOutcome o = runWithOut(png);
             assertEquals(1, o.status(), o.err());
             assertTrue(o.err().startsWith("chart.js: is a binary file (a NUL byte at offset 8)"), o.err());
             assertNothingWritten();
@@ -174,7 +165,7 @@ class RunCommandTest {
         @Test
         void aDirectoryIsCalledADirectory() throws Exception {
             Path folder = Files.createDirectory(dir.resolve("scenarios.json"));
-            Outcome o = runWithOut(folder);
+            CliOutcome o = runWithOut(folder);
             assertEquals(1, o.status(), o.err());
             assertEquals("hmmlab run: " + folder + " is a directory; give one .json, .jsh or .js file\n", o.err());
             assertNothingWritten();
@@ -185,7 +176,7 @@ class RunCommandTest {
             Path dup = dir.resolve("dup.json");
             Files.writeString(dup, Files.readString(EXAMPLES.resolve("stream.json"))
                     .replace("\"kind\" : \"lru\"", "\"kind\" : \"lru\",\n      \"kind\" : \"random\""));
-            Outcome o = runWithOut(dup);
+            CliOutcome o = runWithOut(dup);
             assertEquals(1, o.status(), o.err());
             assertTrue(o.err().startsWith("dup.json: $.policy.eviction.kind: duplicated field at line 16"), o.err());
             assertTrue(o.err().contains("a field may appear once"), o.err());
@@ -197,7 +188,7 @@ class RunCommandTest {
             Path dup = dir.resolve("dup2.json");
             Files.writeString(dup, Files.readString(EXAMPLES.resolve("stream.json"))
                     .replace("\"name\" : \"x\",", "\"name\" : \"x\", \"name\" : \"y\","));
-            Outcome o = runWithOut(dup);
+            CliOutcome o = runWithOut(dup);
             assertEquals(1, o.status(), o.err());
             assertTrue(o.err().startsWith("dup2.json: $.allocations[0].name: duplicated field"), o.err());
             Path top = dir.resolve("dup3.json");
@@ -214,7 +205,7 @@ class RunCommandTest {
             Path neg = dir.resolve("neg.json");
             Files.writeString(neg, Files.readString(EXAMPLES.resolve("stream.json"))
                     .replace("\"size\" : \"256MiB\"", "\"size\" : \"-256MiB\""));
-            Outcome o = runWithOut(neg);
+            CliOutcome o = runWithOut(neg);
             assertEquals(1, o.status(), o.err());
             assertEquals("neg.json: $.allocations[0].size: size '-256MiB' is negative; a size is zero or more bytes\n",
                     o.err());

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,15 +20,8 @@ class SweepCommandTest {
     @TempDir
     Path dir;
 
-    record Outcome(int status, String out, String err) {
-    }
-
-    static Outcome run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = SweepCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Outcome(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    static CliOutcome run(String... args) {
+        return CliOutcome.of(SweepCommand::run, args);
     }
 
     /** A sweep file in the temporary folder, its base the example's scenario. */
@@ -43,7 +34,7 @@ class SweepCommandTest {
 
     @Test
     void aSweepPrintsItsTableWithAProgressLineAndWritesItsRows() throws Exception {
-        Outcome o = run(GRID.toString(), "--out", dir.resolve("out").toString());
+        CliOutcome o = run(GRID.toString(), "--out", dir.resolve("out").toString());
         assertEquals(0, o.status(), o.err());
         assertTrue(o.out().contains("threshold") && o.out().contains("vram_bytes") && o.out().contains("faults"), o.out());
         assertTrue(o.err().contains("threshold-grid [##############################] 24/24"), o.err());
@@ -55,21 +46,21 @@ class SweepCommandTest {
 
     @Test
     void threeShardsMergeIntoTheWholeTable() throws Exception {
-        Outcome whole = run(GRID.toString(), "--out", dir.resolve("whole").toString());
+        CliOutcome whole = run(GRID.toString(), "--out", dir.resolve("whole").toString());
         assertEquals(0, whole.status(), whole.err());
         for (int k = 1; k <= 3; k++) {
-            Outcome s = run(GRID.toString(), "--shard", k + "/3", "--out", dir.resolve("s" + k).toString());
+            CliOutcome s = run(GRID.toString(), "--shard", k + "/3", "--out", dir.resolve("s" + k).toString());
             assertEquals(0, s.status(), s.err());
             assertTrue(s.err().contains("8 points (shard " + k + "/3 of a grid of 24)"), s.err());
         }
-        Outcome m = run("merge", dir.resolve("s1").toString(), dir.resolve("s2").toString(), dir.resolve("s3").toString(),
+        CliOutcome m = run("merge", dir.resolve("s1").toString(), dir.resolve("s2").toString(), dir.resolve("s3").toString(),
                 "--out", dir.resolve("merged").toString());
         assertEquals(0, m.status(), m.err());
         assertEquals(Files.readString(dir.resolve("whole/rows.csv")), Files.readString(dir.resolve("merged/rows.csv")));
-        Outcome missing = run("merge", dir.resolve("s1").toString(), dir.resolve("s3").toString());
+        CliOutcome missing = run("merge", dir.resolve("s1").toString(), dir.resolve("s3").toString());
         assertEquals(1, missing.status());
         assertTrue(missing.err().contains("missing shard 2/3; given: 1/3, 3/3"), missing.err());
-        Outcome twice = run("merge", dir.resolve("s1").toString(), dir.resolve("s2").toString(), dir.resolve("s3").toString(),
+        CliOutcome twice = run("merge", dir.resolve("s1").toString(), dir.resolve("s2").toString(), dir.resolve("s3").toString(),
                 dir.resolve("s2").toString());
         assertTrue(twice.err().contains("shard 2/3 is given twice"), twice.err());
     }
@@ -80,7 +71,7 @@ class SweepCommandTest {
                 {"name": "g", "base": "scan-16m.json",
                  "vary": [{"path": "policy.placement.treshold", "values": [1, 2]}]}
                 """);
-        Outcome o = run(f.toString(), "--out", dir.resolve("out").toString());
+        CliOutcome o = run(f.toString(), "--out", dir.resolve("out").toString());
         assertEquals(1, o.status());
         assertTrue(o.err().startsWith("sweep.json: $.vary[0].path: unknown parameter path \"policy.placement.treshold\""), o.err());
         assertTrue(o.err().contains("paths near it: policy.placement.threshold"), o.err());
@@ -93,26 +84,26 @@ class SweepCommandTest {
                 {"name": "g", "base": "scan-16m.json",
                  "vary": [{"path": "phases.scan.warps", "values": [64, 0]}]}
                 """);
-        Outcome range = run(f.toString());
+        CliOutcome range = run(f.toString());
         assertEquals(1, range.status());
         assertTrue(range.err().contains("$.vary[0].values: phases.scan.warps = 0: must be in [1, 1048576], got 0"), range.err());
         Files.writeString(f, """
                 {"name": "g", "base": "scan-16m.json",
                  "vary": [{"path": "vram", "values": ["8MiB", "lots"]}]}
                 """);
-        Outcome type = run(f.toString());
+        CliOutcome type = run(f.toString());
         assertTrue(type.err().contains("vary(\"vram\"): value 1 (\"lots\") is not of the same kind as \"8MiB\""), type.err());
         Files.writeString(f, """
                 {"name": "g", "base": "scan-16m.json",
                  "vary": [{"path": "vram", "values": [64]}]}
                 """);
-        Outcome number = run(f.toString());
+        CliOutcome number = run(f.toString());
         assertTrue(number.err().contains("vram = 64: must be a string"), number.err());
     }
 
     @Test
     void anEmptyGridIsRefused() throws Exception {
-        Outcome none = run(file("""
+        CliOutcome none = run(file("""
                 {"name": "g", "base": "scan-16m.json", "vary": []}
                 """).toString());
         assertEquals(1, none.status());
@@ -120,7 +111,7 @@ class SweepCommandTest {
         Files.writeString(dir.resolve("sweep.json"), """
                 {"name": "g", "base": "scan-16m.json", "vary": [{"path": "vram", "values": []}]}
                 """);
-        Outcome noValues = run(dir.resolve("sweep.json").toString());
+        CliOutcome noValues = run(dir.resolve("sweep.json").toString());
         assertTrue(noValues.err().contains("give at least one value"), noValues.err());
     }
 
@@ -131,11 +122,11 @@ class SweepCommandTest {
                  "vary": [{"path": "policy.placement.threshold", "values": [1, 2, 4]},
                           {"path": "vram", "values": ["4MiB", "8MiB"]}]}
                 """);
-        Outcome refused = run(f.toString(), "--out", dir.resolve("out").toString());
+        CliOutcome refused = run(f.toString(), "--out", dir.resolve("out").toString());
         assertEquals(1, refused.status());
         assertTrue(refused.err().contains("the grid has 6 points, over the limit of 4; run it anyway with --yes"), refused.err());
         assertFalse(Files.exists(dir.resolve("out")));
-        Outcome yes = run(f.toString(), "--yes");
+        CliOutcome yes = run(f.toString(), "--yes");
         assertEquals(0, yes.status(), yes.err());
         assertTrue(yes.err().contains("6/6"), yes.err());
     }
@@ -147,7 +138,7 @@ class SweepCommandTest {
             closed = s.getLocalPort();
         }
         long start = System.nanoTime();
-        Outcome o = run(GRID.toString(), "--on", "spark:spark://127.0.0.1:" + closed, "--out", dir.resolve("out").toString());
+        CliOutcome o = run(GRID.toString(), "--on", "spark:spark://127.0.0.1:" + closed, "--out", dir.resolve("out").toString());
         assertEquals(1, o.status());
         assertTrue(o.err().contains("spark master spark://127.0.0.1:" + closed + " cannot be reached"), o.err());
         assertTrue(Duration.ofNanos(System.nanoTime() - start).toSeconds() < 10);
@@ -156,10 +147,10 @@ class SweepCommandTest {
 
     @Test
     void aShardSpecLikeFourOfThreeIsAUsageError() {
-        Outcome o = run(GRID.toString(), "--shard", "4/3");
+        CliOutcome o = run(GRID.toString(), "--shard", "4/3");
         assertEquals(2, o.status());
         assertTrue(o.err().startsWith("hmmlab sweep: shard k/N: k must be in [1, N] = [1, 3], got 4/3"), o.err());
-        Outcome executor = run(GRID.toString(), "--on", "cluster");
+        CliOutcome executor = run(GRID.toString(), "--on", "cluster");
         assertEquals(1, executor.status());
         assertTrue(executor.err().contains("unknown executor 'cluster'"), executor.err());
     }
@@ -168,7 +159,7 @@ class SweepCommandTest {
     void anOutputFolderInUseIsRefusedBeforeAnythingRuns() throws Exception {
         Files.createDirectories(dir.resolve("out"));
         Files.writeString(dir.resolve("out/notes.txt"), "mine");
-        Outcome o = run(GRID.toString(), "--out", dir.resolve("out").toString());
+        CliOutcome o = run(GRID.toString(), "--out", dir.resolve("out").toString());
         assertEquals(1, o.status());
         assertTrue(o.err().contains("exists and is not an empty folder"), o.err());
         assertFalse(o.err().contains("points/s"), "nothing ran");
@@ -218,7 +209,7 @@ class SweepCommandTest {
         assertTrue(kept >= 1 && kept < 24, err.toString());
         assertEquals(kept + 1, Files.readString(dir.resolve("out/rows.csv")).split("\r\n").length);
         assertFalse(err.toString().contains("ERROR"), "Spark's shutdown stayed quiet: " + err);
-        Outcome merge = run("merge", dir.resolve("out").toString());
+        CliOutcome merge = run("merge", dir.resolve("out").toString());
         assertTrue(merge.err().contains("grid points missing"), merge.err());
     }
 }
