@@ -65,7 +65,7 @@ public final class Gup {
         boolean write = (flags & FOLL_WRITE) != 0;
         for (int i = 0; i < npages; i++) {
             long addr = start + ((long) i << Mman.PAGE_SHIFT);
-            long pfn = resolve(mm, addr, write, (flags & FOLL_LONGTERM) != 0);
+            long pfn = resolve(mm, addr, write, (flags & FOLL_LONGTERM) != 0, pin);
             if (pfn < 0) {
                 for (int k = 0; k < i; k++) {
                     long h = fr.folioHead(pages[k]);
@@ -87,7 +87,22 @@ public final class Gup {
         return npages;
     }
 
-    private static long resolve(MmStruct mm, long addr, boolean write, boolean longterm) {
+    /**
+     * Whether a read-only pin must first make the page exclusive (gup_must_unshare(), mm/internal.h): an anonymous
+     * page that may be shared (not PageAnonExclusive), for any read-only pin; any other page (the zero page, a
+     * page-cache page) for a long-term one in a private mapping that could be written (is_cow_mapping()), so that
+     * the pinned page stays the one the process sees.
+     */
+    private static boolean mustUnshare(MmStruct mm, Vma vma, long pfn, boolean longterm) {
+        Frames fr = mm.frames();
+        if (fr.hasFlag(pfn, Frames.F_ANON) && !fr.isZero(pfn)) {
+            return !mm.exclusive(fr.folioHead(pfn));
+        }
+        boolean cow = !vma.has(VmFlags.VM_SHARED) && (vma.file == null || vma.file.writable());
+        return longterm && cow;
+    }
+
+    private static long resolve(MmStruct mm, long addr, boolean write, boolean longterm, boolean pin) {
         Vma vma = mm.findVma(addr);
         if (vma == null || (vma.flags() & (VmFlags.VM_IO | VmFlags.VM_PFNMAP)) != 0
                 || (write ? !vma.has(VmFlags.VM_WRITE) : !vma.has(VmFlags.VM_READ))) {
@@ -100,6 +115,18 @@ public final class Gup {
                 long pfn = Pte.pfn(e) + (Pte.isHuge(e) ? (addr >>> Mman.PAGE_SHIFT) & (Mman.PMD_NR - 1) : 0);
                 if (Pte.isSpecial(e) && !fr.isZero(pfn)) {
                     return -Errno.EFAULT;
+                }
+                if (pin && !write && !Pte.isWrite(e) && mustUnshare(mm, vma, pfn, longterm)) {
+                    int r = mm.handleMmFault(addr, MmStruct.FAULT_FLAG_REMOTE | MmStruct.FAULT_FLAG_UNSHARE);
+                    if ((r & VmFault.OOM) != 0) {
+                        return -Errno.ENOMEM;
+                    }
+                    if ((r & VmFault.ERROR) != 0) {
+                        return -Errno.EFAULT;
+                    }
+                    if (Pte.pfn(mm.entry(addr)) != pfn) {
+                        continue; // unshared: pin the new page
+                    }
                 }
                 if (longterm && fr.isDeviceCoherent(pfn)) {
                     if (!migrateCoherentToRam(mm, vma, addr & -Mman.PAGE_SIZE, pfn)) {

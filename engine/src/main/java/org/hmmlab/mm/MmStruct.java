@@ -27,6 +27,11 @@ public final class MmStruct {
     public static final int FAULT_FLAG_WRITE = 1;
     /** handle_mm_fault() flag: the fault is made on behalf of a device or another process (FAULT_FLAG_REMOTE). */
     public static final int FAULT_FLAG_REMOTE = 1 << 1;
+    /**
+     * handle_mm_fault() flag: make the page exclusive to this mapping without making it writable
+     * (FAULT_FLAG_UNSHARE): what GUP asks before a read-only pin of a page that may be shared.
+     */
+    public static final int FAULT_FLAG_UNSHARE = 1 << 2;
 
     /** The lowest address mmap hands out (mmap_min_addr-like placement floor). */
     public static final long MMAP_BASE = 0x1000_0000L;
@@ -944,7 +949,9 @@ public final class MmStruct {
         int r;
         depth++;
         try {
-            r = doFault(addr & -Mman.PAGE_SIZE, (faultFlags & FAULT_FLAG_WRITE) != 0);
+            r = (faultFlags & FAULT_FLAG_UNSHARE) != 0 && (faultFlags & FAULT_FLAG_WRITE) == 0
+                    ? unshareFault(addr & -Mman.PAGE_SIZE)
+                    : doFault(addr & -Mman.PAGE_SIZE, (faultFlags & FAULT_FLAG_WRITE) != 0);
         } finally {
             depth--;
         }
@@ -962,6 +969,54 @@ public final class MmStruct {
     private static boolean cpuMayAccess(Vma vma, boolean write) {
         return write ? vma.has(VmFlags.VM_WRITE)
                 : vma.has(VmFlags.VM_READ) || vma.has(VmFlags.VM_WRITE) || vma.has(VmFlags.VM_EXEC);
+    }
+
+    /**
+     * An unsharing fault on a present, read-only entry of a private mapping: the zero page, a page-cache page or an
+     * anonymous page that may be shared is replaced by a copy of its own, mapped read-only and clean; an exclusive
+     * anonymous page stays. Mirrors do_wp_page() with FAULT_FLAG_UNSHARE (mm/memory.c: wp_page_copy() maps the copy
+     * without maybe_mkwrite() when unsharing), reached from GUP when gup_must_unshare() (mm/internal.h) says a
+     * read-only pin needs an exclusive page. A 2 MiB mapping is split first, as do_huge_pmd_wp_page() falls back.
+     * Any other entry takes an ordinary read fault.
+     */
+    private int unshareFault(long addr) {
+        for (int attempt = 0; attempt < 4; attempt++) {
+            Vma vma = findVma(addr);
+            if (vma == null || !cpuMayAccess(vma, false)) {
+                return VmFault.SIGSEGV;
+            }
+            long e = pt.entry(addr);
+            if (!Pte.isPresent(e) || Pte.isWrite(e) || vma.has(VmFlags.VM_SHARED) || vma.isHugetlb()) {
+                return doFault(addr, false);
+            }
+            if (Pte.isHuge(e)) {
+                splitHugePmd(addr & -Mman.PMD_SIZE, true);
+                continue;
+            }
+            long pfn = Pte.pfn(e);
+            boolean zero = frames.isZero(pfn);
+            if (!zero && (Pte.isSpecial(e) || (frames.hasFlag(pfn, Frames.F_ANON) && exclusive(pfn)))) {
+                return VmFault.OK; // already exclusive (or a special mapping GUP refuses anyway)
+            }
+            long npfn = frames.allocPage(Frames.F_ANON);
+            if (npfn < 0) {
+                return VmFault.OOM;
+            }
+            vma.anonVmaPrepare(); // wp_page_copy()
+            if (!zero) {
+                frames.copyPage(npfn, pfn);
+            }
+            notify(addr, addr + Mman.PAGE_SIZE, MmuNotifyEvent.CLEAR, null);
+            frames.incMapcount(npfn);
+            long[] t = pt.pteTableAlloc(addr);
+            t[PageTable.pteIndex(addr)] = Pte.mk(npfn, false, false);
+            if (!zero) {
+                frames.decMapcount(pfn);
+                frames.put(pfn);
+            }
+            return VmFault.OK;
+        }
+        return VmFault.RETRY;
     }
 
     private int doFault(long addr, boolean write) {

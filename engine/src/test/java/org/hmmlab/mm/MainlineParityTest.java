@@ -512,4 +512,53 @@ class MainlineParityTest {
             assertEquals(0, mm.entry(a + 5 * PAGE_SIZE), "do_shared_fault() does not fault around");
         }
     }
+
+    /**
+     * A read-only pin gets a page the process keeps seeing: gup_must_unshare() (mm/internal.h) makes GUP fault with
+     * FAULT_FLAG_UNSHARE (do_wp_page() -> wp_page_copy(), mm/memory.c) when the page may be shared: an anonymous
+     * page that is not PageAnonExclusive (after fork), for any read-only pin; the zero page, for a long-term one
+     * in a private mapping. The copy is mapped read-only and clean. Found by the oracle fuzzer: the real kernel's
+     * snapshot showed a read-only data page where the engine had pinned the zero page.
+     */
+    @Nested
+    class GupUnshare {
+        @Test
+        void aLongTermReadOnlyPinOfTheZeroPageGetsAPageOfItsOwn() {
+            long a = anon(2, PROT_READ | PROT_WRITE);
+            assertEquals(0, mm.readInt(a)); // the zero page
+            assertTrue(frames.isZero(Pte.pfn(mm.entry(a))));
+            events.clear();
+            long[] pages = new long[1];
+            assertEquals(1, Gup.pinUserPages(mm, a, 1, Gup.FOLL_LONGTERM, pages));
+            long e = mm.entry(a);
+            assertFalse(frames.isZero(Pte.pfn(e)), "unshared: a fresh anonymous page");
+            assertEquals(Pte.pfn(e), pages[0], "the pin holds the page the process maps");
+            assertFalse(Pte.isWrite(e), "mapped read-only, as the zero page was");
+            assertEquals(List.of(MmuNotifyEvent.CLEAR), events, "one CLEAR over the page, as a COW break");
+            Gup.unpinUserPages(mm, pages, 1);
+            // a short-term read-only pin of the zero page leaves it alone
+            long b = anon(1, PROT_READ | PROT_WRITE);
+            assertEquals(0, mm.readInt(b));
+            assertEquals(1, Gup.pinUserPages(mm, b, 1, 0, pages));
+            assertTrue(frames.isZero(Pte.pfn(mm.entry(b))));
+            Gup.unpinUserPages(mm, pages, 1);
+        }
+
+        @Test
+        void aReadOnlyPinOfAPageSharedWithAChildCopiesItForTheParent() {
+            long a = anon(1, PROT_READ | PROT_WRITE);
+            mm.writeInt(a, 42);
+            long before = Pte.pfn(mm.entry(a));
+            MmStruct child = mm.fork();
+            long[] pages = new long[1];
+            assertEquals(1, Gup.pinUserPages(mm, a, 1, 0, pages));
+            long after = Pte.pfn(mm.entry(a));
+            assertTrue(after != before, "the parent pins a copy of its own");
+            assertEquals(before, Pte.pfn(child.entry(a)), "the child keeps the shared page");
+            assertEquals(42, mm.readInt(a));
+            assertFalse(Pte.isWrite(mm.entry(a)));
+            Gup.unpinUserPages(mm, pages, 1);
+            child.exit();
+        }
+    }
 }
