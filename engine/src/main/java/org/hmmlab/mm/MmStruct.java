@@ -998,23 +998,7 @@ public final class MmStruct {
             if (!zero && (Pte.isSpecial(e) || (frames.hasFlag(pfn, Frames.F_ANON) && exclusive(pfn)))) {
                 return VmFault.OK; // already exclusive (or a special mapping GUP refuses anyway)
             }
-            long npfn = frames.allocPage(Frames.F_ANON);
-            if (npfn < 0) {
-                return VmFault.OOM;
-            }
-            vma.anonVmaPrepare(); // wp_page_copy()
-            if (!zero) {
-                frames.copyPage(npfn, pfn);
-            }
-            notify(addr, addr + Mman.PAGE_SIZE, MmuNotifyEvent.CLEAR, null);
-            frames.incMapcount(npfn);
-            long[] t = pt.pteTableAlloc(addr);
-            t[PageTable.pteIndex(addr)] = Pte.mk(npfn, false, false);
-            if (!zero) {
-                frames.decMapcount(pfn);
-                frames.put(pfn);
-            }
-            return VmFault.OK;
+            return wpPageCopy(vma, addr, pfn, zero, false);
         }
         return VmFault.RETRY;
     }
@@ -1259,6 +1243,15 @@ public final class MmStruct {
         if (Pte.isSpecial(e) && !zero) {
             return VmFault.SIGBUS;
         }
+        return wpPageCopy(vma, addr, pfn, zero, true);
+    }
+
+    /**
+     * Replaces the page at {@code addr} by a copy of its own (a zeroed page for the zero page): writable and dirty
+     * for a write fault, read-only and clean when only unsharing. Mirrors wp_page_copy() (mm/memory.c), which sends
+     * CLEAR over the page before the entry changes.
+     */
+    private int wpPageCopy(Vma vma, long addr, long pfn, boolean zero, boolean write) {
         long npfn = frames.allocPage(Frames.F_ANON);
         if (npfn < 0) {
             return VmFault.OOM;
@@ -1269,8 +1262,7 @@ public final class MmStruct {
         }
         notify(addr, addr + Mman.PAGE_SIZE, MmuNotifyEvent.CLEAR, null);
         frames.incMapcount(npfn);
-        long[] tt = pt.pteTableAlloc(addr);
-        tt[i] = Pte.mk(npfn, true, true);
+        pt.pteTableAlloc(addr)[PageTable.pteIndex(addr)] = Pte.mk(npfn, write, write);
         if (!zero) {
             frames.decMapcount(pfn);
             frames.put(pfn);
@@ -1740,7 +1732,7 @@ public final class MmStruct {
                 // copy_nonpresent_pte(): a device-exclusive entry is restored in place by try_restore_exclusive_pte(),
                 // inside that invalidation and with none of its own, then copied as the present entry it now is.
                 List<long[]> excl = new ArrayList<>();
-                forEachIn(v, (mm, vv, a, e, pmd) -> {
+                walk(v, v.start, v.end, (mm, vv, a, e, pmd) -> {
                     if (Pte.isDeviceExclusive(e)) {
                         excl.add(new long[] {a, e});
                     }
@@ -1750,32 +1742,13 @@ public final class MmStruct {
                 }
             }
             List<long[]> entries = new ArrayList<>();
-            forEachIn(v, (mm, vv, a, e, pmd) -> entries.add(new long[] {a, e, pmd ? 1 : 0}));
+            walk(v, v.start, v.end, (mm, vv, a, e, pmd) -> entries.add(new long[] {a, e, pmd ? 1 : 0}));
             for (long[] x : entries) {
                 copyEntry(child, v, x[0], x[1], x[2] != 0, cow);
             }
         }
         frames.checkpoint();
         return child;
-    }
-
-    private void forEachIn(Vma vma, EntryVisitor v) {
-        for (long a = vma.start; a < vma.end; ) {
-            long next = Math.min((a | (Mman.PMD_SIZE - 1)) + 1, vma.end);
-            long pmde = pt.pmd(a);
-            if (PageTable.pmdIsLeaf(pmde)) {
-                v.visit(this, vma, a & -Mman.PMD_SIZE, pmde, true);
-            } else if (pmde != 0) {
-                long[] t = pt.pteTable(a);
-                for (long b = a; b < next; b += Mman.PAGE_SIZE) {
-                    long e = t[PageTable.pteIndex(b)];
-                    if (e != 0) {
-                        v.visit(this, vma, b, e, false);
-                    }
-                }
-            }
-            a = next;
-        }
     }
 
     private void copyEntry(MmStruct child, Vma v, long a, long e, boolean pmd, boolean cow) {

@@ -1,7 +1,5 @@
 package org.hmmlab.pcie;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 import org.hmmlab.metrics.Counter;
 import org.hmmlab.metrics.Counters;
@@ -29,7 +27,7 @@ public final class Iommu {
     private final boolean translates;
     /** log2 of the IO page size in 4 KiB pages: 0 or 9. */
     private final int ioShift;
-    private final LinkedHashMap<Long, Boolean> iotlb;
+    private final TagLru iotlb;
     private long queued;
     private long oldestQueuedAt = -1;
 
@@ -38,13 +36,7 @@ public final class Iommu {
         this.counters = counters;
         this.translates = config.translates();
         this.ioShift = Long.numberOfTrailingZeros(config.ioPageSize().bytes() >>> 12);
-        int entries = config.iotlbEntries();
-        this.iotlb = new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
-                return size() > entries;
-            }
-        };
+        this.iotlb = new TagLru(config.iotlbEntries());
     }
 
     public IommuConfig config() {
@@ -64,15 +56,13 @@ public final class Iommu {
         if (!translates) {
             return 0;
         }
-        Long tag = page >>> ioShift;
-        if (iotlb.get(tag) != null) {
+        long tag = page >>> ioShift;
+        if (iotlb.touch(tag)) {
             counters.increment(Counter.IOTLB_HITS);
             return 0;
         }
         counters.increment(Counter.IOTLB_MISSES);
-        if (c.iotlbEntries() > 0) {
-            iotlb.put(tag, Boolean.TRUE);
-        }
+        iotlb.add(tag);
         return c.iotlbMiss().nanos();
     }
 
@@ -115,13 +105,7 @@ public final class Iommu {
         if (c.strictInvalidation()) {
             long firstTag = firstPage >>> ioShift;
             long lastTag = (firstPage + Math.max(1, span) - 1) >>> ioShift;
-            if (iotlb.size() < lastTag - firstTag + 1) {
-                iotlb.keySet().removeIf(t -> t >= firstTag && t <= lastTag);
-            } else {
-                for (long t = firstTag; t <= lastTag; t++) {
-                    iotlb.remove(t);
-                }
-            }
+            iotlb.removeRange(firstTag, lastTag);
             counters.add(Counter.IOTLB_INVALIDATIONS, io);
             return io * c.invalidation().nanos();
         }

@@ -1,5 +1,7 @@
 package org.hmmlab.driver.uvm;
 
+import java.util.Arrays;
+
 import org.hmmlab.device.DevicePageTable;
 import org.hmmlab.device.FaultPath;
 import org.hmmlab.metrics.Counter;
@@ -141,7 +143,7 @@ final class VaBlockService {
         if (remotePages == null) {
             remotePages = new long[16];
         } else if (remoteCount == remotePages.length) {
-            remotePages = java.util.Arrays.copyOf(remotePages, remoteCount * 2);
+            remotePages = Arrays.copyOf(remotePages, remoteCount * 2);
         }
         remotePages[remoteCount++] = page;
     }
