@@ -90,4 +90,26 @@ class ComparisonTest {
                 + " snap=26*4", "END 2");
         assertTrue(Comparison.of(kernel, kernel, engine).diverged());
     }
+
+    @Test
+    void anotherOwnersDevicePmdReadAsAnErrorWhere612SeesEmptyEntriesIsTheThpMigrationDifference() {
+        // mainline: hmm_vma_handle_absent_pmd() fills HMM_PFN_ERROR for a device-private PMD of another owner when no
+        // fault is asked; 6.12 split the THP, and hmm_vma_handle_pte() gives 0 for each such PTE.
+        List<String> kernel = List.of("1 mmap 0 1024 huge 3 => ok", "2 dev 2 snapshot 0 510 4 0 => ok cpages=4"
+                + " faults=0 snap=02*2,00*2", "END 2");
+        List<String> engine = List.of("1 mmap 0 1024 huge 3 => ok", "2 dev 2 snapshot 0 510 4 0 => ok cpages=4"
+                + " faults=0 snap=02*2,ff*2", "END 2");
+        Comparison c = Comparison.of(kernel, kernel, engine);
+        assertFalse(c.diverged());
+        assertEquals(List.of("#4 device-private THP migration"), c.knownHits);
+    }
+
+    @Test
+    void anErrorTheKernelDoesNotReportAsEmptyStaysADivergence() {
+        List<String> kernel = List.of("1 mmap 0 1024 huge 3 => ok", "2 dev 2 snapshot 0 0 2 0 => ok cpages=2"
+                + " faults=0 snap=02*2", "END 2");
+        List<String> engine = List.of("1 mmap 0 1024 huge 3 => ok", "2 dev 2 snapshot 0 0 2 0 => ok cpages=2"
+                + " faults=0 snap=ff*2", "END 2");
+        assertTrue(Comparison.of(kernel, kernel, engine).diverged());
+    }
 }

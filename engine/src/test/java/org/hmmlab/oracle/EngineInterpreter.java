@@ -1,7 +1,9 @@
 package org.hmmlab.oracle;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.hmmlab.dmirror.Dmirror;
 import org.hmmlab.dmirror.DmirrorCmd;
 import org.hmmlab.dmirror.DmirrorDevice;
@@ -39,6 +41,13 @@ public final class EngineInterpreter {
 
     private int index;
     private boolean broken;
+    /**
+     * Per device-private device (0 and 1), the pages the engine moved to it inside a 2 MiB device folio. 6.12 has
+     * no device-private THP (version-differences.md #4): it split the folio and from then on migrates such pages
+     * back one at a time, so where they are in 6.12 is not the engine's view. They stay uncertain until unmapped,
+     * remapped or zapped, which frees a device page in both kernels.
+     */
+    private final Set<Long>[] uncertain612 = newUncertain();
 
     EngineInterpreter() {
         frames.setInvariantChecking(true);
@@ -79,6 +88,7 @@ public final class EngineInterpreter {
                 fork(index, line.substring(4), out);
             } else {
                 out.add(index + " " + line + " => " + op(mm, line, false));
+                trackUncertain612(line.split("\\s+"));
             }
         } catch (RuntimeException e) {
             out.add(index + " " + line + " => engine-exception " + e.getClass().getSimpleName() + ": "
@@ -86,6 +96,42 @@ public final class EngineInterpreter {
             broken = true;
         }
         return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Set<Long>[] newUncertain() {
+        return new Set[] {new HashSet<Long>(), new HashSet<Long>()};
+    }
+
+    private void trackUncertain612(String[] t) {
+        switch (t[0]) {
+            case "mmap" -> forget612(addr(num(t[1]), 0), num(t[2]));
+            case "munmap" -> forget612(addr(num(t[1]), num(t[2])), num(t[3]));
+            case "madvise" -> {
+                if (t[4].equals("dontneed")) {
+                    forget612(addr(num(t[1]), num(t[2])), num(t[3]));
+                }
+            }
+            case "dev" -> {
+                int dev = Integer.parseInt(t[1]);
+                if (dev < uncertain612.length && t[2].equals("migrate_to_dev")) {
+                    for (long p = 0; p < num(t[5]); p++) {
+                        long a = addr(num(t[3]), num(t[4]) + p);
+                        long e = mm.entry(a);
+                        if (Pte.isDevicePrivate(e) && Pte.isHuge(e)) {
+                            uncertain612[dev].add(a);
+                        }
+                    }
+                }
+            }
+            default -> { }
+        }
+    }
+
+    private void forget612(long start, long npages) {
+        for (Set<Long> s : uncertain612) {
+            s.removeIf(a -> a >= start && a < start + npages * PAGE);
+        }
     }
 
     /** Pages of [page, page + npages) of {@code area} mapped in a row from {@code page} on (the engine's view). */
@@ -130,7 +176,9 @@ public final class EngineInterpreter {
      * memcpy_from_page() on a page with no kernel mapping (lib/test_hmm.c; an oops in the guest). Safe only when
      * the range holds no such page, or when every page of it is already mirrored (writable, for a WRITE), so that
      * no fault round runs: a fault round's own invalidations (a COW of page n also erases page n + 1, the
-     * driver's range being inclusive) can drop the entry of a device page just before it is faulted in.
+     * driver's range being inclusive) can drop the entry of a device page just before it is faulted in. A page the
+     * engine moved inside a 2 MiB device folio counts as the device's whatever the engine's view (see
+     * {@code uncertain612}).
      */
     boolean faultsOwnDevicePage(int dev, long area, long page, long npages, boolean write) {
         if (broken) {
@@ -140,6 +188,9 @@ public final class EngineInterpreter {
         boolean allMirrored = true;
         for (long p = page; p < page + npages; p++) {
             long a = addr(area, p);
+            if (uncertain612[dev].contains(a)) {
+                return true;
+            }
             allMirrored &= fds[dev].mirroredPfn(a) >= 0 && (!write || fds[dev].mirroredWritable(a));
             long e = mm.entry(a);
             if (!Pte.isDevicePrivate(e)) {

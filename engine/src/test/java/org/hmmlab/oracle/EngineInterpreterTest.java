@@ -54,4 +54,20 @@ class EngineInterpreterTest {
         assertEquals(t.get(2).substring(t.get(2).indexOf("=>")), t.get(5).substring(t.get(5).indexOf("=>")));
         assertEquals("3 fork => exit=0", t.get(4));
     }
+
+    @Test
+    void aDeviceReadOverPagesMovedInADeviceThpCrashes612WhateverTheEngineMovedBack() {
+        // 6.12 splits the THP in migrate_vma_collect_pmd() and its dmirror_devmem_fault() moves one page back; the
+        // engine (mainline) moves the whole 2 MiB folio both ways. A child's read brings the engine's folio home, but
+        // 6.12 still has 511 device pages there, and dmirror_do_fault() + dmirror_do_read() (lib/test_hmm.c) would
+        // copy through one of them: the script counts as crashing the 6.12 driver.
+        List<String> script = List.of("mmap 5 1024 huge 3", "write 5 51 740 36545366", "dev 1 migrate_to_dev 5 0 1024 0",
+                "fork read 5 194", "dev 1 read 5 140 21 0");
+        assertEquals(true, EngineInterpreter.crashesDriver612(script));
+        // Unmapped and mapped again, the pages are gone in both kernels.
+        List<String> remapped = List.of("mmap 5 1024 huge 3", "write 5 51 740 36545366",
+                "dev 1 migrate_to_dev 5 0 1024 0", "fork read 5 194", "munmap 5 0 1024", "mmap 5 1024 huge 3",
+                "dev 1 read 5 140 21 0");
+        assertEquals(false, EngineInterpreter.crashesDriver612(remapped));
+    }
 }
