@@ -896,6 +896,64 @@ public final class MmStruct {
         frames.splitFolio(head, refs, maps);
     }
 
+    /**
+     * split_folio() of the THP mapped at {@code pa}, as migrate_vma collection does before it takes part of one: the
+     * PMD and the folio split, then __folio_split() puts the mappings back with remap_page(RMP_USE_SHARED_ZEROPAGE), so
+     * every subpage that holds only zeros is mapped to the shared zero page instead, in every address space that
+     * maps it, and freed (try_to_map_unused_to_zeropage() in mm/migrate.c; mainline and 6.12 alike for an anonymous,
+     * not device-private folio). A plain PMD split (munmap or mprotect of part of it) keeps the pages.
+     */
+    public void splitHugePageRemappingZeros(long pa) {
+        long pmde = pt.pmd(pa);
+        if (!PageTable.pmdIsLeaf(pmde) || !Pte.isPresent(pmde) || Pte.isSpecial(pmde)
+                || frames.isZero(Pte.pfn(pmde)) || !frames.hasFlag(Pte.pfn(pmde), Frames.F_ANON)) {
+            splitHugePmd(pa, true);
+            return;
+        }
+        long head = Pte.pfn(pmde);
+        splitHugePmd(pa, true);
+        for (MmStruct m : frames.addressSpaces()) {
+            m.remapZeroFilledSubpages(head);
+        }
+    }
+
+    private void remapZeroFilledSubpages(long head) {
+        for (Vma v : vmas.values()) {
+            if (!v.isAnonymous()) {
+                continue;
+            }
+            for (long a = v.start; a < v.end; a += Mman.PAGE_SIZE) {
+                long[] t = pt.pteTable(a);
+                if (t == null) {
+                    a = (a & -Mman.PMD_SIZE) + Mman.PMD_SIZE - Mman.PAGE_SIZE;
+                    continue;
+                }
+                int i = PageTable.pteIndex(a);
+                long e = t[i];
+                long pfn = Pte.pfn(e);
+                if (!Pte.isPresent(e) || Pte.isSpecial(e) || pfn < head || pfn >= head + Mman.PMD_NR
+                        || !zeroFilled(frames.data(pfn))) {
+                    continue;
+                }
+                t[i] = Pte.mk(Frames.ZERO_PFN, false, false) | Pte.SPECIAL;
+                frames.decMapcount(pfn);
+                frames.put(pfn);
+            }
+        }
+    }
+
+    private static boolean zeroFilled(byte[] d) {
+        if (d == null) {
+            return true;
+        }
+        for (byte b : d) {
+            if (b != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private void splitAllMappingsOf(long head, MmStruct origin, long originPa, boolean notify) {
         List<Long> found = new ArrayList<>();
         for (Vma v : vmas.values()) {

@@ -561,4 +561,61 @@ class MainlineParityTest {
             child.exit();
         }
     }
+
+    /** A THP that migrate_vma cannot take whole: migrate_vma_collect_huge_pmd() in mm/migrate_device.c. */
+    @Nested
+    class MigrateVmaCollectHugePmd {
+        @Test
+        void aPinnedThpIsSkippedNotSplitAndNothingMoves() {
+            long m = mm.mmap(2 * Mman.PMD_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
+            long a = (m + Mman.PMD_SIZE - 1) & -Mman.PMD_SIZE;
+            assertEquals(0, mm.madvise(a, Mman.PMD_SIZE, Mman.MADV_HUGEPAGE));
+            long[] pages = new long[1];
+            assertEquals(1, Gup.pinUserPages(mm, a, 1, Gup.FOLL_LONGTERM | Gup.FOLL_WRITE, pages));
+            long pmde = mm.pageTable().pmd(a);
+            assertTrue(PageTable.pmdIsLeaf(pmde) && !frames.isZero(Pte.pfn(pmde)), "a THP is mapped");
+            // 15 pages in the middle: the folio must be split first, and split_folio() refuses a pinned folio
+            // (can_split_folio()), so the range is skipped (migrate_vma_collect_skip()).
+            int n = 15;
+            long start = a + 433 * PAGE_SIZE;
+            org.hmmlab.mm.migrate.MigrateVma args = new org.hmmlab.mm.migrate.MigrateVma(mm.findVma(a), start,
+                    start + n * PAGE_SIZE, new long[n], new long[n], new Object(),
+                    org.hmmlab.mm.migrate.MigratePfn.SELECT_SYSTEM);
+            assertEquals(0, org.hmmlab.mm.migrate.Migrate.vmaSetup(args));
+            assertEquals(0, args.cpages, "nothing collected");
+            for (long src : args.src) {
+                assertEquals(0, src, "every entry skipped");
+            }
+            org.hmmlab.mm.migrate.Migrate.vmaFinalize(args);
+            assertEquals(pmde, mm.pageTable().pmd(a), "still one 2 MiB leaf: nothing split");
+            Gup.unpinUserPages(mm, pages, 1);
+        }
+
+        @Test
+        void splittingAThpToTakePartOfItMapsItsZeroFilledSubpagesToTheZeroPage() {
+            // split_folio() -> __folio_split() -> remap_page(RMP_USE_SHARED_ZEROPAGE) ->
+            // try_to_map_unused_to_zeropage() (mm/huge_memory.c, mm/migrate.c)
+            long m = mm.mmap(2 * Mman.PMD_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
+            long a = (m + Mman.PMD_SIZE - 1) & -Mman.PMD_SIZE;
+            assertEquals(0, mm.madvise(a, Mman.PMD_SIZE, Mman.MADV_HUGEPAGE));
+            mm.writeInt(a + 349 * PAGE_SIZE, 7);
+            assertTrue(PageTable.pmdIsLeaf(mm.pageTable().pmd(a)), "a THP is mapped");
+            long used = frames.usedRamPages();
+            int n = 33;
+            long start = a + 159 * PAGE_SIZE;
+            org.hmmlab.mm.migrate.MigrateVma args = new org.hmmlab.mm.migrate.MigrateVma(mm.findVma(a), start,
+                    start + n * PAGE_SIZE, new long[n], new long[n], new Object(),
+                    org.hmmlab.mm.migrate.MigratePfn.SELECT_SYSTEM);
+            assertEquals(0, org.hmmlab.mm.migrate.Migrate.vmaSetup(args));
+            assertEquals(n, args.cpages, "the zero page is collected as a hole would be");
+            org.hmmlab.mm.migrate.Migrate.vmaFinalize(args);
+            assertFalse(PageTable.pmdIsLeaf(mm.pageTable().pmd(a)), "split");
+            for (int k : new int[] {0, 158, 170, 348, 350, 511}) {
+                assertTrue(frames.isZero(Pte.pfn(mm.entry(a + k * PAGE_SIZE))), "subpage " + k + ": the zero page");
+            }
+            assertFalse(frames.isZero(Pte.pfn(mm.entry(a + 349 * PAGE_SIZE))), "the written subpage stays");
+            assertEquals(7, mm.readInt(a + 349 * PAGE_SIZE));
+            assertEquals(used - 511, frames.usedRamPages(), "511 zero-filled subpages freed");
+        }
+    }
 }

@@ -37,6 +37,11 @@ final class Comparison {
     }
 
     static Comparison of(List<String> kernel1, List<String> kernel2, List<String> engine) {
+        return of(kernel1, kernel2, new EngineInterpreter.Transcript(engine, java.util.Set.of()));
+    }
+
+    static Comparison of(List<String> kernel1, List<String> kernel2, EngineInterpreter.Transcript transcript) {
+        List<String> engine = transcript.lines();
         Comparison c = new Comparison();
         if (kernel1.isEmpty() || !kernel1.get(kernel1.size() - 1).startsWith("END ")) {
             c.guestError = "the guest interpreter's transcript ends early (" + kernel1.size() + " lines, no END line)";
@@ -76,7 +81,8 @@ final class Comparison {
                 continue;
             }
             var known = e == null ? java.util.Optional.<VersionDifferences.Difference>empty()
-                    : VersionDifferences.explain(k, r1, e, areaKinds);
+                    : VersionDifferences.explain(k, r1, e, areaKinds,
+                            transcript.deviceThpOps().contains(k));
             if (known.isPresent()) {
                 c.knownHits.add(known.get().id());
                 if (!known.get().stateless()) {

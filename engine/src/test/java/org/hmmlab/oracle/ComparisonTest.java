@@ -112,4 +112,36 @@ class ComparisonTest {
                 + " faults=0 snap=ff*2", "END 2");
         assertTrue(Comparison.of(kernel, kernel, engine).diverged());
     }
+
+    @Test
+    void a612MigrateRefusingAPteMappedThpIsVersionDifference9AndStopsComparison() {
+        // 6.12 migrate_vma_check_page() refuses a large folio; mainline's migrate_vma_collect_pmd() splits it.
+        List<String> kernel = List.of("1 mmap 1 1024 huge 3 => ok", "2 dev 1 migrate_to_dev 1 1023 1 0 => err ENOENT",
+                "3 read 1 1023 => ok 1", "END 3");
+        List<String> engine = List.of("1 mmap 1 1024 huge 3 => ok",
+                "2 dev 1 migrate_to_dev 1 1023 1 0 => ok cpages=1 faults=0", "3 read 1 1023 => ok 1", "END 3");
+        Comparison c = Comparison.of(kernel, kernel, engine);
+        assertFalse(c.diverged());
+        assertEquals(List.of("#9 PTE-mapped large folio in migrate_vma"), c.knownHits);
+        assertEquals(2, c.notCompared);
+        // the same over an ordinary area is a divergence
+        List<String> k2 = List.of("1 mmap 1 8 anon 3 => ok", "2 dev 1 migrate_to_dev 1 3 1 0 => err ENOENT", "END 2");
+        List<String> e2 = List.of("1 mmap 1 8 anon 3 => ok", "2 dev 1 migrate_to_dev 1 3 1 0 => ok cpages=1 faults=0",
+                "END 2");
+        assertTrue(Comparison.of(k2, k2, e2).diverged());
+    }
+
+    @Test
+    void anyDifferenceOnAnOperationOverPagesMovedInADeviceFolioIsVersionDifference4() {
+        List<String> script = List.of("mmap 5 1024 huge 3", "write 5 51 740 36545366",
+                "dev 1 migrate_to_dev 5 0 1024 0", "fork read 5 194", "dev 1 migrate_to_sys 5 68 48 0");
+        EngineInterpreter.Transcript t = EngineInterpreter.runTracked(script);
+        assertTrue(t.deviceThpOps().contains("5 dev 1 migrate_to_sys 5 68 48 0"), t.deviceThpOps().toString());
+        List<String> kernel = new java.util.ArrayList<>(t.lines());
+        int i = kernel.size() - 2;
+        kernel.set(i, Comparison.key(kernel.get(i)) + " => ok cpages=47 faults=0");
+        Comparison c = Comparison.of(kernel, kernel, t);
+        assertFalse(c.diverged());
+        assertEquals(List.of("#4 device-private THP migration"), c.knownHits);
+    }
 }

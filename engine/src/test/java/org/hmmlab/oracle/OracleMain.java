@@ -164,8 +164,9 @@ public final class OracleMain {
             int div = 0;
             for (var e : scripts.entrySet()) {
                 List<List<String>> k = kernel.get(e.getKey());
-                List<String> en = EngineInterpreter.run(e.getValue());
-                Comparison c = Comparison.of(k.get(0), k.get(1), en);
+                EngineInterpreter.Transcript tr = EngineInterpreter.runTracked(e.getValue());
+                List<String> en = tr.lines();
+                Comparison c = Comparison.of(k.get(0), k.get(1), tr);
                 if (c.guestError != null) {
                     throw new Guest.GuestException("fuzz: script " + e.getKey() + " (seed " + seedOf.get(e.getKey())
                             + "): " + c.guestError);
@@ -261,11 +262,12 @@ public final class OracleMain {
             List<String> script = r.script();
             List<String> small = Shrinker.shrink(g, prefix(script, r.cmp().divergenceKernel), out);
             List<String> k = runInGuest(g, Map.of("shrunk", small)).get("shrunk").get(0);
-            List<String> e = EngineInterpreter.run(small);
+            EngineInterpreter.Transcript tr = EngineInterpreter.runTracked(small);
+            List<String> e = tr.lines();
             out.printf("script (%d of %d operations after shrinking; seed %d):%n", small.size(), script.size(),
                     r.seed());
             small.forEach(l -> out.println("  " + l));
-            Comparison c = Comparison.of(k, k, e);
+            Comparison c = Comparison.of(k, k, tr);
             out.println("real kernel 6.12 from the first difference:");
             printFrom(k, c.divergenceAt, "  kernel | ");
             out.println("engine from the first difference:");

@@ -45,7 +45,7 @@ final class Shrinker {
             List<String> found = null;
             for (var e : cands.entrySet()) {
                 List<List<String>> kr = k.get(e.getKey());
-                Comparison c = Comparison.of(kr.get(0), kr.get(1), EngineInterpreter.run(e.getValue()));
+                Comparison c = Comparison.of(kr.get(0), kr.get(1), EngineInterpreter.runTracked(e.getValue()));
                 if (c.guestError == null && c.diverged()) {
                     found = OracleMain.prefix(e.getValue(), c.divergenceKernel);
                     break;

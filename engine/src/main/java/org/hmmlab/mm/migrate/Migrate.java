@@ -155,8 +155,15 @@ public final class Migrate {
                     a.npages += Mman.PMD_NR;
                     addr = pmdEnd;
                     continue;
+                } else if (Pte.isPresent(pmde) && fr.maybePinned(head)) {
+                    // migrate_vma_collect_huge_pmd() (mainline; migrate_vma_collect_pmd() in 6.12) splits the folio
+                    // with split_folio(), which refuses a pinned folio (can_split_folio(): references beyond the
+                    // mappings): the whole range is skipped (migrate_vma_collect_skip()), nothing split, nothing moved.
+                    a.npages += (pmdEnd - addr) >>> Mman.PAGE_SHIFT;
+                    addr = pmdEnd;
+                    continue;
                 } else {
-                    mm.splitHugePmd(pa, true);
+                    mm.splitHugePageRemappingZeros(pa);
                 }
             }
             long[] t = pt.pteTable(addr);
