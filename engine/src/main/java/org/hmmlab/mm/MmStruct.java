@@ -307,9 +307,14 @@ public final class MmStruct {
         if (anon && shared) {
             backing = MemFile.shmem(frames, len);
             pgoff = 0;
+        } else if (anon) {
+            pgoff = start >>> Mman.PAGE_SHIFT; // do_mmap(): a private anonymous area's vm_pgoff is its address
         }
         Vma v = new Vma(this, start, start + len, vmFlags, backing, pgoff, device);
         insertVma(v);
+        if (device == null) {
+            mergeAround(v); // vma_merge_new_range() (mm/vma.c) before a new area is made
+        }
         if (device != null) {
             int rc = device.mmap(this, v);
             if (rc != 0) {
@@ -445,6 +450,7 @@ public final class MmStruct {
             if (error != 0) {
                 break;
             }
+            tmp = findVma(tmp - Mman.PAGE_SIZE).end; // vma_iter_end(): past a next area the change merged with
             nstart = tmp;
             v = tmp < end ? findVmaFrom(tmp) : null;
         }
@@ -475,7 +481,55 @@ public final class MmStruct {
             w.flags = newflags;
             changeProtection(w);
         }
+        mergeAround(findVma(start)); // vma_modify_flags() -> vma_merge_existing_range()
         return 0;
+    }
+
+    /**
+     * Merges area {@code v} with its neighbours where the kernel would: vma_merge_existing_range() after mprotect or
+     * madvise changed its flags, vma_merge_new_range() for a new mapping (mm/vma.c). Neighbours merge when they touch,
+     * have the same flags, the same file (none for anonymous memory) at contiguous page offsets (vm_pgoff, the
+     * address for anonymous areas) and compatible anon_vmas; never an area with VM_SPECIAL flags, a device file's or
+     * a hugetlb area (its vm_ops has close(), can_merge_remove_vma()). Returns the area that holds {@code v}'s range.
+     */
+    private Vma mergeAround(Vma v) {
+        if (v == null) {
+            return null;
+        }
+        Map.Entry<Long, Vma> p = vmas.lowerEntry(v.start);
+        if (p != null && mergeable(p.getValue(), v)) {
+            v = merge(p.getValue(), v);
+        }
+        Vma next = vmas.get(v.end);
+        if (next != null && mergeable(v, next)) {
+            v = merge(v, next);
+        }
+        return v;
+    }
+
+    private static boolean mergeable(Vma a, Vma b) {
+        if (a.end != b.start || a.flags != b.flags || a.file != b.file || a.device != null || b.device != null
+                || (a.flags & (VmFlags.VM_SPECIAL | VmFlags.VM_HUGETLB)) != 0
+                || a.pgoff + ((a.end - a.start) >>> Mman.PAGE_SHIFT) != b.pgoff) {
+            return false;
+        }
+        // is_mergeable_anon_vma(): one side without an anon_vma takes the other's unless that one also holds a
+        // parent's (vma_had_uncowed_parents()); two anon_vmas must be the same one.
+        if (a.anonVma == null || b.anonVma == null) {
+            Vma with = a.anonVma != null ? a : b;
+            return with.anonVma == null || !with.uncowedParents;
+        }
+        return a.anonVma == b.anonVma;
+    }
+
+    private Vma merge(Vma a, Vma b) {
+        removeVma(a);
+        removeVma(b);
+        Vma m = new Vma(this, a.start, b.end, a.flags, a.file, a.pgoff, a.device);
+        m.anonVma = a.anonVma != null ? a.anonVma : b.anonVma;
+        m.uncowedParents = a.uncowedParents || b.uncowedParents;
+        insertVma(m);
+        return m;
     }
 
     /**
@@ -648,23 +702,24 @@ public final class MmStruct {
                 // madvise_update_vma() splits the area only when its flags change, and a hugetlb area refuses a
                 // split off its huge-page boundary (__split_vma() -> hugetlb_vm_op_split(): -EINVAL). Without this
                 // refusal one 2 MiB hugetlb entry ended up inside three areas and was counted three times.
-                long cleared = v.flags & ~(VmFlags.VM_HUGEPAGE | VmFlags.VM_NOHUGEPAGE);
-                long newflags = cleared | (advice == Mman.MADV_HUGEPAGE ? VmFlags.VM_HUGEPAGE
-                        : advice == Mman.MADV_NOHUGEPAGE ? VmFlags.VM_NOHUGEPAGE : 0);
-                if (v.isHugetlb() && newflags != v.flags && (((start > v.start) && (start & (Mman.PMD_SIZE - 1)) != 0)
+                // MADV_NORMAL clears only VM_RAND_READ and VM_SEQ_READ, which this engine does not model: the THP
+                // flags stay (madvise_vma_behavior()); hugepage_madvise() sets one of them and clears the other.
+                long newflags = advice == Mman.MADV_NORMAL ? v.flags
+                        : (v.flags & ~(VmFlags.VM_HUGEPAGE | VmFlags.VM_NOHUGEPAGE))
+                                | (advice == Mman.MADV_HUGEPAGE ? VmFlags.VM_HUGEPAGE : VmFlags.VM_NOHUGEPAGE);
+                if (newflags == v.flags) {
+                    return 0; // madvise_update_vma(): unchanged flags, no split and no merge
+                }
+                if (v.isHugetlb() && (((start > v.start) && (start & (Mman.PMD_SIZE - 1)) != 0)
                         || ((end < v.end) && (end & (Mman.PMD_SIZE - 1)) != 0))) {
                     return -Errno.EINVAL;
                 }
                 splitAt(start);
                 splitAt(end);
                 for (Vma w : vmasIn(start, end)) {
-                    w.flags &= ~(VmFlags.VM_HUGEPAGE | VmFlags.VM_NOHUGEPAGE);
-                    if (advice == Mman.MADV_HUGEPAGE) {
-                        w.flags |= VmFlags.VM_HUGEPAGE;
-                    } else if (advice == Mman.MADV_NOHUGEPAGE) {
-                        w.flags |= VmFlags.VM_NOHUGEPAGE;
-                    }
+                    w.flags = newflags;
                 }
+                mergeAround(findVma(start)); // vma_modify_flags() -> vma_merge_existing_range()
             }
             case Mman.MADV_COLLAPSE -> {
                 return collapse(start, end);
@@ -769,7 +824,7 @@ public final class MmStruct {
         if (!anyWrite) {
             return -Errno.EINVAL; // only none, zero or read-only PTEs: SCAN_PAGE_RO
         }
-        if (!v.anonVma) {
+        if (v.anonVma == null) {
             // collapse_huge_page() revalidates with hugepage_vma_revalidate(expect_anon): no anon_vma is
             // SCAN_PAGE_ANON, which is not on the whitelist (reported as SCAN_FAIL below, -EINVAL).
             return COLLAPSE_STOP;
@@ -1456,6 +1511,7 @@ public final class MmStruct {
         notify(oldAddr, oldAddr + len, MmuNotifyEvent.UNMAP, null);
         Vma moved = new Vma(this, newAddr, newAddr + len, old.flags, old.file, old.pgoff, old.device);
         moved.anonVma = old.anonVma;
+        moved.uncowedParents = old.uncowedParents;
         insertVma(moved);
         boolean aligned = ((oldAddr ^ newAddr) & (Mman.PMD_SIZE - 1)) == 0;
         for (long a = oldAddr; a < oldAddr + len; ) {
@@ -1774,12 +1830,15 @@ public final class MmStruct {
                 continue;
             }
             Vma cv = new Vma(child, v.start, v.end, v.flags, v.file, v.pgoff, v.device);
-            cv.anonVma = v.anonVma; // anon_vma_fork()
+            if (v.anonVma != null) { // anon_vma_fork(): the child's own anon_vma, chained to the parent's
+                cv.anonVma = new Object();
+                cv.uncowedParents = true;
+            }
             child.insertVma(cv);
             boolean cow = !v.has(VmFlags.VM_SHARED);
             // vma_needs_copy(): only areas with an anon_vma or raw pfns have their page table copied; the child
             // faults everything else in again, and the parent's entries are neither write-protected nor notified.
-            boolean copy = v.anonVma || v.has(VmFlags.VM_PFNMAP) || v.has(VmFlags.VM_MIXEDMAP);
+            boolean copy = v.anonVma != null || v.has(VmFlags.VM_PFNMAP) || v.has(VmFlags.VM_MIXEDMAP);
             if (!copy) {
                 continue;
             }

@@ -4,8 +4,8 @@ package org.hmmlab.mm;
  * A virtual memory area: a range of one address space with one protection, one kind and one backing.
  *
  * <p>Mirrors struct vm_area_struct (vm_start, vm_end, vm_flags, vm_file, vm_pgoff). One object per area, never
- * per page. Areas are not merged when neighbours become compatible (the kernel's vma_merge is an optimisation no
- * HMM result depends on).
+ * per page. Neighbours merge where the kernel merges them (see {@code MmStruct.mergeAround}): a merged area allows a
+ * THP across the old boundary and widens the fault-around window, so the difference shows in page tables.
  */
 public final class Vma {
     final long start;
@@ -20,7 +20,12 @@ public final class Vma {
      * that maps the shared zero page), inherited by splits, fork and mremap. Mirrors vma->anon_vma, which
      * vma_needs_copy() (mm/memory.c) tests to decide whether fork copies the area's page table.
      */
-    boolean anonVma;
+    Object anonVma;
+    /**
+     * Whether the area's anon_vma chain holds a parent's anon_vma as well as its own (a child's area after fork):
+     * vma_had_uncowed_parents() in mm/vma.c, which keeps such an area from merging with one that has no anon_vma.
+     */
+    boolean uncowedParents;
 
     Vma(MmStruct mm, long start, long end, long flags, MemFile file, long pgoff, DeviceFile device) {
         this.mm = mm;
@@ -32,16 +37,17 @@ public final class Vma {
         this.device = device;
     }
 
+    /** The part [s, e) of this area: vm_pgoff moves with the start, for anonymous areas too (__split_vma()). */
     Vma slice(long s, long e) {
-        long off = file == null ? pgoff : pgoff + ((s - start) >>> Mman.PAGE_SHIFT);
-        Vma v = new Vma(mm, s, e, flags, file, off, device);
+        Vma v = new Vma(mm, s, e, flags, file, pgoff + ((s - start) >>> Mman.PAGE_SHIFT), device);
         v.anonVma = anonVma;
+        v.uncowedParents = uncowedParents;
         return v;
     }
 
     /** Whether the area has an anon_vma (vma->anon_vma != NULL). */
     public boolean hasAnonVma() {
-        return anonVma;
+        return anonVma != null;
     }
 
     /**
@@ -49,7 +55,9 @@ public final class Vma {
      * a new anonymous page calls first.
      */
     public void anonVmaPrepare() {
-        anonVma = true;
+        if (anonVma == null) {
+            anonVma = new Object();
+        }
     }
 
     /** The address space the area belongs to (vm_mm). */

@@ -618,4 +618,67 @@ class MainlineParityTest {
             assertEquals(used - 511, frames.usedRamPages(), "511 zero-filled subpages freed");
         }
     }
+
+    /** Neighbouring areas merge: vma_merge_existing_range() and vma_merge_new_range() in mm/vma.c. */
+    @Nested
+    class VmaMerge {
+        long hugeArea() {
+            long m = mm.mmap(3 * Mman.PMD_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
+            long a = (m + Mman.PMD_SIZE - 1) & -Mman.PMD_SIZE;
+            assertEquals(0, mm.madvise(a, Mman.PMD_SIZE, Mman.MADV_HUGEPAGE));
+            return a;
+        }
+
+        @Test
+        void anMprotectUndoneJoinsTheAreaAgainAndAThpFitsAcrossTheOldBoundary() {
+            long a = hugeArea();
+            assertEquals(0, mm.mprotect(a + 100 * PAGE_SIZE, 8 * PAGE_SIZE, PROT_READ));
+            assertEquals(3, vmasIn(a, a + Mman.PMD_SIZE));
+            assertEquals(0, mm.mprotect(a + 100 * PAGE_SIZE, 8 * PAGE_SIZE, PROT_READ | PROT_WRITE));
+            assertEquals(1, vmasIn(a, a + Mman.PMD_SIZE), "one area again");
+            mm.writeInt(a + 5 * PAGE_SIZE, 1);
+            assertTrue(PageTable.pmdIsLeaf(mm.pageTable().pmd(a)), "do_huge_pmd_anonymous_page(): the 2 MiB fits");
+        }
+
+        @Test
+        void madviseThatChangesNoFlagSplitsNothingAndMadvNormalKeepsTheThpFlags() {
+            long a = hugeArea();
+            assertEquals(0, mm.madvise(a + 10 * PAGE_SIZE, PAGE_SIZE, Mman.MADV_HUGEPAGE));
+            assertEquals(0, mm.madvise(a + 20 * PAGE_SIZE, PAGE_SIZE, Mman.MADV_NORMAL));
+            assertEquals(1, vmasIn(a, a + Mman.PMD_SIZE), "madvise_update_vma() returns early");
+            assertTrue(mm.findVma(a + 20 * PAGE_SIZE).has(VmFlags.VM_HUGEPAGE));
+            mm.writeInt(a, 1);
+            assertTrue(PageTable.pmdIsLeaf(mm.pageTable().pmd(a)));
+        }
+
+        @Test
+        void adjacentAnonymousMappingsMergeButTwoAnonVmasDoNot() {
+            long m = mm.mmap(4 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
+            long b = mm.mmap(m + 4 * PAGE_SIZE, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+                    MAP_PRIVATE | MAP_ANONYMOUS | Mman.MAP_FIXED, null, 0);
+            assertEquals(m + 4 * PAGE_SIZE, b);
+            assertEquals(1, vmasIn(m, m + 8 * PAGE_SIZE), "vma_merge_new_range()");
+            // two areas that each got their own anon_vma (a write fault in each) stay apart
+            long c = mm.mmap(m + 16 * PAGE_SIZE, 4 * PAGE_SIZE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS
+                    | Mman.MAP_FIXED, null, 0);
+            long d = mm.mmap(m + 20 * PAGE_SIZE, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS
+                    | Mman.MAP_FIXED, null, 0);
+            assertEquals(2, vmasIn(c, d + 4 * PAGE_SIZE), "different flags");
+            mm.writeInt(d, 1);
+            assertEquals(0, mm.mprotect(c, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE));
+            assertEquals(1, vmasIn(c, d + 4 * PAGE_SIZE), "c has no anon_vma: it takes d's");
+            long e = mm.mmap(m + 32 * PAGE_SIZE, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE | Mman.PROT_EXEC,
+                    MAP_PRIVATE | MAP_ANONYMOUS | Mman.MAP_FIXED, null, 0);
+            long f = mm.mmap(m + 36 * PAGE_SIZE, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS
+                    | Mman.MAP_FIXED, null, 0);
+            mm.writeInt(e, 1);
+            mm.writeInt(f, 1);
+            assertEquals(0, mm.mprotect(e, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE));
+            assertEquals(2, vmasIn(e, f + 4 * PAGE_SIZE), "is_mergeable_anon_vma(): two anon_vmas");
+        }
+
+        int vmasIn(long start, long end) {
+            return (int) mm.vmas().stream().filter(v -> v.start() < end && v.end() > start).count();
+        }
+    }
 }
