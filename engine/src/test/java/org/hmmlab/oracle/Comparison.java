@@ -37,7 +37,7 @@ final class Comparison {
     }
 
     static Comparison of(List<String> kernel1, List<String> kernel2, List<String> engine) {
-        return of(kernel1, kernel2, new EngineInterpreter.Transcript(engine, java.util.Set.of()));
+        return of(kernel1, kernel2, new EngineInterpreter.Transcript(engine, java.util.Map.of()));
     }
 
     static Comparison of(List<String> kernel1, List<String> kernel2, EngineInterpreter.Transcript transcript) {
@@ -82,7 +82,7 @@ final class Comparison {
             }
             var known = e == null ? java.util.Optional.<VersionDifferences.Difference>empty()
                     : VersionDifferences.explain(k, r1, e, areaKinds,
-                            transcript.deviceThpOps().contains(k));
+                            transcript.partedOps().get(k));
             if (known.isPresent()) {
                 c.knownHits.add(known.get().id());
                 if (!known.get().stateless()) {

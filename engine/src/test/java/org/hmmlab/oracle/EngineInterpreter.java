@@ -44,12 +44,20 @@ public final class EngineInterpreter {
     /**
      * Per device-private device (0 and 1), the pages the engine moved to it inside a 2 MiB device folio. 6.12 has
      * no device-private THP (version-differences.md #4): it split the folio and from then on migrates such pages
-     * back one at a time, so where they are in 6.12 is not the engine's view. They stay uncertain until unmapped,
-     * remapped or zapped, which frees a device page in both kernels.
+     * back one at a time, so where they are in 6.12 is not the engine's view. The generator keeps device READ and
+     * WRITE away from them until they are unmapped, remapped or zapped, which frees a device page in both kernels.
      */
     private final Set<Long>[] uncertain612 = newUncertain();
-    /** The top-level operations that touched one of those pages, before or after they ran. */
-    private final Set<String> deviceThpOps = new HashSet<>();
+    /**
+     * Pages whose 6.12 page tables the engine does not follow, with the version difference that parted them: "#4"
+     * (a 2 MiB device folio; 6.12 has a PTE table there even after a zap) or "#10" (a THP that 6.12's
+     * migrate_vma_collect_pmd() split, zero-filled subpages remapped to the zero page, where mainline's
+     * migrate_vma_collect_huge_pmd() skips it because the migration does not select system memory). Kept until the
+     * range is unmapped or mapped again, which frees the page tables in both kernels.
+     */
+    private final java.util.Map<Long, String> parted612 = new java.util.HashMap<>();
+    /** The top-level operations ("N OP") that touched one of those pages, before or after they ran, and why. */
+    private final java.util.Map<String, String> partedOps = new java.util.HashMap<>();
 
     EngineInterpreter() {
         frames.setInvariantChecking(true);
@@ -66,16 +74,16 @@ public final class EngineInterpreter {
     }
 
     /**
-     * The engine's transcript, and the operations ("N OP", as {@link Comparison#key}) that touched a page the engine
-     * moved inside a 2 MiB device folio: where 6.12 keeps such pages is not the engine's view (version difference 4).
+     * The engine's transcript, and the operations ("N OP", as {@link Comparison#key}) that touched a page whose 6.12
+     * page tables the engine does not follow ({@code parted612}), each with the version difference that parted them.
      */
-    record Transcript(List<String> lines, Set<String> deviceThpOps) {
+    record Transcript(List<String> lines, java.util.Map<String, String> partedOps) {
     }
 
     static Transcript runTracked(List<String> script) {
         EngineInterpreter m = new EngineInterpreter();
         List<String> lines = m.execute(script);
-        return new Transcript(lines, m.deviceThpOps);
+        return new Transcript(lines, m.partedOps);
     }
 
     private List<String> execute(List<String> script) {
@@ -103,11 +111,13 @@ public final class EngineInterpreter {
                 fork(index, line.substring(4), out);
             } else {
                 String[] t = line.split("\\s+");
-                boolean touched = touchesUncertain612(t);
+                trackParted612Before(t);
+                String before = partedBy612(t);
                 out.add(index + " " + line + " => " + op(mm, line, false));
                 trackUncertain612(t);
-                if (touched || touchesUncertain612(t)) {
-                    deviceThpOps.add(index + " " + line);
+                String after = partedBy612(t);
+                if (before != null || after != null) {
+                    partedOps.put(index + " " + line, before != null ? before : after);
                 }
             }
         } catch (RuntimeException e) {
@@ -120,26 +130,53 @@ public final class EngineInterpreter {
 
     @SuppressWarnings("unchecked")
     private static Set<Long>[] newUncertain() {
-        return new Set[] {new HashSet<Long>(), new HashSet<Long>()};
+        Set<Long>[] s = new Set[DmirrorDevice.NDEVICES];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = new HashSet<>();
+        }
+        return s;
+    }
+
+    /**
+     * Before a MIGRATE_TO_SYS: it selects only device pages, and 6.12 splits every THP it walks over anyway (split_folio()
+     * in migrate_vma_collect_pmd(), with the zero-page remap); mainline skips it. Its pages are parted ("#10").
+     */
+    private void trackParted612Before(String[] t) {
+        if (!t[0].equals("dev") || t.length != 7 || !t[2].equals("migrate_to_sys")) {
+            return;
+        }
+        for (long p = 0; p < num(t[5]); p++) {
+            long a = addr(num(t[3]), num(t[4]) + p);
+            long e = mm.entry(a);
+            if (Pte.isHuge(e) && Pte.isPresent(e)) {
+                long pa = a & -org.hmmlab.mm.Mman.PMD_SIZE;
+                for (long k = 0; k < org.hmmlab.mm.Mman.PMD_NR; k++) {
+                    parted612.putIfAbsent(pa + k * PAGE, "#10");
+                }
+            }
+        }
     }
 
     private void trackUncertain612(String[] t) {
         switch (t[0]) {
-            case "mmap" -> forget612(addr(num(t[1]), 0), num(t[2]));
-            case "munmap" -> forget612(addr(num(t[1]), num(t[2])), num(t[3]));
+            case "mmap" -> forget612(addr(num(t[1]), 0), num(t[2]), true);
+            case "munmap" -> forget612(addr(num(t[1]), num(t[2])), num(t[3]), true);
             case "madvise" -> {
                 if (t[4].equals("dontneed")) {
-                    forget612(addr(num(t[1]), num(t[2])), num(t[3]));
+                    forget612(addr(num(t[1]), num(t[2])), num(t[3]), false);
                 }
             }
             case "dev" -> {
                 int dev = Integer.parseInt(t[1]);
-                if (dev < uncertain612.length && t[2].equals("migrate_to_dev")) {
+                if (t[2].equals("migrate_to_dev")) {
                     for (long p = 0; p < num(t[5]); p++) {
                         long a = addr(num(t[3]), num(t[4]) + p);
                         long e = mm.entry(a);
                         if (Pte.isDevicePrivate(e) && Pte.isHuge(e)) {
                             uncertain612[dev].add(a);
+                        }
+                        if (Pte.isHuge(e) && (Pte.isDevicePrivate(e) || frames.isDeviceCoherent(Pte.pfn(e)))) {
+                            parted612.put(a, "#4");
                         }
                     }
                 }
@@ -148,8 +185,8 @@ public final class EngineInterpreter {
         }
     }
 
-    /** Whether the operation's pages include one that {@code uncertain612} holds for any device. */
-    private boolean touchesUncertain612(String[] t) {
+    /** The version difference that parted one of the operation's pages from 6.12, or null. */
+    private String partedBy612(String[] t) {
         long area;
         long page;
         long npages;
@@ -171,27 +208,29 @@ public final class EngineInterpreter {
                     npages = num(t[5]);
                 }
                 default -> {
-                    return false;
+                    return null;
                 }
             }
         } catch (RuntimeException e) {
-            return false;
+            return null;
         }
         long start = addr(area, page);
         long end = start + npages * PAGE;
-        for (Set<Long> s : uncertain612) {
-            for (long a : s) {
-                if (a >= start && a < end) {
-                    return true;
-                }
+        for (var e : parted612.entrySet()) {
+            if (e.getKey() >= start && e.getKey() < end) {
+                return e.getValue();
             }
         }
-        return false;
+        return null;
     }
 
-    private void forget612(long start, long npages) {
+    /** The range's device pages are freed in both kernels; with {@code tables}, its page tables too. */
+    private void forget612(long start, long npages, boolean tables) {
         for (Set<Long> s : uncertain612) {
             s.removeIf(a -> a >= start && a < start + npages * PAGE);
+        }
+        if (tables) {
+            parted612.keySet().removeIf(a -> a >= start && a < start + npages * PAGE);
         }
     }
 

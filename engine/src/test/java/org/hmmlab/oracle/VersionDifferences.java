@@ -19,12 +19,12 @@ final class VersionDifferences {
     @FunctionalInterface
     interface Matcher {
         /**
-         * {@code areaKinds}: the kind ("anon", "huge", ...) each area slot was last mapped with; {@code deviceThp}:
-         * the operation touched a page the engine moved inside a 2 MiB device folio
-         * ({@link EngineInterpreter.Transcript#deviceThpOps}).
+         * {@code areaKinds}: the kind ("anon", "huge", ...) each area slot was last mapped with; {@code parted}: the
+         * version difference ("#4", "#10") that parted a page the operation touched from 6.12's page tables, or null
+         * ({@link EngineInterpreter.Transcript#partedOps}).
          */
         boolean matches(String op, String kernel, String engine, java.util.Map<Integer, String> areaKinds,
-                boolean deviceThp);
+                String parted);
     }
 
     static final List<Difference> ALL = List.of(
@@ -35,7 +35,7 @@ final class VersionDifferences {
                     "lib/test_hmm.c dmirror_migrate_alloc_and_copy(): mainline's write = *src & MIGRATE_PFN_WRITE"
                             + " (device-private THP series, 2025); 6.12 sets WRITE for a hole in a VM_WRITE area",
                     true,
-                    (op, kernel, engine, kinds, thp) -> op.matches("\\d+ dev \\d write .*")
+                    (op, kernel, engine, kinds, parted) -> op.matches("\\d+ dev \\d write .*")
                             && kernel.matches("ok cpages=\\d+ faults=0") && engine.equals(kernel.replace("faults=0",
                                     "faults=1"))),
             // Row 4: device-private THP migration. Mainline moves a whole PMD-aligned THP (a device-private PMD
@@ -54,7 +54,7 @@ final class VersionDifferences {
                     "mm/migrate_device.c MIGRATE_VMA_SELECT_COMPOUND (mainline, device-private THP series, 2025);"
                             + " 6.12's migrate_vma_collect_pmd() splits the THP",
                     false,
-                    (op, kernel, engine, kinds, thp) -> thp && !kernel.equals(engine)
+                    (op, kernel, engine, kinds, parted) -> "#4".equals(parted) && !kernel.equals(engine)
                             || op.matches("\\d+ dev \\d snapshot .*")
                             && "huge".equals(kinds.get(Integer.parseInt(op.split(" ")[4])))
                             && !kernel.equals(engine)
@@ -67,7 +67,7 @@ final class VersionDifferences {
                     "lib/test_hmm.c: HMM_DMIRROR_FLAGS is mainline-only; 6.12's dmirror_fops_unlocked_ioctl() returns"
                             + " -EINVAL for it",
                     true,
-                    (op, kernel, engine, kinds, thp) -> op.matches("\\d+ dev \\d flags .*") && kernel.equals("err EINVAL")
+                    (op, kernel, engine, kinds, parted) -> op.matches("\\d+ dev \\d flags .*") && kernel.equals("err EINVAL")
                             && engine.startsWith("ok")),
             // 6.12's dmirror_exclusive() calls make_device_exclusive_range() 64 pages at a time and turns any
             // shortfall (a hole, a page it could not convert) into -EBUSY; mainline's walks one page at a time with
@@ -79,7 +79,7 @@ final class VersionDifferences {
                             + " make_device_exclusive_range() (mm/rmap.c); mainline returns the error of"
                             + " make_device_exclusive(), the per-page API that replaced it in 6.15",
                     true,
-                    (op, kernel, engine, kinds, thp) -> op.matches("\\d+ dev \\d exclusive .*") && kernel.equals("err EBUSY")
+                    (op, kernel, engine, kinds, parted) -> op.matches("\\d+ dev \\d exclusive .*") && kernel.equals("err EBUSY")
                             && engine.startsWith("err ") && !engine.equals("err EBUSY")
                             && !engine.equals("err EOPNOTSUPP")),
             // On a file or shmem range 6.12's make_device_exclusive_range() faults the whole window in writable
@@ -91,7 +91,7 @@ final class VersionDifferences {
                             + " make_device_exclusive() (mainline, 6.15+) faults one page and refuses a non-anonymous"
                             + " folio with -EOPNOTSUPP",
                     false,
-                    (op, kernel, engine, kinds, thp) -> op.matches("\\d+ dev \\d exclusive .*") && kernel.equals("err EBUSY")
+                    (op, kernel, engine, kinds, parted) -> op.matches("\\d+ dev \\d exclusive .*") && kernel.equals("err EBUSY")
                             && engine.equals("err EOPNOTSUPP") && !op.matches("\\d+ dev \\d exclusive \\d+ \\d+ 1 .*")),
             // Over one page both kernels fault that page in and convert nothing: the same state (the generator
             // sends only one-page EXCLUSIVE ranges to file and shmem areas).
@@ -99,7 +99,7 @@ final class VersionDifferences {
                     "mm/rmap.c: 6.12 returns -EBUSY, mainline -EOPNOTSUPP for one non-anonymous page; both fault it in"
                             + " and convert nothing",
                     true,
-                    (op, kernel, engine, kinds, thp) -> op.matches("\\d+ dev \\d exclusive \\d+ \\d+ 1 .*")
+                    (op, kernel, engine, kinds, parted) -> op.matches("\\d+ dev \\d exclusive \\d+ \\d+ 1 .*")
                             && kernel.equals("err EBUSY") && engine.equals("err EOPNOTSUPP")),
             // 6.12's make_device_exclusive_range() pins with FOLL_SPLIT_PMD, which splits the PMD but not the
             // folio, then skips every PageTail() page: on a THP-backed range dmirror_exclusive() gets fewer pages
@@ -110,7 +110,7 @@ final class VersionDifferences {
                     "mm/rmap.c make_device_exclusive_range() (6.12) skips tail pages of a large folio;"
                             + " make_device_exclusive() (mainline, 6.15+) converts PTE-mapped large folios",
                     false,
-                    (op, kernel, engine, kinds, thp) -> op.matches("\\d+ dev \\d exclusive .*") && kernel.equals("err EBUSY")
+                    (op, kernel, engine, kinds, parted) -> op.matches("\\d+ dev \\d exclusive .*") && kernel.equals("err EBUSY")
                             && "huge".equals(kinds.get(Integer.parseInt(op.split(" ")[4])))),
             // A THP whose PMD was split (a partial munmap or mprotect, a VMA split by madvise) stays one large folio
             // mapped by PTEs. 6.12's migrate_vma_check_page() refuses any large folio, so MIGRATE_TO_DEV moves
@@ -124,9 +124,20 @@ final class VersionDifferences {
                             + " \"mm/migrate_device: handle partially mapped folios during collection\", device-private"
                             + " THP series, 2025)",
                     false,
-                    (op, kernel, engine, kinds, thp) -> op.matches("\\d+ dev \\d migrate_to_dev .*")
+                    (op, kernel, engine, kinds, parted) -> op.matches("\\d+ dev \\d migrate_to_dev .*")
                             && "huge".equals(kinds.get(Integer.parseInt(op.split(" ")[4])))
-                            && kernel.equals("err ENOENT") && engine.matches("ok cpages=\\d+ faults=0")));
+                            && kernel.equals("err ENOENT") && engine.matches("ok cpages=\\d+ faults=0")),
+            // MIGRATE_TO_SYS selects only device pages, yet 6.12's migrate_vma_collect_pmd() splits every THP in the
+            // range first (split_folio(), which maps zero-filled subpages to the zero page); mainline's
+            // migrate_vma_collect_huge_pmd() skips a system THP when MIGRATE_VMA_SELECT_SYSTEM is not set. The page
+            // tables differ from there (small pages and zero pages against one 2 MiB page): any difference on an
+            // operation over those pages is this one, and comparison stops.
+            new Difference("#10 THP split by a migration that does not select it",
+                    "mm/migrate_device.c: 6.12 migrate_vma_collect_pmd() splits any THP it walks; mainline"
+                            + " migrate_vma_collect_huge_pmd() returns migrate_vma_collect_skip() without"
+                            + " MIGRATE_VMA_SELECT_SYSTEM (device-private THP series, 2025)",
+                    false,
+                    (op, kernel, engine, kinds, parted) -> "#10".equals(parted) && !kernel.equals(engine)));
 
     private VersionDifferences() {
     }
@@ -210,9 +221,9 @@ final class VersionDifferences {
 
     /** The known difference that explains this line, if any. */
     static Optional<Difference> explain(String op, String kernel, String engine,
-            java.util.Map<Integer, String> areaKinds, boolean deviceThp) {
+            java.util.Map<Integer, String> areaKinds, String parted) {
         // Where two match, the stateful one wins: comparison must stop rather than go on over changed state.
-        return ALL.stream().filter(d -> d.matcher().matches(op, kernel, engine, areaKinds, deviceThp))
+        return ALL.stream().filter(d -> d.matcher().matches(op, kernel, engine, areaKinds, parted))
                 .min(java.util.Comparator.comparing(Difference::stateless));
     }
 }
