@@ -119,7 +119,7 @@ public final class DriverSpec {
             if (r.has("granularity")) {
                 long g = r.whole("granularity");
                 AmdSvm base = x;
-                x = check("granularity", () -> base.granularity((int) Math.max(-1, Math.min(64, g))));
+                x = check("granularity", () -> base.granularity((int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, g))));
             }
             if (r.has("retryFaultPending")) {
                 x = check("retryFaultPending", x, () -> r.duration("retryFaultPending"), AmdSvm::retryFaultPending);
@@ -176,7 +176,7 @@ public final class DriverSpec {
             if (r.has("granularity")) {
                 long g = r.whole("granularity");
                 SvmAttributes base = a;
-                a = check("granularity", () -> base.granularity((int) Math.max(-2, Math.min(64, g))));
+                a = check("granularity", () -> base.granularity((int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, g))));
             }
             return a;
         });
