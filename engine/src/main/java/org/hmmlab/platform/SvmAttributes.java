@@ -74,4 +74,29 @@ public record SvmAttributes(Location preferredLoc, Location prefetchLoc, Access 
     public SvmAttributes granularity(int log2Pages) {
         return new SvmAttributes(preferredLoc, prefetchLoc, access, log2Pages);
     }
+
+    /** Preferred location the GPU's VRAM: {@code preferredLoc(Location.GPU)}. */
+    public SvmAttributes preferGpu() {
+        return preferredLoc(Location.GPU);
+    }
+
+    /** Preferred location system memory: {@code preferredLoc(Location.SYSMEM)}. */
+    public SvmAttributes preferSysmem() {
+        return preferredLoc(Location.SYSMEM);
+    }
+
+    /** Prefetched to the GPU's VRAM before the first kernel: {@code prefetchLoc(Location.GPU)}. */
+    public SvmAttributes prefetchToGpu() {
+        return prefetchLoc(Location.GPU);
+    }
+
+    /** The GPU maps the range where it is: {@code access(Access.ACCESS_IN_PLACE)}. */
+    public SvmAttributes accessInPlace() {
+        return access(Access.ACCESS_IN_PLACE);
+    }
+
+    /** The GPU may not access the range: {@code access(Access.NO_ACCESS)}. */
+    public SvmAttributes noAccess() {
+        return access(Access.NO_ACCESS);
+    }
 }

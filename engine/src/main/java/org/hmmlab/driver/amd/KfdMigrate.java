@@ -40,29 +40,50 @@ final class KfdMigrate {
      * svm_migrate_to_vram() and svm_migrate_ram_to_vram().
      */
     long toVram(SvmWork w, long start, long last, MigrationCause cause) {
-        long n = 0;
-        boolean hostMapped = false;
         long[] b = new long[2];
-        for (long p = start; p <= last; p++) {
-            if (movable(p, b)) {
-                n++;
-                hostMapped |= pt.resid(pt.idx(p)) == R_HOST;
-            }
-        }
-        if (n == 0) {
-            return 0;
-        }
-        makeRoom(n, w);
-        // migrate_vma_setup: one walk collects and unmaps the sources; a VRAM page and the GART mapping per page
-        w.charge(Stage.RANGE_FAULT, gpu.h.rangeFaultWalk().nanos() + n * gpu.h.rangeFaultPerPage().nanos());
-        w.charge(Stage.MIGRATION_COPY, gpu.h.blockOverhead().nanos()
-                + n * (gpu.h.populatePerPage().nanos() + gpu.h.dmaMapPerPage().nanos()));
-        if (hostMapped) {
-            w.charge(Stage.TLB_INVALIDATION, gpu.h.tlbShootdown().nanos());
-            gpu.counters.increment(Counter.TLB_SHOOTDOWNS);
-        }
         long moved = 0;
-        long p = start;
+        boolean setUp = false;
+        // block by block (svm_migrate_copy_memory_gart() copies at most 2 MiB through the GART window at a time),
+        // VRAM made room for first; when no room can be made, the rest stays in system memory, as
+        // svm_range_restore_pages() falls back to system memory when svm_migrate_to_vram() fails
+        for (long blockFirst = start; blockFirst <= last; ) {
+            long blockLast = Math.min(last, (blockFirst | 511));
+            long n = 0;
+            boolean hostMapped = false;
+            for (long p = blockFirst; p <= blockLast; p++) {
+                if (movable(p, b)) {
+                    n++;
+                    hostMapped |= pt.resid(pt.idx(p)) == R_HOST;
+                }
+            }
+            if (n > 0) {
+                if (!makeRoom(n, w)) {
+                    gpu.counters.add(Counter.MIGRATION_FAILURES, 1);
+                    break;
+                }
+                if (!setUp) {
+                    // migrate_vma_setup: one walk collects and unmaps the sources
+                    w.charge(Stage.RANGE_FAULT, gpu.h.rangeFaultWalk().nanos());
+                    w.charge(Stage.MIGRATION_COPY, gpu.h.blockOverhead().nanos());
+                    setUp = true;
+                }
+                w.charge(Stage.RANGE_FAULT, n * gpu.h.rangeFaultPerPage().nanos());
+                w.charge(Stage.MIGRATION_COPY, n * (gpu.h.populatePerPage().nanos() + gpu.h.dmaMapPerPage().nanos()));
+                if (hostMapped) {
+                    w.charge(Stage.TLB_INVALIDATION, gpu.h.tlbShootdown().nanos());
+                    gpu.counters.increment(Counter.TLB_SHOOTDOWNS);
+                }
+                moved += migrateBlock(w, blockFirst, blockLast, cause, b);
+            }
+            blockFirst = blockLast + 1;
+        }
+        return moved;
+    }
+
+    /** The movable pages of one block, run by run of one source. */
+    private long migrateBlock(SvmWork w, long first, long last, MigrationCause cause, long[] b) {
+        long moved = 0;
+        long p = first;
         while (p <= last) {
             if (!movable(p, b)) {
                 p++;
@@ -188,23 +209,23 @@ final class KfdMigrate {
 
     /**
      * VRAM is given back until {@code n} more pages fit: the evictor's victim (TTM's LRU buffer) is migrated to system
-     * memory, and the GPU's mappings of it go with it (a later GPU access faults it back).
+     * memory, and the GPU's mappings of it go with it (a later GPU access faults it back). False when nothing more
+     * can be evicted now (what is left is this migration's own pages, still landing).
      */
-    private void makeRoom(long n, SvmWork w) {
+    private boolean makeRoom(long n, SvmWork w) {
         Evictor evictor = gpu.policy.evictor();
         int guard = 0;
         while (pt.residentPages() + n > pt.capacityPages()) {
             long victim = evictor.pickVictim(0, w.now());
             if (victim < 0 || ++guard > 1_000_000) {
-                throw new IllegalStateException("VRAM full (" + pt.residentPages() + " of " + pt.capacityPages()
-                        + " pages) and the evictor '" + evictor.name() + "' offers no victim");
+                return false;
             }
             long evicted = toRam(w, victim, victim + evictor.chunkPages() - 1, MigrationCause.EVICTION);
             if (evicted == 0) {
-                throw new IllegalStateException("evictor '" + evictor.name() + "' chose chunk at page " + victim
-                        + " which holds no VRAM page");
+                return false; // only pages still landing are left: nothing can go now
             }
             gpu.counters.add(Counter.EVICTIONS, evicted);
         }
+        return true;
     }
 }

@@ -155,6 +155,20 @@ class KfdSvmTest {
         }
 
         @Test
+        void svm_migrate_to_vram_fallsBackToSystemMemoryWhenVramIsFull() {
+            // 4 MiB of VRAM, 8 MiB prefetched: what fits moves, the rest stays in system memory and is mapped there
+            // (svm_range_restore_pages(): "Fallback to system memory if migration to VRAM failed")
+            AmdSvm prefetch = AmdSvm.defaults().xnack(false)
+                    .range("x", SvmAttributes.DEFAULT.prefetchLoc(Location.GPU));
+            Platform small = mi210(prefetch).withGpu(Platforms.MI210_PCIE4.gpu().withVram(Bytes.MiB(4)));
+            RunResult r = Experiment.of(small, initThenGpu(8), Policies::uvmDefaults).withSeed(42).run();
+            assertEquals(PAGES / 2, r.count(Counter.PAGES_TO_DEVICE));
+            assertEquals(PAGES / 2, r.count(Counter.REMOTE_ACCESSES));
+            assertEquals(0, r.count(Counter.FAULTS));
+            assertTrue(r.count(Counter.MIGRATION_FAILURES) > 0);
+        }
+
+        @Test
         void svm_range_restore_work_mapsAgainAfterRestoreDelayWhileTheQueuesWait() {
             // the CPU touches the prefetched range: migrate_to_ram's MMU_NOTIFY_MIGRATE evicts the range, the queues
             // stop (kgd2kfd_quiesce_mm()) and the next kernel waits for the restore work, restoreDelay later
