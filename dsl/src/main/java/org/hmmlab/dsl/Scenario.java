@@ -395,7 +395,10 @@ public final class Scenario {
 
     @Override
     public String toString() {
-        return "scenario '" + name + "' on " + platform().name() + ", " + policy.label() + ", " + allocations.size()
+        String driver = platform.driver() instanceof org.hmmlab.platform.AmdSvm a
+                ? " driven by amdSvm (XNACK " + (a.xnack() ? "on" : "off") + ")" : "";
+        return "scenario '" + name + "' on " + platform().name() + driver + ", " + policy.label() + ", "
+                + allocations.size()
                 + " allocations, " + phases.size() + " phases, " + (frees.isEmpty() ? "" : frees.size() + " frees, ")
                 + "seed " + seed + ", "
                 + (engine == Engine.TIMING ? "timing model (" + faultPath.name().toLowerCase(java.util.Locale.ROOT) + ")"

@@ -53,6 +53,10 @@ public final class Gpu {
         DeviceTlb tlb = new DeviceTlb(g.tlbEntries(), Long.numberOfTrailingZeros(g.tlbPageSize().bytes() >>> 12));
         this.pt = new DevicePageTable(g.vram().bytes() >>> 12, metrics.deviceResidency());
         if (platform.driver() instanceof AmdSvm svm) {
+            if (path != FaultPath.REPLAYABLE_BUFFER) {
+                throw new IllegalArgumentException("faultPath " + path + " is not a path of the amdSvm driver, whose"
+                        + " retry faults arrive in the IH ring: use faultPath REPLAYABLE_BUFFER (the default)");
+            }
             this.amd = new AmdSvmGpu(sim, platform, svm, host, policy, metrics, pt, tlb, engines);
             this.mirror = amd.hmm();
             this.hostSide = amd.hmm();

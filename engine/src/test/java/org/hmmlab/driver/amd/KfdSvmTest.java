@@ -208,6 +208,14 @@ class KfdSvmTest {
         }
 
         @Test
+        void theAtsPathIsNotOneOfTheSvmDriversPaths() {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Experiment.of(
+                    Platforms.MI210_PCIE4, initThenGpu(1), Policies::uvmDefaults)
+                    .withFaultPath(org.hmmlab.device.FaultPath.ATS_PRI).run());
+            assertTrue(e.getMessage().startsWith("faultPath ATS_PRI is not a path of the amdSvm driver"), e.getMessage());
+        }
+
+        @Test
         void granularityOutsideTheDriversRangeIsRefused() {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> AmdSvm.defaults().granularity(64));
