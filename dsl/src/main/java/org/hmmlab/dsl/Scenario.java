@@ -6,6 +6,7 @@ import java.util.Objects;
 import org.hmmlab.device.FaultPath;
 import org.hmmlab.dsl.spec.HintSpec;
 import org.hmmlab.dsl.spec.PolicySpec;
+import org.hmmlab.platform.DriverPersonality;
 import org.hmmlab.platform.Platform;
 import org.hmmlab.platform.Platforms;
 import org.hmmlab.policy.MigrationPolicy;
@@ -98,6 +99,15 @@ public final class Scenario {
     public Scenario on(Platform p) {
         Objects.requireNonNull(p, "on(platform): platform must be a preset such as A100_PCIE4, got null");
         return new Scenario(name, p, vram, policy, allocations, phases, seed, engine, faultPath, frees);
+    }
+
+    /**
+     * Runs the scenario under driver personality {@code d} on the same hardware:
+     * {@code scan.on(MI210_PCIE4).driver(amdSvm().xnack(false))}, or {@code .driver(uvm())} for nvidia-uvm's service.
+     */
+    public Scenario driver(DriverPersonality d) {
+        Objects.requireNonNull(d, "driver(d): d must be uvm() or amdSvm(), got null");
+        return on(platform.withDriver(d));
     }
 
     /**
@@ -385,7 +395,10 @@ public final class Scenario {
 
     @Override
     public String toString() {
-        return "scenario '" + name + "' on " + platform().name() + ", " + policy.label() + ", " + allocations.size()
+        String driver = platform.driver() instanceof org.hmmlab.platform.AmdSvm a
+                ? " driven by amdSvm (XNACK " + (a.xnack() ? "on" : "off") + ")" : "";
+        return "scenario '" + name + "' on " + platform().name() + driver + ", " + policy.label() + ", "
+                + allocations.size()
                 + " allocations, " + phases.size() + " phases, " + (frees.isEmpty() ? "" : frees.size() + " frees, ")
                 + "seed " + seed + ", "
                 + (engine == Engine.TIMING ? "timing model (" + faultPath.name().toLowerCase(java.util.Locale.ROOT) + ")"

@@ -12,7 +12,8 @@ import org.hmmlab.pcie.PcieLinkConfig;
  * <p>Ready profiles for real systems are in {@link Platforms}; each of their numbers names its source. The host
  * IOMMU is off unless {@link #withIommu} turns it on: the ready profiles keep the costs they always had.
  */
-public record Platform(String name, HostProfile host, PcieLinkConfig link, GpuProfile gpu, IommuConfig iommu) {
+public record Platform(String name, HostProfile host, PcieLinkConfig link, GpuProfile gpu, IommuConfig iommu,
+                       DriverPersonality driver) {
 
     /** The link as a ready profile's name states it: {@code PCIe Gen4 x16}. */
     private static final java.util.regex.Pattern LINK_IN_NAME = java.util.regex.Pattern.compile("PCIe Gen[0-9]+ x[0-9]+");
@@ -23,11 +24,17 @@ public record Platform(String name, HostProfile host, PcieLinkConfig link, GpuPr
         Check.notNull("platform.link", link);
         Check.notNull("platform.gpu", gpu);
         Check.notNull("platform.iommu", iommu);
+        Check.notNull("platform.driver", driver);
+    }
+
+    /** A platform driven by nvidia-uvm ({@link DriverPersonality#UVM}), as every profile was before AMD's SVM driver. */
+    public Platform(String name, HostProfile host, PcieLinkConfig link, GpuProfile gpu, IommuConfig iommu) {
+        this(name, host, link, gpu, iommu, DriverPersonality.UVM);
     }
 
     /** A platform without an IOMMU ({@link IommuConfig#OFF}). */
     public Platform(String name, HostProfile host, PcieLinkConfig link, GpuProfile gpu) {
-        this(name, host, link, gpu, IommuConfig.OFF);
+        this(name, host, link, gpu, IommuConfig.OFF, DriverPersonality.UVM);
     }
 
     /**
@@ -35,11 +42,11 @@ public record Platform(String name, HostProfile host, PcieLinkConfig link, GpuPr
      * {@code A100_PCIE4.withIommu(iommu().strict().ioPageSize(KiB(4)))}.
      */
     public Platform withIommu(IommuConfig i) {
-        return new Platform(name, host, link, gpu, i);
+        return new Platform(name, host, link, gpu, i, driver);
     }
 
     public Platform withLink(PcieLinkConfig l) {
-        return new Platform(name, host, l, gpu, iommu);
+        return new Platform(name, host, l, gpu, iommu, driver);
     }
 
     /**
@@ -53,14 +60,37 @@ public record Platform(String name, HostProfile host, PcieLinkConfig link, GpuPr
         String linkName = "PCIe Gen" + gen.number() + " x" + lanes.count();
         String renamed = LINK_IN_NAME.matcher(name).find() ? LINK_IN_NAME.matcher(name).replaceAll(linkName)
                 : name + " on " + linkName;
-        return new Platform(renamed, host, l, gpu, iommu);
+        return new Platform(renamed, host, l, gpu, iommu, driver);
     }
 
     public Platform withGpu(GpuProfile g) {
-        return new Platform(name, host, link, g, iommu);
+        return new Platform(name, host, link, g, iommu, driver);
     }
 
     public Platform withHost(HostProfile h) {
-        return new Platform(name, h, link, gpu, iommu);
+        return new Platform(name, h, link, gpu, iommu, driver);
+    }
+
+    /**
+     * This platform with the driver personality {@code d}, everything else kept:
+     * {@code MI210_PCIE4.withDriver(DriverPersonality.UVM)} (a what-if: UVM's service on an AMD GPU), or
+     * {@code A100_PCIE4.withDriver(AmdSvm.defaults().xnack(false))}.
+     */
+    public Platform withDriver(DriverPersonality d) {
+        Check.notNull("platform.driver", d);
+        return new Platform(name, host, link, gpu, iommu, d);
+    }
+
+    /**
+     * This platform's AMD SVM driver with XNACK {@code on} or off. XNACK is an option of AMD's driver only: on a
+     * platform driven by another personality the call is refused, naming the driver the platform has.
+     */
+    public Platform withXnack(boolean on) {
+        if (!(driver instanceof AmdSvm svm)) {
+            throw new IllegalArgumentException("xnack is an option of the amdSvm driver; platform '" + name
+                    + "' is driven by " + driver.name() + " (personalities: " + DriverPersonality.NAMES
+                    + "; choose one with .withDriver(amdSvm().xnack(" + on + ")))");
+        }
+        return withDriver(svm.xnack(on));
     }
 }

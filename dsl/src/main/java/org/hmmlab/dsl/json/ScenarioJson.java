@@ -14,6 +14,7 @@ import org.hmmlab.dsl.spec.ComponentSpec;
 import org.hmmlab.dsl.spec.EvictionSpec;
 import org.hmmlab.dsl.spec.FaultPaths;
 import org.hmmlab.dsl.spec.HintSpec;
+import org.hmmlab.dsl.spec.DriverSpec;
 import org.hmmlab.dsl.spec.IommuSpec;
 import org.hmmlab.dsl.spec.PlacementSpec;
 import org.hmmlab.dsl.spec.PlatformPresets;
@@ -22,6 +23,8 @@ import org.hmmlab.dsl.spec.PrefetchSpec;
 import org.hmmlab.dsl.spec.PresetLink;
 import org.hmmlab.dsl.spec.ThrashingSpec;
 import org.hmmlab.pcie.IommuConfig;
+import org.hmmlab.platform.AmdSvm;
+import org.hmmlab.platform.DriverPersonality;
 import org.hmmlab.platform.Platform;
 import org.hmmlab.units.Bytes;
 import org.hmmlab.units.SimDuration;
@@ -78,10 +81,13 @@ public final class ScenarioJson {
     public static ObjectNode tree(Scenario s) {
         ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("name", s.name());
-        String preset = PlatformPresets.nameOf(s.basePlatform());
-        java.util.Optional<PresetLink> onLink = PresetLink.of(s.basePlatform());
-        IommuConfig io = s.basePlatform().iommu();
-        Platform withoutIommu = s.basePlatform().withIommu(IommuConfig.OFF);
+        // the platform as a preset (or a preset on its link, with its IOMMU) driven by its own driver, and the
+        // driver beside it when another personality drives it
+        Platform shape = shape(s.basePlatform());
+        String preset = PlatformPresets.nameOf(shape);
+        java.util.Optional<PresetLink> onLink = PresetLink.of(shape);
+        IommuConfig io = shape.iommu();
+        Platform withoutIommu = shape.withIommu(IommuConfig.OFF);
         if (preset != null) {
             root.put("platform", preset);
         } else if (onLink.isPresent()) {
@@ -106,7 +112,10 @@ public final class ScenarioJson {
                 }
             });
         } else {
-            root.set("platform", PlatformJson.tree(s.basePlatform()));
+            root.set("platform", PlatformJson.tree(shape));
+        }
+        if (!shape.driver().equals(s.basePlatform().driver())) {
+            root.set("driver", Json.MAPPER.valueToTree(DriverSpec.written(s.basePlatform().driver())));
         }
         s.vramOverride().ifPresent(v -> root.put("vram", bytes(v)));
         root.put("seed", s.seed());
@@ -231,6 +240,29 @@ public final class ScenarioJson {
         return v + units[u];
     }
 
+    /**
+     * {@code base}, or {@code base} driven by another personality when that makes it a preset the short forms can
+     * write (a preset, on its link, with an IOMMU); the difference goes into the scenario's {@code "driver"}.
+     */
+    private static Platform shape(Platform base) {
+        if (shortForm(base)) {
+            return base;
+        }
+        for (DriverPersonality d : List.of(DriverPersonality.UVM, AmdSvm.defaults())) {
+            if (shortForm(base.withDriver(d))) {
+                return base.withDriver(d);
+            }
+        }
+        return base;
+    }
+
+    private static boolean shortForm(Platform p) {
+        Platform withoutIommu = p.withIommu(IommuConfig.OFF);
+        return PlatformPresets.nameOf(p) != null || PresetLink.of(p).isPresent()
+                || (IommuSpec.written(p.iommu()).isPresent() && (PlatformPresets.nameOf(withoutIommu) != null
+                || PresetLink.of(withoutIommu).isPresent()));
+    }
+
     // --- reading -----------------------------------------------------------------------------------
 
     /** Reads a scenario; every field is checked and a bad one named by its JSON path. */
@@ -240,7 +272,8 @@ public final class ScenarioJson {
 
     /** Reads a scenario at {@code r}'s position in a larger document. */
     public static Scenario read(JsonNodeReader r) {
-        r.object(Set.of("name", "platform", "vram", "seed", "engine", "faultPath", "policy", "allocations", "phases"));
+        r.object(Set.of("name", "platform", "driver", "vram", "seed", "engine", "faultPath", "policy", "allocations",
+                "phases"));
         Scenario s = Scenario.named(r.field("name").text());
         if (r.has("platform")) {
             JsonNodeReader p = r.field("platform");
@@ -269,6 +302,9 @@ public final class ScenarioJson {
                         + "), a preset on another link ({\"preset\": \"A100_PCIE4\", \"gen\": 5, \"lanes\": 16})"
                         + " or a platform object");
             }
+        }
+        if (r.has("driver")) {
+            s = s.driver(DriverSpec.read(new JsonSpecReader(r.field("driver"))));
         }
         if (r.has("vram")) {
             Bytes v = r.field("vram").parsed(Bytes::parse);

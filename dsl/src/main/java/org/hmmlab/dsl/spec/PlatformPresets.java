@@ -7,8 +7,9 @@ import org.hmmlab.platform.Platforms;
 /** The ready platform profiles by the name JSON and JavaScript give them: {@code "A100_PCIE4"}. */
 public final class PlatformPresets {
 
-    /** The names, oldest GPU first. */
-    public static final List<String> NAMES = List.of("V100_PCIE3", "A100_PCIE4", "H100_PCIE5");
+    /** The names, NVIDIA's oldest GPU first, then AMD's (driven by AMD's SVM driver). */
+    public static final List<String> NAMES = List.of("V100_PCIE3", "A100_PCIE4", "H100_PCIE5", "MI100_PCIE4",
+            "MI210_PCIE4", "MI300X_PCIE5");
 
     private PlatformPresets() {
     }
@@ -19,6 +20,9 @@ public final class PlatformPresets {
             case "V100_PCIE3" -> Platforms.V100_PCIE3;
             case "A100_PCIE4" -> Platforms.A100_PCIE4;
             case "H100_PCIE5" -> Platforms.H100_PCIE5;
+            case "MI100_PCIE4" -> Platforms.MI100_PCIE4;
+            case "MI210_PCIE4" -> Platforms.MI210_PCIE4;
+            case "MI300X_PCIE5" -> Platforms.MI300X_PCIE5;
             default -> throw new SpecException(parameter, parameter + " must be one of " + String.join(", ", NAMES)
                     + ", got '" + name + "'");
         };
