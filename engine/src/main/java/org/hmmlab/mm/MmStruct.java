@@ -689,7 +689,7 @@ public final class MmStruct {
                     }
                 }
                 notify(start, end, MmuNotifyEvent.CLEAR, null);
-                zapRange(start, end);
+                zapRange(start, end, true);
             }
             case Mman.MADV_FREE -> {
                 if (!v.isAnonymous()) {
@@ -853,8 +853,20 @@ public final class MmStruct {
 
     // ---- zap -------------------------------------------------------------------------------------------------
 
-    /** Removes every entry of [start, end) and drops its page references (the caller has notified). */
+    /**
+     * Removes every entry of [start, end) and drops its page references (the caller has notified). Page tables stay:
+     * free_pgtables() frees them once no area needs them.
+     */
     public void zapRange(long start, long end) {
+        zapRange(start, end, false);
+    }
+
+    /**
+     * As {@link #zapRange(long, long)}; with {@code reclaimPt} (MADV_DONTNEED), a PTE table that the zap covers whole
+     * and leaves empty is freed: mainline's PT_RECLAIM (mm/pt_reclaim.c, reclaim_pt_is_enabled() asks for a full PMD;
+     * "mm: pgtable: reclaim empty PTE page in madvise(MADV_DONTNEED)", 6.14), so a later fault there may map a THP.
+     */
+    private void zapRange(long start, long end, boolean reclaimPt) {
         for (long a = start; a < end; ) {
             long[] pmdt = pt.pmdTable(a);
             if (pmdt == null) {
@@ -889,7 +901,7 @@ public final class MmStruct {
                     }
                     empty &= t[i] == 0;
                 }
-                if (empty) {
+                if (empty && reclaimPt && a == pa && next == pa + Mman.PMD_SIZE) {
                     pt.freePteTable(pa);
                 }
             }

@@ -681,4 +681,35 @@ class MainlineParityTest {
             return (int) mm.vmas().stream().filter(v -> v.start() < end && v.end() > start).count();
         }
     }
+
+    /** MADV_DONTNEED frees a PTE table it empties whole: PT_RECLAIM, reclaim_pt_is_enabled() in mm/pt_reclaim.c. */
+    @Nested
+    class PtReclaim {
+        long populatedTable() {
+            long m = mm.mmap(2 * Mman.PMD_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
+            long a = (m + Mman.PMD_SIZE - 1) & -Mman.PMD_SIZE;
+            mm.writeInt(a + 3 * PAGE_SIZE, 1); // small pages: the area is not yet THP-advised
+            assertEquals(0, mm.madvise(a, Mman.PMD_SIZE, Mman.MADV_HUGEPAGE));
+            assertTrue(mm.pageTable().pteTable(a) != null);
+            return a;
+        }
+
+        @Test
+        void aDontneedOverTheWholeTableFreesItSoTheNextReadMapsTheHugeZeroPage() {
+            long a = populatedTable();
+            assertEquals(0, mm.madvise(a, Mman.PMD_SIZE, Mman.MADV_DONTNEED));
+            assertEquals(0, mm.readInt(a + 100 * PAGE_SIZE));
+            long pmde = mm.pageTable().pmd(a);
+            assertTrue(PageTable.pmdIsLeaf(pmde) && frames.isZero(Pte.pfn(pmde)), "do_huge_pmd_anonymous_page()");
+        }
+
+        @Test
+        void aDontneedOverPartOfTheTableKeepsItEvenEmpty() {
+            long a = populatedTable();
+            assertEquals(0, mm.madvise(a, 10 * PAGE_SIZE, Mman.MADV_DONTNEED));
+            assertTrue(mm.pageTable().pteTable(a) != null, "the table stays (the zap covered 10 of 512 entries)");
+            assertEquals(0, mm.readInt(a + 100 * PAGE_SIZE));
+            assertFalse(PageTable.pmdIsLeaf(mm.pageTable().pmd(a)), "a small zero page under the old table");
+        }
+    }
 }

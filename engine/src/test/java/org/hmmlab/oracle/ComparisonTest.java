@@ -158,4 +158,18 @@ class ComparisonTest {
         assertFalse(c.diverged());
         assertEquals(List.of("#10 THP split by a migration that does not select it"), c.knownHits);
     }
+
+    @Test
+    void aTableThatMadvDontneedFreedPartsItsPagesFrom612AsDifference11() {
+        // mainline's PT_RECLAIM frees the emptied table; 6.12 keeps it and maps a small zero page later.
+        List<String> script = List.of("mmap 5 1024 anon 3", "write 5 700 0 1", "madvise 5 0 1024 hugepage",
+                "madvise 5 512 512 dontneed", "read 5 900", "dev 3 snapshot 5 512 512 0");
+        EngineInterpreter.Transcript t = EngineInterpreter.runTracked(script);
+        assertEquals("#11", t.partedOps().get("6 dev 3 snapshot 5 512 512 0"), t.partedOps().toString());
+        List<String> kernel = new java.util.ArrayList<>(t.lines());
+        kernel.set(5, "6 dev 3 snapshot 5 512 512 0 => ok cpages=512 faults=0 snap=00*388,11*1,00*123");
+        Comparison c = Comparison.of(kernel, kernel, t);
+        assertFalse(c.diverged(), t.lines().toString());
+        assertEquals(List.of("#11 empty PTE table reclaimed after MADV_DONTNEED"), c.knownHits);
+    }
 }

@@ -50,12 +50,15 @@ public final class EngineInterpreter {
     private final Set<Long>[] uncertain612 = newUncertain();
     /**
      * Pages whose 6.12 page tables the engine does not follow, with the version difference that parted them: "#4"
-     * (a 2 MiB device folio; 6.12 has a PTE table there even after a zap) or "#10" (a THP that 6.12's
+     * (a 2 MiB device folio; 6.12 has a PTE table there even after a zap), "#10" (a THP that 6.12's
      * migrate_vma_collect_pmd() split, zero-filled subpages remapped to the zero page, where mainline's
-     * migrate_vma_collect_huge_pmd() skips it because the migration does not select system memory). Kept until the
+     * migrate_vma_collect_huge_pmd() skips it because the migration does not select system memory) or "#11" (a PTE
+     * table MADV_DONTNEED emptied and mainline's PT_RECLAIM freed, which 6.12 keeps). Kept until the
      * range is unmapped or mapped again, which frees the page tables in both kernels.
      */
     private final java.util.Map<Long, String> parted612 = new java.util.HashMap<>();
+    /** PMD ranges a MADV_DONTNEED covers whole that had a PTE table before it ran. */
+    private final List<Long> tablesBefore = new ArrayList<>();
     /** The top-level operations ("N OP") that touched one of those pages, before or after they ran, and why. */
     private final java.util.Map<String, String> partedOps = new java.util.HashMap<>();
 
@@ -142,6 +145,18 @@ public final class EngineInterpreter {
      * in migrate_vma_collect_pmd(), with the zero-page remap); mainline skips it. Its pages are parted ("#10").
      */
     private void trackParted612Before(String[] t) {
+        tablesBefore.clear();
+        if (t[0].equals("madvise") && t.length == 5 && t[4].equals("dontneed")) {
+            long start = addr(num(t[1]), num(t[2]));
+            long end = start + num(t[3]) * PAGE;
+            for (long pa = (start + org.hmmlab.mm.Mman.PMD_SIZE - 1) & -org.hmmlab.mm.Mman.PMD_SIZE;
+                    pa + org.hmmlab.mm.Mman.PMD_SIZE <= end; pa += org.hmmlab.mm.Mman.PMD_SIZE) {
+                if (mm.pageTable().pteTable(pa) != null) {
+                    tablesBefore.add(pa);
+                }
+            }
+            return;
+        }
         if (!t[0].equals("dev") || t.length != 7 || !t[2].equals("migrate_to_sys")) {
             return;
         }
@@ -158,6 +173,13 @@ public final class EngineInterpreter {
     }
 
     private void trackUncertain612(String[] t) {
+        for (long pa : tablesBefore) {
+            if (mm.pageTable().pteTable(pa) == null) { // freed by PT_RECLAIM: 6.12 keeps the empty table ("#11")
+                for (long k = 0; k < org.hmmlab.mm.Mman.PMD_NR; k++) {
+                    parted612.put(pa + k * PAGE, "#11");
+                }
+            }
+        }
         switch (t[0]) {
             case "mmap" -> forget612(addr(num(t[1]), 0), num(t[2]), true);
             case "munmap" -> forget612(addr(num(t[1]), num(t[2])), num(t[3]), true);

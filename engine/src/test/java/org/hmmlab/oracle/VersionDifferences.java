@@ -137,7 +137,15 @@ final class VersionDifferences {
                             + " migrate_vma_collect_huge_pmd() returns migrate_vma_collect_skip() without"
                             + " MIGRATE_VMA_SELECT_SYSTEM (device-private THP series, 2025)",
                     false,
-                    (op, kernel, engine, kinds, parted) -> "#10".equals(parted) && !kernel.equals(engine)));
+                    (op, kernel, engine, kinds, parted) -> "#10".equals(parted) && !kernel.equals(engine)),
+            // Mainline frees a PTE table that MADV_DONTNEED empties over a whole PMD (PT_RECLAIM, 6.14); 6.12 keeps
+            // the empty table, so a later fault there maps small pages where mainline may map a THP or the huge
+            // zero page. Any difference on an operation over such a range is this one; comparison stops.
+            new Difference("#11 empty PTE table reclaimed after MADV_DONTNEED",
+                    "mm/pt_reclaim.c (CONFIG_PT_RECLAIM), \"mm: pgtable: reclaim empty PTE page in"
+                            + " madvise(MADV_DONTNEED)\" (Qi Zheng, 6.14); 6.12's zap_pte_range() never frees the table",
+                    false,
+                    (op, kernel, engine, kinds, parted) -> "#11".equals(parted) && !kernel.equals(engine)));
 
     private VersionDifferences() {
     }
