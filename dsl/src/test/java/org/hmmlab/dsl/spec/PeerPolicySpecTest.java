@@ -163,6 +163,19 @@ class PeerPolicySpecTest {
         assertTrue(PolicySpec.PRESETS.contains("uvmsmart-defaults"));
     }
 
+    @Test
+    void theGtx1080TiIsAReadyPlatformByName() {
+        org.hmmlab.dsl.Scenario json = org.hmmlab.dsl.json.ScenarioJson.read("""
+                {"name": "s", "platform": "GTX1080TI_PCIE3", "policy": "uvmsmart-defaults",
+                 "allocations": [{"name": "x", "size": "2MiB"}],
+                 "phases": [{"name": "k", "agent": "gpu0", "allocation": "x", "pattern": {"kind": "sequential"},
+                    "footprint": "2MiB", "work": 512, "concurrency": 1, "accessSize": "4KiB", "writeFraction": 0.0}]}
+                """);
+        assertEquals(GTX1080TI_PCIE3, json.platform());
+        assertEquals("GTX1080TI_PCIE3", PlatformPresets.nameOf(GTX1080TI_PCIE3));
+        assertEquals(uvmSmartDefaults(), json.policy());
+    }
+
     /** A spec reader over a map, for refusals the Java DSL cannot even express (its types forbid them). */
     record MapReader(java.util.Map<String, Object> fields) implements SpecReader {
         @Override
