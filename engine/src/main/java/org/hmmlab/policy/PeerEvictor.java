@@ -279,7 +279,16 @@ public class PeerEvictor extends ChunkEvictor {
         if (k >= n) {
             return -1;
         }
-        // rand() % (size * (1 - reserve)) past eviction_start, then on to the first evictable
+        // rand() % (size * (1 - reserve)) past eviction_start, then on to the first evictable; with nothing
+        // reserved every chunk is as likely, so the draw indexes the member list instead of walking the order
+        if (k == 0) {
+            int s = members[gpu][random.nextInt(n)];
+            if (evictable(s, gpu)) {
+                return s;
+            }
+            int t = firstEvictable(gpu, s, 0);
+            return t >= 0 ? t : firstEvictable(gpu, head[gpu], 0);
+        }
         return firstEvictable(gpu, head[gpu], k + random.nextInt(n - k));
     }
 
