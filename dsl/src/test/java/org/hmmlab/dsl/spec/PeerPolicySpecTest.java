@@ -30,7 +30,7 @@ class PeerPolicySpecTest {
                 Arguments.of("sequential-local prefetcher", onDemand().prefetch(sequentialLocal()),
                         "{\"prefetch\": {\"kind\": \"sequential-local\"}, \"thrashing\": {\"kind\": \"none\"}}",
                         ".policy('on-demand').prefetch({kind: 'sequential-local'})",
-                        "first-touch + neighbourhood(64 KiB) + lru-2MiB + none"),
+                        "first-touch + sequential-local + lru-2MiB + none"),
                 Arguments.of("tree prefetcher, off after the first eviction",
                         onDemand().prefetch(treeBasedNeighbourhood().onEviction(noPrefetch())),
                         "{\"prefetch\": {\"kind\": \"tree-based-neighbourhood\", \"on_eviction\": \"none\"},"
@@ -41,7 +41,7 @@ class PeerPolicySpecTest {
                         uvmDefaults().prefetch(density(40).onEviction(sequentialLocal())),
                         "{\"prefetch\": {\"kind\": \"density\", \"threshold_pct\": 40, \"on_eviction\": \"sequential-local\"}}",
                         ".prefetch({kind: 'density', threshold_pct: 40, on_eviction: 'sequential-local'})",
-                        "first-touch + density(40%) then neighbourhood(64 KiB) after first eviction + lru-2MiB + thrashing(throttle-then-pin)"),
+                        "first-touch + density(40%) then sequential-local after first eviction + lru-2MiB + thrashing(throttle-then-pin)"),
                 Arguments.of("LRU 2 MiB with every option",
                         onDemand().eviction(uvmSmartLru(MiB(2)).reservePct(10).freeBufferPct(5).dropClean(true)),
                         "{\"prefetch\": {\"kind\": \"none\"}, \"eviction\": {\"kind\": \"uvmsmart-lru\", \"granularity\":"
