@@ -29,7 +29,9 @@ import org.hmmlab.units.SimDuration;
  *
  * <p>Where this differs from the peer: the peer's {@code RW} flag is never cleared, so a chunk written once stays
  * "dirty" after its write-back; here a chunk is clean again once it has left the GPU, since its host copy is then
- * current. Per-slot state lives in primitive arrays; nothing is allocated per access.
+ * current. Per-slot state lives in primitive arrays; nothing is allocated per access. A choice costs O(1) for LRU
+ * and random without a reserve; with one it walks the reserved part of the order, and the LFU and block-grouped
+ * orders scan the resident chunks (2 MiB and 64 KiB chunks keep them few).
  */
 public class PeerEvictor extends ChunkEvictor {
 
