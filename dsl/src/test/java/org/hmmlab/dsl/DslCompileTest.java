@@ -243,6 +243,12 @@ class DslCompileTest {
         neighbourhood(KiB(64)).size();
         randomEviction(MiB(2)).granularity();
         rrip(KiB(64)).granularity();
+        // GPGPU-Sim UVMSmart's policies and options (issue 21)
+        uvmSmartDefaults().prefetch(randomPrefetch()).prefetch(sequentialLocal())
+                .prefetch(treeBasedNeighbourhood().onEviction(noPrefetch()))
+                .eviction(uvmSmartLru(MiB(2)).reservePct(10).freeBufferPct(5).dropClean(true))
+                .eviction(uvmSmartLfu()).eviction(uvmSmartRandom(KiB(4))).eviction(sequentialLocalEviction())
+                .eviction(treeBasedEviction()).placement(adaptiveAccessCounters().threshold(8).penalty(2));
         ThrashingSpec.Uvm th = uvmThrashing().threshold(5).lapse(us(250)).nap(us(100)).pinThreshold(3)
                 .pinDuration(ms(10)).epoch(ms(100)).mitigation(org.hmmlab.policy.UvmThrashingDetector.Mitigation.PIN)
                 .detectOnly().throttleOnly().pinAtOnce().throttleThenPin();
@@ -289,7 +295,7 @@ class DslCompileTest {
                 .accessSize(bytes(256));
         phase("w").writes("x").passes(2).threads(2).name();
         kernel("rw").readsWrites("x", 0.5).allocation();
-        Scenario sc = scenario("s").on(V100_PCIE3).on(A100_PCIE4).on(H100_PCIE5).vram(MiB(64)).policy(pol)
+        Scenario sc = scenario("s").on(V100_PCIE3).on(A100_PCIE4).on(H100_PCIE5).on(GTX1080TI_PCIE3).on(H100_PCIE5).vram(MiB(64)).policy(pol)
                 .alloc("x", MiB(2)).cpu(phase("init").writes("x")).gpu(ph.footprint(MiB(2))).pingPong("x", 1)
                 .seed(3).engine(Engine.RESIDENCY_MODEL).faultPath(org.hmmlab.device.FaultPath.REPLAYABLE_BUFFER);
         sc.on(A100_PCIE4.withLink(gen(5), lanes(16))).platform();

@@ -7,9 +7,9 @@ import org.hmmlab.platform.Platforms;
 /** The ready platform profiles by the name JSON and JavaScript give them: {@code "A100_PCIE4"}. */
 public final class PlatformPresets {
 
-    /** The names, NVIDIA's oldest GPU first, then AMD's (driven by AMD's SVM driver). */
-    public static final List<String> NAMES = List.of("V100_PCIE3", "A100_PCIE4", "H100_PCIE5", "MI100_PCIE4",
-            "MI210_PCIE4", "MI300X_PCIE5");
+    /** The names: NVIDIA's data-centre GPUs oldest first, GPGPU-Sim UVMSmart's GTX 1080 Ti, then AMD's (SVM driver). */
+    public static final List<String> NAMES = List.of("V100_PCIE3", "A100_PCIE4", "H100_PCIE5", "GTX1080TI_PCIE3",
+            "MI100_PCIE4", "MI210_PCIE4", "MI300X_PCIE5");
 
     private PlatformPresets() {
     }
@@ -20,6 +20,7 @@ public final class PlatformPresets {
             case "V100_PCIE3" -> Platforms.V100_PCIE3;
             case "A100_PCIE4" -> Platforms.A100_PCIE4;
             case "H100_PCIE5" -> Platforms.H100_PCIE5;
+            case "GTX1080TI_PCIE3" -> Platforms.GTX1080TI_PCIE3;
             case "MI100_PCIE4" -> Platforms.MI100_PCIE4;
             case "MI210_PCIE4" -> Platforms.MI210_PCIE4;
             case "MI300X_PCIE5" -> Platforms.MI300X_PCIE5;
