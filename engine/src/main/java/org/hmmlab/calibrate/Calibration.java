@@ -257,15 +257,20 @@ public final class Calibration {
                 SourceTag.SECOND_HAND, "Allen & Ge SC'21 Fig. 14 (V4), Titan V", "%", 93, cut, note));
         out.add(CalibrationCase.of("faults per SM per batch, sgemm, Volta", SourceTag.SECOND_HAND,
                 "Allen & Ge SC'21 Table 2, Titan V", "faults", 0.85, perSm,
-                Math.abs(perSm - 0.85) > 0.85 * 0.15 ? SGEMM_SHAPE_NOTE : ""));
+                Math.abs(perSm - 0.85) > 0.85 * 0.15 ? "prefetch off: the resident blocks read the same B k-step"
+                        + " and A tiles, so " + fmt(100.0 * off.count(Counter.DUPLICATE_FAULTS)
+                        / (off.count(Counter.DUPLICATE_FAULTS) + off.count(Counter.FAULTS_SERVICED)))
+                        + " % of the batches' entries are pages other SMs already reported (dropped as duplicates);"
+                        + " Allen & Ge's cuBLAS tiles, not published, share less" : ""));
         out.add(CalibrationCase.of("VA blocks touched per batch, sgemm, Volta", SourceTag.SECOND_HAND,
                 "Allen & Ge SC'21 Table 3, Titan V", "blocks", 7.0, blocks,
                 Math.abs(blocks - 7.0) > 7.0 * 0.15 ? SGEMM_SHAPE_NOTE : ""));
     }
 
-    private static final String SGEMM_SHAPE_NOTE = "prefetch off, side 2048 (row above): each k-step of the sample"
-            + " kernel reads a 32-row tile of A and one of B, each inside 256 KiB, so a batch's faults fall in few VA"
-            + " blocks; Allen & Ge ran cuBLAS at 4096 and above, whose tiles are not published";
+    private static final String SGEMM_SHAPE_NOTE = "prefetch off, side 2048 (row above): the sample kernel's"
+            + " 1024-thread blocks run 160 at a time on 80 SMs, each on its own output tile, and those tiles lie in"
+            + " rows 0-95 of C: at once they read 768 KiB of A and a 256 KiB k-step of B, so a batch meets 1-3 VA"
+            + " blocks whatever its timing; Allen & Ge ran cuBLAS at 4096 and above, whose tiles are not published";
 
     /** The sgemm of {@link #initThenSgemm} with UVM's defaults, or with the prefetcher (and its 64 KiB growth) off. */
     private static RunResult sgemm(Platform p, int n, int tile, boolean prefetch) {
@@ -283,7 +288,8 @@ public final class Calibration {
     /**
      * The CPU writes A, B and C ({@code n} x {@code n} floats each, one after another); then a tiled sgemm
      * ({@link Patterns#gemm(int)}) runs with {@code warps} warps, each access one warp's 128 B load or store of a
-     * tile row.
+     * tile row; the warps form the kernel's resident thread blocks (32 warps for 32 x 32 tiles), each working
+     * through its own output tiles ({@link org.hmmlab.workload.ThreadBlockStream}).
      */
     static Workload initThenSgemm(int n, int tile, int warps) {
         Bytes size = Bytes.of(3L * 4 * n * n);

@@ -178,10 +178,15 @@ final class ReplayableFaults {
         if (s.throttled()) {
             runThrottled++;
         }
-        if (runBatches < gpu.g.faultMaxBatchesPerService() && runThrottled < gpu.g.faultMaxThrottlePerService()
-                && gpu.faults.headArrived(now)) {
+        boolean throttleLimit = runThrottled >= gpu.g.faultMaxThrottlePerService();
+        boolean batchLimit = runBatches >= gpu.g.faultMaxBatchesPerService();
+        if (!throttleLimit && !batchLimit && gpu.faults.headArrived(now)) {
             startService(0);
             return;
+        }
+        if (gpu.metrics.tracing()) {
+            gpu.metrics.trace(new TraceEvent.FaultServiceRunEnded(now, runBatches, runThrottled,
+                    throttleLimit ? "throttled" : batchLimit ? "batches" : "empty"));
         }
         runBatches = 0;
         runThrottled = 0;
