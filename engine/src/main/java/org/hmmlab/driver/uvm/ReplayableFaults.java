@@ -94,8 +94,9 @@ final class ReplayableFaults {
      * the replay.
      */
     void batchServiced(VaBlockService s, long now) {
-        long replayAt = now + gpu.g.replayLatency().nanos();
-        s.addStage(org.hmmlab.metrics.Stage.REPLAY, gpu.g.replayLatency().nanos());
+        long replay = gpu.batchCost.replayPushAndWait().nanos();
+        long replayAt = now + replay;
+        s.addStage(org.hmmlab.metrics.Stage.REPLAY, replay);
         replayPending = true;
         flushedAt = now;
         gpu.sim.scheduleAtNanos(replayAt, EventPhase.DEVICE, a -> replay(s), 0);

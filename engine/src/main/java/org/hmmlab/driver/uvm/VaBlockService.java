@@ -97,9 +97,14 @@ final class VaBlockService {
     void run(int u) {
         long[] uniq = gpu.uniq;
         page0 = uniq[0];
-        long entry = (gpu.path == FaultPath.REPLAYABLE_BUFFER || notifications ? gpu.h.batchOverhead().nanos() : 0)
-                + u * (gpu.h.perFaultOverhead().nanos() + gpu.policy.deviceFaultCost().nanos());
-        charge(Stage.FAULT_ENTRY, entry);
+        if (gpu.path == FaultPath.REPLAYABLE_BUFFER || notifications) {
+            // the batch's fixed parts (BatchFixedCost): the pointer reads and the sort of the fetch, and the flush
+            // before the replay, charged together with the fetch
+            charge(Stage.FAULT_ENTRY, gpu.batchCost.bufferPointerReads().nanos());
+            charge(Stage.FAULT_ENTRY, gpu.batchCost.preprocessSort().nanos());
+            charge(Stage.FAULT_ENTRY, gpu.batchCost.bufferFlush().nanos());
+        }
+        charge(Stage.FAULT_ENTRY, u * (gpu.h.perFaultOverhead().nanos() + gpu.policy.deviceFaultCost().nanos()));
         if (!notifications) {
             // the placement's batch form sees the whole batch before its faults are decided one by one
             gpu.fillContext(uniq[0], gpu.uniqWrite[0], t);
@@ -129,7 +134,7 @@ final class VaBlockService {
             k = end;
         }
         if (ptesWritten) {
-            charge(Stage.PTE_UPDATE, gpu.h.ptePushOverhead().nanos());
+            charge(Stage.PTE_UPDATE, gpu.batchCost.mapPush().nanos());
         }
         cpuDone = t;
         gpu.sim.scheduleAtNanos(t, EventPhase.HOST, a -> {
