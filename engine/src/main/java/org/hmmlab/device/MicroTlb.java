@@ -14,8 +14,10 @@ import java.util.Arrays;
 final class MicroTlb {
 
     /**
-     * Warps per thread block: the block scheduler deals whole blocks to the SMs in turn, so warps {@code 0..7} share
-     * SM 0's micro-TLB, {@code 8..15} SM 1's. 8 warps are a 256-thread block, the most common CUDA launch shape [A].
+     * Warps per thread block of a phase that does not say (a flat stream): the block scheduler deals whole blocks to
+     * the SMs in turn, so warps {@code 0..7} share SM 0's micro-TLB, {@code 8..15} SM 1's. 8 warps are a 256-thread
+     * block, the most common CUDA launch shape [A]. A grid of thread blocks
+     * ({@link org.hmmlab.workload.ThreadBlockStream}) gives its own.
      */
     static final int WARPS_PER_BLOCK = 8;
 
@@ -26,6 +28,8 @@ final class MicroTlb {
     private long[] epoch = new long[0];
     /** Each warp's SM, worked out once: {@link #smOf} is asked on every fault and every replay. */
     private int[] sm = new int[0];
+    /** The thread-block size {@link #sm} was worked out for. */
+    private int warpsPerBlock;
 
     MicroTlb(int sms, int outstandingFaults) {
         this.cap = outstandingFaults;
@@ -33,15 +37,20 @@ final class MicroTlb {
         this.pages = new long[sms * outstandingFaults];
     }
 
-    /** Makes room for {@code warps} warps' cached translations. */
-    void ensureWarps(int warps) {
-        if (tag.length < warps) {
-            tag = new long[warps];
-            epoch = new long[warps];
-            sm = new int[warps];
-            for (int w = 0; w < warps; w++) {
-                sm[w] = (w / WARPS_PER_BLOCK) % outstanding.length;
+    /**
+     * Makes room for {@code warps} warps' cached translations, in thread blocks of {@code warpsPerBlock} warps dealt
+     * to the SMs in turn: block {@code b} (warps {@code b * warpsPerBlock ..}) runs on SM {@code b % sms}.
+     */
+    void ensureWarps(int warps, int warpsPerBlock) {
+        if (tag.length < warps || this.warpsPerBlock != warpsPerBlock) {
+            int n = Math.max(warps, tag.length);
+            tag = new long[n];
+            epoch = new long[n];
+            sm = new int[n];
+            for (int w = 0; w < n; w++) {
+                sm[w] = (w / warpsPerBlock) % outstanding.length;
             }
+            this.warpsPerBlock = warpsPerBlock;
         }
     }
 
@@ -61,7 +70,7 @@ final class MicroTlb {
         epoch[w] = e;
     }
 
-    /** The SM a warp runs on: thread blocks of {@link #WARPS_PER_BLOCK} warps are dealt to the SMs in turn. */
+    /** The SM a warp runs on: its thread block's, blocks being dealt to the SMs in turn. */
     int smOf(int w) {
         return sm[w];
     }

@@ -16,9 +16,12 @@ import org.hmmlab.sim.EventHandler;
 import org.hmmlab.sim.EventPhase;
 import org.hmmlab.sim.Simulator;
 import org.hmmlab.workload.AccessStream;
+import org.hmmlab.workload.AccessType;
+import org.hmmlab.workload.ThreadBlockStream;
 
 /**
- * The GPU's warps running a phase: each takes the stream's accesses in turn, translates them through its SM's
+ * The GPU's warps running a phase: each takes the stream's accesses in turn (or, when the phase is a grid of thread
+ * blocks, its resident block's, each block on its own part of the data), translates them through its SM's
  * micro-TLB, the device TLB and the device page table, and either completes them (device memory, or host memory
  * over the link) or stalls on a fault, which the MMU writes into the {@link FaultBuffer} (or, on the ATS path,
  * turns into a translation request).
@@ -107,6 +110,16 @@ public final class WarpScheduler {
     private int runHead;
     private int runCount;
     private AccessStream stream;
+    /**
+     * When the phase is a grid of thread blocks: one cursor per resident block, warp {@code w} belonging to block
+     * {@code w / warpsPerBlock}; else null, and every warp takes the next access of the one {@link #stream}.
+     */
+    private ThreadBlockStream[] blocks;
+    private int warpsPerBlock;
+    private long accessesPerBlock;
+    private long gridAccesses;
+    /** The grid's next thread block to launch when a resident block has issued all of its accesses. */
+    private long nextBlock;
     private long phaseBase;
     private int doneWarps;
     private long lastFinish;
@@ -171,7 +184,8 @@ public final class WarpScheduler {
             replayed = new long[warps];
         }
         Arrays.fill(stalled, 0);
-        utlb.ensureWarps(warps);
+        dealThreadBlocks(accesses);
+        utlb.ensureWarps(warps, warpsPerBlock);
         long now = sim.nowNanos();
         runHead = 0;
         runCount = 0;
@@ -186,6 +200,56 @@ public final class WarpScheduler {
         doneWarps = 0;
         lastFinish = now;
         runAhead.schedule(now);
+    }
+
+    /**
+     * A grid of thread blocks gets as many resident blocks as the phase's warps hold, each with its own cursor on
+     * the grid's blocks 0, 1, 2 ... in launch order; any other stream is shared by all warps, in blocks of
+     * {@link MicroTlb#WARPS_PER_BLOCK} warps for the SMs' micro-TLBs. Mirrors the CUDA block scheduler: blocks are
+     * dispatched in launch order while an SM has room, and a finished block's room goes to the next one.
+     */
+    private void dealThreadBlocks(AccessStream accesses) {
+        if (!(accesses instanceof ThreadBlockStream grid)) {
+            blocks = null;
+            warpsPerBlock = MicroTlb.WARPS_PER_BLOCK;
+            return;
+        }
+        warpsPerBlock = Math.min(grid.warpsPerBlock(), warps);
+        accessesPerBlock = grid.accessesPerBlock();
+        gridAccesses = grid.length();
+        int resident = Math.ceilDiv(warps, warpsPerBlock);
+        blocks = new ThreadBlockStream[resident];
+        for (int b = 0; b < resident; b++) {
+            blocks[b] = b == 0 ? grid : grid.fork();
+            blocks[b].seek(blockStart(b), blockStart(b + 1L));
+        }
+        nextBlock = resident;
+    }
+
+    /** The grid's first access of thread block {@code b}, or the grid's end when there is no such block. */
+    private long blockStart(long b) {
+        return b >= Math.ceilDiv(gridAccesses, accessesPerBlock) ? gridAccesses : b * accessesPerBlock;
+    }
+
+    /**
+     * Warp {@code w} takes its next access: from its thread block's cursor, which moves to the grid's next block
+     * when its own has none left; or from the shared stream. False when nothing is left for it.
+     */
+    private boolean nextAccess(int w) {
+        if (blocks == null) {
+            return pieces.next(w, stream, phaseBase);
+        }
+        ThreadBlockStream s = blocks[w / warpsPerBlock];
+        while (!s.next()) {
+            long first = blockStart(nextBlock);
+            if (first >= gridAccesses) {
+                return false;
+            }
+            nextBlock++;
+            s.seek(first, blockStart(nextBlock));
+        }
+        pieces.start(w, phaseBase, s.offset(), s.size(), s.type() != AccessType.READ);
+        return true;
     }
 
     /** Warp {@code w} stalls on a replayable fault in state {@code s} (FAULTED or WAIT_REPLAY). */
@@ -275,7 +339,7 @@ public final class WarpScheduler {
                     break;
                 }
                 // an access that spans pages is issued one page-sized piece at a time
-                if (!pieces.pending(w) && !pieces.next(w, stream, phaseBase)) {
+                if (!pieces.pending(w) && !nextAccess(w)) {
                     wstate[w] = DONE;
                     doneWarps++;
                     lastFinish = Math.max(lastFinish, ready[w]);

@@ -21,6 +21,13 @@ public enum Stage {
     TLB_INVALIDATION,
     /** The replay (or PRG response) reaching the device and the access re-translating. */
     REPLAY,
+    /**
+     * The first fault in a 2 MiB VA block on this GPU: creating the block and its GPU state, page tables, the split of
+     * the 2 MiB entry, and the block's first GPU chunk (a resource-manager batch when the free list is empty,
+     * zeroing). Mirrors uvm_va_block_create(), uvm_va_block_gpu_state_get_alloc(), uvm_page_tree_get_ptes(),
+     * block_gpu_map_split_2m(), uvm_pmm_gpu_alloc_user() and block_zero_new_gpu_chunk().
+     */
+    FIRST_TOUCH,
     /** dma_map_page() through a translating IOMMU: IOVA allocation and IO page-table writes (beyond dma-direct's
      * cost, which stays in {@link #MIGRATION_COPY}). Listed only when the platform's IOMMU translates. */
     DMA_MAP,

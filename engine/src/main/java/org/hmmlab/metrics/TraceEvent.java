@@ -76,6 +76,19 @@ public sealed interface TraceEvent {
         }
     }
 
+    /**
+     * One run of the fault handler's bottom half ended after {@code batches} fault batches, {@code throttled} of them
+     * with throttled faults, for {@code reason}: {@code "throttled"} (the run reached
+     * uvm_perf_fault_max_throttle_per_service), {@code "batches"} (uvm_perf_fault_max_batches_per_service) or
+     * {@code "empty"} (no fault ready). Mirrors the exits of uvm_parent_gpu_service_replayable_faults()'s loop.
+     */
+    record FaultServiceRunEnded(long time_ns, int batches, int throttled, String reason) implements TraceEvent {
+        public String toJson() {
+            return "{\"type\":\"fault_service_run\",\"time_ns\":" + time_ns + ",\"batches\":" + batches
+                    + ",\"throttled\":" + throttled + ",\"reason\":" + TraceWriter.quote(reason) + "}";
+        }
+    }
+
     /** A stalled warp resumed after its fault was serviced, {@code latency_ns} after it faulted. */
     record Replayed(long time_ns, int warp, long page, long latency_ns) implements TraceEvent {
         public String toJson() {

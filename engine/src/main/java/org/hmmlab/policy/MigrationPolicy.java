@@ -135,13 +135,24 @@ public record MigrationPolicy(Placement placement, Prefetcher prefetcher, Evicto
 
     /**
      * Decides for a CPU fault on a page resident on a GPU: throttle when the thrashing detector says so, else
-     * migrate the page back to host memory, as {@code migrate_to_ram} must for device-private memory.
+     * migrate back to host memory, as {@code migrate_to_ram} must for device-private memory: the page's 64 KiB big
+     * page when prefetching applies (the driver then widens it with {@link #prefetch} over the CPU's resident
+     * pages), else the page. Mirrors block_cpu_fault_locked() (uvm_va_block.c) and uvm_perf_prefetch.c.
      */
     public Decision onHostFault(FaultContext fault) {
         if (thrashing.hint(fault) == ThrashingHint.THROTTLE) {
             return Decision.throttleOf(thrashing);
         }
-        return Decision.MIGRATE_PAGE;
+        // the CPU's faults go through the same prefetch logic as the GPU's (uvm_va_block_get_prefetch_hint() for
+        // every destination, CPU included): with prefetching on, a fault grows to its 64 KiB big page
+        // (grow_fault_granularity(), the CPU's big page taken as 64 KiB) unless a page there is thrashing; a
+        // preferred location other than the CPU turns the prefetch logic off (should_apply_prefetch_logic())
+        long page = fault.page();
+        if (prefetcher == Prefetcher.NONE || (!hints.isEmpty() && hints.preferredLocation(page) != Hints.NO_PREFERENCE
+                && hints.preferredLocation(page) != Location.HOST)) {
+            return Decision.MIGRATE_PAGE;
+        }
+        return withoutGrowthOverThrashing(Decision.MIGRATE_BIG_PAGE, page, fault.nowNanos());
     }
 
     /**

@@ -159,6 +159,10 @@ public final class Patterns {
      * element of A and B is read {@code n / tile} times and every element of C written once; more work starts the
      * multiply again. Each offset is computed from the access index: nothing is kept per access.
      *
+     * <p>Its stream is a grid of thread blocks ({@link ThreadBlockStream}): output tile {@code b} is block {@code b},
+     * of {@code tile x tile} threads ({@code tile^2 / 32} warps, 32 for the sample's 32 x 32 tiles), so the timing
+     * engine runs as many tiles side by side as the phase's warps hold, each block on its own A, B and C tiles.
+     *
      * @param n    the matrices' side in floats, a multiple of {@code tile} in [{@code tile}, {@value #MAX_N}], or
      *             {@link #FROM_FOOTPRINT} for the largest that fits the footprint
      * @param tile the output tile's side in floats, [1, {@value #MAX_TILE}] (32 in the CUDA samples)
@@ -243,8 +247,14 @@ public final class Patterns {
         }
     }
 
-    /** The cursor of {@link Gemm}: the offset of access {@code i} decoded from {@code i} alone. */
-    private static final class GemmCursor implements AccessStream {
+    /**
+     * The cursor of {@link Gemm}: the offset of access {@code i} decoded from {@code i} alone. Each output tile is
+     * one thread block of {@code tile x tile} threads, as the CUDA samples' {@code matrixMul} launches it
+     * ({@code dim3 threads(block_size, block_size)}, one thread per element of C), so a block's accesses are the
+     * {@code perOutputTile} consecutive accesses of its tile.
+     */
+    private static final class GemmCursor implements ThreadBlockStream {
+        private final long side;
         private final long matrixBytes;
         private final long rowStride;
         private final long tileBytes;
@@ -258,11 +268,14 @@ public final class Patterns {
         private final long perOutputTile;
         final long total;
         private final long accesses;
+        /** The access {@link #next()} stops before: the stream's end, or the end a {@link #seek} set. */
+        private long end;
         private long index = -1;
         private long offset;
         private AccessType type;
 
         GemmCursor(long side, long tile, long piece, long accesses) {
+            this.side = side;
             this.matrixBytes = Gemm.FLOAT * side * side;
             this.rowStride = Gemm.FLOAT * side;
             this.tileBytes = Gemm.FLOAT * tile;
@@ -282,12 +295,39 @@ public final class Patterns {
             }
             this.total = t;
             this.accesses = accesses;
+            this.end = accesses;
+        }
+
+        /** One thread per element of the output tile, 32 threads a warp. */
+        @Override
+        public int warpsPerBlock() {
+            return (int) Math.ceilDiv(tile * tile, 32);
+        }
+
+        @Override
+        public long accessesPerBlock() {
+            return perOutputTile;
+        }
+
+        @Override
+        public ThreadBlockStream fork() {
+            return new GemmCursor(side, tile, piece, accesses);
+        }
+
+        @Override
+        public void seek(long first, long end) {
+            if (first < 0 || end < first) {
+                throw new IllegalArgumentException("seek needs 0 <= first <= end, got first " + first + ", end "
+                        + end);
+            }
+            this.index = first - 1;
+            this.end = Math.min(end, accesses);
         }
 
         @Override
         public boolean next() {
-            if (index + 1 >= accesses) {
-                index = accesses;
+            if (index + 1 >= end) {
+                index = end;
                 return false;
             }
             index++;

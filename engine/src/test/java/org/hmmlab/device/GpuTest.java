@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
+import org.hmmlab.driver.uvm.VaBlockFirstTouch;
 import org.hmmlab.metrics.Counter;
 import org.hmmlab.metrics.RunResult;
 import org.hmmlab.metrics.Stage;
@@ -53,7 +54,10 @@ class GpuTest {
             long service = H.faultEntry().nanos() + H.batchOverhead().nanos() + H.perFaultOverhead().nanos()
                     + H.rangeFaultWalk().nanos() + H.rangeFaultPerPage().nanos() + H.blockOverhead().nanos()
                     + H.populatePerPage().nanos() + H.dmaMapPerPage().nanos()
-                    + H.pteUpdatePerPage().nanos() + H.ptePushOverhead().nanos();
+                    + H.pteUpdatePerPage().nanos() + H.ptePushOverhead().nanos()
+                    // the run's first fault in a VA block: block, GPU state, page tables, the 2 MiB split, a chunk
+                    // from a fresh PMA batch, zeroing the one page it holds (VaBlockFirstTouch)
+                    + VaBlockFirstTouch.firstFaultOfRunExtraNanos(H, G, 1);
             long replayAt = faultAt + G.faultReport().nanos() + service + G.replayLatency().nanos();
             assertEquals(1, r.faults().total().count());
             assertEquals(replayAt - faultAt, r.faults().total().total().nanos());
@@ -80,7 +84,8 @@ class GpuTest {
             long start = faultAt + G.faultReport().nanos() + H.faultEntry().nanos();
             long copyAt = start + H.batchOverhead().nanos() + H.perFaultOverhead().nanos()
                     + H.rangeFaultWalk().nanos() + H.rangeFaultPerPage().nanos() + H.blockOverhead().nanos()
-                    + H.populatePerPage().nanos() + H.dmaMapPerPage().nanos() + H.tlbShootdown().nanos();
+                    + H.populatePerPage().nanos() + H.dmaMapPerPage().nanos() + H.tlbShootdown().nanos()
+                    + VaBlockFirstTouch.firstFaultOfRunExtraNanos(H, G, 0); // the CPU wrote it: nothing to zero
             long cpuDone = copyAt + H.pteUpdatePerPage().nanos() + H.ptePushOverhead().nanos();
             long copyDone = copyAt + G.copySetup().nanos() + L.roundTripLatency().nanos()
                     + wire(L.readCompletionWireBytes(4096));

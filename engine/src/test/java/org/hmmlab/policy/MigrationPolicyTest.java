@@ -55,7 +55,14 @@ class MigrationPolicyTest {
         assertEquals(Decision.NONE, p.onRemoteAccess(c), "accessed-by pages never migrate by counters");
         c.page = A + 100;
         assertEquals(Decision.MAP_REMOTE, p.onDeviceFault(c), "unadvised: the placement decides");
-        assertEquals(Decision.MIGRATE_PAGE, p.onHostFault(c), "cpu faults bring the page home");
+        // block_cpu_fault_locked() asks the prefetch hint as GPU faults do: its big page comes home (64 KiB) ...
+        assertEquals(Decision.MIGRATE_BIG_PAGE, p.onHostFault(c), "cpu faults bring their big page home");
+        // ... unless a preferred location other than the CPU turns the prefetch logic off
+        // (should_apply_prefetch_logic(), uvm_perf_prefetch.c), or there is no prefetching
+        c.page = A + 8;
+        assertEquals(Decision.MIGRATE_PAGE, p.onHostFault(c), "preferred on a gpu: the page alone");
+        c.page = A + 100;
+        assertEquals(Decision.MIGRATE_PAGE, p.withPrefetcher(Prefetcher.NONE).onHostFault(c), "no prefetching");
     }
 
     @Test

@@ -27,7 +27,7 @@ final class GpuIsr implements Interrupts {
 
     /** The handler's entry on this path: the interrupt and bottom-half dispatch, or the PRI dispatch. */
     private long faultEntryNanos() {
-        return gpu.path == FaultPath.REPLAYABLE_BUFFER ? gpu.h.faultEntry().nanos() : gpu.h.priDispatch().nanos();
+        return gpu.path == FaultPath.REPLAYABLE_BUFFER ? gpu.batchCost.entryNanos() : gpu.h.priDispatch().nanos();
     }
 
     @Override
@@ -44,7 +44,7 @@ final class GpuIsr implements Interrupts {
     public void accessCounterBufferWritten(long arrive) {
         if (!hostBusy) {
             hostBusy = true;
-            long entry = gpu.h.faultEntry().nanos();
+            long entry = gpu.batchCost.entryNanos();
             gpu.sim.scheduleAtNanos(Math.max(arrive, gpu.sim.nowNanos()) + entry, EventPhase.HOST,
                     a -> gpu.accessCounters.startBatch(entry), 0);
         }
@@ -77,7 +77,7 @@ final class GpuIsr implements Interrupts {
                     a -> gpu.replayable.startService(entry), 0);
         } else if (notes) {
             hostBusy = true;
-            long entry = gpu.h.faultEntry().nanos();
+            long entry = gpu.batchCost.entryNanos();
             gpu.sim.scheduleAtNanos(Math.max(now, gpu.notes.headArrive()) + entry, EventPhase.HOST,
                     a -> gpu.accessCounters.startBatch(entry), 0);
         }

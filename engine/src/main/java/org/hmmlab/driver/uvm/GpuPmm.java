@@ -7,6 +7,7 @@ import org.hmmlab.metrics.TraceEvent;
 import org.hmmlab.policy.Evictor;
 import org.hmmlab.policy.Location;
 import org.hmmlab.policy.MigrationCause;
+import org.hmmlab.policy.Pages;
 import org.hmmlab.sim.EventHandler;
 
 import static org.hmmlab.device.DevicePageTable.R_DUP;
@@ -108,6 +109,10 @@ final class GpuPmm {
                 }
             }
             gpu.tlb.invalidate(victim, chunk);
+            for (long b = victim >>> Pages.BLOCK_PAGE_SHIFT; chunk >= Pages.PAGES_PER_BLOCK
+                    && b < (victim + chunk) >>> Pages.BLOCK_PAGE_SHIFT; b++) {
+                gpu.firstTouch.chunkFreed(b); // a whole root chunk back on the free list
+            }
             gpu.counters.add(Counter.EVICTIONS, evicted);
             gpu.counters.add(Counter.PAGES_TO_HOST, evicted);
             s.charge(Stage.MIGRATION_COPY, evicted * (gpu.h.populatePerPage().nanos() + gpu.h.dmaMapPerPage().nanos()));

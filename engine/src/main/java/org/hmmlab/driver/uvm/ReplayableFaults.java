@@ -94,8 +94,9 @@ final class ReplayableFaults {
      * the replay.
      */
     void batchServiced(VaBlockService s, long now) {
-        long replayAt = now + gpu.g.replayLatency().nanos();
-        s.addStage(org.hmmlab.metrics.Stage.REPLAY, gpu.g.replayLatency().nanos());
+        long replay = gpu.batchCost.replayPushAndWait().nanos();
+        long replayAt = now + replay;
+        s.addStage(org.hmmlab.metrics.Stage.REPLAY, replay);
         replayPending = true;
         flushedAt = now;
         gpu.sim.scheduleAtNanos(replayAt, EventPhase.DEVICE, a -> replay(s), 0);
@@ -178,10 +179,15 @@ final class ReplayableFaults {
         if (s.throttled()) {
             runThrottled++;
         }
-        if (runBatches < gpu.g.faultMaxBatchesPerService() && runThrottled < gpu.g.faultMaxThrottlePerService()
-                && gpu.faults.headArrived(now)) {
+        boolean throttleLimit = runThrottled >= gpu.g.faultMaxThrottlePerService();
+        boolean batchLimit = runBatches >= gpu.g.faultMaxBatchesPerService();
+        if (!throttleLimit && !batchLimit && gpu.faults.headArrived(now)) {
             startService(0);
             return;
+        }
+        if (gpu.metrics.tracing()) {
+            gpu.metrics.trace(new TraceEvent.FaultServiceRunEnded(now, runBatches, runThrottled,
+                    throttleLimit ? "throttled" : batchLimit ? "batches" : "empty"));
         }
         runBatches = 0;
         runThrottled = 0;

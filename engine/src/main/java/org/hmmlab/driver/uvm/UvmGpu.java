@@ -48,6 +48,10 @@ public final class UvmGpu {
     final Simulator sim;
     final GpuProfile g;
     final HostProfile h;
+    /** One fault batch's fixed cost in its named parts, from {@link #h} and {@link #g}. */
+    final BatchFixedCost batchCost;
+    /** What the first fault in each VA block pays, and which blocks and chunks have paid it. */
+    final VaBlockFirstTouch firstTouch;
     final PcieLink link;
     final Ats ats;
     final FaultPath path;
@@ -94,6 +98,8 @@ public final class UvmGpu {
         this.sim = sim;
         this.g = platform.gpu();
         this.h = platform.host();
+        this.batchCost = BatchFixedCost.of(h, g);
+        this.firstTouch = new VaBlockFirstTouch(h, g);
         this.link = link;
         this.ats = ats;
         this.path = path;

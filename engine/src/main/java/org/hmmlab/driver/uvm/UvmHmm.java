@@ -12,6 +12,7 @@ import org.hmmlab.mm.notifier.MmuNotifyEvent;
 import org.hmmlab.policy.Decision;
 import org.hmmlab.policy.Location;
 import org.hmmlab.policy.MigrationCause;
+import org.hmmlab.policy.PageMask;
 import org.hmmlab.policy.Pages;
 import org.hmmlab.sim.EventHandler;
 import org.hmmlab.sim.EventPhase;
@@ -233,6 +234,20 @@ public final class UvmHmm implements HostMemory.Invalidator, HostMemory.DeviceDr
         pt.allocBounds(page, b);
         first = Math.max(first, b[0]);
         last = Math.min(last, b[1]);
+        long[] selected = cpuPrefetch(page, first, last, b, now);
+        long blockFirst = page & -(long) Pages.PAGES_PER_BLOCK;
+        if (selected != null) {
+            int lo = Pages.PAGES_PER_BLOCK;
+            int hi = -1;
+            for (int k = 0; k < Pages.PAGES_PER_BLOCK; k++) {
+                if (PageMask.test(selected, k)) {
+                    lo = Math.min(lo, k);
+                    hi = k;
+                }
+            }
+            first = blockFirst + lo;
+            last = blockFirst + hi + 1;
+        }
         int moved = 0;
         // the moved pages stay under their migration entries until the copy has landed: the device's fault handler
         // cannot take them back meanwhile, and the faulting thread retries when the copy is done
@@ -240,8 +255,10 @@ public final class UvmHmm implements HostMemory.Invalidator, HostMemory.DeviceDr
         long runStart = first;
         for (long q = first; q <= last; q++) {
             // a page whose migration to the device is still under way has a migration entry, which
-            // migrate_vma_setup() does not collect: it stays, and the runs around it move
-            if (q == last || pt.landing(pt.idx(q)) != 0) {
+            // migrate_vma_setup() does not collect: it stays, and the runs around it move; so does a page between
+            // two prefetched runs that the prefetch left out
+            if (q == last || pt.landing(pt.idx(q)) != 0
+                    || (selected != null && !PageMask.test(selected, (int) (q - blockFirst)))) {
                 if (q > runStart) {
                     gpu.host.migrateToHost(runStart, q - runStart);
                 }
@@ -295,6 +312,44 @@ public final class UvmHmm implements HostMemory.Invalidator, HostMemory.DeviceDr
         };
         gpu.sim.scheduleAtNanos(now + cpu, EventPhase.HOST,
                 a -> ce.submit(false, size, CopyEngine.GRANULE_4K, landed, 0), 0);
+    }
+
+    /**
+     * The prefetch tree for a CPU fault whose region grew to [{@code first}, {@code last}) (its big page): the
+     * policy's prefetcher over the block with the CPU as destination, built from the pages the CPU already holds
+     * (every page of the block not in device memory), the grown region as the faulted pages. Returns the pages to
+     * migrate, region and prefetch, inside the allocation's {@code bounds}; null when the fault did not grow (no
+     * prefetching: just the page moves). Mirrors uvm_va_block_get_prefetch_hint() ->
+     * uvm_perf_prefetch_get_hint_va_block() (uvm_perf_prefetch.c), asked for a CPU fault as for a GPU fault: the
+     * tree widens the region where more than the threshold of a subtree would then be on the CPU.
+     */
+    private long[] cpuPrefetch(long page, long first, long last, long[] bounds, long now) {
+        if (last - first <= 1) {
+            return null;
+        }
+        long block = page >>> Pages.BLOCK_PAGE_SHIFT;
+        long blockFirst = block << Pages.BLOCK_PAGE_SHIFT;
+        long[] resident = PageMask.create();
+        long[] faulted = PageMask.create();
+        long[] out = PageMask.create();
+        for (int k = 0; k < Pages.PAGES_PER_BLOCK; k++) {
+            long q = blockFirst + k;
+            if (q < bounds[0] || q >= bounds[1] || pt.resid(pt.idx(q)) != R_GPU) {
+                PageMask.set(resident, k); // on the CPU already, or outside the allocation: nothing to bring back
+            }
+        }
+        for (long q = first; q < last; q++) {
+            PageMask.set(faulted, (int) (q - blockFirst));
+        }
+        gpu.policy.prefetch(block, resident, faulted, out, now);
+        PageMask.or(out, faulted);
+        for (int k = 0; k < Pages.PAGES_PER_BLOCK; k++) {
+            long q = blockFirst + k;
+            if (q < bounds[0] || q >= bounds[1]) {
+                PageMask.clear(out, k);
+            }
+        }
+        return out;
     }
 
     /**

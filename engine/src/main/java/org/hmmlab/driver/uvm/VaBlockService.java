@@ -97,9 +97,14 @@ final class VaBlockService {
     void run(int u) {
         long[] uniq = gpu.uniq;
         page0 = uniq[0];
-        long entry = (gpu.path == FaultPath.REPLAYABLE_BUFFER || notifications ? gpu.h.batchOverhead().nanos() : 0)
-                + u * (gpu.h.perFaultOverhead().nanos() + gpu.policy.deviceFaultCost().nanos());
-        charge(Stage.FAULT_ENTRY, entry);
+        if (gpu.path == FaultPath.REPLAYABLE_BUFFER || notifications) {
+            // the batch's fixed parts (BatchFixedCost): the pointer reads and the sort of the fetch, and the flush
+            // before the replay, charged together with the fetch
+            charge(Stage.FAULT_ENTRY, gpu.batchCost.bufferPointerReads().nanos());
+            charge(Stage.FAULT_ENTRY, gpu.batchCost.preprocessSort().nanos());
+            charge(Stage.FAULT_ENTRY, gpu.batchCost.bufferFlush().nanos());
+        }
+        charge(Stage.FAULT_ENTRY, u * (gpu.h.perFaultOverhead().nanos() + gpu.policy.deviceFaultCost().nanos()));
         if (!notifications) {
             // the placement's batch form sees the whole batch before its faults are decided one by one
             gpu.fillContext(uniq[0], gpu.uniqWrite[0], t);
@@ -118,6 +123,10 @@ final class VaBlockService {
             if (gpu.path == FaultPath.REPLAYABLE_BUFFER && !notifications) {
                 gpu.counters.increment(Counter.VA_BLOCKS_SERVICED);
             }
+            if (gpu.path == FaultPath.REPLAYABLE_BUFFER) {
+                // uvm_va_block_find_create(): the block, its GPU state and page tables on the first fault there
+                charge(Stage.FIRST_TOUCH, gpu.firstTouch.blockSetUp(block, gpu.g.atcInvalidate().nanos()));
+            }
             for (int j = k; j < end; j++) {
                 ptesWritten |= decide(uniq[j], gpu.uniqWrite[j]);
             }
@@ -129,7 +138,7 @@ final class VaBlockService {
             k = end;
         }
         if (ptesWritten) {
-            charge(Stage.PTE_UPDATE, gpu.h.ptePushOverhead().nanos());
+            charge(Stage.PTE_UPDATE, gpu.batchCost.mapPush().nanos());
         }
         cpuDone = t;
         gpu.sim.scheduleAtNanos(t, EventPhase.HOST, a -> {
@@ -317,6 +326,17 @@ final class VaBlockService {
         }
     }
 
+    /**
+     * The per-block service on this path: {@code host.blockOverhead} covers a block's locking, its state, the copy
+     * push and its tracker; on the fault-buffer path the block's creation, GPU state and page tables are paid once,
+     * as its first touch ({@link VaBlockFirstTouch#SET_UP_SHARE}), and leave the rest for every service.
+     */
+    private long blockServiceNanos() {
+        long overhead = gpu.h.blockOverhead().nanos();
+        return gpu.path == FaultPath.REPLAYABLE_BUFFER
+                ? Math.max(0, overhead - VaBlockFirstTouch.SET_UP_SHARE.nanos()) : overhead;
+    }
+
     private boolean selected(int p) {
         return PageMask.test(gpu.blockMask, p) || PageMask.test(gpu.prefetchMask, p);
     }
@@ -336,9 +356,22 @@ final class VaBlockService {
             }
         }
         gpu.pmm.makeRoom(n - dups, this);
+        if (gpu.path == FaultPath.REPLAYABLE_BUFFER) {
+            // block_populate_gpu_chunk(): the block's first pages in device memory take a root chunk, whose pages
+            // that hold no data anywhere are zeroed (block_zero_new_gpu_chunk(): the chunk's pages not resident
+            // elsewhere, within the allocation)
+            int unpopulated = 0;
+            for (int p = 0; p < Pages.PAGES_PER_BLOCK; p++) {
+                long q = firstPage + p;
+                if (pt.covers(q) && pt.allocBounds(q, bounds) && pt.resid(pt.idx(q)) == R_UNPOPULATED) {
+                    unpopulated++;
+                }
+            }
+            charge(Stage.FIRST_TOUCH, gpu.firstTouch.chunkFor(block, unpopulated));
+        }
         // migrate_vma_setup: one walk collects and unmaps the source pages
         charge(Stage.RANGE_FAULT, gpu.h.rangeFaultWalk().nanos() + n * gpu.h.rangeFaultPerPage().nanos());
-        charge(Stage.MIGRATION_COPY, gpu.h.blockOverhead().nanos()
+        charge(Stage.MIGRATION_COPY, blockServiceNanos()
                 + n * (gpu.h.populatePerPage().nanos() + gpu.h.dmaMapPerPage().nanos()));
         boolean cpuMapped = false;
         boolean deviceMapped = false;
