@@ -443,8 +443,10 @@ public final class Calibration {
                             + " blocks around the fault, half of it resident already" : ""));
             out.add(CalibrationCase.of(what + ": duration", SourceTag.MEASURED, p1, "us", groupUs[g],
                     g < groups.length ? groups[g][0] / 1e3 : 0,
-                    g == 0 ? "the first fault in a VA block also creates the block, takes a chunk from the allocator,"
-                            + " zeroes it and builds its page directories (issue 21 section 3, not in this model yet)"
+                    g == 0 ? "the first fault in a VA block also creates the block, takes chunks from the allocator"
+                            + " (a batch from the resource manager on a new GPU), zeroes them and builds page"
+                            + " directories: stage first_touch, named [A] parts; the 131 us left has no published"
+                            + " breakdown (the run's first fault also pays the driver's first use of the GPU)"
                             : g == 1 ? "fit: sets host.batchOverhead (Platforms.DESKTOP); the model's span is the"
                                     + " batch's fetch to its last map" : ""));
         }
