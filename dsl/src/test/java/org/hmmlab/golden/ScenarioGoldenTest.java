@@ -185,9 +185,25 @@ class ScenarioGoldenTest {
         } catch (IllegalStateException | UnsupportedOperationException e) {
             text = "unavailable: " + e.getMessage();
         }
-        out.append(text);
+        out.append(abbreviated(text));
         if (!text.endsWith("\n")) {
             out.append('\n');
         }
+    }
+
+    /** Sections longer than this many lines are kept as their line count, SHA-256 and first lines, as the trace is. */
+    static final int LONG_SECTION = 400;
+
+    /** {@code text}, or for a long time series its line count, SHA-256 and first 60 lines: every bit still checked. */
+    static String abbreviated(String text) {
+        List<String> lines = text.lines().toList();
+        if (lines.size() <= LONG_SECTION) {
+            return text;
+        }
+        StringBuilder out = new StringBuilder();
+        out.append("lines ").append(lines.size()).append('\n');
+        out.append("sha256 ").append(sha256(text)).append('\n');
+        lines.stream().limit(60).forEach(l -> out.append(l).append('\n'));
+        return out.toString();
     }
 }
