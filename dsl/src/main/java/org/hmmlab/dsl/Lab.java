@@ -10,6 +10,9 @@ import org.hmmlab.dsl.results.Table;
 import org.hmmlab.pcie.IommuConfig;
 import org.hmmlab.pcie.Lanes;
 import org.hmmlab.pcie.PcieGen;
+import org.hmmlab.platform.CoherentPlatforms;
+import org.hmmlab.platform.GpuToGpu;
+import org.hmmlab.platform.NvLinkGen;
 import org.hmmlab.platform.Platform;
 import org.hmmlab.platform.Platforms;
 import org.hmmlab.dsl.spec.EvictionSpec;
@@ -175,6 +178,28 @@ public final class Lab {
     public static final Platform A100_PCIE4 = Platforms.A100_PCIE4;
     /** H100 80 GB on PCIe Gen5 x16. */
     public static final Platform H100_PCIE5 = Platforms.H100_PCIE5;
+
+    /**
+     * A Grace Hopper superchip: CPU and GPU coherent over NVLink-C2C (375 GB/s host to device, 297 GB/s device to
+     * host as measured by Schieffer et al., ICPP 2024): ATS, no device-private pages, access-counter migration.
+     */
+    public static final Platform GH200_C2C = CoherentPlatforms.GH200_C2C;
+
+    /** Volta's NVLink (6 links of 25 GB/s each way): {@code .nvlink(0, 1, NVLINK2, 6)}. */
+    public static final NvLinkGen NVLINK2 = NvLinkGen.NVLINK2;
+
+    /** Ampere's NVLink (12 links of 25 GB/s each way): {@code .nvlink(0, 1, NVLINK3, 12)}. */
+    public static final NvLinkGen NVLINK3 = NvLinkGen.NVLINK3;
+
+    /** Hopper's NVLink (18 links of 25 GB/s each way): {@code .nvlink(0, 1, NVLINK4, 18)}. */
+    public static final NvLinkGen NVLINK4 = NvLinkGen.NVLINK4;
+
+    /** GPU-to-GPU moves as the UVM driver makes them (peer copy between peers, staged otherwise). */
+    public static final GpuToGpu DRIVER_COPY = GpuToGpu.DRIVER;
+
+    /** GPU-to-GPU moves as the core kernel makes them for another owner's page: through system memory, always. */
+    public static final GpuToGpu THROUGH_SYSTEM_MEMORY =
+            GpuToGpu.THROUGH_SYSTEM_MEMORY;
 
     /**
      * PCIe generation {@code n}, 3 to 6, for a platform on another link:
@@ -419,6 +444,14 @@ public final class Lab {
     /** {@code gpu} maps {@code allocation} where it lives: {@code uvmDefaults().hints(accessedBy("x", gpu(0)))}. */
     public static HintSpec.AccessedBy accessedBy(String allocation, Processor gpu) {
         return PolicySpec.accessedBy(allocation, gpu);
+    }
+
+    /**
+     * Each of a set of GPUs maps {@code allocation} where it lives, without migrating it:
+     * {@code uvmDefaults().hints(accessedBy("x", gpu(0), gpu(1)))}.
+     */
+    public static HintSpec.AccessedBySet accessedBy(String allocation, Processor first, Processor... more) {
+        return PolicySpec.accessedBy(allocation, first, more);
     }
 
     /** GPU reads of {@code allocation} duplicate it: {@code uvmDefaults().hints(readMostly("weights"))}. */

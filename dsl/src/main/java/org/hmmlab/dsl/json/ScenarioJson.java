@@ -23,6 +23,7 @@ import org.hmmlab.dsl.spec.PresetLink;
 import org.hmmlab.dsl.spec.ThrashingSpec;
 import org.hmmlab.pcie.IommuConfig;
 import org.hmmlab.platform.Platform;
+import org.hmmlab.platform.Topology;
 import org.hmmlab.units.Bytes;
 import org.hmmlab.units.SimDuration;
 import org.hmmlab.workload.AccessTrace;
@@ -78,10 +79,14 @@ public final class ScenarioJson {
     public static ObjectNode tree(Scenario s) {
         ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("name", s.name());
-        String preset = PlatformPresets.nameOf(s.basePlatform());
-        java.util.Optional<PresetLink> onLink = PresetLink.of(s.basePlatform());
-        IommuConfig io = s.basePlatform().iommu();
-        Platform withoutIommu = s.basePlatform().withIommu(IommuConfig.OFF);
+        // several GPUs or links go in "topology"; the platform is written as it was before they existed
+        Topology topology = s.basePlatform().topology();
+        boolean wholePreset = PlatformPresets.scenarioNameOf(s.basePlatform()) != null;
+        Platform basePlatform = wholePreset ? s.basePlatform() : s.basePlatform().withTopology(Topology.SINGLE);
+        String preset = PlatformPresets.scenarioNameOf(basePlatform);
+        java.util.Optional<PresetLink> onLink = PresetLink.of(basePlatform);
+        IommuConfig io = basePlatform.iommu();
+        Platform withoutIommu = basePlatform.withIommu(IommuConfig.OFF);
         if (preset != null) {
             root.put("platform", preset);
         } else if (onLink.isPresent()) {
@@ -106,7 +111,10 @@ public final class ScenarioJson {
                 }
             });
         } else {
-            root.set("platform", PlatformJson.tree(s.basePlatform()));
+            root.set("platform", PlatformJson.tree(basePlatform));
+        }
+        if (!wholePreset && !topology.equals(Topology.SINGLE)) {
+            root.set("topology", TopologyJson.tree(topology));
         }
         s.vramOverride().ifPresent(v -> root.put("vram", bytes(v)));
         root.put("seed", s.seed());
@@ -191,6 +199,11 @@ public final class ScenarioJson {
             ArrayNode hints = o.putArray("hints");
             for (HintSpec h : p.hints()) {
                 ObjectNode ho = hints.addObject().put("kind", h.kind()).put("allocation", h.allocation());
+                if (h instanceof HintSpec.AccessedBySet set) {
+                    ArrayNode gpus = ho.putArray("gpus");
+                    set.gpus().forEach(g -> gpus.add(g.toString()));
+                    continue;
+                }
                 settings(ho, h.settings());
             }
         }
@@ -240,12 +253,13 @@ public final class ScenarioJson {
 
     /** Reads a scenario at {@code r}'s position in a larger document. */
     public static Scenario read(JsonNodeReader r) {
-        r.object(Set.of("name", "platform", "vram", "seed", "engine", "faultPath", "policy", "allocations", "phases"));
+        r.object(Set.of("name", "platform", "topology", "vram", "seed", "engine", "faultPath", "policy", "allocations",
+                "phases"));
         Scenario s = Scenario.named(r.field("name").text());
         if (r.has("platform")) {
             JsonNodeReader p = r.field("platform");
             if (p.node().isTextual()) {
-                s = s.on(PlatformPresets.named("platform", p.oneOf(PlatformPresets.NAMES)));
+                s = s.on(PlatformPresets.scenarioPlatform("platform", p.oneOf(PlatformPresets.SCENARIO_NAMES)));
             } else if (p.node().isObject() && p.has("preset")) {
                 Platform base;
                 if (p.has("iommu") && !p.has("gen") && !p.has("lanes")) {
@@ -265,10 +279,14 @@ public final class ScenarioJson {
                     throw new JsonFormatException(p.path(), e.getMessage(), e);
                 }
             } else {
-                throw p.error("must be a preset name (one of " + String.join(", ", PlatformPresets.NAMES)
+                throw p.error("must be a preset name (one of " + String.join(", ", PlatformPresets.SCENARIO_NAMES)
                         + "), a preset on another link ({\"preset\": \"A100_PCIE4\", \"gen\": 5, \"lanes\": 16})"
                         + " or a platform object");
             }
+        }
+        if (r.has("topology")) {
+            Topology t = TopologyJson.read(r.field("topology"));
+            s = s.on(s.basePlatform().withTopology(t));
         }
         if (r.has("vram")) {
             Bytes v = r.field("vram").parsed(Bytes::parse);

@@ -1,6 +1,7 @@
 package org.hmmlab.dsl.spec;
 
 import java.util.List;
+import org.hmmlab.platform.CoherentPlatforms;
 import org.hmmlab.platform.Platform;
 import org.hmmlab.platform.Platforms;
 
@@ -9,6 +10,12 @@ public final class PlatformPresets {
 
     /** The names, oldest GPU first. */
     public static final List<String> NAMES = List.of("V100_PCIE3", "A100_PCIE4", "H100_PCIE5");
+
+    /**
+     * The names a scenario may run on: the PCIe presets and the coherent {@code GH200_C2C}, which only the
+     * multi-GPU model runs (so the calibration, which times single GPUs on PCIe, keeps {@link #NAMES}).
+     */
+    public static final List<String> SCENARIO_NAMES = List.of("V100_PCIE3", "A100_PCIE4", "H100_PCIE5", "GH200_C2C");
 
     private PlatformPresets() {
     }
@@ -32,5 +39,22 @@ public final class PlatformPresets {
             }
         }
         return null;
+    }
+
+    /** The scenario preset called {@code name} ({@link #SCENARIO_NAMES}), or an error naming {@code parameter} and them. */
+    public static Platform scenarioPlatform(String parameter, String name) {
+        if ("GH200_C2C".equals(name)) {
+            return CoherentPlatforms.GH200_C2C;
+        }
+        if (!NAMES.contains(name)) {
+            throw new SpecException(parameter, parameter + " must be one of " + String.join(", ", SCENARIO_NAMES)
+                    + ", got '" + name + "'");
+        }
+        return named(parameter, name);
+    }
+
+    /** The name of a scenario preset equal to {@code p}, or null. */
+    public static String scenarioNameOf(Platform p) {
+        return CoherentPlatforms.GH200_C2C.equals(p) ? "GH200_C2C" : nameOf(p);
     }
 }
