@@ -503,6 +503,15 @@ public final class Lab {
     }
 
     /**
+     * The multi-GPU model's copy paths against the published figures they touch (GH200 NVLink-C2C each way, small
+     * GPU-to-GPU copies with and without peer access), as the same table as {@link #calibration()}:
+     * {@code Charts.calibration("multi-GPU", multiGpuCalibration())}.
+     */
+    public static Table multiGpuCalibration() {
+        return calibration(org.hmmlab.multigpu.MultiGpuCalibration.cases());
+    }
+
+    /**
      * Comparisons of your own, as the same table as {@link #calibration()}, for example a copy you timed on
      * your machine against the model on your platform profile:
      * {@code calibration(List.of(CalibrationCase.of("my H2D 256 MiB", SourceTag.MEASURED, "my nvbandwidth run",

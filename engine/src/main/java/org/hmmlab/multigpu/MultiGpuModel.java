@@ -178,6 +178,30 @@ public final class MultiGpuModel {
 
     // --- paths ----------------------------------------------------------------------------------------------------
 
+    /**
+     * What this model charges for one copy of {@code size} from {@code from} to {@code to} (each
+     * {@link Location#HOST} or a GPU index): the path's latency plus the bytes at its bandwidth, a GPU-to-GPU copy
+     * staged through system memory as two such copies unless the topology's path and peers allow a direct one.
+     * For calibration and for reading the model: {@code model.copyTime(Location.HOST, 0, Bytes.GiB(1))}.
+     */
+    public SimDuration copyTime(int from, int to, Bytes size) {
+        if (from == to || from < Location.HOST || to < Location.HOST || from >= gpus || to >= gpus) {
+            throw new IllegalArgumentException("copyTime(from, to, size): from and to must be two different processors"
+                    + " among host (-1) and " + Topology.names(gpus) + ", got " + from + " and " + to);
+        }
+        long b = size.bytes();
+        if (from == Location.HOST) {
+            return SimDuration.ns(hostToDeviceLatency() + transfer(hostToDevice(), b));
+        }
+        if (to == Location.HOST) {
+            return SimDuration.ns(hostToDeviceLatency() + transfer(deviceToHost(), b));
+        }
+        if (mode == GpuToGpu.DRIVER && topo.peers(from, to)) {
+            return SimDuration.ns(peerLatency(from, to) + transfer(peerBandwidth(from, to), b));
+        }
+        return SimDuration.ns(2 * hostToDeviceLatency() + transfer(deviceToHost(), b) + transfer(hostToDevice(), b));
+    }
+
     private long hostToDeviceLatency() {
         CoherentLink c = topo.coherentLink();
         return c != null ? c.latency().nanos() : platform.link().roundTripLatency().nanos();
