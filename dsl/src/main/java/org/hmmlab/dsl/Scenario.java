@@ -490,6 +490,25 @@ public final class Scenario {
         }
     }
 
+    /**
+     * Runs on the multi-GPU model whatever the platform, one GPU on PCIe included, so that a one-GPU run compares
+     * like with like against runs on several GPUs or a coherent link: {@code scenario.runMultiGpu()}.
+     */
+    public ScenarioResult runMultiGpu() {
+        Workload w = workload();
+        List<MigrationPolicy> built = new ArrayList<>();
+        try {
+            Outcome o = org.hmmlab.run.Engine.MultiGpu.on(platform()).run(w, () -> {
+                MigrationPolicy m = policy.build();
+                built.add(m);
+                return m;
+            }, seed, Cancellation.current());
+            return new ScenarioResult(this, o);
+        } finally {
+            built.forEach(Scenario::close);
+        }
+    }
+
     /** Frees what a policy holds outside the JVM heap (a JavaScript placement's context). */
     private static void close(MigrationPolicy m) {
         if (m.placement() instanceof AutoCloseable c) {

@@ -188,6 +188,7 @@ class DslCompileTest {
         ScenarioResult twoRun = two.run();
         twoRun.multiGpu();
         twoRun.perGpu();
+        scenario("one").alloc("x", MiB(1)).gpu(kernel("k").reads("x")).runMultiGpu().multiGpu();
         twoRun.perGpuChart("faults");
         scenario("c2c").on(GH200_C2C).alloc("x", MiB(1)).gpu(kernel("k").reads("x")).run().multiGpu();
         Charts.errorBand("errors", cal, "case", "error_pct", 10);

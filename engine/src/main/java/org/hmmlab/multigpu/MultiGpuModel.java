@@ -384,7 +384,9 @@ public final class MultiGpuModel {
 
         private void gpuAccess(int a, int g, int i, boolean write, long size, int conc) {
             long bit = 1L << g;
-            if ((mapped[i] & bit) == 0 || (write && (dup[i] & bit) != 0)) {
+            // while a page is duplicated every mapping of it is read-only, the original's too
+            // (block_prep_read_duplicate_mapping()), so any write faults and collapses the copies
+            if ((mapped[i] & bit) == 0 || (write && dup[i] != 0)) {
                 fault(a, g, i, write);
             }
             if ((dup[i] & bit) != 0 || loc[i] == g) {
@@ -428,6 +430,8 @@ public final class MultiGpuModel {
                 }
                 if (target != loc[j]) {
                     moveTo(j, target);
+                } else if (faulted && write) {
+                    breakReadDuplication(j, target); // a write where the page lives: every copy elsewhere goes
                 }
                 mapped[j] |= bit; // local, or a remote mapping of where the page stays
             }

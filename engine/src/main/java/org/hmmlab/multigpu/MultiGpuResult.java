@@ -52,8 +52,7 @@ public record MultiGpuResult(String platform, int gpus, long[][] perGpu, long ho
 
     /**
      * The totals in the shared column vocabulary ({@code faults}, {@code pages_to_device}, ...,
-     * {@code model_elapsed_ns}), then this model's own totals, then every counter per GPU
-     * ({@code gpu0_faults}, {@code gpu1_faults}, ...).
+     * {@code model_elapsed_ns}), then this model's own totals; the same columns whatever the number of GPUs.
      */
     public Map<String, Long> summary() {
         Map<String, Long> m = new LinkedHashMap<>();
@@ -75,6 +74,15 @@ public record MultiGpuResult(String platform, int gpus, long[][] perGpu, long ho
         m.put(ACCESS_COUNTER_MIGRATIONS, total(MultiGpuCounter.ACCESS_COUNTER_MIGRATIONS));
         m.put(CPU_REMOTE_ACCESSES, cpuRemoteAccesses);
         m.put(Columns.MODEL_ELAPSED_NS, elapsed.nanos());
+        return Collections.unmodifiableMap(m);
+    }
+
+    /**
+     * Every counter per GPU, named {@code gpu0_faults}, {@code gpu1_faults}, ...: apart from {@link #summary()} so
+     * that runs on different numbers of GPUs share the summary's columns (a sweep over {@code gpus}).
+     */
+    public Map<String, Long> perGpuSummary() {
+        Map<String, Long> m = new LinkedHashMap<>();
         for (int g = 0; g < gpus; g++) {
             for (MultiGpuCounter c : MultiGpuCounter.values()) {
                 m.put("gpu" + g + "_" + c.column(), perGpu[c.ordinal()][g]);

@@ -88,7 +88,7 @@ public sealed interface Outcome permits Outcome.Timed, Outcome.Residency, Outcom
             }
         }
 
-        /** The totals, then every counter per GPU ({@link MultiGpuResult#summary()}). */
+        /** The totals ({@link MultiGpuResult#summary()}); per GPU in {@link MultiGpuResult#perGpuSummary()}. */
         @Override
         public Map<String, Long> summary() {
             return result.summary();

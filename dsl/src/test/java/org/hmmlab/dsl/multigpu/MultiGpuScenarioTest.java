@@ -34,6 +34,11 @@ class MultiGpuScenarioTest {
                 .gpu(1, kernel("k1").reads("x").warps(64));
     }
 
+    /** GPU {@code gpu}'s counter {@code column}, read from the per-GPU table. */
+    static long count(ScenarioResult r, int gpu, String column) {
+        return (Long) r.perGpu().column(column).values().get(gpu);
+    }
+
     static Scenario js(String script) {
         List<Object> shown = new ArrayList<>();
         JsScript.load("s.js", "lab.show(" + script + ")", Map.of("lab", new JsLab(shown::add)), ScriptLimits.DEFAULT,
@@ -47,8 +52,8 @@ class MultiGpuScenarioTest {
         assertTrue(handOff().multiGpu());
         var s = r.summary();
         assertEquals(2L, s.get("gpus"));
-        assertEquals(1024L, s.get("gpu0_pages_to_device"));
-        assertEquals(1024L, s.get("gpu1_staged_pages"), "no peer access: staged through system memory");
+        assertEquals(1024L, count(r, 0, "pages_to_device"));
+        assertEquals(1024L, count(r, 1, "staged_pages"), "no peer access: staged through system memory");
         Table t = r.perGpu();
         assertEquals(List.of("gpu0", "gpu1"), t.column("gpu").values());
         assertEquals(MultiGpuCounter.values().length + 1, t.columnNames().size());
@@ -62,11 +67,11 @@ class MultiGpuScenarioTest {
         long staged = (Long) handOff().run().summary().get("model_elapsed_ns");
         ScenarioResult peer = handOff().peerAccess(true).run();
         ScenarioResult nv = handOff().nvlink(0, 1, NVLINK3, 12).run();
-        assertEquals(1024L, peer.summary().get("gpu1_peer_copied_pages"));
+        assertEquals(1024L, count(peer, 1, "peer_copied_pages"));
         assertTrue((Long) peer.summary().get("model_elapsed_ns") < staged);
         assertTrue((Long) nv.summary().get("model_elapsed_ns") < (Long) peer.summary().get("model_elapsed_ns"));
         ScenarioResult kernel = handOff().peerAccess(true).gpuToGpu(THROUGH_SYSTEM_MEMORY).run();
-        assertEquals(1024L, kernel.summary().get("gpu1_staged_pages"));
+        assertEquals(1024L, count(kernel, 1, "staged_pages"));
     }
 
     @Test
@@ -74,8 +79,8 @@ class MultiGpuScenarioTest {
         ScenarioResult r = handOff().policy(uvmDefaults().hints(preferredLocation("x", HOST),
                 accessedBy("x", gpu(0), gpu(1)))).run();
         assertEquals(0L, r.summary().get("pages_to_device"));
-        assertEquals(1024L, r.summary().get("gpu0_remote_accesses"));
-        assertEquals(1024L, r.summary().get("gpu1_remote_accesses"));
+        assertEquals(1024L, count(r, 0, "remote_accesses"));
+        assertEquals(1024L, count(r, 1, "remote_accesses"));
     }
 
     @Test
