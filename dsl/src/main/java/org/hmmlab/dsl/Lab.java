@@ -8,6 +8,9 @@ import org.hmmlab.dsl.results.ColumnType;
 import org.hmmlab.dsl.results.Row;
 import org.hmmlab.dsl.results.Table;
 import org.hmmlab.pcie.IommuConfig;
+import org.hmmlab.platform.AmdSvm;
+import org.hmmlab.platform.DriverPersonality;
+import org.hmmlab.platform.SvmAttributes;
 import org.hmmlab.pcie.Lanes;
 import org.hmmlab.pcie.PcieGen;
 import org.hmmlab.platform.CoherentPlatforms;
@@ -178,6 +181,35 @@ public final class Lab {
     public static final Platform A100_PCIE4 = Platforms.A100_PCIE4;
     /** H100 80 GB on PCIe Gen5 x16. */
     public static final Platform H100_PCIE5 = Platforms.H100_PCIE5;
+    /** AMD Instinct MI100 32 GB on PCIe Gen4 x16, AMD's SVM driver with XNACK on. */
+    public static final Platform MI100_PCIE4 = Platforms.MI100_PCIE4;
+    /** AMD Instinct MI210 64 GB on PCIe Gen4 x16, AMD's SVM driver with XNACK on. */
+    public static final Platform MI210_PCIE4 = Platforms.MI210_PCIE4;
+    /** AMD Instinct MI300X 192 GB on its PCIe Gen5 x16 host link, AMD's SVM driver with XNACK on. */
+    public static final Platform MI300X_PCIE5 = Platforms.MI300X_PCIE5;
+
+    /**
+     * AMD's SVM driver (amdkfd's kfd_svm.c) as a platform's driver personality, with XNACK on and its defaults;
+     * {@code scenario.driver(amdSvm().xnack(false))} or {@code A100_PCIE4.withDriver(amdSvm())}. Its options:
+     * {@code xnack}, {@code granularity} (0..63, 9 = 2 MiB), per-allocation attributes with {@code range("x",
+     * svmRange().preferredLoc(SvmAttributes.Location.GPU))}, and the timing parameters ({@code restoreDelay}, ...).
+     */
+    public static AmdSvm amdSvm() {
+        return AmdSvm.defaults();
+    }
+
+    /** NVIDIA's nvidia-uvm as a platform's driver personality (every NVIDIA preset's): {@code .driver(uvm())}. */
+    public static DriverPersonality uvm() {
+        return DriverPersonality.UVM;
+    }
+
+    /**
+     * The SVM attributes of one allocation's range, the driver's defaults to start from:
+     * {@code svmRange().prefetchLoc(SvmAttributes.Location.GPU).granularity(9)}.
+     */
+    public static SvmAttributes svmRange() {
+        return SvmAttributes.DEFAULT;
+    }
 
     /**
      * A Grace Hopper superchip: CPU and GPU coherent over NVLink-C2C (375 GB/s host to device, 297 GB/s device to

@@ -6,6 +6,7 @@ import java.util.Objects;
 import org.hmmlab.device.FaultPath;
 import org.hmmlab.dsl.spec.HintSpec;
 import org.hmmlab.dsl.spec.PolicySpec;
+import org.hmmlab.platform.DriverPersonality;
 import org.hmmlab.platform.GpuToGpu;
 import org.hmmlab.platform.NvLink;
 import org.hmmlab.platform.NvLinkGen;
@@ -113,6 +114,20 @@ public final class Scenario {
     }
 
     /**
+     * Runs the scenario under driver personality {@code d} on the same hardware:
+     * {@code scan.on(MI210_PCIE4).driver(amdSvm().xnack(false))}, or {@code .driver(uvm())} for nvidia-uvm's service.
+     */
+    public Scenario driver(DriverPersonality d) {
+        Objects.requireNonNull(d, "driver(d): d must be uvm() or amdSvm(), got null");
+        if (multiGpu() && !d.equals(DriverPersonality.UVM)) {
+            throw new IllegalArgumentException("driver(d): " + d.name() + " drives one GPU on PCIe here; this scenario"
+                    + " has " + platform.gpus() + " GPUs" + (platform.topology().coherent() ? " on a coherent link" : "")
+                    + ", which the multi-GPU model runs with nvidia-uvm's decisions (uvm())");
+        }
+        return on(platform.withDriver(d));
+    }
+
+    /**
      * Gives the GPU {@code memory} of device memory instead of the platform's (from 2 MiB to 16 TiB), to see
      * what oversubscription does: {@code .vram(GiB(4))}.
      */
@@ -186,6 +201,11 @@ public final class Scenario {
             }
         }
         requireHintGpus("gpus(" + n + ")", policy, n);
+        if (n > 1 && !platform.driver().equals(DriverPersonality.UVM)) {
+            throw new IllegalArgumentException("gpus(" + n + "): several GPUs run on the multi-GPU model, which makes"
+                    + " nvidia-uvm's decisions; platform '" + platform.name() + "' is driven by " + platform.driver().name()
+                    + " (give it .driver(uvm()) first, or keep one GPU)");
+        }
         Topology t;
         try {
             t = platform.topology().withGpus(n);
@@ -522,7 +542,10 @@ public final class Scenario {
 
     @Override
     public String toString() {
-        return "scenario '" + name + "' on " + platform().name() + ", " + policy.label() + ", " + allocations.size()
+        String driver = platform.driver() instanceof org.hmmlab.platform.AmdSvm a
+                ? " driven by amdSvm (XNACK " + (a.xnack() ? "on" : "off") + ")" : "";
+        return "scenario '" + name + "' on " + platform().name() + driver + ", " + policy.label() + ", "
+                + allocations.size()
                 + " allocations, " + phases.size() + " phases, " + (frees.isEmpty() ? "" : frees.size() + " frees, ")
                 + "seed " + seed + ", "
                 + (multiGpu() ? "multi-GPU model (" + platform.gpus() + " GPUs" + (platform.topology().coherent()

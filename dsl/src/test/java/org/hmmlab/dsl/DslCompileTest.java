@@ -307,6 +307,11 @@ class DslCompileTest {
         sc.on(A100_PCIE4.withLink(gen(5), lanes(16))).platform();
         sc.on(A100_PCIE4.withIommu(iommu().strict().ioPageSize(KiB(4)).iotlbEntries(64).iotlbMiss(ns(280)))).platform();
         sc.on(A100_PCIE4.withIommu(iommu().lazy().passthrough().off())).platform();
+        // issue 17: the driver personality and AMD's SVM options
+        sc.on(MI100_PCIE4).driver(uvm()).driver(amdSvm().xnack(false).granularity(9)
+                .range("x", svmRange().preferGpu().preferSysmem().prefetchToGpu().accessInPlace().noAccess()
+                        .granularity(4))).platform();
+        sc.on(MI210_PCIE4.withXnack(false)).on(MI300X_PCIE5.withDriver(uvm())).platform();
         sc.pingPong("x", 1, 8);
         Path traced = dir.resolve("app.csv");
         Files.writeString(traced, "0,gpu0,0x10000,R,4096\n");

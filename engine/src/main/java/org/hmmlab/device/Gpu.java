@@ -1,11 +1,12 @@
 package org.hmmlab.device;
 
+import org.hmmlab.driver.amd.AmdSvmGpu;
 import org.hmmlab.driver.uvm.UvmGpu;
-import org.hmmlab.driver.uvm.UvmHmm;
 import org.hmmlab.metrics.RunMetrics;
 import org.hmmlab.pcie.Ats;
 import org.hmmlab.pcie.PcieLink;
 import org.hmmlab.pcie.Pri;
+import org.hmmlab.platform.AmdSvm;
 import org.hmmlab.platform.GpuProfile;
 import org.hmmlab.platform.Platform;
 import org.hmmlab.policy.MigrationPolicy;
@@ -24,13 +25,21 @@ import org.hmmlab.workload.AccessStream;
  * and {@link HostMemory#rangeFault} (hmm_range_fault), and migrates pages into its memory when the
  * {@link MigrationPolicy} says so. The fault path ({@link FaultPath}) is the NVIDIA-UVM replayable fault buffer
  * with batching, or PCIe ATS/PRI.
+ *
+ * <p>The platform's {@link Platform#driver() driver personality} chooses the software: nvidia-uvm
+ * ({@link org.hmmlab.driver.uvm}) or AMD's SVM driver ({@link org.hmmlab.driver.amd}), whose retry faults arrive in
+ * the same ring (the IH ring) and are handled one at a time; it always takes the fault-buffer path.
  */
 public final class Gpu {
 
     private final HostMemory host;
     private final DevicePageTable pt;
     private final WarpScheduler warps;
-    private final UvmHmm hmm;
+    /** The driver's HMM side: its MMU interval notifier and its pagemap's migrate_to_ram. */
+    private final HostMemory.Invalidator mirror;
+    private final HostMemory.DeviceDriver hostSide;
+    /** AMD's SVM driver when it is the platform's personality, else null. */
+    private final AmdSvmGpu amd;
 
     public Gpu(Simulator sim, Platform platform, PcieLink link, HostMemory host, MigrationPolicy policy,
                FaultPath path, RunMetrics metrics) {
@@ -43,8 +52,31 @@ public final class Gpu {
         }
         DeviceTlb tlb = new DeviceTlb(g.tlbEntries(), Long.numberOfTrailingZeros(g.tlbPageSize().bytes() >>> 12));
         this.pt = new DevicePageTable(g.vram().bytes() >>> 12, metrics.deviceResidency());
+        if (platform.driver() instanceof AmdSvm svm) {
+            if (path != FaultPath.REPLAYABLE_BUFFER) {
+                throw new IllegalArgumentException("faultPath " + path + " is not a path of the amdSvm driver, whose"
+                        + " retry faults arrive in the IH ring: use faultPath REPLAYABLE_BUFFER (the default)");
+            }
+            this.amd = new AmdSvmGpu(sim, platform, svm, host, policy, metrics, pt, tlb, engines);
+            this.mirror = amd.hmm();
+            this.hostSide = amd.hmm();
+            metrics.listIommu(platform.iommu().translates());
+            FaultBuffer ih = new FaultBuffer(g.faultBufferEntries(), amd.interrupts());
+            this.warps = new WarpScheduler(sim, g, platform.host(), link, FaultPath.REPLAYABLE_BUFFER, pt, tlb, ih,
+                    metrics, policy.evictor().wantsAccesses() ? policy.evictor() : null);
+            AtsPri atsPri = new AtsPri(sim, platform.host(), ats, new Pri(link), host, pt, tlb, warps, metrics);
+            warps.connect(atsPri::onAtsStart, amd.remoteAccesses());
+            if (amd.iommu().translates()) {
+                warps.throughIommu(amd.iommu());
+            }
+            amd.connect(warps, ih);
+            host.driver(hostSide);
+            return;
+        }
+        this.amd = null;
         UvmGpu driver = new UvmGpu(sim, platform, link, ats, host, policy, path, metrics, pt, tlb, engines);
-        this.hmm = driver.hmm();
+        this.mirror = driver.hmm();
+        this.hostSide = driver.hmm();
         metrics.listIommu(platform.iommu().translates());
         FaultBuffer faults = new FaultBuffer(path == FaultPath.REPLAYABLE_BUFFER ? g.faultBufferEntries() : 1 << 16,
                 driver.interrupts());
@@ -58,7 +90,7 @@ public final class Gpu {
             warps.throughIommu(driver.iommu());
         }
         driver.connect(warps, faults, notes, atsPri);
-        host.driver(hmm);
+        host.driver(hostSide);
     }
 
     /** Pages held in device memory. */
@@ -68,8 +100,20 @@ public final class Gpu {
 
     /** Mirrors a managed allocation of {@code pages} pages that starts at {@code firstPage}. */
     public void attach(long firstPage, long pages) {
+        attach(null, firstPage, pages);
+    }
+
+    /**
+     * Mirrors allocation {@code name} of {@code pages} pages that starts at {@code firstPage}; the name gives it the
+     * SVM attributes the AMD personality was told of (null: none).
+     */
+    public void attach(String name, long firstPage, long pages) {
+        if (amd != null) {
+            amd.attach(name, firstPage, pages);
+            return;
+        }
         pt.attach(firstPage, pages);
-        host.mirror(firstPage, pages, hmm);
+        host.mirror(firstPage, pages, mirror);
     }
 
     /** Where {@code page} lives, as a {@link org.hmmlab.policy.Location} code. */
@@ -83,6 +127,11 @@ public final class Gpu {
      * completed.
      */
     public void runPhase(AccessStream accesses, long allocationFirstPage, int concurrency, EventHandler done) {
+        if (amd != null) {
+            // the driver maps (XNACK off) and prefetches what the ranges' attributes ask before the kernel runs
+            amd.launch(() -> warps.runPhase(accesses, allocationFirstPage, concurrency, done));
+            return;
+        }
         warps.runPhase(accesses, allocationFirstPage, concurrency, done);
     }
 
@@ -90,6 +139,6 @@ public final class Gpu {
 
     /** Takes the invalidation time accumulated by notifier callbacks since the last call. */
     public long takeInvalidationCost() {
-        return hmm.takeInvalidationCost();
+        return hostSide.takeInvalidationCost();
     }
 }

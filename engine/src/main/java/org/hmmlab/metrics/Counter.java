@@ -15,7 +15,10 @@ public enum Counter {
     TLB_MISSES,
     /** Device page faults raised (before deduplication). */
     FAULTS,
-    /** Faults dropped as duplicates of one already queued (same page, same batch). */
+    /**
+     * Faults dropped as duplicates of one already queued (same page, same batch). Under AMD's SVM driver: retry
+     * faults dropped by amdgpu_gmc_filter_faults() or skipped by svm_range_restore_pages() as already restored.
+     */
     DUPLICATE_FAULTS,
     /** Fault-buffer batches serviced by the host. */
     FAULT_BATCHES,
@@ -55,7 +58,10 @@ public enum Counter {
     EVICTIONS,
     /** Thrashing events detected. */
     THRASHING_EVENTS,
-    /** Unique faulting pages the host serviced, summed over batches (UVM's per-batch "num_coalesced_faults"). */
+    /**
+     * Unique faulting pages the host serviced, summed over batches (UVM's per-batch "num_coalesced_faults"). Under
+     * AMD's SVM driver: retry faults that restored a range (svm_range_restore_pages() calls that migrated or mapped).
+     */
     FAULTS_SERVICED,
     /** VA blocks (2 MiB) the host serviced, summed over batches: one per block a batch's faults fall in. */
     VA_BLOCKS_SERVICED,

@@ -135,6 +135,10 @@ public final class MultiGpuModel {
         if (platform == null || policy == null || costs == null) {
             throw new IllegalArgumentException("multi-GPU model: platform, policy and costs must be set, got null");
         }
+        if (!platform.driver().equals(org.hmmlab.platform.DriverPersonality.UVM)) {
+            throw new IllegalArgumentException("multi-GPU model: it makes nvidia-uvm's decisions; platform '"
+                    + platform.name() + "' is driven by " + platform.driver().name());
+        }
         this.platform = platform;
         this.topo = platform.topology();
         this.policy = policy;

@@ -32,7 +32,7 @@ public final class CoherentPlatforms {
                 g.utlbOutstandingFaults(), g.copyEngines(), g.copySetup(), g.copyInflightGranules(),
                 g.atcInvalidate(), g.replayLatency(), g.accessCounterBufferEntries(), g.accessCounterBatchCount(),
                 g.faultMaxBatchesPerService(), g.faultMaxThrottlePerService());
-        return new Platform("GH200 over NVLink-C2C", h.host(), h.link(), hopper, h.iommu(),
+        return new Platform("GH200 over NVLink-C2C", h.host(), h.link(), hopper, h.iommu(), DriverPersonality.UVM,
                 Topology.SINGLE.withCoherentLink(CoherentLink.GH200_NVLINK_C2C));
     }
 }

@@ -105,6 +105,66 @@ public final class Platforms {
                     Bytes.GiB(80),      // [U] datasheet
                     Bandwidth.GBps(3350))); // [S] tritonbench issue #78 (perf-figures 4)
 
+    /**
+     * AMD Instinct MI100 32 GB on PCIe Gen4 x16, driven by AMD's SVM driver (amdkfd) with XNACK on. Datasheet values
+     * [U]: AMD Instinct MI100 accelerator datasheet (120 compute units, 32 GB HBM2 at 1.2288 TB/s, PCIe Gen4 x16).
+     */
+    public static final Platform MI100_PCIE4 = new Platform("MI100 on PCIe Gen4 x16", X86_SERVER,
+            new PcieLinkConfig(PcieGen.GEN4, 16, 256, 512, false, DMA_ROUND_TRIP),
+            amdGpu("MI100-32GB", 120, Bytes.GiB(32), Bandwidth.GBps(1228.8)),
+            org.hmmlab.pcie.IommuConfig.OFF, AmdSvm.defaults());
+
+    /**
+     * AMD Instinct MI210 64 GB on PCIe Gen4 x16 (PCIe card), AMD's SVM driver with XNACK on. Datasheet values [U]:
+     * AMD Instinct MI210 accelerator datasheet (104 compute units, 64 GB HBM2e at 1.6384 TB/s, PCIe Gen4 x16).
+     */
+    public static final Platform MI210_PCIE4 = new Platform("MI210 on PCIe Gen4 x16", X86_SERVER,
+            new PcieLinkConfig(PcieGen.GEN4, 16, 256, 512, false, DMA_ROUND_TRIP),
+            amdGpu("MI210-64GB", 104, Bytes.GiB(64), Bandwidth.GBps(1638.4)),
+            org.hmmlab.pcie.IommuConfig.OFF, AmdSvm.defaults());
+
+    /**
+     * AMD Instinct MI300X 192 GB on its PCIe Gen5 x16 host link, AMD's SVM driver with XNACK on. Datasheet values
+     * [U]: AMD Instinct MI300X accelerator datasheet (304 compute units, 192 GB HBM3 at 5.3 TB/s, PCIe Gen5 x16 host
+     * interface). The host side is the same x86 server as every profile's; its fault costs are the host's, not the GPU's.
+     */
+    public static final Platform MI300X_PCIE5 = new Platform("MI300X on PCIe Gen5 x16", X86_SERVER,
+            new PcieLinkConfig(PcieGen.GEN5, 16, 256, 512, false, DMA_ROUND_TRIP),
+            amdGpu("MI300X-192GB", 304, Bytes.GiB(192), Bandwidth.GBps(5300)),
+            org.hmmlab.pcie.IommuConfig.OFF, AmdSvm.defaults());
+
+    /**
+     * An AMD Instinct GPU: the figures that differ from the NVIDIA profiles' are its compute units, wave slots,
+     * memory, the IH ring that receives its retry faults and the one SDMA ring that migrations copy on; the rest are
+     * the same assumptions as {@link #gpu}'s (no public figure for either vendor). The UVM-only fields (fault batch,
+     * access-counter buffer) are kept at UVM's values so the UVM personality can run on this GPU as a what-if.
+     */
+    private static GpuProfile amdGpu(String name, int cus, Bytes vram, Bandwidth hbm) {
+        return new GpuProfile(name, cus,
+                32,                     // warpsPerSm [U] wave slots per CU: 4 SIMDs x 8 waves (CDNA ISA guides)
+                vram, hbm,
+                SimDuration.ns(400),    // localLatency [A] as the NVIDIA profiles' HBM load latency
+                4096,                   // tlbEntries [A] UTCL2 size not published
+                Bytes.KiB(64),          // tlbPageSize [A] amdgpu_vm_fragment_size joins contiguous pages; 64 KiB taken
+                SimDuration.ns(1),      // tlbHitLatency [A]
+                SimDuration.ns(68),     // pageWalkLatency [A] as the NVIDIA profiles'
+                SimDuration.us(1),      // faultReport [A] UTCL2 retry fault to an IH ring entry and its interrupt
+                8192,                   // faultBufferEntries [D] the IH ring: IH_RING_SIZE 256 KiB / 32-byte IV entries
+                                        //   (vega20_ih.c)
+                256,                    // faultBatchCount [P] UVM's, unused by AMD's driver (no batches)
+                64,                     // utlbOutstandingFaults [A] UTCL1 misses outstanding per CU
+                1,                      // copyEngines [P] migrations copy on one SDMA ring, adev->mman.buffer_funcs_ring
+                                        //   (svm_migrate_copy_memory_gart(), kfd_migrate.c)
+                COPY_SETUP,             // copySetup [D] see COPY_SETUP
+                8,                      // copyInflightGranules [A]
+                SimDuration.us(1),      // atcInvalidate [A] a VM TLB flush (kfd_flush_tlb())
+                SimDuration.us(2),      // replayLatency [A] UVM's, unused by AMD's driver (waves retry on their own)
+                8192,                   // accessCounterBufferEntries [A] UVM's, unused by AMD's driver
+                256,                    // accessCounterBatchCount [P] UVM's, unused by AMD's driver
+                20,                     // faultMaxBatchesPerService [P] UVM's, unused by AMD's driver
+                5);                     // faultMaxThrottlePerService [P] UVM's, unused by AMD's driver
+    }
+
     private static GpuProfile gpu(String name, int sms, Bytes vram, Bandwidth hbm) {
         return new GpuProfile(name, sms,
                 64,                     // warpsPerSm [U] datasheet maximum resident warps per SM

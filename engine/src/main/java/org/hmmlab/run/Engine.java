@@ -79,6 +79,11 @@ public sealed interface Engine permits Engine.Timed, Engine.Residency, Engine.Mu
          * costs, and the platform's link for remote accesses and copies (its round trip and TLP bandwidth).
          */
         public static Residency on(Platform p) {
+            if (!p.driver().equals(org.hmmlab.platform.DriverPersonality.UVM)) {
+                throw new IllegalArgumentException("engine residency-model replays nvidia-uvm's policy decisions only;"
+                        + " platform '" + p.name() + "' is driven by " + p.driver().name()
+                        + ": run it with the timing engine");
+            }
             ResidencyModel.Costs d = ResidencyModel.Costs.defaults();
             return new Residency(p.gpu().vram(), Bytes.GiB(1024), new ResidencyModel.Costs(d.deviceFault(),
                     d.hostFault(), d.deviceAccess(), d.hostAccess(), p.link().roundTripLatency(),

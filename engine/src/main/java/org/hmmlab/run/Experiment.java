@@ -137,7 +137,7 @@ public record Experiment(Platform platform, Workload workload, Supplier<Migratio
             long pages = a.size().pagesCeil();
             long p = memory.mapAnonymous(a.name(), pages);
             pol.onMapped(a.name(), p, pages); // advice given by allocation name covers its pages from now on
-            gpu.attach(p, pages);
+            gpu.attach(a.name(), p, pages);
             first.put(a.name(), p);
         }
         List<RunResult.PhaseTiming> timings = new ArrayList<>();

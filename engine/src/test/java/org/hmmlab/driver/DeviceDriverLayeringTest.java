@@ -72,6 +72,7 @@ class DeviceDriverLayeringTest {
             Set<String> allowed = new TreeSet<>(hardware);
             if (file.equals("Gpu.java")) {
                 allowed.add("driver.uvm");
+                allowed.add("driver.amd");
             }
             assertEquals(Set.of(), outside(used, allowed), "device/" + file + " names packages outside its layer");
         });
@@ -86,6 +87,12 @@ class DeviceDriverLayeringTest {
                 "mm.notifier");
         uvm.forEach((file, used) -> assertEquals(Set.of(), outside(used, allowed),
                 "driver/uvm/" + file + " names packages outside its layer"));
+        Map<String, Set<String>> amd = references("driver/amd");
+        assertTrue(amd.containsKey("KfdSvm.java"), amd.keySet().toString());
+        amd.forEach((file, used) -> assertEquals(Set.of(), outside(used, allowed),
+                "driver/amd/" + file + " names packages outside its layer"));
+        assertTrue(amd.values().stream().noneMatch(u -> u.contains("driver.uvm")),
+                "the two personalities share the hardware and the HMM core, not each other");
     }
 
     @Test
@@ -99,5 +106,7 @@ class DeviceDriverLayeringTest {
                 "device/" + file + " reaches the host memory's implementation instead of the HostMemory port"));
         references("driver/uvm").forEach((file, used) -> assertTrue(!used.contains("hostmm"),
                 "driver/uvm/" + file + " reaches the host memory's implementation instead of the HostMemory port"));
+        references("driver/amd").forEach((file, used) -> assertTrue(!used.contains("hostmm"),
+                "driver/amd/" + file + " reaches the host memory's implementation instead of the HostMemory port"));
     }
 }

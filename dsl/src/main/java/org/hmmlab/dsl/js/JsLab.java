@@ -260,6 +260,19 @@ public final class JsLab {
             return new JsScenario(s.on(s.basePlatform().withIommu(c)));
         }
 
+        /**
+         * The driver personality on the same hardware: {@code .driver("amdSvm")}, {@code .driver("uvm")} or
+         * {@code .driver({name: "amdSvm", xnack: false, ranges: {x: {prefetchLoc: "gpu"}}})}; Java's
+         * {@code .driver(amdSvm().xnack(false))}. An amdSvm option given to uvm is refused, naming the driver.
+         */
+        @HostAccess.Export
+        public JsScenario driver(Value spec) {
+            org.hmmlab.platform.DriverPersonality d = spec != null && spec.isString()
+                    ? org.hmmlab.dsl.spec.DriverSpec.named(spec.asString())
+                    : org.hmmlab.dsl.spec.DriverSpec.read(new JsSpecReader("driver", spec));
+            return new JsScenario(s.driver(d));
+        }
+
         /** Device memory: {@code .vram("8GiB")}. */
         @HostAccess.Export
         public JsScenario vram(String size) {

@@ -26,6 +26,19 @@ final class JsSpecReader implements SpecReader {
         return new IllegalArgumentException(where + (field == null ? "" : "." + field) + ": " + message);
     }
 
+    @Override
+    public java.util.Map<String, SpecReader> objects(String name) {
+        Value f = field(name);
+        if (!f.hasMembers()) {
+            throw error(name, "must be an object whose fields are objects");
+        }
+        java.util.Map<String, SpecReader> out = new java.util.LinkedHashMap<>();
+        for (String k : f.getMemberKeys()) {
+            out.put(k, new JsSpecReader(where + "." + name + "." + k, f.getMember(k)));
+        }
+        return out;
+    }
+
     private Value field(String name) {
         Value f = v.getMember(name);
         if (f == null || f.isNull()) {

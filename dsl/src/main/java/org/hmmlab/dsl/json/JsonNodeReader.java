@@ -24,6 +24,11 @@ public final class JsonNodeReader {
     }
 
     /** The document root, at path {@code $}. */
+    /** A reader of {@code node} found at {@code path} in a larger document (its errors name that path). */
+    public static JsonNodeReader at(JsonNode node, String path) {
+        return new JsonNodeReader(node, path);
+    }
+
     public static JsonNodeReader root(JsonNode node) {
         return new JsonNodeReader(node, "$");
     }

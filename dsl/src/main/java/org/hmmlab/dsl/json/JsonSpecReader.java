@@ -24,6 +24,20 @@ final class JsonSpecReader implements SpecReader {
     }
 
     @Override
+    public java.util.Map<String, SpecReader> objects(String name) {
+        JsonNodeReader f = r.field(name);
+        if (!f.node().isObject()) {
+            throw f.error("must be an object whose fields are objects");
+        }
+        java.util.Map<String, SpecReader> out = new java.util.LinkedHashMap<>();
+        for (java.util.Iterator<String> it = f.node().fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            out.put(k, new JsonSpecReader(f.field(k)));
+        }
+        return out;
+    }
+
+    @Override
     public void only(Set<String> names) {
         r.object(names);
     }

@@ -14,7 +14,9 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import org.hmmlab.dsl.spec.DriverSpec;
 import org.hmmlab.pcie.IommuConfig;
+import org.hmmlab.platform.DriverPersonality;
 import org.hmmlab.pcie.PcieGen;
 import org.hmmlab.platform.Platform;
 import org.hmmlab.platform.Topology;
@@ -34,6 +36,10 @@ import org.hmmlab.units.SimDuration;
  * {@code PcieLinkConfig}, {@code GpuProfile}), in their declaration order, so a field added to a profile is
  * written and read without a second list to keep in step; the records' constructors check the ranges. The engine
  * carries no JSON code: this is the lab's one JSON stack, beside {@link ScenarioJson}.
+ *
+ * <p>The platform's {@code "driver"} is optional too: a profile driven by nvidia-uvm (every preset's default but the
+ * AMD ones) is written without it, and one read without it has nvidia-uvm; otherwise it is the object of
+ * {@link DriverSpec} ({@code {"name": "amdSvm", "xnack": false}}).
  *
  * <p>One field is optional: the platform's {@code "iommu"}. A profile without an IOMMU (the default,
  * {@link IommuConfig#OFF}) is written without it, as profiles were before the IOMMU existed, and a profile read
@@ -112,6 +118,13 @@ public final class PlatformJson {
                         o.set(c.getName(), TopologyJson.tree(t));
                         continue;
                     }
+                    if (v instanceof DriverPersonality d) {
+                        if (d.equals(DriverPersonality.UVM)) {
+                            continue; // nvidia-uvm: written as before personalities existed
+                        }
+                        o.set(c.getName(), Json.MAPPER.valueToTree(DriverSpec.written(d)));
+                        continue;
+                    }
                     o.set(c.getName(), node(v));
                 }
                 yield o;
@@ -161,6 +174,11 @@ public final class PlatformJson {
             types[i] = cs[i].getType();
             String where = path.isEmpty() ? name : path + "." + name;
             JsonNode v = node.get(name);
+            if (types[i] == DriverPersonality.class) {
+                args[i] = v == null || v.isNull() ? DriverPersonality.UVM
+                        : DriverSpec.read(new JsonSpecReader(JsonNodeReader.at(v, where)));
+                continue;
+            }
             if ((v == null || v.isNull()) && optional(type, name)) {
                 args[i] = name.equals("topology") ? Topology.SINGLE : IommuConfig.OFF;
                 continue;

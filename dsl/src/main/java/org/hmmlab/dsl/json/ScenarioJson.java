@@ -14,6 +14,7 @@ import org.hmmlab.dsl.spec.ComponentSpec;
 import org.hmmlab.dsl.spec.EvictionSpec;
 import org.hmmlab.dsl.spec.FaultPaths;
 import org.hmmlab.dsl.spec.HintSpec;
+import org.hmmlab.dsl.spec.DriverSpec;
 import org.hmmlab.dsl.spec.IommuSpec;
 import org.hmmlab.dsl.spec.PlacementSpec;
 import org.hmmlab.dsl.spec.PlatformPresets;
@@ -22,6 +23,8 @@ import org.hmmlab.dsl.spec.PrefetchSpec;
 import org.hmmlab.dsl.spec.PresetLink;
 import org.hmmlab.dsl.spec.ThrashingSpec;
 import org.hmmlab.pcie.IommuConfig;
+import org.hmmlab.platform.AmdSvm;
+import org.hmmlab.platform.DriverPersonality;
 import org.hmmlab.platform.Platform;
 import org.hmmlab.platform.Topology;
 import org.hmmlab.units.Bytes;
@@ -79,14 +82,17 @@ public final class ScenarioJson {
     public static ObjectNode tree(Scenario s) {
         ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("name", s.name());
-        // several GPUs or links go in "topology"; the platform is written as it was before they existed
+        // several GPUs or links go in "topology"; the platform is written as it was before they existed, as a
+        // preset (or a preset on its link, with its IOMMU) driven by its own driver, and the driver beside it when
+        // another personality drives it
         Topology topology = s.basePlatform().topology();
         boolean wholePreset = PlatformPresets.scenarioNameOf(s.basePlatform()) != null;
         Platform basePlatform = wholePreset ? s.basePlatform() : s.basePlatform().withTopology(Topology.SINGLE);
-        String preset = PlatformPresets.scenarioNameOf(basePlatform);
-        java.util.Optional<PresetLink> onLink = PresetLink.of(basePlatform);
-        IommuConfig io = basePlatform.iommu();
-        Platform withoutIommu = basePlatform.withIommu(IommuConfig.OFF);
+        Platform shape = shape(basePlatform);
+        String preset = PlatformPresets.scenarioNameOf(shape);
+        java.util.Optional<PresetLink> onLink = PresetLink.of(shape);
+        IommuConfig io = shape.iommu();
+        Platform withoutIommu = shape.withIommu(IommuConfig.OFF);
         if (preset != null) {
             root.put("platform", preset);
         } else if (onLink.isPresent()) {
@@ -111,7 +117,10 @@ public final class ScenarioJson {
                 }
             });
         } else {
-            root.set("platform", PlatformJson.tree(basePlatform));
+            root.set("platform", PlatformJson.tree(shape));
+        }
+        if (!shape.driver().equals(basePlatform.driver())) {
+            root.set("driver", Json.MAPPER.valueToTree(DriverSpec.written(basePlatform.driver())));
         }
         if (!wholePreset && !topology.equals(Topology.SINGLE)) {
             root.set("topology", TopologyJson.tree(topology));
@@ -244,6 +253,29 @@ public final class ScenarioJson {
         return v + units[u];
     }
 
+    /**
+     * {@code base}, or {@code base} driven by another personality when that makes it a preset the short forms can
+     * write (a preset, on its link, with an IOMMU); the difference goes into the scenario's {@code "driver"}.
+     */
+    private static Platform shape(Platform base) {
+        if (shortForm(base)) {
+            return base;
+        }
+        for (DriverPersonality d : List.of(DriverPersonality.UVM, AmdSvm.defaults())) {
+            if (shortForm(base.withDriver(d))) {
+                return base.withDriver(d);
+            }
+        }
+        return base;
+    }
+
+    private static boolean shortForm(Platform p) {
+        Platform withoutIommu = p.withIommu(IommuConfig.OFF);
+        return PlatformPresets.nameOf(p) != null || PresetLink.of(p).isPresent()
+                || (IommuSpec.written(p.iommu()).isPresent() && (PlatformPresets.nameOf(withoutIommu) != null
+                || PresetLink.of(withoutIommu).isPresent()));
+    }
+
     // --- reading -----------------------------------------------------------------------------------
 
     /** Reads a scenario; every field is checked and a bad one named by its JSON path. */
@@ -253,7 +285,8 @@ public final class ScenarioJson {
 
     /** Reads a scenario at {@code r}'s position in a larger document. */
     public static Scenario read(JsonNodeReader r) {
-        r.object(Set.of("name", "platform", "topology", "vram", "seed", "engine", "faultPath", "policy", "allocations",
+        r.object(Set.of("name", "platform", "driver", "topology", "vram", "seed", "engine", "faultPath", "policy",
+                "allocations",
                 "phases"));
         Scenario s = Scenario.named(r.field("name").text());
         if (r.has("platform")) {
@@ -283,6 +316,9 @@ public final class ScenarioJson {
                         + "), a preset on another link ({\"preset\": \"A100_PCIE4\", \"gen\": 5, \"lanes\": 16})"
                         + " or a platform object");
             }
+        }
+        if (r.has("driver")) {
+            s = s.driver(DriverSpec.read(new JsonSpecReader(r.field("driver"))));
         }
         if (r.has("topology")) {
             Topology t = TopologyJson.read(r.field("topology"));

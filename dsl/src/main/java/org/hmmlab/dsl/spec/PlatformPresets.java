@@ -8,14 +8,16 @@ import org.hmmlab.platform.Platforms;
 /** The ready platform profiles by the name JSON and JavaScript give them: {@code "A100_PCIE4"}. */
 public final class PlatformPresets {
 
-    /** The names, oldest GPU first. */
-    public static final List<String> NAMES = List.of("V100_PCIE3", "A100_PCIE4", "H100_PCIE5");
+    /** The names, NVIDIA's oldest GPU first, then AMD's (driven by AMD's SVM driver). */
+    public static final List<String> NAMES = List.of("V100_PCIE3", "A100_PCIE4", "H100_PCIE5", "MI100_PCIE4",
+            "MI210_PCIE4", "MI300X_PCIE5");
 
     /**
      * The names a scenario may run on: the PCIe presets and the coherent {@code GH200_C2C}, which only the
      * multi-GPU model runs (so the calibration, which times single GPUs on PCIe, keeps {@link #NAMES}).
      */
-    public static final List<String> SCENARIO_NAMES = List.of("V100_PCIE3", "A100_PCIE4", "H100_PCIE5", "GH200_C2C");
+    public static final List<String> SCENARIO_NAMES = java.util.stream.Stream.concat(NAMES.stream(),
+            java.util.stream.Stream.of("GH200_C2C")).toList();
 
     private PlatformPresets() {
     }
@@ -26,6 +28,9 @@ public final class PlatformPresets {
             case "V100_PCIE3" -> Platforms.V100_PCIE3;
             case "A100_PCIE4" -> Platforms.A100_PCIE4;
             case "H100_PCIE5" -> Platforms.H100_PCIE5;
+            case "MI100_PCIE4" -> Platforms.MI100_PCIE4;
+            case "MI210_PCIE4" -> Platforms.MI210_PCIE4;
+            case "MI300X_PCIE5" -> Platforms.MI300X_PCIE5;
             default -> throw new SpecException(parameter, parameter + " must be one of " + String.join(", ", NAMES)
                     + ", got '" + name + "'");
         };

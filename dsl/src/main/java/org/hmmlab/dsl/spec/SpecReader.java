@@ -47,6 +47,14 @@ public interface SpecReader {
      */
     RuntimeException refused(String parameter, IllegalArgumentException e);
 
+    /**
+     * A field that is an object of objects, each read by a reader of its own, in order: {@code "ranges": {"x":
+     * {...}, "y": {...}}}. Front ends that cannot nest refuse it.
+     */
+    default java.util.Map<String, SpecReader> objects(String name) {
+        throw refused(name, new SpecException(name, name + " cannot be given here"));
+    }
+
     /** Runs {@code read} and relocates a refusal to the field or object this reader holds. */
     static <T> T located(SpecReader r, java.util.function.Supplier<T> read) {
         try {

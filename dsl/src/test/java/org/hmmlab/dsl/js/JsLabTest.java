@@ -177,4 +177,23 @@ class JsLabTest {
             assertTrue(e.getMessage().contains(c[1]), e.getMessage());
         }
     }
+
+    /** Issue 17: the driver personality from a script, by name or with its options, refused as Java refuses it. */
+    @Test
+    void theDriverIsAPlatformOption() {
+        String off = shownScenario("lab.show(lab.scenario('z').on('MI210_PCIE4')"
+                + ".driver({name: 'amdSvm', xnack: false, ranges: {x: {prefetchLoc: 'gpu'}}}).alloc('x', '4MiB'))");
+        assertTrue(off.contains("\"platform\" : \"MI210_PCIE4\"") && off.contains("\"xnack\" : false")
+                && off.contains("\"prefetchLoc\" : \"gpu\""), off);
+        String uvm = shownScenario("lab.show(lab.scenario('z').on('MI210_PCIE4').driver('uvm').alloc('x', '4MiB'))");
+        assertTrue(uvm.contains("\"name\" : \"uvm\""), uvm);
+        for (String[] c : new String[][] {
+                {".driver({name: 'uvm', xnack: true})", "driver.xnack is an option of the amdSvm driver; the uvm driver"},
+                {".driver({name: 'amdSvm', granularity: 64})", "must be between 0 and 63; got 64"},
+                {".driver('nouveau')", "driver.name must be one of uvm, amdSvm; got 'nouveau'"}}) {
+            ScriptException e = assertThrows(ScriptException.class,
+                    () -> shownScenario("lab.show(lab.scenario('z').on('MI210_PCIE4')" + c[0] + ")"));
+            assertTrue(e.getMessage().contains(c[1]), e.getMessage());
+        }
+    }
 }

@@ -207,6 +207,15 @@ class MultiGpuScenarioTest {
         }
 
         @Test
+        void several_gpus_under_amds_driver_are_refused_naming_the_driver() {
+            var e = assertThrows(IllegalArgumentException.class,
+                    () -> scenario("s").on(A100_PCIE4).driver(amdSvm()).gpus(2));
+            assertTrue(e.getMessage().startsWith("gpus(2): several GPUs run on the multi-GPU model"), e.getMessage());
+            var d = assertThrows(IllegalArgumentException.class, () -> handOff().driver(amdSvm()));
+            assertTrue(d.getMessage().startsWith("driver(d): amdSvm drives one GPU on PCIe here"), d.getMessage());
+        }
+
+        @Test
         void javascript_names_the_gpus_that_exist() {
             var e = assertThrows(RuntimeException.class, () -> js("lab.scenario('s').gpus(2).alloc('x', '1MiB')"
                     + ".gpu(5, lab.kernel('k').reads('x'))"));
