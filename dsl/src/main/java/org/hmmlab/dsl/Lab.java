@@ -13,6 +13,9 @@ import org.hmmlab.platform.DriverPersonality;
 import org.hmmlab.platform.SvmAttributes;
 import org.hmmlab.pcie.Lanes;
 import org.hmmlab.pcie.PcieGen;
+import org.hmmlab.platform.CoherentPlatforms;
+import org.hmmlab.platform.GpuToGpu;
+import org.hmmlab.platform.NvLinkGen;
 import org.hmmlab.platform.Platform;
 import org.hmmlab.platform.Platforms;
 import org.hmmlab.dsl.spec.EvictionSpec;
@@ -210,6 +213,28 @@ public final class Lab {
 
     /** GeForce GTX 1080 Ti on PCIe Gen3 x16 in a desktop: the GPU of GPGPU-Sim UVMSmart and its nvprof traces. */
     public static final Platform GTX1080TI_PCIE3 = Platforms.GTX1080TI_PCIE3;
+
+    /**
+     * A Grace Hopper superchip: CPU and GPU coherent over NVLink-C2C (375 GB/s host to device, 297 GB/s device to
+     * host as measured by Schieffer et al., ICPP 2024): ATS, no device-private pages, access-counter migration.
+     */
+    public static final Platform GH200_C2C = CoherentPlatforms.GH200_C2C;
+
+    /** Volta's NVLink (6 links of 25 GB/s each way): {@code .nvlink(0, 1, NVLINK2, 6)}. */
+    public static final NvLinkGen NVLINK2 = NvLinkGen.NVLINK2;
+
+    /** Ampere's NVLink (12 links of 25 GB/s each way): {@code .nvlink(0, 1, NVLINK3, 12)}. */
+    public static final NvLinkGen NVLINK3 = NvLinkGen.NVLINK3;
+
+    /** Hopper's NVLink (18 links of 25 GB/s each way): {@code .nvlink(0, 1, NVLINK4, 18)}. */
+    public static final NvLinkGen NVLINK4 = NvLinkGen.NVLINK4;
+
+    /** GPU-to-GPU moves as the UVM driver makes them (peer copy between peers, staged otherwise). */
+    public static final GpuToGpu DRIVER_COPY = GpuToGpu.DRIVER;
+
+    /** GPU-to-GPU moves as the core kernel makes them for another owner's page: through system memory, always. */
+    public static final GpuToGpu THROUGH_SYSTEM_MEMORY =
+            GpuToGpu.THROUGH_SYSTEM_MEMORY;
 
     /**
      * PCIe generation {@code n}, 3 to 6, for a platform on another link:
@@ -509,6 +534,14 @@ public final class Lab {
         return PolicySpec.accessedBy(allocation, gpu);
     }
 
+    /**
+     * Each of a set of GPUs maps {@code allocation} where it lives, without migrating it:
+     * {@code uvmDefaults().hints(accessedBy("x", gpu(0), gpu(1)))}.
+     */
+    public static HintSpec.AccessedBySet accessedBy(String allocation, Processor first, Processor... more) {
+        return PolicySpec.accessedBy(allocation, first, more);
+    }
+
     /** GPU reads of {@code allocation} duplicate it: {@code uvmDefaults().hints(readMostly("weights"))}. */
     public static HintSpec.ReadMostly readMostly(String allocation) {
         return PolicySpec.readMostly(allocation);
@@ -555,6 +588,15 @@ public final class Lab {
      */
     public static Table calibration() {
         return calibration(Calibration.cases());
+    }
+
+    /**
+     * The multi-GPU model's copy paths against the published figures they touch (GH200 NVLink-C2C each way, small
+     * GPU-to-GPU copies with and without peer access), as the same table as {@link #calibration()}:
+     * {@code Charts.calibration("multi-GPU", multiGpuCalibration())}.
+     */
+    public static Table multiGpuCalibration() {
+        return calibration(org.hmmlab.multigpu.MultiGpuCalibration.cases());
     }
 
     /**

@@ -7,8 +7,13 @@ import org.hmmlab.device.FaultPath;
 import org.hmmlab.dsl.spec.HintSpec;
 import org.hmmlab.dsl.spec.PolicySpec;
 import org.hmmlab.platform.DriverPersonality;
+import org.hmmlab.platform.GpuToGpu;
+import org.hmmlab.platform.NvLink;
+import org.hmmlab.platform.NvLinkGen;
+import org.hmmlab.platform.PeerFabric;
 import org.hmmlab.platform.Platform;
 import org.hmmlab.platform.Platforms;
+import org.hmmlab.platform.Topology;
 import org.hmmlab.policy.MigrationPolicy;
 import org.hmmlab.run.Outcome;
 import org.hmmlab.sim.CancellationToken;
@@ -98,6 +103,13 @@ public final class Scenario {
     /** Runs on {@code p}, a preset ({@code H100_PCIE5}) or a modified one. */
     public Scenario on(Platform p) {
         Objects.requireNonNull(p, "on(platform): platform must be a preset such as A100_PCIE4, got null");
+        for (Phase ph : phases) {
+            if (!ph.agent().isCpu() && ph.agent().index() >= p.gpus()) {
+                throw new IllegalArgumentException("on(platform): phase '" + ph.name() + "' runs on " + ph.agent()
+                        + ", which does not exist on " + p.name() + "; it has " + Topology.names(p.gpus())
+                        + " (give the GPUs with .gpus(n) after .on(platform))");
+            }
+        }
         return new Scenario(name, p, vram, policy, allocations, phases, seed, engine, faultPath, frees);
     }
 
@@ -107,6 +119,11 @@ public final class Scenario {
      */
     public Scenario driver(DriverPersonality d) {
         Objects.requireNonNull(d, "driver(d): d must be uvm() or amdSvm(), got null");
+        if (multiGpu() && !d.equals(DriverPersonality.UVM)) {
+            throw new IllegalArgumentException("driver(d): " + d.name() + " drives one GPU on PCIe here; this scenario"
+                    + " has " + platform.gpus() + " GPUs" + (platform.topology().coherent() ? " on a coherent link" : "")
+                    + ", which the multi-GPU model runs with nvidia-uvm's decisions (uvm())");
+        }
         return on(platform.withDriver(d));
     }
 
@@ -124,6 +141,7 @@ public final class Scenario {
     /** The driver policy: {@code .policy(uvmDefaults().prefetch(noPrefetch()))}. */
     public Scenario policy(PolicySpec p) {
         Objects.requireNonNull(p, "policy(p): p must be a policy such as uvmDefaults(), got null");
+        requireHintGpus("policy(p)", p, platform.gpus());
         return new Scenario(name, platform, vram, p, allocations, phases, seed, engine, faultPath, frees);
     }
 
@@ -149,6 +167,101 @@ public final class Scenario {
     /** A GPU phase on GPU 0, run after the phases before it: {@code .gpu(kernel("saxpy").reads("x"))}. */
     public Scenario gpu(PhaseSpec phase) {
         return add(Agent.gpu(0), phase, "gpu");
+    }
+
+    /**
+     * A GPU phase on GPU {@code index} of a platform with several ({@link #gpus(int)}), run after the phases before
+     * it: {@code .gpus(2).gpu(1, kernel("scan").reads("x"))}. A GPU the platform does not have is refused here.
+     */
+    public Scenario gpu(int index, PhaseSpec phase) {
+        String call = "gpu(" + index + ", phase)";
+        if (index < 0 || index > Agent.MAX_GPU) {
+            throw new IllegalArgumentException(call + ": index must be in [0, " + Agent.MAX_GPU + "], got " + index);
+        }
+        platform.topology().requireGpu(call, index);
+        return add(Agent.gpu(index), phase, "gpu");
+    }
+
+    // --- several GPUs ---------------------------------------------------------------------------------------
+
+    /**
+     * The platform with {@code n} GPUs (1 to 64), each a copy of its GPU with its own fault buffer, TLB, memory and
+     * copy engines and its own PCIe link, behind the root complex, without peer access until
+     * {@link #peerAccess(boolean)} or {@link #nvlink} says otherwise: {@code .gpus(2)}. A scenario with more than one
+     * GPU, or on a coherent platform ({@code GH200_C2C}), runs on the multi-GPU model.
+     */
+    public Scenario gpus(int n) {
+        if (n < 1 || n > 64) {
+            throw new IllegalArgumentException("gpus(n): n must be in [1, 64], got " + n);
+        }
+        for (Phase p : phases) {
+            if (!p.agent().isCpu() && p.agent().index() >= n) {
+                throw new IllegalArgumentException("gpus(" + n + "): phase '" + p.name() + "' runs on " + p.agent()
+                        + ", which would not exist; the platform would have " + Topology.names(n));
+            }
+        }
+        requireHintGpus("gpus(" + n + ")", policy, n);
+        if (n > 1 && !platform.driver().equals(DriverPersonality.UVM)) {
+            throw new IllegalArgumentException("gpus(" + n + "): several GPUs run on the multi-GPU model, which makes"
+                    + " nvidia-uvm's decisions; platform '" + platform.name() + "' is driven by " + platform.driver().name()
+                    + " (give it .driver(uvm()) first, or keep one GPU)");
+        }
+        Topology t;
+        try {
+            t = platform.topology().withGpus(n);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("gpus(" + n + "): " + e.getMessage(), e);
+        }
+        return on(platform.withTopology(t));
+    }
+
+    /** GPUs on PCIe reach each other's memory peer to peer ({@code true}) or not: {@code .gpus(2).peerAccess(true)}. */
+    public Scenario peerAccess(boolean on) {
+        return on(platform.withTopology(platform.topology().withPeerAccess(on)));
+    }
+
+    /** The GPUs share a PCIe switch (peer transfers turn there) instead of the root complex: {@code .behindSwitch()}. */
+    public Scenario behindSwitch() {
+        return on(platform.withTopology(platform.topology().behind(PeerFabric.SWITCH)));
+    }
+
+    /**
+     * NVLink between GPUs {@code a} and {@code b}: {@code links} links (1 to the generation's most) of
+     * {@code generation}, 25 GB/s each per direction: {@code .gpus(2).nvlink(0, 1, NVLINK3, 12)}. A GPU linked to
+     * itself or one the platform does not have is refused here.
+     */
+    public Scenario nvlink(int a, int b, NvLinkGen generation, int links) {
+        String call = "nvlink(" + a + ", " + b + ", " + generation + ", " + links + ")";
+        Objects.requireNonNull(generation, call + ": generation must be NVLINK2, NVLINK3 or NVLINK4, got null");
+        try {
+            NvLink l = NvLink.of(a, b, generation, links);
+            platform.topology().requireGpu(call, Math.max(a, b));
+            return on(platform.withTopology(platform.topology().withNvLink(l)));
+        } catch (IllegalArgumentException e) {
+            throw e.getMessage().startsWith("nvlink(") ? e : new IllegalArgumentException(call + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * How a page moves from one GPU to another: {@code DRIVER_COPY} (the UVM driver: a peer copy between peers,
+     * staged through system memory otherwise; the default) or {@code THROUGH_SYSTEM_MEMORY} (the core kernel's path
+     * for another owner's page), the what-if that shows what a peer copy saves.
+     */
+    public Scenario gpuToGpu(GpuToGpu path) {
+        Objects.requireNonNull(path, "gpuToGpu(path): path must be DRIVER_COPY or THROUGH_SYSTEM_MEMORY, got null");
+        return on(platform.withTopology(platform.topology().withGpuToGpu(path)));
+    }
+
+    /** Refuses advice that names a GPU beyond the platform's {@code gpus}, naming {@code call} and the GPUs there are. */
+    private static void requireHintGpus(String call, PolicySpec p, int gpus) {
+        for (HintSpec h : p.hints()) {
+            for (var g : h.gpusNamed()) {
+                if (g.index() >= gpus) {
+                    throw new IllegalArgumentException(call + ": hint " + h.label() + " names " + g
+                            + ", which does not exist; this platform has " + Topology.names(gpus));
+                }
+            }
+        }
     }
 
     /** A CPU phase, run after the phases before it: {@code .cpu(phase("init").writes("x"))}. */
@@ -291,6 +404,14 @@ public final class Scenario {
         return engine;
     }
 
+    /**
+     * Whether this scenario runs on the multi-GPU model: its platform has several GPUs or a coherent link. The
+     * timing engine's clock drives one GPU on PCIe.
+     */
+    public boolean multiGpu() {
+        return platform.gpus() > 1 || platform.topology().coherent();
+    }
+
     public FaultPath faultPath() {
         return faultPath;
     }
@@ -341,6 +462,12 @@ public final class Scenario {
                         + allocations.stream().map(Allocation::name).toList());
             }
         }
+        requireHintGpus("scenario '" + name + "'", policy, platform.gpus());
+        for (Phase p : phases) {
+            if (!p.agent().isCpu()) {
+                platform.topology().requireGpu("scenario '" + name + "': phase '" + p.name() + "'", p.agent().index());
+            }
+        }
         return new Workload(allocations, phases, frees);
     }
 
@@ -367,7 +494,8 @@ public final class Scenario {
         cancel.throwIfCancelled();
         Workload w = workload();
         Platform p = platform();
-        org.hmmlab.run.Engine e = engine == Engine.TIMING ? new org.hmmlab.run.Engine.Timed(p, faultPath)
+        org.hmmlab.run.Engine e = multiGpu() ? org.hmmlab.run.Engine.MultiGpu.on(p)
+                : engine == Engine.TIMING ? new org.hmmlab.run.Engine.Timed(p, faultPath)
                 : org.hmmlab.run.Engine.residency(p);
         List<MigrationPolicy> built = new ArrayList<>();
         try {
@@ -376,6 +504,25 @@ public final class Scenario {
                 built.add(m);
                 return m;
             }, runSeed, cancel);
+            return new ScenarioResult(this, o);
+        } finally {
+            built.forEach(Scenario::close);
+        }
+    }
+
+    /**
+     * Runs on the multi-GPU model whatever the platform, one GPU on PCIe included, so that a one-GPU run compares
+     * like with like against runs on several GPUs or a coherent link: {@code scenario.runMultiGpu()}.
+     */
+    public ScenarioResult runMultiGpu() {
+        Workload w = workload();
+        List<MigrationPolicy> built = new ArrayList<>();
+        try {
+            Outcome o = org.hmmlab.run.Engine.MultiGpu.on(platform()).run(w, () -> {
+                MigrationPolicy m = policy.build();
+                built.add(m);
+                return m;
+            }, seed, Cancellation.current());
             return new ScenarioResult(this, o);
         } finally {
             built.forEach(Scenario::close);
@@ -401,7 +548,9 @@ public final class Scenario {
                 + allocations.size()
                 + " allocations, " + phases.size() + " phases, " + (frees.isEmpty() ? "" : frees.size() + " frees, ")
                 + "seed " + seed + ", "
-                + (engine == Engine.TIMING ? "timing model (" + faultPath.name().toLowerCase(java.util.Locale.ROOT) + ")"
+                + (multiGpu() ? "multi-GPU model (" + platform.gpus() + " GPUs" + (platform.topology().coherent()
+                        ? ", coherent " + platform.topology().coherentLink().name() : "") + ")"
+                        : engine == Engine.TIMING ? "timing model (" + faultPath.name().toLowerCase(java.util.Locale.ROOT) + ")"
                         : "residency model");
     }
 }

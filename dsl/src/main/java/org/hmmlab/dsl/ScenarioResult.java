@@ -19,6 +19,8 @@ import org.hmmlab.metrics.Counter;
 import org.hmmlab.metrics.LatencyHistogram;
 import org.hmmlab.metrics.RunResult;
 import org.hmmlab.metrics.Stage;
+import org.hmmlab.multigpu.MultiGpuCounter;
+import org.hmmlab.multigpu.MultiGpuResult;
 import org.hmmlab.run.Outcome;
 import org.hmmlab.run.ResidencyModel;
 
@@ -51,9 +53,51 @@ public final class ScenarioResult implements Displayable {
         return outcome.seed();
     }
 
-    /** Which engine produced this result. */
+    /**
+     * Which engine produced this result; the multi-GPU model, page-granular without a clock, reports
+     * {@link Engine#RESIDENCY_MODEL} (see {@link Scenario#multiGpu()}).
+     */
     public Engine engine() {
         return outcome instanceof Outcome.Timed ? Engine.TIMING : Engine.RESIDENCY_MODEL;
+    }
+
+    /** The multi-GPU model's raw result (a scenario with {@code .gpus(n)}, n > 1, or on {@code GH200_C2C}). */
+    public MultiGpuResult multiGpu() {
+        if (outcome instanceof Outcome.MultiGpu m) {
+            return m.result();
+        }
+        throw new IllegalStateException("multiGpu() is for runs with several GPUs (.gpus(2)) or a coherent platform"
+                + " (GH200_C2C); this run used the " + engine().label() + " engine on one GPU");
+    }
+
+    /**
+     * Every multi-GPU counter per GPU, one row per GPU ({@code gpu}, then {@code faults}, {@code pages_to_device},
+     * ... {@code link_bytes}): {@code r.perGpu()}.
+     */
+    public Table perGpu() {
+        MultiGpuResult m = multiGpu();
+        List<Column> cols = new ArrayList<>();
+        String[] names = new String[m.gpus()];
+        for (int g = 0; g < m.gpus(); g++) {
+            names[g] = "gpu" + g;
+        }
+        cols.add(Column.strings("gpu", names));
+        for (MultiGpuCounter c : MultiGpuCounter.values()) {
+            long[] v = new long[m.gpus()];
+            for (int g = 0; g < m.gpus(); g++) {
+                v[g] = m.count(c, g);
+            }
+            cols.add(Column.longs(c.column(), v));
+        }
+        return Table.of(scenario.name() + ": per GPU", cols);
+    }
+
+    /**
+     * A bar per GPU stacking the named per-GPU counters (in one unit):
+     * {@code r.perGpuChart("local_accesses", "remote_accesses", "peer_accesses")}.
+     */
+    public Chart perGpuChart(String... columns) {
+        return Charts.stackedBars(scenario.name() + ": per GPU", perGpu(), "gpu", columns);
     }
 
     /** The engine's outcome: {@code switch (r.outcome()) { case Outcome.Timed t -> ...; case Outcome.Residency m -> ...; }}. */
@@ -218,13 +262,14 @@ public final class ScenarioResult implements Displayable {
 
     /** When each phase ran (timing model). */
     public Table phases() {
-        RunResult r = requireTiming("phases()");
+        List<RunResult.PhaseTiming> timings = outcome instanceof Outcome.MultiGpu m ? m.result().phases()
+                : requireTiming("phases()").phases();
         Table.Builder b = Table.builder(scenario.name() + ": phases").column("phase", org.hmmlab.dsl.results.ColumnType.STRING)
                 .column("agent", org.hmmlab.dsl.results.ColumnType.STRING)
                 .column("start_ns", org.hmmlab.dsl.results.ColumnType.LONG)
                 .column("end_ns", org.hmmlab.dsl.results.ColumnType.LONG)
                 .column("duration_ns", org.hmmlab.dsl.results.ColumnType.LONG);
-        for (RunResult.PhaseTiming p : r.phases()) {
+        for (RunResult.PhaseTiming p : timings) {
             b.row(p.name(), p.agent(), p.start_ns(), p.end_ns(), p.duration_ns());
         }
         return b.build();
@@ -268,6 +313,9 @@ public final class ScenarioResult implements Displayable {
                     Column.longs("demand_to_device_pages", m.result().pagesToDevice() - m.result().prefetchedPages()),
                     Column.longs("prefetched_pages", m.result().prefetchedPages()),
                     Column.longs("to_host_pages", m.result().pagesToHost()));
+            case Outcome.MultiGpu m -> Table.of("migrations", Column.strings("run", scenario.name()),
+                    Column.longs("to_device_pages", m.result().total(MultiGpuCounter.PAGES_TO_DEVICE)),
+                    Column.longs("to_host_pages", m.result().total(MultiGpuCounter.PAGES_TO_HOST)));
         };
         return Charts.stageBreakdown(scenario.name() + ": pages migrated", t, "run");
     }
@@ -291,6 +339,9 @@ public final class ScenarioResult implements Displayable {
 
     /** Every table this run has, in a fixed order. */
     public List<Table> tables() {
+        if (outcome instanceof Outcome.MultiGpu) {
+            return List.of(counters(), perGpu(), phases());
+        }
         if (!(outcome instanceof Outcome.Timed)) {
             return List.of(counters());
         }

@@ -179,6 +179,18 @@ class DslCompileTest {
         // Lab: calibration (the published cases run in CalibrationTableTest; one case of one's own here)
         Table cal = calibration(List.of(org.hmmlab.calibrate.CalibrationCase.of("my copy", "[M] mine", "GB/s", 24, 25, "")));
         Charts.calibration("calibration", cal);
+        Charts.calibration("multi-GPU", multiGpuCalibration());
+        // several GPUs and the coherent platform
+        Scenario two = scenario("two").on(A100_PCIE4).gpus(3).behindSwitch().peerAccess(true).nvlink(0, 1, NVLINK3, 12)
+                .nvlink(1, 2, NVLINK2, 6).nvlink(0, 2, NVLINK4, 18).gpuToGpu(THROUGH_SYSTEM_MEMORY)
+                .gpuToGpu(DRIVER_COPY).alloc("x", MiB(1)).gpu(1, kernel("k").reads("x"))
+                .policy(uvmDefaults().hints(accessedBy("x", gpu(0), gpu(1))));
+        ScenarioResult twoRun = two.run();
+        twoRun.multiGpu();
+        twoRun.perGpu();
+        scenario("one").alloc("x", MiB(1)).gpu(kernel("k").reads("x")).runMultiGpu().multiGpu();
+        twoRun.perGpuChart("faults");
+        scenario("c2c").on(GH200_C2C).alloc("x", MiB(1)).gpu(kernel("k").reads("x")).run().multiGpu();
         Charts.errorBand("errors", cal, "case", "error_pct", 10);
         Chart c = charts.get(0).size(400, 300);
         c.title();

@@ -13,7 +13,7 @@ import org.hmmlab.pcie.PcieLinkConfig;
  * IOMMU is off unless {@link #withIommu} turns it on: the ready profiles keep the costs they always had.
  */
 public record Platform(String name, HostProfile host, PcieLinkConfig link, GpuProfile gpu, IommuConfig iommu,
-                       DriverPersonality driver) {
+                       DriverPersonality driver, Topology topology) {
 
     /** The link as a ready profile's name states it: {@code PCIe Gen4 x16}. */
     private static final java.util.regex.Pattern LINK_IN_NAME = java.util.regex.Pattern.compile("PCIe Gen[0-9]+ x[0-9]+");
@@ -25,16 +25,26 @@ public record Platform(String name, HostProfile host, PcieLinkConfig link, GpuPr
         Check.notNull("platform.gpu", gpu);
         Check.notNull("platform.iommu", iommu);
         Check.notNull("platform.driver", driver);
+        Check.notNull("platform.topology", topology);
     }
 
-    /** A platform driven by nvidia-uvm ({@link DriverPersonality#UVM}), as every profile was before AMD's SVM driver. */
+    /**
+     * A platform driven by nvidia-uvm ({@link DriverPersonality#UVM}) with one GPU ({@link Topology#SINGLE}), as
+     * every profile was before AMD's SVM driver and several GPUs.
+     */
     public Platform(String name, HostProfile host, PcieLinkConfig link, GpuProfile gpu, IommuConfig iommu) {
-        this(name, host, link, gpu, iommu, DriverPersonality.UVM);
+        this(name, host, link, gpu, iommu, DriverPersonality.UVM, Topology.SINGLE);
+    }
+
+    /** A platform driven by {@code driver} with one GPU ({@link Topology#SINGLE}). */
+    public Platform(String name, HostProfile host, PcieLinkConfig link, GpuProfile gpu, IommuConfig iommu,
+                    DriverPersonality driver) {
+        this(name, host, link, gpu, iommu, driver, Topology.SINGLE);
     }
 
     /** A platform without an IOMMU ({@link IommuConfig#OFF}). */
     public Platform(String name, HostProfile host, PcieLinkConfig link, GpuProfile gpu) {
-        this(name, host, link, gpu, IommuConfig.OFF, DriverPersonality.UVM);
+        this(name, host, link, gpu, IommuConfig.OFF, DriverPersonality.UVM, Topology.SINGLE);
     }
 
     /**
@@ -42,11 +52,11 @@ public record Platform(String name, HostProfile host, PcieLinkConfig link, GpuPr
      * {@code A100_PCIE4.withIommu(iommu().strict().ioPageSize(KiB(4)))}.
      */
     public Platform withIommu(IommuConfig i) {
-        return new Platform(name, host, link, gpu, i, driver);
+        return new Platform(name, host, link, gpu, i, driver, topology);
     }
 
     public Platform withLink(PcieLinkConfig l) {
-        return new Platform(name, host, l, gpu, iommu, driver);
+        return new Platform(name, host, l, gpu, iommu, driver, topology);
     }
 
     /**
@@ -60,15 +70,15 @@ public record Platform(String name, HostProfile host, PcieLinkConfig link, GpuPr
         String linkName = "PCIe Gen" + gen.number() + " x" + lanes.count();
         String renamed = LINK_IN_NAME.matcher(name).find() ? LINK_IN_NAME.matcher(name).replaceAll(linkName)
                 : name + " on " + linkName;
-        return new Platform(renamed, host, l, gpu, iommu, driver);
+        return new Platform(renamed, host, l, gpu, iommu, driver, topology);
     }
 
     public Platform withGpu(GpuProfile g) {
-        return new Platform(name, host, link, g, iommu, driver);
+        return new Platform(name, host, link, g, iommu, driver, topology);
     }
 
     public Platform withHost(HostProfile h) {
-        return new Platform(name, h, link, gpu, iommu, driver);
+        return new Platform(name, h, link, gpu, iommu, driver, topology);
     }
 
     /**
@@ -78,7 +88,7 @@ public record Platform(String name, HostProfile host, PcieLinkConfig link, GpuPr
      */
     public Platform withDriver(DriverPersonality d) {
         Check.notNull("platform.driver", d);
-        return new Platform(name, host, link, gpu, iommu, d);
+        return new Platform(name, host, link, gpu, iommu, d, topology);
     }
 
     /**
@@ -92,5 +102,23 @@ public record Platform(String name, HostProfile host, PcieLinkConfig link, GpuPr
                     + "; choose one with .withDriver(amdSvm().xnack(" + on + ")))");
         }
         return withDriver(svm.xnack(on));
+    }
+
+    /**
+     * This platform with its GPUs arranged as {@code t}, everything else kept:
+     * {@code A100_PCIE4.withTopology(Topology.gpus(2).withPeerAccess(true))}. Every GPU is a copy of {@link #gpu()}.
+     */
+    public Platform withTopology(Topology t) {
+        return new Platform(name, host, link, gpu, iommu, driver, t);
+    }
+
+    /** This platform with {@code n} GPUs (1 to 64) behind the root complex, its other topology kept. */
+    public Platform withGpus(int n) {
+        return withTopology(topology.withGpus(n));
+    }
+
+    /** GPUs on this platform. */
+    public int gpus() {
+        return topology.gpus();
     }
 }

@@ -2,6 +2,7 @@ package org.hmmlab.run;
 
 import java.util.function.Supplier;
 import org.hmmlab.device.FaultPath;
+import org.hmmlab.multigpu.MultiGpuModel;
 import org.hmmlab.platform.Platform;
 import org.hmmlab.policy.MigrationPolicy;
 import org.hmmlab.sim.CancellationToken;
@@ -18,7 +19,7 @@ import org.hmmlab.workload.Workload;
  * Outcome o = Engine.timed(Platforms.A100_PCIE4).run(workload, Policies::uvmDefaults, 42, token);
  * }</pre>
  */
-public sealed interface Engine permits Engine.Timed, Engine.Residency {
+public sealed interface Engine permits Engine.Timed, Engine.Residency, Engine.MultiGpu {
 
     /**
      * Runs {@code workload} to its end under a fresh policy from {@code policy}, every random stream derived from
@@ -94,6 +95,33 @@ public sealed interface Engine permits Engine.Timed, Engine.Residency {
                                      CancellationToken cancel) {
             ResidencyModel model = new ResidencyModel(deviceMemory, hostMemory, policy.get(), costs);
             return new Outcome.Residency(model.run(workload, seed, cancel), seed);
+        }
+    }
+
+    /**
+     * The multi-GPU model: {@link MultiGpuModel} on a platform of several GPUs or a coherent
+     * link ({@link Platform#topology()}, which also says how pages move between GPUs).
+     *
+     * @param platform the platform and its topology
+     * @param costs    the model's fixed costs
+     */
+    record MultiGpu(Platform platform, MultiGpuModel.Costs costs) implements Engine {
+        public MultiGpu {
+            if (platform == null || costs == null) {
+                throw new IllegalArgumentException("multi-GPU engine: platform and costs must be set, got null");
+            }
+        }
+
+        /** The model on {@code p} with the default costs. */
+        public static MultiGpu on(Platform p) {
+            return new MultiGpu(p, MultiGpuModel.Costs.defaults());
+        }
+
+        @Override
+        public Outcome.MultiGpu run(Workload workload, Supplier<MigrationPolicy> policy, long seed,
+                                    CancellationToken cancel) {
+            var model = new MultiGpuModel(platform, policy.get(), costs);
+            return new Outcome.MultiGpu(model.run(workload, seed, cancel), seed);
         }
     }
 }

@@ -6,12 +6,13 @@ import java.util.Map;
 import org.hmmlab.metrics.Counter;
 import org.hmmlab.metrics.LatencyHistogram;
 import org.hmmlab.metrics.RunResult;
+import org.hmmlab.multigpu.MultiGpuResult;
 
 /**
  * What one run of an {@link Engine} produced: the timing engine's full {@link RunResult} or the residency model's
  * counts, never a half-filled pair. Both name their counts in one vocabulary ({@link Columns}).
  */
-public sealed interface Outcome permits Outcome.Timed, Outcome.Residency {
+public sealed interface Outcome permits Outcome.Timed, Outcome.Residency, Outcome.MultiGpu {
 
     /** The seed the run used. */
     long seed();
@@ -76,6 +77,21 @@ public sealed interface Outcome permits Outcome.Timed, Outcome.Residency {
             m.put(Columns.THROTTLES, r.throttles());
             m.put(Columns.MODEL_ELAPSED_NS, r.elapsed().nanos());
             return Collections.unmodifiableMap(m);
+        }
+    }
+
+    /** The multi-GPU model's outcome, with the seed it ran with. */
+    record MultiGpu(MultiGpuResult result, long seed) implements Outcome {
+        public MultiGpu {
+            if (result == null) {
+                throw new IllegalArgumentException("multi-GPU outcome: result must be set, got null");
+            }
+        }
+
+        /** The totals ({@link MultiGpuResult#summary()}); per GPU in {@link MultiGpuResult#perGpuSummary()}. */
+        @Override
+        public Map<String, Long> summary() {
+            return result.summary();
         }
     }
 }

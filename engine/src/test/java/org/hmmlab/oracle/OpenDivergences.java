@@ -1,9 +1,7 @@
 package org.hmmlab.oracle;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -29,28 +27,28 @@ final class OpenDivergences {
 
     /** Reads the committed list; a malformed line is refused with its line number. */
     static OpenDivergences load() {
-        Map<String, String> m = new LinkedHashMap<>();
         try (InputStream in = OpenDivergences.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                return new OpenDivergences(m);
-            }
-            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-            String line;
-            int n = 0;
-            while ((line = r.readLine()) != null) {
-                n++;
-                if (line.isBlank() || line.startsWith("#")) {
-                    continue;
-                }
-                String[] f = line.split("\t", 3);
-                if (f.length != 3 || !f[0].matches("\\d+") || f[1].isBlank() || f[2].isBlank()) {
-                    throw new IllegalStateException(RESOURCE + " line " + n
-                            + ": expected seed<TAB>kernel's first diverging line<TAB>what the kernel does there");
-                }
-                m.put(key(Long.parseLong(f[0]), f[1]), f[2]);
-            }
+            return parse(in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The list in {@code text}, in the committed file's format (# comments, seed TAB line TAB reason). */
+    static OpenDivergences parse(String text) {
+        Map<String, String> m = new LinkedHashMap<>();
+        int n = 0;
+        for (String line : text.split("\n", -1)) {
+            n++;
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            String[] f = line.split("\t", 3);
+            if (f.length != 3 || !f[0].matches("\\d+") || f[1].isBlank() || f[2].isBlank()) {
+                throw new IllegalStateException(RESOURCE + " line " + n
+                        + ": expected seed<TAB>kernel's first diverging line<TAB>what the kernel does there");
+            }
+            m.put(key(Long.parseLong(f[0]), f[1]), f[2]);
         }
         return new OpenDivergences(m);
     }

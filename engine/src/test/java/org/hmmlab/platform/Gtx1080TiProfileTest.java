@@ -25,12 +25,12 @@ class Gtx1080TiProfileTest {
         assertEquals(Bytes.GiB(11), p.gpu().vram());
         assertEquals(PcieGen.GEN3, p.link().gen());
         assertEquals(16, p.link().lanes());
-        assertEquals(SimDuration.us(4), p.host().batchOverhead(), "fit to P1's 64 KiB group of block 1");
+        assertEquals(SimDuration.ns(7_500), p.host().batchOverhead(), "fit to P1's 64 KiB group of block 1");
         assertEquals(Platforms.CLIENT_MEMCPY, p.host().memcpyBandwidth(), "a desktop's one-thread memcpy");
         // only the batch overhead, the staging rate and the name differ from the server host
         HostProfile server = Platforms.X86_SERVER;
         assertEquals(server.withStaging(server.stagingChunk(), Platforms.CLIENT_MEMCPY)
-                .withBatchOverhead(SimDuration.us(4)).named(p.host().name()), p.host());
+                .withBatchOverhead(SimDuration.ns(7_500)).named(p.host().name()), p.host());
     }
 
     @Test

@@ -28,6 +28,7 @@ import org.hmmlab.dsl.spec.PrefetchSpec;
 import org.hmmlab.dsl.spec.PresetLink;
 import org.hmmlab.dsl.spec.Processor;
 import org.hmmlab.dsl.spec.SpecReader;
+import org.hmmlab.dsl.spec.TopologyNames;
 import org.hmmlab.dsl.spec.ThrashingSpec;
 import org.hmmlab.pcie.IommuConfig;
 import org.hmmlab.pcie.Lanes;
@@ -230,10 +231,10 @@ public final class JsLab {
             this.s = s;
         }
 
-        /** The platform preset: {@code "V100_PCIE3"}, {@code "A100_PCIE4"}, {@code "H100_PCIE5"} or {@code "GTX1080TI_PCIE3"}. */
+        /** The platform preset: one of {@link org.hmmlab.dsl.spec.PlatformPresets#NAMES}, {@code "A100_PCIE4"} say. */
         @HostAccess.Export
         public JsScenario on(String preset) {
-            return new JsScenario(s.on(PlatformPresets.named("preset", preset)));
+            return new JsScenario(s.on(PlatformPresets.scenarioPlatform("preset", preset)));
         }
 
         /**
@@ -391,6 +392,44 @@ public final class JsLab {
         @HostAccess.Export
         public JsScenario gpu(JsPhase phase) {
             return new JsScenario(s.gpu(phase.spec));
+        }
+
+        /** A GPU phase on GPU {@code index} of a platform with several: {@code .gpus(2).gpu(1, lab.kernel("k").reads("x"))}. */
+        @HostAccess.Export
+        public JsScenario gpu(Value index, JsPhase phase) {
+            return new JsScenario(s.gpu(JsNumbers.wholeInt("gpu(index, phase)", "index", index), phase.spec));
+        }
+
+        /** {@code n} GPUs (1 to 64): {@code .gpus(2)}, Java's {@code .gpus(2)}. */
+        @HostAccess.Export
+        public JsScenario gpus(Value n) {
+            return new JsScenario(s.gpus(JsNumbers.wholeInt("gpus(n)", "n", n)));
+        }
+
+        /** PCIe peer-to-peer access between the GPUs on or off: {@code .peerAccess(true)}. */
+        @HostAccess.Export
+        public JsScenario peerAccess(boolean on) {
+            return new JsScenario(s.peerAccess(on));
+        }
+
+        /** The GPUs behind one PCIe switch: {@code .behindSwitch()}. */
+        @HostAccess.Export
+        public JsScenario behindSwitch() {
+            return new JsScenario(s.behindSwitch());
+        }
+
+        /** NVLink between two GPUs: {@code .nvlink(0, 1, "nvlink3", 12)}. */
+        @HostAccess.Export
+        public JsScenario nvlink(Value a, Value b, String generation, Value links) {
+            String call = "nvlink(a, b, generation, links)";
+            return new JsScenario(s.nvlink(JsNumbers.wholeInt(call, "a", a), JsNumbers.wholeInt(call, "b", b),
+                    TopologyNames.generation(call, generation), JsNumbers.wholeInt(call, "links", links)));
+        }
+
+        /** How pages move between GPUs: {@code .gpuToGpu("through-system-memory")} or {@code "driver"}. */
+        @HostAccess.Export
+        public JsScenario gpuToGpu(String path) {
+            return new JsScenario(s.gpuToGpu(TopologyNames.gpuToGpu("gpuToGpu(path)", path)));
         }
 
         /** A CPU phase. */

@@ -83,6 +83,23 @@ final class JsSpecReader implements SpecReader {
     }
 
     @Override
+    public java.util.List<String> texts(String name) {
+        Value f = field(name);
+        if (!f.hasArrayElements()) {
+            throw error(name, "must be an array of strings, got " + f);
+        }
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (long i = 0; i < f.getArraySize(); i++) {
+            Value e = f.getArrayElement(i);
+            if (!e.isString()) {
+                throw error(name, "must be an array of strings, got " + f);
+            }
+            out.add(e.asString());
+        }
+        return out;
+    }
+
+    @Override
     public long whole(String name) {
         Value f = field(name);
         if (!f.fitsInLong()) {

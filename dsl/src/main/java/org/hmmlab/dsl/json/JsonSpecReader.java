@@ -53,6 +53,15 @@ final class JsonSpecReader implements SpecReader {
     }
 
     @Override
+    public List<String> texts(String name) {
+        List<String> out = new java.util.ArrayList<>();
+        for (JsonNodeReader e : r.field(name).elements()) {
+            out.add(e.text());
+        }
+        return out;
+    }
+
+    @Override
     public long whole(String name) {
         return r.field(name).longValue(Long.MIN_VALUE, Long.MAX_VALUE);
     }

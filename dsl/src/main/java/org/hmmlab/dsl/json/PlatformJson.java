@@ -19,6 +19,7 @@ import org.hmmlab.pcie.IommuConfig;
 import org.hmmlab.platform.DriverPersonality;
 import org.hmmlab.pcie.PcieGen;
 import org.hmmlab.platform.Platform;
+import org.hmmlab.platform.Topology;
 import org.hmmlab.units.Bandwidth;
 import org.hmmlab.units.Bytes;
 import org.hmmlab.units.SimDuration;
@@ -110,8 +111,12 @@ public final class PlatformJson {
                 ObjectNode o = Json.MAPPER.createObjectNode();
                 for (RecordComponent c : r.getClass().getRecordComponents()) {
                     Object v = get(c, r);
-                    if (optional(r.getClass(), c.getName()) && IommuConfig.OFF.equals(v)) {
-                        continue; // no IOMMU: written as before the option existed
+                    if (optional(r.getClass(), c.getName()) && (IommuConfig.OFF.equals(v) || Topology.SINGLE.equals(v))) {
+                        continue; // no IOMMU, one GPU: written as before the options existed
+                    }
+                    if (v instanceof Topology t) {
+                        o.set(c.getName(), TopologyJson.tree(t));
+                        continue;
                     }
                     if (v instanceof DriverPersonality d) {
                         if (d.equals(DriverPersonality.UVM)) {
@@ -175,7 +180,15 @@ public final class PlatformJson {
                 continue;
             }
             if ((v == null || v.isNull()) && optional(type, name)) {
-                args[i] = IommuConfig.OFF;
+                args[i] = name.equals("topology") ? Topology.SINGLE : IommuConfig.OFF;
+                continue;
+            }
+            if (types[i] == Topology.class) {
+                try {
+                    args[i] = TopologyJson.read(JsonNodeReader.root(v));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+                }
                 continue;
             }
             if (v == null || v.isNull()) {
@@ -204,9 +217,9 @@ public final class PlatformJson {
         }
     }
 
-    /** The one optional field: a platform's IOMMU, off when absent. */
+    /** The optional fields: a platform's IOMMU, off when absent, and its topology, one GPU when absent. */
     private static boolean optional(Class<?> type, String component) {
-        return type == Platform.class && component.equals("iommu");
+        return type == Platform.class && (component.equals("iommu") || component.equals("topology"));
     }
 
     private static Object value(Class<?> type, String where, JsonNode v) {

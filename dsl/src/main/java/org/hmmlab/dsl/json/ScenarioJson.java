@@ -26,6 +26,7 @@ import org.hmmlab.pcie.IommuConfig;
 import org.hmmlab.platform.AmdSvm;
 import org.hmmlab.platform.DriverPersonality;
 import org.hmmlab.platform.Platform;
+import org.hmmlab.platform.Topology;
 import org.hmmlab.units.Bytes;
 import org.hmmlab.units.SimDuration;
 import org.hmmlab.workload.AccessTrace;
@@ -81,10 +82,14 @@ public final class ScenarioJson {
     public static ObjectNode tree(Scenario s) {
         ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("name", s.name());
-        // the platform as a preset (or a preset on its link, with its IOMMU) driven by its own driver, and the
-        // driver beside it when another personality drives it
-        Platform shape = shape(s.basePlatform());
-        String preset = PlatformPresets.nameOf(shape);
+        // several GPUs or links go in "topology"; the platform is written as it was before they existed, as a
+        // preset (or a preset on its link, with its IOMMU) driven by its own driver, and the driver beside it when
+        // another personality drives it
+        Topology topology = s.basePlatform().topology();
+        boolean wholePreset = PlatformPresets.scenarioNameOf(s.basePlatform()) != null;
+        Platform basePlatform = wholePreset ? s.basePlatform() : s.basePlatform().withTopology(Topology.SINGLE);
+        Platform shape = shape(basePlatform);
+        String preset = PlatformPresets.scenarioNameOf(shape);
         java.util.Optional<PresetLink> onLink = PresetLink.of(shape);
         IommuConfig io = shape.iommu();
         Platform withoutIommu = shape.withIommu(IommuConfig.OFF);
@@ -114,8 +119,11 @@ public final class ScenarioJson {
         } else {
             root.set("platform", PlatformJson.tree(shape));
         }
-        if (!shape.driver().equals(s.basePlatform().driver())) {
-            root.set("driver", Json.MAPPER.valueToTree(DriverSpec.written(s.basePlatform().driver())));
+        if (!shape.driver().equals(basePlatform.driver())) {
+            root.set("driver", Json.MAPPER.valueToTree(DriverSpec.written(basePlatform.driver())));
+        }
+        if (!wholePreset && !topology.equals(Topology.SINGLE)) {
+            root.set("topology", TopologyJson.tree(topology));
         }
         s.vramOverride().ifPresent(v -> root.put("vram", bytes(v)));
         root.put("seed", s.seed());
@@ -200,6 +208,11 @@ public final class ScenarioJson {
             ArrayNode hints = o.putArray("hints");
             for (HintSpec h : p.hints()) {
                 ObjectNode ho = hints.addObject().put("kind", h.kind()).put("allocation", h.allocation());
+                if (h instanceof HintSpec.AccessedBySet set) {
+                    ArrayNode gpus = ho.putArray("gpus");
+                    set.gpus().forEach(g -> gpus.add(g.toString()));
+                    continue;
+                }
                 settings(ho, h.settings());
             }
         }
@@ -272,13 +285,14 @@ public final class ScenarioJson {
 
     /** Reads a scenario at {@code r}'s position in a larger document. */
     public static Scenario read(JsonNodeReader r) {
-        r.object(Set.of("name", "platform", "driver", "vram", "seed", "engine", "faultPath", "policy", "allocations",
+        r.object(Set.of("name", "platform", "driver", "topology", "vram", "seed", "engine", "faultPath", "policy",
+                "allocations",
                 "phases"));
         Scenario s = Scenario.named(r.field("name").text());
         if (r.has("platform")) {
             JsonNodeReader p = r.field("platform");
             if (p.node().isTextual()) {
-                s = s.on(PlatformPresets.named("platform", p.oneOf(PlatformPresets.NAMES)));
+                s = s.on(PlatformPresets.scenarioPlatform("platform", p.oneOf(PlatformPresets.SCENARIO_NAMES)));
             } else if (p.node().isObject() && p.has("preset")) {
                 Platform base;
                 if (p.has("iommu") && !p.has("gen") && !p.has("lanes")) {
@@ -298,13 +312,17 @@ public final class ScenarioJson {
                     throw new JsonFormatException(p.path(), e.getMessage(), e);
                 }
             } else {
-                throw p.error("must be a preset name (one of " + String.join(", ", PlatformPresets.NAMES)
+                throw p.error("must be a preset name (one of " + String.join(", ", PlatformPresets.SCENARIO_NAMES)
                         + "), a preset on another link ({\"preset\": \"A100_PCIE4\", \"gen\": 5, \"lanes\": 16})"
                         + " or a platform object");
             }
         }
         if (r.has("driver")) {
             s = s.driver(DriverSpec.read(new JsonSpecReader(r.field("driver"))));
+        }
+        if (r.has("topology")) {
+            Topology t = TopologyJson.read(r.field("topology"));
+            s = s.on(s.basePlatform().withTopology(t));
         }
         if (r.has("vram")) {
             Bytes v = r.field("vram").parsed(Bytes::parse);

@@ -90,6 +90,56 @@ public sealed interface HintSpec {
         }
     }
 
+    /**
+     * A set of GPUs each map the allocation wherever it lives, without migrating it: {@code cudaMemAdviseSetAccessedBy}
+     * given once per GPU, as the UVM driver keeps it (the {@code accessed_by} processor mask of uvm_va_policy_t).
+     * Written in JSON and JavaScript as {@code {"kind": "accessed-by", "allocation": "x", "gpus": ["gpu0", "gpu1"]}}.
+     */
+    record AccessedBySet(String allocation, List<Processor> gpus) implements HintSpec {
+        public AccessedBySet {
+            Check.text("accessed-by", "allocation", allocation);
+            if (gpus == null || gpus.isEmpty()) {
+                throw new SpecException("gpus", "accessed-by gpus must name at least one gpu, got " + gpus);
+            }
+            for (Processor g : gpus) {
+                if (g == null || g.isHost()) {
+                    throw new SpecException("gpus", "accessed-by gpus must be gpu0 .. gpu"
+                            + org.hmmlab.workload.Agent.MAX_GPU + ", got " + g);
+                }
+            }
+            gpus = List.copyOf(gpus);
+        }
+
+        @Override
+        public String kind() {
+            return "accessed-by";
+        }
+
+        @Override
+        public List<ComponentSpec.Setting> settings() {
+            return List.of(new ComponentSpec.Setting("gpus", gpus.toString()));
+        }
+
+        @Override
+        public Hints addTo(Hints hints) {
+            Hints h = hints;
+            for (Processor g : gpus) {
+                h = h.accessedBy(allocation, g.index());
+            }
+            return h;
+        }
+    }
+
+    /** The GPUs this advice names (accessed-by GPUs, a GPU preferred location), for checking them against a platform. */
+    default List<Processor> gpusNamed() {
+        return switch (this) {
+            case PreferredLocation p -> p.location().isHost() ? List.of() : List.of(p.location());
+            case AccessedBy a -> List.of(a.gpu());
+            case AccessedBySet a -> a.gpus();
+            case ReadMostly r -> List.of();
+        };
+    }
+
     /** The allocation is mostly read: a GPU read fault duplicates the page read-only instead of migrating it. */
     record ReadMostly(String allocation) implements HintSpec {
         public ReadMostly {
@@ -124,6 +174,14 @@ public sealed interface HintSpec {
                 yield new PreferredLocation(r.text("allocation"), Processor.parse("location", r.text("location")));
             }
             case "accessed-by" -> {
+                if (r.has("gpus")) {
+                    r.only(Set.of("kind", "allocation", "gpus"));
+                    List<Processor> set = new java.util.ArrayList<>();
+                    for (String g : r.texts("gpus")) {
+                        set.add(Processor.parse("gpus", g));
+                    }
+                    yield new AccessedBySet(r.text("allocation"), set);
+                }
                 r.only(Set.of("kind", "allocation", "gpu"));
                 yield new AccessedBy(r.text("allocation"), Processor.parse("gpu", r.text("gpu")));
             }

@@ -220,6 +220,14 @@ public record PolicySpec(PlacementSpec placement, PrefetchSpec prefetch, Evictio
         return new HintSpec.AccessedBy(allocation, gpu);
     }
 
+    /** A set of GPUs that each map {@code allocation} where it lives: {@code accessedBy("x", gpu(0), gpu(1))}. */
+    public static HintSpec.AccessedBySet accessedBy(String allocation, Processor first, Processor... more) {
+        java.util.List<Processor> set = new java.util.ArrayList<>();
+        set.add(first);
+        set.addAll(java.util.Arrays.asList(more));
+        return new HintSpec.AccessedBySet(allocation, set);
+    }
+
     /** {@code allocation} is mostly read; read faults duplicate it: {@code readMostly("weights")}. */
     public static HintSpec.ReadMostly readMostly(String allocation) {
         return new HintSpec.ReadMostly(allocation);

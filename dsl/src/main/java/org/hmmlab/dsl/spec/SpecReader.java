@@ -32,6 +32,9 @@ public interface SpecReader {
     /** A boolean field. */
     boolean bool(String name);
 
+    /** The array of strings {@code name}: {@code "gpus": ["gpu0", "gpu1"]}. */
+    java.util.List<String> texts(String name);
+
     /** A size with its unit: {@code "64KiB"}. */
     Bytes bytes(String name);
 

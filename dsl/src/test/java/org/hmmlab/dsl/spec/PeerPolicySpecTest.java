@@ -203,6 +203,12 @@ class PeerPolicySpecTest {
         }
 
         @Override
+        @SuppressWarnings("unchecked")
+        public java.util.List<String> texts(String name) {
+            return (java.util.List<String>) fields.get(name);
+        }
+
+        @Override
         public boolean bool(String name) {
             return (Boolean) fields.get(name);
         }
