@@ -1,7 +1,6 @@
 package org.hmmlab.driver.amd;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.LongConsumer;
 
@@ -46,10 +45,8 @@ public final class KfdSvm implements HostMemory.Invalidator, HostMemory.DeviceDr
     /** A kernel launched while the queues were stopped: it starts when the restore work resumes them. */
     private Runnable pendingLaunch;
     private boolean retryArmed;
-    private long[] waitPage = new long[4];
-    private EventHandler[] waitHandler = new EventHandler[4];
-    private long[] waitArg = new long[4];
-    private int waiters;
+    private final org.hmmlab.driver.MigrationWaiters waiters = new org.hmmlab.driver.MigrationWaiters();
+    private final java.util.function.LongPredicate migrating = this::underMigration;
 
     KfdSvm(AmdSvmGpu gpu) {
         this.gpu = gpu;
@@ -479,34 +476,12 @@ public final class KfdSvm implements HostMemory.Invalidator, HostMemory.DeviceDr
 
     @Override
     public void waitForMigration(long page, EventHandler resume, long arg) {
-        if (waiters == waitPage.length) {
-            waitPage = Arrays.copyOf(waitPage, waiters * 2);
-            waitHandler = Arrays.copyOf(waitHandler, waiters * 2);
-            waitArg = Arrays.copyOf(waitArg, waiters * 2);
-        }
-        waitPage[waiters] = page;
-        waitHandler[waiters] = resume;
-        waitArg[waiters] = arg;
-        waiters++;
+        waiters.add(page, resume, arg);
     }
 
     /** A copy landed at {@code now}: the CPU threads whose page is no longer migrating resume. */
     void wakeCpuWaiters(long now) {
-        int kept = 0;
-        for (int k = 0; k < waiters; k++) {
-            if (underMigration(waitPage[k])) {
-                waitPage[kept] = waitPage[k];
-                waitHandler[kept] = waitHandler[k];
-                waitArg[kept] = waitArg[k];
-                kept++;
-            } else {
-                gpu.sim.scheduleAtNanos(now, EventPhase.HOST, waitHandler[k], waitArg[k]);
-            }
-        }
-        for (int k = kept; k < waiters; k++) {
-            waitHandler[k] = null;
-        }
-        waiters = kept;
+        waiters.wake(gpu.sim, now, migrating);
     }
 
     /** SVM keeps no read-only duplicates: a CPU write has nothing to collapse. */

@@ -1,6 +1,5 @@
 package org.hmmlab.driver.uvm;
 
-import java.util.Arrays;
 import java.util.Locale;
 
 import org.hmmlab.device.CopyEngine;
@@ -40,10 +39,8 @@ public final class UvmHmm implements HostMemory.Invalidator, HostMemory.DeviceDr
     private final DevicePageTable pt;
     private long pendingInvalidationCost;
     /** CPU threads waiting on a page's migration entry until its landing: page, resume handler, argument. */
-    private long[] waitPage = new long[4];
-    private EventHandler[] waitHandler = new EventHandler[4];
-    private long[] waitArg = new long[4];
-    private int waiters;
+    private final org.hmmlab.driver.MigrationWaiters waiters = new org.hmmlab.driver.MigrationWaiters();
+    private final java.util.function.LongPredicate migrating = this::underMigration;
 
     UvmHmm(UvmGpu gpu) {
         this.gpu = gpu;
@@ -182,34 +179,12 @@ public final class UvmHmm implements HostMemory.Invalidator, HostMemory.DeviceDr
      */
     @Override
     public void waitForMigration(long page, EventHandler resume, long arg) {
-        if (waiters == waitPage.length) {
-            waitPage = Arrays.copyOf(waitPage, waiters * 2);
-            waitHandler = Arrays.copyOf(waitHandler, waiters * 2);
-            waitArg = Arrays.copyOf(waitArg, waiters * 2);
-        }
-        waitPage[waiters] = page;
-        waitHandler[waiters] = resume;
-        waitArg[waiters] = arg;
-        waiters++;
+        waiters.add(page, resume, arg);
     }
 
     /** A migration finished at {@code now}: the CPU threads whose page is no longer migrating resume. */
     void wakeCpuWaiters(long now) {
-        int kept = 0;
-        for (int k = 0; k < waiters; k++) {
-            if (underMigration(waitPage[k])) {
-                waitPage[kept] = waitPage[k];
-                waitHandler[kept] = waitHandler[k];
-                waitArg[kept] = waitArg[k];
-                kept++;
-            } else {
-                gpu.sim.scheduleAtNanos(now, EventPhase.HOST, waitHandler[k], waitArg[k]);
-            }
-        }
-        for (int k = kept; k < waiters; k++) {
-            waitHandler[k] = null;
-        }
-        waiters = kept;
+        waiters.wake(gpu.sim, now, migrating);
     }
 
     // --- CPU side -----------------------------------------------------------------------------------------------
