@@ -29,9 +29,12 @@ import org.hmmlab.workload.AccessTrace;
 import org.hmmlab.workload.Agent;
 import org.hmmlab.workload.Allocation;
 import org.hmmlab.workload.Free;
+import org.hmmlab.workload.KernelLaunch;
 import org.hmmlab.workload.Pattern;
 import org.hmmlab.workload.Patterns;
 import org.hmmlab.workload.Phase;
+import org.hmmlab.workload.catalogue.Benchmark;
+import org.hmmlab.workload.catalogue.Catalogue;
 
 /**
  * Scenarios and their results as JSON: what {@code ./hmmlab run FILE.json} reads and {@code --json} writes.
@@ -62,7 +65,7 @@ import org.hmmlab.workload.Phase;
 public final class ScenarioJson {
 
     static final List<String> PATTERNS = List.of("sequential", "strided", "random", "zipf", "hot-set", "stencil",
-            "pointer-chase", "arrays", "gemm", "trace");
+            "pointer-chase", "arrays", "gemm", "trace", "kernel");
 
     private ScenarioJson() {
     }
@@ -177,6 +180,7 @@ public final class ScenarioJson {
                     .put("file", r.trace().source().orElseThrow(() -> new IllegalArgumentException("pattern "
                             + p.label() + " has no JSON form: its trace was not read from a file")))
                     .put("from", r.from()).put("to", r.to()).put("base", "0x" + Long.toHexString(r.baseAddress()));
+            case KernelLaunch k -> o.put("kind", "kernel").put("benchmark", k.benchmark()).put("step", k.step());
         }
         return o;
     }
@@ -406,6 +410,11 @@ public final class ScenarioJson {
                         throw n.error("must be a multiple of tile (" + tile + "), got " + side);
                     }
                     yield Patterns.gemm(side, tile);
+                }
+                case "kernel" -> {
+                    p.object(Set.of("kind", "benchmark", "step"));
+                    Benchmark b = Catalogue.named(p.field("benchmark").oneOf(Catalogue.NAMES));
+                    yield b.launch((int) p.field("step").longValue(0, b.steps().size() - 1));
                 }
                 default -> throw new AssertionError(kind);
             };
