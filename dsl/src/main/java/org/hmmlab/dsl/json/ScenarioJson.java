@@ -7,6 +7,7 @@ import java.util.List;
 
 import java.util.Set;
 import java.util.function.Function;
+import org.hmmlab.dsl.BenchmarkSpec;
 import org.hmmlab.dsl.Engine;
 import org.hmmlab.dsl.Scenario;
 import org.hmmlab.dsl.ScenarioResult;
@@ -56,7 +57,11 @@ import org.hmmlab.workload.catalogue.Catalogue;
  * }</pre>
  *
  * <p>A free ({@link Scenario#free}) is an element of {@code "phases"}, {@code {"free": "x"}}, at its place in the
- * sequence.
+ * sequence. So is a benchmark of the catalogue ({@link Scenario#benchmark}), {@code {"benchmark": "nw"}} with an
+ * optional {@code "accessSize"}: its steps join there, over an allocation named after it (allocated unless listed);
+ * written back, they are phases whose pattern is {@code {"kind": "kernel", "benchmark": "nw", "step": 3}}. A
+ * top-level {@code "oversubscription": 1.1} sizes device memory from every allocation once the phases are read
+ * ({@link Scenario#oversubscribe}).
  *
  * <p>The policy's components and hints are read by the spec itself ({@link org.hmmlab.dsl.spec}), through the same
  * grammar the JavaScript front end uses, so a bad value has the same message here as in Java and JavaScript, with the
@@ -244,7 +249,8 @@ public final class ScenarioJson {
 
     /** Reads a scenario at {@code r}'s position in a larger document. */
     public static Scenario read(JsonNodeReader r) {
-        r.object(Set.of("name", "platform", "vram", "seed", "engine", "faultPath", "policy", "allocations", "phases"));
+        r.object(Set.of("name", "platform", "vram", "seed", "engine", "faultPath", "policy", "allocations", "phases",
+                "oversubscription"));
         Scenario s = Scenario.named(r.field("name").text());
         if (r.has("platform")) {
             JsonNodeReader p = r.field("platform");
@@ -291,7 +297,7 @@ public final class ScenarioJson {
             PolicySpec policy = readPolicy(r.field("policy"));
             s = s.policy(policy);
         }
-        for (JsonNodeReader a : r.field("allocations").elements()) {
+        for (JsonNodeReader a : r.has("allocations") ? r.field("allocations").elements() : List.<JsonNodeReader>of()) {
             a.object(Set.of("name", "size"));
             String name = a.field("name").text();
             Bytes size = a.field("size").parsed(Bytes::parse);
@@ -307,6 +313,18 @@ public final class ScenarioJson {
             }
         }
         for (JsonNodeReader ph : r.field("phases").elements()) {
+            if (ph.node().isObject() && ph.has("benchmark")) {
+                ph.object(Set.of("benchmark", "accessSize"));
+                BenchmarkSpec b = at(ph.field("benchmark"), () -> BenchmarkSpec.named(ph.field("benchmark").text()));
+                if (ph.has("accessSize")) {
+                    Bytes size = ph.field("accessSize").parsed(Bytes::parse);
+                    b = at(ph.field("accessSize"), () -> BenchmarkSpec.named(ph.field("benchmark").text())
+                            .accessSize(size));
+                }
+                BenchmarkSpec chosen = b;
+                s = at(ph, s, sc -> sc.benchmark(chosen));
+                continue;
+            }
             if (ph.node().isObject() && ph.has("free")) {
                 ph.object(Set.of("free"));
                 String allocation = ph.field("free").text();
@@ -316,7 +334,19 @@ public final class ScenarioJson {
             Phase phase = readPhase(ph);
             s = at(ph, s, sc -> sc.then(phase));
         }
+        if (r.has("oversubscription")) { // device memory = working set / ratio, once every allocation is known
+            double ratio = r.field("oversubscription").doubleValue(1, 1000);
+            s = at(r.field("oversubscription"), s, sc -> sc.oversubscribe(ratio));
+        }
         return s;
+    }
+
+    private static <T> T at(JsonNodeReader where, java.util.function.Supplier<T> make) {
+        try {
+            return make.get();
+        } catch (IllegalArgumentException e) {
+            throw new JsonFormatException(where.path(), e.getMessage(), e);
+        }
     }
 
     private static Scenario at(JsonNodeReader where, Scenario s, Function<Scenario, Scenario> step) {
