@@ -388,6 +388,59 @@ public final class Lab {
         return PolicySpec.rrip(granularity);
     }
 
+    /** GPGPU-Sim UVMSmart's random prefetcher (one more random 4 KiB page of the 2 MiB): {@code randomPrefetch()}. */
+    public static PrefetchSpec.RandomPage randomPrefetch() {
+        return PolicySpec.randomPrefetch();
+    }
+
+    /** GPGPU-Sim UVMSmart's sequential-local prefetcher (the faulting 64 KiB block): {@code sequentialLocal()}. */
+    public static PrefetchSpec.SequentialLocal sequentialLocal() {
+        return PolicySpec.sequentialLocal();
+    }
+
+    /**
+     * GPGPU-Sim UVMSmart's tree-based neighbourhood prefetcher, optionally switched at the first eviction:
+     * {@code treeBasedNeighbourhood().onEviction(noPrefetch())}.
+     */
+    public static PrefetchSpec.TreeBasedNeighbourhood treeBasedNeighbourhood() {
+        return PolicySpec.treeBasedNeighbourhood();
+    }
+
+    /** GPGPU-Sim UVMSmart's LRU refreshed on every access, with its options: {@code uvmSmartLru(KiB(4)).reservePct(10)}. */
+    public static EvictionSpec.UvmSmartLru uvmSmartLru(Bytes granularity) {
+        return PolicySpec.uvmSmartLru(granularity);
+    }
+
+    /** GPGPU-Sim UVMSmart's LFU over 2 MiB (count, then clean, then age): {@code uvmSmartLfu().freeBufferPct(5)}. */
+    public static EvictionSpec.UvmSmartLfu uvmSmartLfu() {
+        return PolicySpec.uvmSmartLfu();
+    }
+
+    /** GPGPU-Sim UVMSmart's random eviction: {@code uvmSmartRandom(KiB(4)).dropClean(true)}. */
+    public static EvictionSpec.UvmSmartRandom uvmSmartRandom(Bytes granularity) {
+        return PolicySpec.uvmSmartRandom(granularity);
+    }
+
+    /** GPGPU-Sim UVMSmart's sequential-local eviction (LRU 64 KiB): {@code sequentialLocalEviction()}. */
+    public static EvictionSpec.SequentialLocal sequentialLocalEviction() {
+        return PolicySpec.sequentialLocalEviction();
+    }
+
+    /** GPGPU-Sim UVMSmart's tree-based neighbourhood pre-eviction: {@code treeBasedEviction().freeBufferPct(10)}. */
+    public static EvictionSpec.TreeBasedNeighbourhood treeBasedEviction() {
+        return PolicySpec.treeBasedEviction();
+    }
+
+    /** IPDPS'20 delayed migration with an adaptive threshold: {@code adaptiveAccessCounters().threshold(8).penalty(2)}. */
+    public static PlacementSpec.AdaptiveAccessCounters adaptiveAccessCounters() {
+        return PolicySpec.adaptiveAccessCounters();
+    }
+
+    /** GPGPU-Sim UVMSmart's GTX 1080 Ti configuration: {@code uvmSmartDefaults()} (see {@link PolicySpec#uvmSmartDefaults()}). */
+    public static PolicySpec uvmSmartDefaults() {
+        return PolicySpec.uvmSmartDefaults();
+    }
+
     /** No thrashing detection: {@code uvmDefaults().thrashing(noThrashing())}. */
     public static ThrashingSpec.None noThrashing() {
         return PolicySpec.noThrashing();

@@ -243,6 +243,12 @@ class DslCompileTest {
         neighbourhood(KiB(64)).size();
         randomEviction(MiB(2)).granularity();
         rrip(KiB(64)).granularity();
+        // GPGPU-Sim UVMSmart's policies and options (issue 21)
+        uvmSmartDefaults().prefetch(randomPrefetch()).prefetch(sequentialLocal())
+                .prefetch(treeBasedNeighbourhood().onEviction(noPrefetch()))
+                .eviction(uvmSmartLru(MiB(2)).reservePct(10).freeBufferPct(5).dropClean(true))
+                .eviction(uvmSmartLfu()).eviction(uvmSmartRandom(KiB(4))).eviction(sequentialLocalEviction())
+                .eviction(treeBasedEviction()).placement(adaptiveAccessCounters().threshold(8).penalty(2));
         ThrashingSpec.Uvm th = uvmThrashing().threshold(5).lapse(us(250)).nap(us(100)).pinThreshold(3)
                 .pinDuration(ms(10)).epoch(ms(100)).mitigation(org.hmmlab.policy.UvmThrashingDetector.Mitigation.PIN)
                 .detectOnly().throttleOnly().pinAtOnce().throttleThenPin();

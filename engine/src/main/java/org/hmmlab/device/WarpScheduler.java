@@ -308,8 +308,8 @@ public final class WarpScheduler {
                         long moved = memory.reserve(t, size);
                         ready[w] = Math.max(t, moved - memory.transferNanos(size)) + localLatencyNanos;
                         pieces.complete(w);
-                        if (accessObserver != null && !retrying[w]) {
-                            accessObserver.onDeviceAccess(0, page, t);
+                        if (accessObserver != null) {
+                            accessObserver.onDeviceAccess(0, page, write, retrying[w], t);
                         }
                         retrying[w] = false;
                         continue;

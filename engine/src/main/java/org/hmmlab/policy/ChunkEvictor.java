@@ -51,7 +51,7 @@ abstract class ChunkEvictor implements Evictor {
     /** A chunk lost its last resident page on {@code gpu}. */
     abstract void removed(int slot, int gpu);
 
-    /** Chooses a victim among {@code gpu}'s resident chunks (there is at least one). */
+    /** Chooses a victim among {@code gpu}'s resident chunks (there is at least one), or -1 for none eligible. */
     abstract int choose(int gpu, long nowNanos);
 
     @Override
@@ -69,6 +69,7 @@ abstract class ChunkEvictor implements Evictor {
             if (Location.isGpu(to)) {
                 arrive(chunk, to, n, nowNanos);
             }
+            moved(p, n, from, to, cause);
             p = chunkEnd;
         }
     }
@@ -86,6 +87,10 @@ abstract class ChunkEvictor implements Evictor {
         }
         keyOf[s] = key;
         return s;
+    }
+
+    /** Pages {@code [first, first + n)} of one chunk moved (after the bookkeeping above); nothing by default. */
+    void moved(long first, int n, int from, int to, MigrationCause cause) {
     }
 
     /** Grows subclass per-slot arrays to {@code len}. */
@@ -138,6 +143,9 @@ abstract class ChunkEvictor implements Evictor {
         int s = cachedVictim[gpu];
         if (s < 0 || residentPages[s] == 0) {
             s = choose(gpu, nowNanos);
+            if (s < 0) {
+                return -1; // every resident chunk is protected (see PeerEvictor)
+            }
             cachedVictim[gpu] = s;
         }
         return (keyOf[s] >>> 6) << shift;

@@ -31,6 +31,53 @@ public interface Evictor extends DriverPolicy, ResidencyListener {
     default void onDeviceAccess(int gpu, long page, long nowNanos) {
     }
 
+    /**
+     * Told of one device-local access with its kind: {@code write} when it stores, {@code faulted} when it is the
+     * replay of an access that faulted the page in (its first access, not a re-reference). The timing layers call
+     * this form; the default forwards accesses that did not fault to {@link #onDeviceAccess(int, long, long)}, so
+     * an evictor that only counts re-references needs nothing more. GPGPU-Sim UVMSmart counts every access, faulted
+     * or not ({@code inc_bb_access_counter()} and {@code update_access_type()} before the TLB lookup, shader.cc).
+     */
+    default void onDeviceAccess(int gpu, long page, boolean write, boolean faulted, long nowNanos) {
+        if (!faulted) {
+            onDeviceAccess(gpu, page, nowNanos);
+        }
+    }
+
+    /**
+     * How many pages from the last {@link #pickVictim} leave in this eviction: {@link #chunkPages()} by default;
+     * an evictor that merges contiguous victims into one write-back returns more (a multiple of its chunk).
+     */
+    default long victimPages(int gpu) {
+        return chunkPages();
+    }
+
+    /**
+     * Pages the driver keeps free on a GPU of {@code capacityPages}: eviction starts once fewer are free (a free-page
+     * buffer, GPGPU-Sim UVMSmart's {@code percentage_of_free_page_buffer}, {@code should_evict_page()} in
+     * memory.cc). Zero by default: UVM evicts only when an allocation fails.
+     */
+    default long headroomPages(long capacityPages) {
+        return 0;
+    }
+
+    /**
+     * True while the evictor holds victims it has already chosen (a pre-eviction queue): the timing layer keeps
+     * evicting them before it allocates, even when the pages would fit. False by default.
+     */
+    default boolean hasQueuedVictims(int gpu) {
+        return false;
+    }
+
+    /**
+     * True when the last victim may be dropped instead of written back: its pages were never written on the GPU
+     * and the host copy is taken as current (GPGPU-Sim UVMSmart's {@code invalidate_clean}, the
+     * {@code latency_type::INVALIDATE} write-back it skips in {@code gmmu_t::cycle()}). False by default.
+     */
+    default boolean dropsVictimClean(int gpu) {
+        return false;
+    }
+
     /** True when {@link #onDeviceAccess} must be called on every device-local access. */
     default boolean wantsAccesses() {
         return false;

@@ -174,6 +174,9 @@ public record MigrationPolicy(Placement placement, Prefetcher prefetcher, Evicto
         placement.onMigrated(firstPage, pages, from, to, cause, nowNanos);
         evictor.onMigrated(firstPage, pages, from, to, cause, nowNanos);
         thrashing.onMigrated(firstPage, pages, from, to, cause, nowNanos);
+        if (prefetcher instanceof ResidencyListener l) {
+            l.onMigrated(firstPage, pages, from, to, cause, nowNanos); // a prefetcher that changes on eviction
+        }
     }
 
     /** Driver CPU time of one {@link #onDeviceFault} or {@link #onHostFault}: thrashing check plus placement. */

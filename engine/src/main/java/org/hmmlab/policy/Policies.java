@@ -88,6 +88,58 @@ public final class Policies {
         return new RripEvictor(granularity);
     }
 
+    // --- GPGPU-Sim UVMSmart (Ganguly et al. ISCA'19, IPDPS'20): its prefetchers, evictors and options ---------
+
+    /** The peer's random prefetcher: one more random 4 KiB page of the faulting 2 MiB large page. */
+    public static Prefetcher randomPage() {
+        return new RandomPagePrefetcher();
+    }
+
+    /** The peer's sequential-local prefetcher: the faulting 64 KiB basic block. */
+    public static Prefetcher sequentialLocal() {
+        return new NeighbourhoodPrefetcher(Pages.BIG_PAGE);
+    }
+
+    /** The peer's tree-based neighbourhood prefetcher (cascading fills of nodes more than half valid). */
+    public static Prefetcher treeBasedNeighbourhood() {
+        return new TreeNeighbourhoodPrefetcher();
+    }
+
+    /** {@code before} until the first eviction, then {@code after} (the peer's {@code -hwprefetch_oversub}). */
+    public static Prefetcher switchOnEviction(Prefetcher before, Prefetcher after) {
+        return new SwitchOnEvictionPrefetcher(before, after);
+    }
+
+    /** The peer's LRU, refreshed on every access, at 4 KiB to 2 MiB, with its options. */
+    public static Evictor peerLru(Bytes granularity, PeerEvictionOptions options) {
+        return PeerEvictor.lru(granularity, options);
+    }
+
+    /** The peer's sequential-local eviction (LRU 64 KiB leaves of the LRU large page), with its options. */
+    public static Evictor peerSequentialLocal(PeerEvictionOptions options) {
+        return PeerEvictor.sequentialLocal(options);
+    }
+
+    /** The peer's LFU over 2 MiB large pages (count, then clean first, then age), with its options. */
+    public static Evictor peerLfu(PeerEvictionOptions options) {
+        return PeerEvictor.lfu(options);
+    }
+
+    /** The peer's random eviction at a granularity (its own: 4 KiB), with its options. */
+    public static Evictor peerRandom(Bytes granularity, PeerEvictionOptions options) {
+        return PeerEvictor.random(granularity, options);
+    }
+
+    /** The peer's tree-based neighbourhood pre-eviction, with its options. */
+    public static Evictor treeBasedNeighbourhoodEviction(PeerEvictionOptions options) {
+        return new TreeNeighbourhoodEvictor(options);
+    }
+
+    /** IPDPS'20 delayed migration: remote reads until an adaptive per-64 KiB access threshold is met. */
+    public static Placement adaptiveAccessCounters(int threshold, int penalty) {
+        return new AdaptiveAccessCounterPlacement(threshold, penalty);
+    }
+
     /** UVM's thrashing detection and mitigation with its defaults. */
     public static ThrashingDetector thrashing() {
         return new UvmThrashingDetector();

@@ -23,6 +23,14 @@ public interface Prefetcher extends DriverPolicy {
      */
     void prefetch(long block, long[] resident, long[] faulted, long[] out);
 
+    /**
+     * Seeds the prefetcher's random choices from the run: the engine calls it once, before the run's first access,
+     * with the run's prefetcher seed ({@code org.hmmlab.run.Seeds.prefetcher(runSeed)}). Prefetchers that draw
+     * nothing ignore it (the default).
+     */
+    default void seedFrom(long prefetcherSeed) {
+    }
+
     /** No prefetching ({@code uvm_perf_prefetch_enable=0}). */
     Prefetcher NONE = new Prefetcher() {
         @Override

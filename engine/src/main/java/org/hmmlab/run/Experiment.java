@@ -130,6 +130,7 @@ public record Experiment(Platform platform, Workload workload, Supplier<Migratio
         HostMemory memory = host.get();
         MigrationPolicy pol = policy.get();
         pol.evictor().seedFrom(Seeds.evictor(seed));
+        pol.prefetcher().seedFrom(Seeds.prefetcher(seed));
         Gpu gpu = new Gpu(sim, platform, link, memory, pol, faultPath, metrics);
         CpuAgent cpu = new CpuAgent(sim, platform.host(), memory, metrics.counters());
         Map<String, Long> first = new LinkedHashMap<>();

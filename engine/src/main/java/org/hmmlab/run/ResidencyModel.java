@@ -177,6 +177,7 @@ public final class ResidencyModel {
             }
         }
         policy.evictor().seedFrom(Seeds.evictor(seed));
+        policy.prefetcher().seedFrom(Seeds.prefetcher(seed));
         Run r = new Run(workload, cancel);
         List<Phase> phases = workload.phases();
         for (int i = 0; i <= phases.size(); i++) {
@@ -331,9 +332,9 @@ public final class ResidencyModel {
                 if (loc[i] == 0 || (duplicate[i] && type == AccessType.READ)) {
                     deviceAccesses++;
                     now += costs.deviceAccess().nanos();
-                    if (retry == 0 && policy.evictor().wantsAccesses()) {
-                        // A hit: the access that faulted the page in is its insertion, not a re-reference.
-                        policy.evictor().onDeviceAccess(0, page, now);
+                    if (policy.evictor().wantsAccesses()) {
+                        // A hit after a fault is the faulted access's replay: its insertion, not a re-reference.
+                        policy.evictor().onDeviceAccess(0, page, type.modifies(), retry > 0, now);
                     }
                     return;
                 }
@@ -514,22 +515,29 @@ public final class ResidencyModel {
             policy.onMigrated(page, 1, 0, Location.HOST, cause, now);
         }
 
-        /** Evicts chunks until one page fits; false when the evictor has nothing to give. */
+        /**
+         * Evicts chunks until one page fits (and the evictor's free-page buffer is kept, and its queued victims are
+         * gone); false when no page fits and the evictor has nothing to give.
+         */
         private boolean makeRoom() {
-            while (used >= capacityPages) {
-                long victim = policy.evictor().pickVictim(0, now);
-                now += policy.evictor().decisionCost().nanos();
+            var evictor = policy.evictor();
+            long keep = Math.max(0, capacityPages - evictor.headroomPages(capacityPages));
+            while (used >= keep || evictor.hasQueuedVictims(0)) {
+                long victim = evictor.pickVictim(0, now);
+                now += evictor.decisionCost().nanos();
                 if (victim < 0) {
-                    return false;
+                    break;
                 }
+                long extent = evictor.victimPages(0);
+                boolean drop = evictor.dropsVictimClean(0);
                 long freed = 0;
                 long runFirst = -1;
-                for (long p = victim; p <= victim + policy.evictor().chunkPages(); p++) {
+                for (long p = victim; p <= victim + extent; p++) {
                     int i = index(p);
-                    boolean leaves = p < victim + policy.evictor().chunkPages() && i >= 0 && i < loc.length
+                    boolean leaves = p < victim + extent && i >= 0 && i < loc.length
                             && (loc[i] == 0 || duplicate[i]);
                     if (leaves) {
-                        if (loc[i] == 0) {
+                        if (loc[i] == 0 && !drop) {
                             pagesToHost++;
                             now += pageCopyNanos;
                         }
@@ -549,11 +557,11 @@ public final class ResidencyModel {
                     }
                 }
                 if (freed == 0) {
-                    throw new IllegalStateException("evictor " + policy.evictor().name() + " chose chunk 0x"
+                    throw new IllegalStateException("evictor " + evictor.name() + " chose chunk 0x"
                             + Long.toHexString(victim) + " with no page resident on gpu0");
                 }
             }
-            return true;
+            return used < capacityPages;
         }
 
         Result result() {

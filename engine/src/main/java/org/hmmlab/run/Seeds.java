@@ -24,6 +24,11 @@ public final class Seeds {
         return RandomStreams.streamSeed(run, "evictor");
     }
 
+    /** The seed of the policy's prefetcher (the random prefetcher's pages): stream {@code prefetcher}. */
+    public static long prefetcher(long run) {
+        return RandomStreams.streamSeed(run, "prefetcher");
+    }
+
     /**
      * The run seed of the point at {@code coordinates} of a sweep seeded {@code sweep}: stream
      * {@code point/<coordinates>}. A sweep described as data names its point by its parameter values

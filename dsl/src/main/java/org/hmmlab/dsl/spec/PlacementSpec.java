@@ -7,6 +7,7 @@ import org.hmmlab.dsl.script.JsPlacement;
 import org.hmmlab.dsl.script.ScriptException;
 import org.hmmlab.dsl.script.ScriptLimits;
 import org.hmmlab.policy.AccessCounterPlacement;
+import org.hmmlab.policy.AdaptiveAccessCounterPlacement;
 import org.hmmlab.policy.FirstTouchPlacement;
 import org.hmmlab.policy.Placement;
 import org.hmmlab.policy.RemoteMapPlacement;
@@ -20,7 +21,55 @@ import org.hmmlab.units.SimDuration;
 public sealed interface PlacementSpec extends ComponentSpec<Placement> {
 
     /** The kinds, as JSON and JavaScript name them. */
-    List<String> KINDS = List.of("first-touch", "remote-map", "access-counters", "javascript");
+    List<String> KINDS = List.of("first-touch", "remote-map", "access-counters", "javascript",
+            "adaptive-access-counters");
+
+    /**
+     * Delayed migration with the IPDPS'20 adaptive threshold (GPGPU-Sim UVMSmart, {@code -enable_dma 1}): reads are
+     * served remotely until a 64 KiB block has seen {@code threshold} x occupancy accesses (before memory is
+     * oversubscribed) or {@code threshold} x {@code penalty} x (round trips + 1) (after); writes migrate at once.
+     * Threshold 1 to 65535 (the peer's default 8), penalty 1 to 1000 (default 2). Mirrors
+     * {@code should_cause_page_migration()}.
+     *
+     * <pre>{@code adaptiveAccessCounters().threshold(16).penalty(4)}</pre>
+     */
+    record AdaptiveAccessCounters(int threshold, int penalty) implements PlacementSpec {
+
+        public AdaptiveAccessCounters {
+            Check.whole("adaptive-access-counters", "threshold", threshold, 1, 65535);
+            Check.whole("adaptive-access-counters", "penalty", penalty, 1, 1000);
+        }
+
+        /** The peer's defaults: threshold 8, penalty 2. */
+        public AdaptiveAccessCounters() {
+            this(AdaptiveAccessCounterPlacement.DEFAULT_THRESHOLD, AdaptiveAccessCounterPlacement.DEFAULT_PENALTY);
+        }
+
+        /** This placement with another base threshold, 1 to 65535: {@code .threshold(16)}. */
+        public AdaptiveAccessCounters threshold(int t) {
+            return new AdaptiveAccessCounters(t, penalty);
+        }
+
+        /** This placement with another oversubscription penalty, 1 to 1000: {@code .penalty(4)}. */
+        public AdaptiveAccessCounters penalty(int p) {
+            return new AdaptiveAccessCounters(threshold, p);
+        }
+
+        @Override
+        public String kind() {
+            return "adaptive-access-counters";
+        }
+
+        @Override
+        public List<Setting> settings() {
+            return List.of(new Setting("threshold", threshold), new Setting("penalty", penalty));
+        }
+
+        @Override
+        public Placement build() {
+            return new AdaptiveAccessCounterPlacement(threshold, penalty);
+        }
+    }
 
     /** Migrate a page to the GPU on its first GPU fault. Mirrors UVM's default residency choice. */
     record FirstTouch() implements PlacementSpec {
@@ -181,6 +230,18 @@ public sealed interface PlacementSpec extends ComponentSpec<Placement> {
                 }
                 if (r.has("decay")) {
                     a = a.decay(r.duration("decay"));
+                }
+                yield a;
+            }
+            case "adaptive-access-counters" -> {
+                r.only(Set.of("kind", "threshold", "penalty"));
+                AdaptiveAccessCounters a = new AdaptiveAccessCounters();
+                if (r.has("threshold")) {
+                    a = a.threshold(Check.whole("adaptive-access-counters", "threshold", r.whole("threshold"), 1,
+                            65535));
+                }
+                if (r.has("penalty")) {
+                    a = a.penalty(Check.whole("adaptive-access-counters", "penalty", r.whole("penalty"), 1, 1000));
                 }
                 yield a;
             }

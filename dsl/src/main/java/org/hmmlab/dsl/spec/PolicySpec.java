@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import org.hmmlab.policy.Hints;
 import org.hmmlab.policy.MigrationPolicy;
+import org.hmmlab.policy.Pages;
 import org.hmmlab.units.Bytes;
 
 /**
@@ -27,7 +28,7 @@ public record PolicySpec(PlacementSpec placement, PrefetchSpec prefetch, Evictio
         ThrashingSpec thrashing, List<HintSpec> hints) {
 
     /** The ready policies, as JSON and JavaScript name them. */
-    public static final List<String> PRESETS = List.of("uvm-defaults", "on-demand", "zero-copy");
+    public static final List<String> PRESETS = List.of("uvm-defaults", "on-demand", "zero-copy", "uvmsmart-defaults");
 
     public PolicySpec {
         Objects.requireNonNull(placement, "placement");
@@ -59,12 +60,21 @@ public record PolicySpec(PlacementSpec placement, PrefetchSpec prefetch, Evictio
         return new PolicySpec(remoteMap(), noPrefetch(), lru(), noThrashing());
     }
 
+    /**
+     * GPGPU-Sim UVMSmart's GTX 1080 Ti configuration: first touch, tree-based neighbourhood prefetching (kept under
+     * oversubscription, {@code -hwprefetch_oversub 1}), LRU 2 MiB refreshed on every access, no thrashing detection.
+     */
+    public static PolicySpec uvmSmartDefaults() {
+        return new PolicySpec(firstTouch(), treeBasedNeighbourhood(), uvmSmartLru(Pages.BLOCK), noThrashing());
+    }
+
     /** A ready policy by its name in {@link #PRESETS}: {@code preset("on-demand")}. */
     public static PolicySpec preset(String name) {
         return switch (name == null ? "" : name) {
             case "uvm-defaults" -> uvmDefaults();
             case "on-demand" -> onDemand();
             case "zero-copy" -> zeroCopy();
+            case "uvmsmart-defaults" -> uvmSmartDefaults();
             default -> throw new SpecException("policy", "policy must be one of " + String.join(", ", PRESETS)
                     + ", got '" + name + "'");
         };
@@ -90,6 +100,11 @@ public record PolicySpec(PlacementSpec placement, PrefetchSpec prefetch, Evictio
     /** Access-counter migration: {@code threshold} (1 to 65535) accesses per {@code granularity} region. */
     public static PlacementSpec.AccessCounters accessCounters(int threshold, Bytes granularity) {
         return accessCounters().threshold(threshold).granularity(granularity);
+    }
+
+    /** The IPDPS'20 adaptive delayed migration with the peer's defaults (threshold 8, penalty 2). */
+    public static PlacementSpec.AdaptiveAccessCounters adaptiveAccessCounters() {
+        return new PlacementSpec.AdaptiveAccessCounters();
     }
 
     /** A placement written in JavaScript; the script is parsed and checked now. */
@@ -119,6 +134,21 @@ public record PolicySpec(PlacementSpec placement, PrefetchSpec prefetch, Evictio
         return new PrefetchSpec.Neighbourhood(size);
     }
 
+    /** GPGPU-Sim UVMSmart's random prefetcher: one more random invalid 4 KiB page of the 2 MiB large page. */
+    public static PrefetchSpec.RandomPage randomPrefetch() {
+        return new PrefetchSpec.RandomPage();
+    }
+
+    /** GPGPU-Sim UVMSmart's sequential-local prefetcher: the faulting 64 KiB basic block. */
+    public static PrefetchSpec.SequentialLocal sequentialLocal() {
+        return new PrefetchSpec.SequentialLocal();
+    }
+
+    /** GPGPU-Sim UVMSmart's tree-based neighbourhood prefetcher. */
+    public static PrefetchSpec.TreeBasedNeighbourhood treeBasedNeighbourhood() {
+        return new PrefetchSpec.TreeBasedNeighbourhood();
+    }
+
     // --- evictors ----------------------------------------------------------------------------------
 
     /** UVM's eviction: 2 MiB root chunks, least recently allocated first. */
@@ -139,6 +169,31 @@ public record PolicySpec(PlacementSpec placement, PrefetchSpec prefetch, Evictio
     /** SRRIP eviction at a granularity from 4 KiB to 2 MiB. */
     public static EvictionSpec.Rrip rrip(Bytes granularity) {
         return new EvictionSpec.Rrip(granularity);
+    }
+
+    /** GPGPU-Sim UVMSmart's LRU, refreshed on every access, at 4 KiB to 2 MiB (its own: 2 MiB and 4 KiB). */
+    public static EvictionSpec.UvmSmartLru uvmSmartLru(Bytes granularity) {
+        return new EvictionSpec.UvmSmartLru(granularity, EvictionSpec.PeerOptions.NONE);
+    }
+
+    /** GPGPU-Sim UVMSmart's LFU over 2 MiB large pages. */
+    public static EvictionSpec.UvmSmartLfu uvmSmartLfu() {
+        return new EvictionSpec.UvmSmartLfu(EvictionSpec.PeerOptions.NONE);
+    }
+
+    /** GPGPU-Sim UVMSmart's random eviction at 4 KiB to 2 MiB (its own: 4 KiB). */
+    public static EvictionSpec.UvmSmartRandom uvmSmartRandom(Bytes granularity) {
+        return new EvictionSpec.UvmSmartRandom(granularity, EvictionSpec.PeerOptions.NONE);
+    }
+
+    /** GPGPU-Sim UVMSmart's sequential-local eviction: the LRU 64 KiB leaf of the LRU large page. */
+    public static EvictionSpec.SequentialLocal sequentialLocalEviction() {
+        return new EvictionSpec.SequentialLocal(EvictionSpec.PeerOptions.NONE);
+    }
+
+    /** GPGPU-Sim UVMSmart's tree-based neighbourhood pre-eviction. */
+    public static EvictionSpec.TreeBasedNeighbourhood treeBasedEviction() {
+        return new EvictionSpec.TreeBasedNeighbourhood(EvictionSpec.PeerOptions.NONE);
     }
 
     // --- thrashing ---------------------------------------------------------------------------------

@@ -164,7 +164,7 @@ class FrontEndsAgreeTest {
                         "$.policy.hints[0].location", "a processor must be host or gpu0 .. gpu63, got 'gpu64'"),
                 bad("unknown ready policy", () -> PolicySpec.preset("fast"),
                         "\"fast\"", ".policy('fast')",
-                        "$.policy", "policy must be one of uvm-defaults, on-demand, zero-copy, got 'fast'"));
+                        "$.policy", "policy must be one of uvm-defaults, on-demand, zero-copy, uvmsmart-defaults, got 'fast'"));
     }
 
     static Arguments bad(String what, Supplier<?> java, String json, String js, String jsonPath, String message) {

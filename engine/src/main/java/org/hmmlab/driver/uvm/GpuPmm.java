@@ -34,14 +34,21 @@ final class GpuPmm {
         DevicePageTable pt = gpu.pt;
         Evictor evictor = gpu.policy.evictor();
         int guard = 0;
-        while (pt.residentPages() + n > pt.capacityPages()) {
+        // a free-page buffer evicts ahead of need, and a pre-eviction queue drains, only while a victim is offered
+        long keep = Math.max(0, pt.capacityPages() - evictor.headroomPages(pt.capacityPages()));
+        while (pt.residentPages() + n > keep || evictor.hasQueuedVictims(0)) {
             long t = s.now();
             long victim = evictor.pickVictim(0, t);
+            boolean needed = pt.residentPages() + n > pt.capacityPages();
+            if (victim < 0 && !needed) {
+                break;
+            }
             if (victim < 0 || ++guard > 1_000_000) {
                 throw new IllegalStateException("device memory full (" + pt.residentPages() + " of "
                         + pt.capacityPages() + " pages) and the evictor '" + evictor.name() + "' offers no victim");
             }
-            long chunk = evictor.chunkPages();
+            long chunk = evictor.victimPages(0);
+            boolean drop = evictor.dropsVictimClean(0);
             long evicted = 0;
             long copiedBack = 0;
             long q = victim;
@@ -69,22 +76,32 @@ final class GpuPmm {
                 }
                 int runPages = (int) (q - runFirst);
                 gpu.host.migrateToHost(runFirst, runPages);
-                s.expectCompletion();
                 long end = q;
-                EventHandler copied = s.copyDoneHandler();
-                gpu.submitCopy(false, runPages, t, arg -> {
+                if (drop) {
+                    // a clean victim is dropped, not written back: nothing crosses the link, the pages land now
                     for (long p = runFirst; p < end; p++) {
                         if (pt.covers(p) && pt.landing(pt.idx(p)) == toHost) {
                             pt.setLanding(pt.idx(p), 0);
                         }
                     }
-                    gpu.hmm().wakeCpuWaiters(gpu.sim.nowNanos());
-                    copied.handle(arg);
-                });
+                    gpu.hmm().wakeCpuWaiters(t);
+                } else {
+                    s.expectCompletion();
+                    EventHandler copied = s.copyDoneHandler();
+                    gpu.submitCopy(false, runPages, t, arg -> {
+                        for (long p = runFirst; p < end; p++) {
+                            if (pt.covers(p) && pt.landing(pt.idx(p)) == toHost) {
+                                pt.setLanding(pt.idx(p), 0);
+                            }
+                        }
+                        gpu.hmm().wakeCpuWaiters(gpu.sim.nowNanos());
+                        copied.handle(arg);
+                    });
+                    copiedBack += runPages;
+                    gpu.counters.add(Counter.BYTES_TO_HOST, (long) runPages << 12);
+                }
                 pt.recordResidency(t);
                 evicted += runPages;
-                copiedBack += runPages;
-                gpu.counters.add(Counter.BYTES_TO_HOST, (long) runPages << 12);
                 gpu.policy.onMigrated(runFirst, runPages, 0, Location.HOST, MigrationCause.EVICTION, t);
                 if (gpu.metrics.tracing()) {
                     gpu.metrics.trace(new TraceEvent.Migrated(t, runFirst, runPages, false));
