@@ -72,6 +72,24 @@ public final class BenchmarkSpec {
         return benchmark.peerWorkingSet();
     }
 
+    /**
+     * Device memory for an oversubscription of {@code ratio} as the peer sizes it: its working set over the ratio
+     * ({@code -gddr_size} in its logs: 15.96591 MB for backprop at 110 %), in whole 64 KiB big pages. {@code ratio}
+     * must be in [1, 1000] and leave at least 2 MiB.
+     */
+    public Bytes deviceMemoryAt(double ratio) {
+        if (!(ratio >= 1.0 && ratio <= 1000.0)) {
+            throw new IllegalArgumentException("deviceMemoryAt(ratio): ratio must be in [1, 1000] (device memory ="
+                    + " working set / ratio, 1 fits it all), got " + ratio);
+        }
+        long memory = (long) Math.floor(peerWorkingSet().bytes() / ratio) & -Bytes.KiB(64).bytes();
+        if (memory < Bytes.HUGE_PAGE.bytes()) {
+            throw new IllegalArgumentException("deviceMemoryAt(ratio): ratio must leave at least 2 MiB of device memory"
+                    + " for " + name() + "'s working set of " + peerWorkingSet() + ", got " + ratio);
+        }
+        return Bytes.of(memory);
+    }
+
     /** How its access order was derived from the CUDA source, and what it leaves out. */
     public String derivation() {
         return benchmark.derivation();

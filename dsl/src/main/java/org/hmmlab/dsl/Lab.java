@@ -577,6 +577,15 @@ public final class Lab {
         return BenchmarkSpec.named(name);
     }
 
+    /**
+     * The peer's ISCA'19 experiments over its seven benchmarks, as one matrix of runs (prefetchers, oversubscription,
+     * eviction policies, matched pairs, large-page eviction), each with the lab's timed fault path and the peer's
+     * accounting beside it: {@code peerMatrix().benchmarks("bfs").run()}. See {@link PeerMatrix}.
+     */
+    public static PeerMatrix peerMatrix() {
+        return PeerMatrix.isca19();
+    }
+
     /** An empty measurement row to add cells to: {@code row().with("faults", 12)}. */
     public static Row row() {
         return Row.of();
