@@ -73,7 +73,8 @@ public final class PeerMatrix {
     /** The measurements of a run that failed: none (0, so the columns keep their types; {@code status} says why). */
     private static final Row FAILED = Row.of().with("sim_time_ns", 0L).with("far_faults", 0L)
             .with("pages_to_device", 0L).with("evictions", 0L).with("bytes_to_device", 0L).with("bytes_to_host", 0L)
-            .with("pcie_GBps", 0.0).with("kernel_time_ns", 0L).with("peer_time_ns", 0L).with("host_time_ns", 0L);
+            .with("pcie_GBps", 0.0).with("kernel_time_ns", 0L).with("peer_time_ns", 0L).with("peer_over_timed", Double.NaN)
+            .with("host_time_ns", 0L);
 
     private final List<String> benchmarks;
     private final Platform platform;
@@ -81,9 +82,16 @@ public final class PeerMatrix {
     private final Bytes accessSize;
     private final int parallelism;
     private final Engine engine;
+    private final List<String> experiments;
 
     private PeerMatrix(List<String> benchmarks, Platform platform, SimDuration farFault, Bytes accessSize,
             int parallelism, Engine engine) {
+        this(benchmarks, platform, farFault, accessSize, parallelism, engine, EXPERIMENTS);
+    }
+
+    private PeerMatrix(List<String> benchmarks, Platform platform, SimDuration farFault, Bytes accessSize,
+            int parallelism, Engine engine, List<String> experiments) {
+        this.experiments = List.copyOf(experiments);
         this.benchmarks = List.copyOf(benchmarks);
         this.platform = platform;
         this.farFault = farFault;
@@ -110,13 +118,13 @@ public final class PeerMatrix {
         for (String n : names) {
             BenchmarkSpec.named(n); // refuses an unknown name with the catalogue
         }
-        return new PeerMatrix(List.of(names), platform, farFault, accessSize, parallelism, engine);
+        return new PeerMatrix(List.of(names), platform, farFault, accessSize, parallelism, engine, experiments);
     }
 
     /** On another platform: {@code .on(A100_PCIE4)}. */
     public PeerMatrix on(Platform p) {
         return new PeerMatrix(benchmarks, Objects.requireNonNull(p, "on(platform): platform must be set"), farFault,
-                accessSize, parallelism, engine);
+                accessSize, parallelism, engine, experiments);
     }
 
     /** The far-fault latency of the peer's accounting (1 ns to 10 ms; 45 us by default): {@code .farFault(us(20))}. */
@@ -124,13 +132,13 @@ public final class PeerMatrix {
         if (latency == null || latency.nanos() < 1 || latency.nanos() > 10_000_000) {
             throw new IllegalArgumentException("farFault(latency): latency must be in [1 ns, 10 ms], got " + latency);
         }
-        return new PeerMatrix(benchmarks, platform, latency, accessSize, parallelism, engine);
+        return new PeerMatrix(benchmarks, platform, latency, accessSize, parallelism, engine, experiments);
     }
 
     /** Kernel accesses of at most {@code size} (4 KiB by default; see {@link BenchmarkSpec#accessSize}). */
     public PeerMatrix accessSize(Bytes size) {
         BenchmarkSpec.named("nw").accessSize(size); // its check
-        return new PeerMatrix(benchmarks, platform, farFault, size, parallelism, engine);
+        return new PeerMatrix(benchmarks, platform, farFault, size, parallelism, engine, experiments);
     }
 
     /** Runs on {@code threads} threads (1 to 1024; all cores by default). */
@@ -138,7 +146,7 @@ public final class PeerMatrix {
         if (threads < 1 || threads > 1024) {
             throw new IllegalArgumentException("parallelism(threads): threads must be in [1, 1024], got " + threads);
         }
-        return new PeerMatrix(benchmarks, platform, farFault, accessSize, threads, engine);
+        return new PeerMatrix(benchmarks, platform, farFault, accessSize, threads, engine, experiments);
     }
 
     /**
@@ -148,7 +156,26 @@ public final class PeerMatrix {
      */
     public PeerMatrix engine(Engine e) {
         return new PeerMatrix(benchmarks, platform, farFault, accessSize, parallelism,
-                Objects.requireNonNull(e, "engine(e): e must be TIMING or RESIDENCY_MODEL, got null"));
+                Objects.requireNonNull(e, "engine(e): e must be TIMING or RESIDENCY_MODEL, got null"), experiments);
+    }
+
+    /**
+     * Only some of the experiments, in {@link #EXPERIMENTS} order: {@code .experiments("prefetchers")}, so that a
+     * notebook runs them cell by cell.
+     */
+    public PeerMatrix experiments(String... names) {
+        if (names == null || names.length == 0) {
+            throw new IllegalArgumentException("experiments(names): names must list at least one of "
+                    + String.join(", ", EXPERIMENTS));
+        }
+        for (String n : names) {
+            if (!EXPERIMENTS.contains(n)) {
+                throw new IllegalArgumentException("experiments(names): \"" + n + "\" is not one of "
+                        + String.join(", ", EXPERIMENTS));
+            }
+        }
+        List<String> chosen = EXPERIMENTS.stream().filter(List.of(names)::contains).toList();
+        return new PeerMatrix(benchmarks, platform, farFault, accessSize, parallelism, engine, chosen);
     }
 
     public List<String> benchmarks() {
@@ -195,7 +222,7 @@ public final class PeerMatrix {
                 add(out, "large-page", b, "tree-based", r, tbn, treeBasedEviction());
             }
         }
-        return out;
+        return out.stream().filter(c -> experiments.contains(c.experiment())).toList();
     }
 
     private static void add(List<Cell> out, String experiment, String benchmark, String config, double ratio,
@@ -252,7 +279,8 @@ public final class PeerMatrix {
      * {@code sim_time_ns} (the lab's timed fault path), {@code far_faults} (faulting pages serviced, summed over
      * batches), {@code pages_to_device}, {@code evictions}, {@code bytes_to_device}, {@code bytes_to_host},
      * {@code pcie_GBps} (bytes both ways over the run time), {@code kernel_time_ns} and {@code peer_time_ns} (the
-     * peer's accounting), and {@code host_time_ns}, what the run took on this machine.
+     * peer's accounting), {@code peer_over_timed} (the one over the other) and {@code host_time_ns}, what the run
+     * took on this machine.
      */
     public Table run() {
         List<Cell> cells = cells();
@@ -332,7 +360,43 @@ public final class PeerMatrix {
                 .with("pcie_GBps", simNs == 0 ? 0.0 : (toDevice + toHost) / (double) simNs)
                 .with("kernel_time_ns", kernel.nanos())
                 .with("peer_time_ns", peerTime(kernel, farFaults).nanos())
+                .with("peer_over_timed", simNs == 0 ? Double.NaN : peerTime(kernel, farFaults).nanos() / (double) simNs)
                 .with("host_time_ns", hostNs);
+    }
+
+    /**
+     * {@code rows} with a column {@code relative_<quantity>}: each row's {@code column} over that of the row of the same
+     * experiment, benchmark and oversubscription whose config is {@code baselineConfig} (the paper's normalised
+     * bars): {@code PeerMatrix.relativeTo(rows, "sim_time_ns", "on-demand")}. Rows without a baseline get NaN.
+     */
+    public static Table relativeTo(Table rows, String column, String baselineConfig) {
+        String name = "relative_" + (column.lastIndexOf('_') > 0 ? column.substring(0, column.lastIndexOf('_'))
+                : column);
+        Map<String, Double> base = new java.util.HashMap<>();
+        for (int i = 0; i < rows.rowCount(); i++) {
+            if (baselineConfig.equals(rows.get(i, "config"))) {
+                base.put(key(rows, i), ((Number) rows.get(i, column)).doubleValue());
+            }
+        }
+        if (base.isEmpty()) {
+            throw new IllegalArgumentException("relativeTo(rows, column, baselineConfig): no row has config \""
+                    + baselineConfig + "\"");
+        }
+        List<Row> out = new ArrayList<>();
+        for (int i = 0; i < rows.rowCount(); i++) {
+            Double b = base.get(key(rows, i));
+            double v = ((Number) rows.get(i, column)).doubleValue();
+            Row r = Row.of();
+            for (String c : rows.columnNames()) {
+                r = r.withValue(c, rows.get(i, c));
+            }
+            out.add(r.with(name, b == null || b == 0 ? Double.NaN : v / b));
+        }
+        return Table.fromRows(rows.name(), out);
+    }
+
+    private static String key(Table rows, int i) {
+        return rows.get(i, "experiment") + "|" + rows.get(i, "benchmark") + "|" + rows.get(i, "oversubscription_pct");
     }
 
     @Override
