@@ -177,6 +177,9 @@ public final class Lab {
     /** H100 80 GB on PCIe Gen5 x16. */
     public static final Platform H100_PCIE5 = Platforms.H100_PCIE5;
 
+    /** GeForce GTX 1080 Ti on PCIe Gen3 x16 in a desktop: the GPU of GPGPU-Sim UVMSmart and its nvprof traces. */
+    public static final Platform GTX1080TI_PCIE3 = Platforms.GTX1080TI_PCIE3;
+
     /**
      * PCIe generation {@code n}, 3 to 6, for a platform on another link:
      * {@code A100_PCIE4.withLink(gen(5), lanes(16))} (Gen3 to Gen5 at 8, 16, 32 GT/s with 128b/130b, Gen6 at

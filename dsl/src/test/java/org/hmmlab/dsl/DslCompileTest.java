@@ -295,7 +295,7 @@ class DslCompileTest {
                 .accessSize(bytes(256));
         phase("w").writes("x").passes(2).threads(2).name();
         kernel("rw").readsWrites("x", 0.5).allocation();
-        Scenario sc = scenario("s").on(V100_PCIE3).on(A100_PCIE4).on(H100_PCIE5).vram(MiB(64)).policy(pol)
+        Scenario sc = scenario("s").on(V100_PCIE3).on(A100_PCIE4).on(H100_PCIE5).on(GTX1080TI_PCIE3).on(H100_PCIE5).vram(MiB(64)).policy(pol)
                 .alloc("x", MiB(2)).cpu(phase("init").writes("x")).gpu(ph.footprint(MiB(2))).pingPong("x", 1)
                 .seed(3).engine(Engine.RESIDENCY_MODEL).faultPath(org.hmmlab.device.FaultPath.REPLAYABLE_BUFFER);
         sc.on(A100_PCIE4.withLink(gen(5), lanes(16))).platform();

@@ -12,6 +12,7 @@ import org.hmmlab.policy.FirstTouchPlacement;
 import org.hmmlab.policy.MigrationPolicy;
 import org.hmmlab.policy.Policies;
 import org.hmmlab.policy.Prefetcher;
+import org.hmmlab.workload.AccessTrace;
 import org.hmmlab.workload.Allocation;
 import org.hmmlab.workload.Patterns;
 import org.hmmlab.workload.Phase;
@@ -53,6 +54,7 @@ public final class Calibration {
         latencyCases(out);
         faultCases(out);
         iommuCases(out);
+        peerTraceCases(out);
         return out;
     }
 
@@ -369,6 +371,97 @@ public final class Calibration {
     /** Throughput of one copy in GB/s (10^9 bytes per second). */
     public static double copyRate(Platform p, boolean toDevice, Bytes size) {
         return size.bytes() / (double) copyTime(p, toDevice, size).nanos();
+    }
+
+    /**
+     * GPGPU-Sim UVMSmart's nvprof traces of a GTX 1080 Ti on Gen3 x16 (micro-benchmarks/ in
+     * DebashisGanguly/gpgpu-sim_UVMSmart), on {@link Platforms#GTX1080TI_PCIE3}: transferBandwidth.cu's pageable
+     * copies from 4 KB to 1 MB, and getHWPrefetcherP1.cu, one thread writing one byte in 64 KiB blocks 0, 1, 2, 4,
+     * 8 and 16 of a host-written 2 MiB managed buffer, sleeping between them so each fault is its own group.
+     */
+    private static void peerTraceCases(List<CalibrationCase> out) {
+        Platform p = Platforms.GTX1080TI_PCIE3;
+        String tb = "UVMSmart transferBandwidth.cu, GTX 1080 Ti Gen3 x16, pageable, nvprof GPU time";
+        double[] copyUs = {1.184, 1.568, 2.368, 3.969, 7.2, 12.673, 23.233, 44.418, 87.011};
+        for (int i = 0; i < copyUs.length; i++) {
+            Bytes size = Bytes.KiB(4L << i);
+            out.add(CalibrationCase.of("GTX 1080 Ti cudaMemcpy pageable H2D " + Measured.size(size.bytes()),
+                    SourceTag.MEASURED, tb, "us", copyUs[i], pageableCopyTime(p, size).nanos() / 1e3,
+                    i == 0 ? "fit: sets gpu.copySetup (the same row on the V100 desktop above)"
+                            : i == 3 || i == 4 ? "staged in 4 KiB pieces [A] at a desktop's one-thread memcpy, one"
+                                    + " rate for all sizes; the trace's marginal rate is 10.2 GB/s up to 64 KB and"
+                                    + " 12.2 GB/s above, so the small copies come out short and 1 MB long" : ""));
+        }
+        int[] blocks = {0, 1, 2, 4, 8, 16};
+        StringBuilder csv = new StringBuilder("order,agent,address,access,size\n");
+        for (int k = 0; k < blocks.length; k++) {
+            csv.append(k).append(",gpu0,").append(blocks[k] * Bytes.KiB(64).bytes()).append(",W,1\n");
+        }
+        Bytes buffer = Bytes.MiB(2);
+        Workload w = cpuWritesThen("x", buffer, 1, Phase.gpu("touch", "x",
+                Patterns.replay(AccessTrace.parse(csv.toString()), 0, blocks.length, 0), buffer, blocks.length)
+                .withConcurrency(1));
+        StringBuilder trace = new StringBuilder();
+        Experiment.of(p, w, Calibration::uvm64k).withSeed(SEED).withTrace(trace).run();
+        long[][] groups = faultGroups(trace);
+        String p1 = "UVMSmart getHWPrefetcherP1.cu, GTX 1080 Ti Gen3 x16, nvprof";
+        double[] groupUs = {183.74, 25.216, 31.84, 49.28, 84.384, 157.02};
+        long[] groupKiB = {64, 64, 128, 256, 512, 1024};
+        for (int g = 0; g < blocks.length; g++) {
+            String what = "P1 fault group " + (g + 1) + " (64 KiB block " + blocks[g] + ")";
+            out.add(CalibrationCase.of(what + ": bytes migrated", SourceTag.MEASURED, p1, "KiB", groupKiB[g],
+                    g < groups.length ? groups[g][1] * 4 : 0,
+                    g >= 2 ? "the density tree at 51 % fills the subtree of " + (2 * groupKiB[g] / 64)
+                            + " blocks around the fault, half of it resident already" : ""));
+            out.add(CalibrationCase.of(what + ": duration", SourceTag.MEASURED, p1, "us", groupUs[g],
+                    g < groups.length ? groups[g][0] / 1e3 : 0,
+                    g == 0 ? "the first fault in a VA block also creates the block, takes a chunk from the allocator,"
+                            + " zeroes it and builds its page directories (issue 21 section 3, not in this model yet)"
+                            : g == 1 ? "fit: sets host.batchOverhead (Platforms.DESKTOP); the model's span is the"
+                                    + " batch's fetch to its last map" : ""));
+        }
+        double[] pieceUs = {1.728, 5.76, 11.232, 21.696, 43.264, 86.4};
+        long[] pieceKiB = {4, 60, 124, 252, 508, 1020};
+        for (int i = 0; i < pieceUs.length; i++) {
+            out.add(CalibrationCase.of("P1 Unified Memory copy H2D " + pieceKiB[i] + " KB", SourceTag.MEASURED, p1,
+                    "us", pieceUs[i], copyTime(p, true, Bytes.KiB(pieceKiB[i])).nanos() / 1e3,
+                    i == 0 ? "the driver's own 4 KB migration copy takes 0.55 us more than a 4 KB cudaMemcpy in"
+                            + " transferBandwidth.cu (1.18 us), which fits the one copySetup both share" : ""));
+        }
+    }
+
+    /**
+     * Each fault batch of a trace: its span from the host's fetch to the last mapping before the next fault, and the
+     * pages it migrated to the device, in order.
+     */
+    private static long[][] faultGroups(CharSequence trace) {
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("\\{\"type\":\"(batch|map|fault|migrate)\",\"time_ns\":(\\d+)(?:,\"page\":\\d+,\"pages\":(\\d+),"
+                        + "\"to\":\"device\")?")
+                .matcher(trace);
+        List<long[]> groups = new ArrayList<>();
+        long[] open = null;
+        while (m.find()) {
+            long t = Long.parseLong(m.group(2));
+            switch (m.group(1)) {
+                case "batch" -> {
+                    open = new long[] {0, 0, t};
+                    groups.add(open);
+                }
+                case "map" -> {
+                    if (open != null) {
+                        open[0] = t - open[2];
+                    }
+                }
+                case "migrate" -> {
+                    if (open != null && m.group(3) != null) {
+                        open[1] += Long.parseLong(m.group(3));
+                    }
+                }
+                default -> open = null;
+            }
+        }
+        return groups.toArray(new long[0][]);
     }
 
     private static String fmt(double v) {

@@ -75,4 +75,18 @@ public record HostProfile(String name, SimDuration faultEntry, SimDuration batch
                 blockOverhead, populatePerPage, dmaMapPerPage, pteUpdatePerPage, ptePushOverhead, tlbShootdown,
                 iommuWalk, priDispatch, memoryBandwidth, chunk, memcpy);
     }
+
+    /** This host with a per-batch fixed cost of {@code overhead} (the driver's work for any batch, whatever it holds). */
+    public HostProfile withBatchOverhead(SimDuration overhead) {
+        return new HostProfile(name, faultEntry, overhead, perFaultOverhead, rangeFaultWalk, rangeFaultPerPage,
+                blockOverhead, populatePerPage, dmaMapPerPage, pteUpdatePerPage, ptePushOverhead, tlbShootdown,
+                iommuWalk, priDispatch, memoryBandwidth, stagingChunk, memcpyBandwidth);
+    }
+
+    /** This host under another name. */
+    public HostProfile named(String newName) {
+        return new HostProfile(newName, faultEntry, batchOverhead, perFaultOverhead, rangeFaultWalk, rangeFaultPerPage,
+                blockOverhead, populatePerPage, dmaMapPerPage, pteUpdatePerPage, ptePushOverhead, tlbShootdown,
+                iommuWalk, priDispatch, memoryBandwidth, stagingChunk, memcpyBandwidth);
+    }
 }

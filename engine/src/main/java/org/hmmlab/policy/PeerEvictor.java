@@ -29,7 +29,9 @@ import org.hmmlab.units.SimDuration;
  *
  * <p>Where this differs from the peer: the peer's {@code RW} flag is never cleared, so a chunk written once stays
  * "dirty" after its write-back; here a chunk is clean again once it has left the GPU, since its host copy is then
- * current. Per-slot state lives in primitive arrays; nothing is allocated per access.
+ * current. Per-slot state lives in primitive arrays; nothing is allocated per access. A choice costs O(1) for LRU
+ * and random without a reserve; with one it walks the reserved part of the order, and the LFU and block-grouped
+ * orders scan the resident chunks (2 MiB and 64 KiB chunks keep them few).
  */
 public class PeerEvictor extends ChunkEvictor {
 
@@ -279,7 +281,16 @@ public class PeerEvictor extends ChunkEvictor {
         if (k >= n) {
             return -1;
         }
-        // rand() % (size * (1 - reserve)) past eviction_start, then on to the first evictable
+        // rand() % (size * (1 - reserve)) past eviction_start, then on to the first evictable; with nothing
+        // reserved every chunk is as likely, so the draw indexes the member list instead of walking the order
+        if (k == 0) {
+            int s = members[gpu][random.nextInt(n)];
+            if (evictable(s, gpu)) {
+                return s;
+            }
+            int t = firstEvictable(gpu, s, 0);
+            return t >= 0 ? t : firstEvictable(gpu, head[gpu], 0);
+        }
         return firstEvictable(gpu, head[gpu], k + random.nextInt(n - k));
     }
 

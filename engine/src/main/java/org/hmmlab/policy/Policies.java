@@ -97,7 +97,18 @@ public final class Policies {
 
     /** The peer's sequential-local prefetcher: the faulting 64 KiB basic block. */
     public static Prefetcher sequentialLocal() {
-        return new NeighbourhoodPrefetcher(Pages.BIG_PAGE);
+        Prefetcher block = new NeighbourhoodPrefetcher(Pages.BIG_PAGE);
+        return new Prefetcher() {
+            @Override
+            public void prefetch(long b, long[] resident, long[] faulted, long[] out) {
+                block.prefetch(b, resident, faulted, out);
+            }
+
+            @Override
+            public String name() {
+                return "sequential-local";
+            }
+        };
     }
 
     /** The peer's tree-based neighbourhood prefetcher (cascading fills of nodes more than half valid). */

@@ -13,6 +13,11 @@
  *   <li>{@link org.hmmlab.policy.ThrashingDetector}: throttle or pin bouncing pages ({@code uvm_perf_thrashing.c});</li>
  *   <li>{@link org.hmmlab.policy.Hints}: preferred location, accessed-by, read-mostly ({@code cudaMemAdvise});</li>
  * </ul>
+ * GPGPU-Sim UVMSmart's policies (Ganguly et al. ISCA'19, IPDPS'20) sit beside UVM's, each naming the peer's
+ * function it follows: {@link org.hmmlab.policy.RandomPagePrefetcher}, {@link org.hmmlab.policy.TreeNeighbourhoodPrefetcher},
+ * {@link org.hmmlab.policy.SwitchOnEvictionPrefetcher}, {@link org.hmmlab.policy.PeerEvictor},
+ * {@link org.hmmlab.policy.TreeNeighbourhoodEvictor}, {@link org.hmmlab.policy.PeerEvictionOptions},
+ * {@link org.hmmlab.policy.AdaptiveAccessCounterPlacement}.
  * composed by {@link org.hmmlab.policy.MigrationPolicy} in the driver's order. Every policy is a
  * {@link org.hmmlab.policy.DriverPolicy} with a {@link org.hmmlab.policy.DriverPolicy#decisionCost() cost hook}.
  *
@@ -45,8 +50,13 @@
  *   <li>after every completed migration (faults, prefetches, access counters, evictions, CPU faults and
  *       explicit migrations) call {@code policy.onMigrated(firstPage, pages, from, to, cause, now)}, so the
  *       evictor, the thrashing detector and the placement keep their state;</li>
- *   <li>if {@code policy.evictor().wantsAccesses()}, call {@code onDeviceAccess(gpu, page, now)} on each access
- *       to a device-resident page.</li>
+ *   <li>if {@code policy.evictor().wantsAccesses()}, call {@code onDeviceAccess(gpu, page, write, faulted, now)}
+ *       on each access to a device-resident page (its default hands the accesses that did not fault to
+ *       {@code onDeviceAccess(gpu, page, now)}).</li>
+ *   <li>when making room: evict while the pages would not fit in the capacity less
+ *       {@code evictor().headroomPages(capacity)}, or while {@code evictor().hasQueuedVictims(gpu)}; each victim
+ *       spans {@code evictor().victimPages(gpu)} pages from {@code pickVictim}'s first, and goes without a
+ *       write-back when {@code evictor().dropsVictimClean(gpu)}.</li>
  * </ol>
  * A CPU fault on a page resident on a GPU calls {@code policy.onHostFault(ctx)} (with {@code processor()} =
  * {@link org.hmmlab.policy.Location#HOST}): {@code THROTTLE} delays the CPU, otherwise the page migrates back to

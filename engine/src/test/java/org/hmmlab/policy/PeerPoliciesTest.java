@@ -389,4 +389,24 @@ class PeerPoliciesTest {
                     () -> new AdaptiveAccessCounterPlacement(8, 0));
         }
     }
+
+    @Nested
+    class UserPrefetch {
+
+        @Test
+        void aPrefetchIsCutAtEach2MiBLineOfTheAllocationAndAtValidPages() {
+            // gmmu_t::cycle(), the prefetch request's do-while: case 1 the request's end, case 2 each
+            // MAX_PREFETCH_SIZE line from the allocation's start, case 3 a valid page after some invalid ones
+            long alloc = 1000;
+            java.util.Set<Long> valid = java.util.Set.of(alloc + 100L, alloc + 101L, alloc + 600L);
+            long[][] t = UserPrefetchPlan.transfers(alloc, 1100, alloc, valid::contains);
+            assertArrayEquals(new long[] {alloc, 100}, t[0], "up to the first valid page");
+            assertArrayEquals(new long[] {alloc + 102, 410}, t[1], "valid pages skipped, then up to the 2 MiB line");
+            assertArrayEquals(new long[] {alloc + 512, 88}, t[2]);
+            assertArrayEquals(new long[] {alloc + 601, 423}, t[3], "to the next 2 MiB line");
+            assertArrayEquals(new long[] {alloc + 1024, 76}, t[4], "the request's end");
+            assertEquals(5, t.length);
+            assertEquals(0, UserPrefetchPlan.transfers(alloc, 4, alloc, p -> true).length, "all valid: nothing");
+        }
+    }
 }

@@ -71,6 +71,6 @@ class CalibrateCommandTest {
             assertTrue(o.err().contains("usage: ./hmmlab calibrate"), o.err());
         }
         assertTrue(run("--measured", "x.json", "--platform", "B200").err()
-                .contains("--platform must be one of V100_PCIE3, A100_PCIE4, H100_PCIE5, got 'B200'"));
+                .contains("--platform must be one of V100_PCIE3, A100_PCIE4, H100_PCIE5, GTX1080TI_PCIE3, got 'B200'"));
     }
 }

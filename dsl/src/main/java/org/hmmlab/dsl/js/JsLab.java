@@ -236,7 +236,7 @@ public final class JsLab {
             this.s = s;
         }
 
-        /** The platform preset: {@code "V100_PCIE3"}, {@code "A100_PCIE4"} or {@code "H100_PCIE5"}. */
+        /** The platform preset: {@code "V100_PCIE3"}, {@code "A100_PCIE4"}, {@code "H100_PCIE5"} or {@code "GTX1080TI_PCIE3"}. */
         @HostAccess.Export
         public JsScenario on(String preset) {
             return new JsScenario(s.on(PlatformPresets.named("preset", preset)));

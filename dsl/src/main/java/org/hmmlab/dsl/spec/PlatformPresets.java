@@ -7,8 +7,8 @@ import org.hmmlab.platform.Platforms;
 /** The ready platform profiles by the name JSON and JavaScript give them: {@code "A100_PCIE4"}. */
 public final class PlatformPresets {
 
-    /** The names, oldest GPU first. */
-    public static final List<String> NAMES = List.of("V100_PCIE3", "A100_PCIE4", "H100_PCIE5");
+    /** The names: the data-centre GPUs oldest first, then GPGPU-Sim UVMSmart's GTX 1080 Ti. */
+    public static final List<String> NAMES = List.of("V100_PCIE3", "A100_PCIE4", "H100_PCIE5", "GTX1080TI_PCIE3");
 
     private PlatformPresets() {
     }
@@ -19,6 +19,7 @@ public final class PlatformPresets {
             case "V100_PCIE3" -> Platforms.V100_PCIE3;
             case "A100_PCIE4" -> Platforms.A100_PCIE4;
             case "H100_PCIE5" -> Platforms.H100_PCIE5;
+            case "GTX1080TI_PCIE3" -> Platforms.GTX1080TI_PCIE3;
             default -> throw new SpecException(parameter, parameter + " must be one of " + String.join(", ", NAMES)
                     + ", got '" + name + "'");
         };

@@ -60,7 +60,7 @@ public sealed interface PrefetchSpec extends ComponentSpec<Prefetcher> {
 
         @Override
         public Prefetcher build() {
-            return new NeighbourhoodPrefetcher(Pages.BIG_PAGE);
+            return org.hmmlab.policy.Policies.sequentialLocal();
         }
     }
 

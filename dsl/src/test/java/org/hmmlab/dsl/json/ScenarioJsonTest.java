@@ -77,7 +77,7 @@ class ScenarioJsonTest {
         String good = ScenarioJson.write(SCENARIO);
         expect("$.phases[1].pattern.kind", "\"zipff\" is not one of sequential, strided, random, zipf, hot-set, stencil, pointer-chase, arrays, gemm, trace",
                 good.replace("\"zipf\"", "\"zipff\""));
-        expect("$.platform", "\"B200\" is not one of V100_PCIE3, A100_PCIE4, H100_PCIE5",
+        expect("$.platform", "\"B200\" is not one of V100_PCIE3, A100_PCIE4, H100_PCIE5, GTX1080TI_PCIE3",
                 good.replace("\"H100_PCIE5\"", "\"B200\""));
         expect("$.vram", "needs a number and a unit", good.replace("\"64MiB\"", "\"64\""));
         expect("$.policy.placement.threshold", "must be in [1, 65535], got 0", good.replace("\"threshold\" : 16", "\"threshold\" : 0"));

@@ -30,7 +30,7 @@ class PeerPolicySpecTest {
                 Arguments.of("sequential-local prefetcher", onDemand().prefetch(sequentialLocal()),
                         "{\"prefetch\": {\"kind\": \"sequential-local\"}, \"thrashing\": {\"kind\": \"none\"}}",
                         ".policy('on-demand').prefetch({kind: 'sequential-local'})",
-                        "first-touch + neighbourhood(64 KiB) + lru-2MiB + none"),
+                        "first-touch + sequential-local + lru-2MiB + none"),
                 Arguments.of("tree prefetcher, off after the first eviction",
                         onDemand().prefetch(treeBasedNeighbourhood().onEviction(noPrefetch())),
                         "{\"prefetch\": {\"kind\": \"tree-based-neighbourhood\", \"on_eviction\": \"none\"},"
@@ -41,7 +41,7 @@ class PeerPolicySpecTest {
                         uvmDefaults().prefetch(density(40).onEviction(sequentialLocal())),
                         "{\"prefetch\": {\"kind\": \"density\", \"threshold_pct\": 40, \"on_eviction\": \"sequential-local\"}}",
                         ".prefetch({kind: 'density', threshold_pct: 40, on_eviction: 'sequential-local'})",
-                        "first-touch + density(40%) then neighbourhood(64 KiB) after first eviction + lru-2MiB + thrashing(throttle-then-pin)"),
+                        "first-touch + density(40%) then sequential-local after first eviction + lru-2MiB + thrashing(throttle-then-pin)"),
                 Arguments.of("LRU 2 MiB with every option",
                         onDemand().eviction(uvmSmartLru(MiB(2)).reservePct(10).freeBufferPct(5).dropClean(true)),
                         "{\"prefetch\": {\"kind\": \"none\"}, \"eviction\": {\"kind\": \"uvmsmart-lru\", \"granularity\":"
@@ -161,6 +161,19 @@ class PeerPolicySpecTest {
                 "tree-based-neighbourhood")));
         assertTrue(PlacementSpec.KINDS.contains("adaptive-access-counters"));
         assertTrue(PolicySpec.PRESETS.contains("uvmsmart-defaults"));
+    }
+
+    @Test
+    void theGtx1080TiIsAReadyPlatformByName() {
+        org.hmmlab.dsl.Scenario json = org.hmmlab.dsl.json.ScenarioJson.read("""
+                {"name": "s", "platform": "GTX1080TI_PCIE3", "policy": "uvmsmart-defaults",
+                 "allocations": [{"name": "x", "size": "2MiB"}],
+                 "phases": [{"name": "k", "agent": "gpu0", "allocation": "x", "pattern": {"kind": "sequential"},
+                    "footprint": "2MiB", "work": 512, "concurrency": 1, "accessSize": "4KiB", "writeFraction": 0.0}]}
+                """);
+        assertEquals(GTX1080TI_PCIE3, json.platform());
+        assertEquals("GTX1080TI_PCIE3", PlatformPresets.nameOf(GTX1080TI_PCIE3));
+        assertEquals(uvmSmartDefaults(), json.policy());
     }
 
     /** A spec reader over a map, for refusals the Java DSL cannot even express (its types forbid them). */

@@ -79,7 +79,7 @@ class PresetLinkTest {
         assertEquals("$.platform.lanes: " + l.getMessage(), jl.getMessage());
         JsonFormatException jp = assertThrows(JsonFormatException.class,
                 () -> json("{\"preset\": \"B200\", \"gen\": 5, \"lanes\": 16}"));
-        assertEquals("$.platform.preset: preset must be one of V100_PCIE3, A100_PCIE4, H100_PCIE5, got 'B200'",
+        assertEquals("$.platform.preset: preset must be one of V100_PCIE3, A100_PCIE4, H100_PCIE5, GTX1080TI_PCIE3, got 'B200'",
                 jp.getMessage());
         ScriptException sg = assertThrows(ScriptException.class, () -> js(".link(7, 16)"));
         assertTrue(sg.getMessage().contains(g.getMessage()), sg.getMessage());
