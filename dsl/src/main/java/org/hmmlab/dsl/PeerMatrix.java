@@ -48,7 +48,7 @@ import org.hmmlab.workload.catalogue.Catalogue;
  *       throughout ({@code LPEviction/}).</li>
  * </ul>
  * Device memory is the peer's working set over the ratio, as its logs' {@code -gddr_size} shows (15.96591 MB for
- * backprop's 17.5625 MB at 110 %). Each row has the lab's timed run ({@code sim_time_ns}, far faults, PCIe bytes)
+ * backprop's 17.5625 MB at 110 %), on the peer's GTX 1080 Ti ({@code GTX1080TI_PCIE3}). Each row has the lab's timed run ({@code sim_time_ns}, far faults, PCIe bytes)
  * and the peer's accounting beside it: {@code peer_time_ns} = the benchmark's kernel time plus far faults x a fixed
  * far-fault latency ({@code -page_fault_latency 66645} core cycles at 1481 MHz, 45 us).
  *
@@ -101,11 +101,11 @@ public final class PeerMatrix {
     }
 
     /**
-     * The ISCA'19 matrix over its seven benchmarks on a V100 on PCIe Gen3 x16 (the link of the peer's GTX 1080 Ti),
+     * The ISCA'19 matrix over its seven benchmarks on the peer's GTX 1080 Ti on PCIe Gen3 x16,
      * kernel accesses cut at 4 KiB (the peer's page; a warp's range stays one access unless it crosses a page).
      */
     public static PeerMatrix isca19() {
-        return new PeerMatrix(Catalogue.ISCA19, Platforms.V100_PCIE3, PEER_FAR_FAULT, Bytes.PAGE,
+        return new PeerMatrix(Catalogue.ISCA19, Platforms.GTX1080TI_PCIE3, PEER_FAR_FAULT, Bytes.PAGE,
                 Math.max(1, Runtime.getRuntime().availableProcessors()), Engine.TIMING);
     }
 
