@@ -72,6 +72,16 @@ class BenchmarkScenarioTest {
                 "the peer's -gddr_size 15.96591MB, in whole 64 KiB");
     }
 
+    @Test
+    void aBenchmarkScenarioSweepsAsDataLikeAnyOther() {
+        Scenario nw = scenario("nw").engine(RESIDENCY_MODEL).benchmark("nw");
+        var grid = org.hmmlab.dsl.grid.Grids.sweep(nw).vary("vram", MiB(4), MiB(6), MiB(16)).columns("faults", "evictions")
+                .seed(3).run().table();
+        assertEquals(3, grid.rowCount());
+        assertTrue((Long) grid.get(0, "evictions") > (Long) grid.get(1, "evictions"), "less memory, more evictions");
+        assertEquals(0L, grid.get(2, "evictions"), "16 MiB holds its 8 MiB");
+    }
+
     @Nested
     class BadInput {
 
