@@ -26,7 +26,8 @@ final class Nw {
                         + " needle_cuda_shared_2 (i = 63 .. 1) takes the lower-right half (b_index_x = bx + 64 - i,"
                         + " b_index_y = 63 - bx). A block reads its tile's 16 referrence rows (64 B each, rows 4,100 B"
                         + " apart), the corner, the column to its left (16 single ints) and the row above from itemsets"
-                        + " (shared_2 reads referrence after the corner's order swaps), and writes its 16 itemsets rows.");
+                        + " (needle_cuda_shared_2 reads the referrence rows before the corner), and writes its 16"
+                        + " itemsets rows.");
         long size = 4L * COLS * COLS;
         long ref = b.array("referrence", size);
         long items = b.array("itemsets", size);
