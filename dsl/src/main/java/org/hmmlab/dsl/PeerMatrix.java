@@ -13,6 +13,8 @@ import static org.hmmlab.dsl.spec.PolicySpec.uvmSmartLru;
 import static org.hmmlab.dsl.spec.PolicySpec.uvmSmartRandom;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -26,6 +28,7 @@ import org.hmmlab.metrics.Counter;
 import org.hmmlab.metrics.RunResult;
 import org.hmmlab.platform.Platform;
 import org.hmmlab.platform.Platforms;
+import org.hmmlab.run.ResidencyModel;
 import org.hmmlab.units.Bytes;
 import org.hmmlab.units.SimDuration;
 import org.hmmlab.workload.Patterns;
@@ -285,7 +288,7 @@ public final class PeerMatrix {
     public Table run() {
         List<Cell> cells = cells();
         // a configuration that two experiments share (LRU 4 KiB at 110 % is in three) runs once
-        Map<String, Integer> firstOf = new java.util.LinkedHashMap<>();
+        Map<String, Integer> firstOf = new LinkedHashMap<>();
         List<Integer> distinct = new ArrayList<>();
         int[] runOf = new int[cells.size()];
         for (int i = 0; i < cells.size(); i++) {
@@ -341,7 +344,7 @@ public final class PeerMatrix {
                 pages = t.counters().get(Counter.PAGES_TO_DEVICE);
                 evictions = t.counters().get(Counter.EVICTIONS);
             } else {
-                org.hmmlab.run.ResidencyModel.Result m = result.residency();
+                ResidencyModel.Result m = result.residency();
                 simNs = m.elapsed().nanos();
                 farFaults = m.faults();
                 toDevice = m.bytesToDevice().bytes();
@@ -372,7 +375,7 @@ public final class PeerMatrix {
     public static Table relativeTo(Table rows, String column, String baselineConfig) {
         String name = "relative_" + (column.lastIndexOf('_') > 0 ? column.substring(0, column.lastIndexOf('_'))
                 : column);
-        Map<String, Double> base = new java.util.HashMap<>();
+        Map<String, Double> base = new HashMap<>();
         for (int i = 0; i < rows.rowCount(); i++) {
             if (baselineConfig.equals(rows.get(i, "config"))) {
                 base.put(key(rows, i), ((Number) rows.get(i, column)).doubleValue());

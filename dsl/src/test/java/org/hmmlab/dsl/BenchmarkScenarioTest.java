@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import org.hmmlab.dsl.grid.Grids;
 import org.hmmlab.dsl.json.JsonFormatException;
 import org.hmmlab.dsl.json.ScenarioJson;
 import org.hmmlab.dsl.results.Table;
@@ -75,7 +76,7 @@ class BenchmarkScenarioTest {
     @Test
     void aBenchmarkScenarioSweepsAsDataLikeAnyOther() {
         Scenario nw = scenario("nw").engine(RESIDENCY_MODEL).benchmark("nw");
-        var grid = org.hmmlab.dsl.grid.Grids.sweep(nw).vary("vram", MiB(4), MiB(6), MiB(16)).columns("faults", "evictions")
+        var grid = Grids.sweep(nw).vary("vram", MiB(4), MiB(6), MiB(16)).columns("faults", "evictions")
                 .seed(3).run().table();
         assertEquals(3, grid.rowCount());
         assertTrue((Long) grid.get(0, "evictions") > (Long) grid.get(1, "evictions"), "less memory, more evictions");

@@ -1,5 +1,7 @@
 package org.hmmlab.workload;
 
+import java.util.Objects;
+
 /**
  * The grid of one kernel launch, as the accesses of each thread block in launch order ({@code blockIdx.x}
  * fastest, then {@code .y}): what a {@link KernelLaunch} streams. A host loop is a grid of one block.
@@ -19,7 +21,7 @@ public interface ThreadBlocks {
         if (blocks < 1) {
             throw new IllegalArgumentException("thread blocks must be >= 1, got " + blocks);
         }
-        java.util.Objects.requireNonNull(body, "body");
+        Objects.requireNonNull(body, "body");
         return new ThreadBlocks() {
             @Override
             public long blocks() {

@@ -7,6 +7,7 @@ import java.util.List;
 
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.hmmlab.dsl.BenchmarkSpec;
 import org.hmmlab.dsl.Engine;
 import org.hmmlab.dsl.Scenario;
@@ -341,7 +342,7 @@ public final class ScenarioJson {
         return s;
     }
 
-    private static <T> T at(JsonNodeReader where, java.util.function.Supplier<T> make) {
+    private static <T> T at(JsonNodeReader where, Supplier<T> make) {
         try {
             return make.get();
         } catch (IllegalArgumentException e) {

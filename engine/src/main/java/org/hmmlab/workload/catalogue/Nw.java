@@ -1,6 +1,7 @@
 package org.hmmlab.workload.catalogue;
 
 import org.hmmlab.units.Bytes;
+import org.hmmlab.workload.BlockAccesses;
 
 /**
  * Rodinia's nw (Needleman-Wunsch): a 1025 x 1025 score matrix filled in 16 x 16 tiles along anti-diagonals, 64
@@ -58,7 +59,7 @@ final class Nw {
     }
 
     /** One block's accesses: the index expressions index, index_n, index_w, index_nw of needle_kernel.cu. */
-    private static void tile(org.hmmlab.workload.BlockAccesses out, long ref, long items, int bxTile, int byTile,
+    private static void tile(BlockAccesses out, long ref, long items, int bxTile, int byTile,
             boolean refFirst) {
         long base = (long) COLS * BLOCK * byTile + (long) BLOCK * bxTile; // index_nw
         if (refFirst) {
@@ -77,7 +78,7 @@ final class Nw {
         }
     }
 
-    private static void refRows(org.hmmlab.workload.BlockAccesses out, long ref, long base) {
+    private static void refRows(BlockAccesses out, long ref, long base) {
         for (int ty = 0; ty < BLOCK; ty++) { // ref[ty][tx] = referrence[index + cols * ty]
             out.read(ref + 4 * (base + COLS + 1 + (long) COLS * ty), 4L * BLOCK);
         }

@@ -1,6 +1,7 @@
 package org.hmmlab.workload.catalogue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.hmmlab.units.Bytes;
@@ -46,8 +47,8 @@ final class Sssp {
         // the rounds: which vertices are active (finalizedVertices) and which improve in Kernel2
         float[] dist = new float[v];
         float[] upd = new float[v];
-        java.util.Arrays.fill(dist, Float.MAX_VALUE);
-        java.util.Arrays.fill(upd, Float.MAX_VALUE);
+        Arrays.fill(dist, Float.MAX_VALUE);
+        Arrays.fill(upd, Float.MAX_VALUE);
         dist[0] = 0;
         upd[0] = 0;
         List<int[]> active = new ArrayList<>();
