@@ -28,6 +28,7 @@ import org.hmmlab.dsl.spec.Processor;
 import org.hmmlab.dsl.spec.ThrashingSpec;
 import org.hmmlab.workload.Pattern;
 import org.hmmlab.workload.Patterns;
+import org.hmmlab.workload.catalogue.Catalogue;
 import org.hmmlab.units.Bandwidth;
 import org.hmmlab.units.Bytes;
 import org.hmmlab.units.SimDuration;
@@ -628,6 +629,38 @@ public final class Lab {
                     c.errorPercent(), c.within15Percent(), c.note().startsWith("fit"), c.note());
         }
         return b.build();
+    }
+
+    /** The seven benchmarks of Ganguly et al., ISCA 2019: backprop, bfs, fdtd-2d, hotspot, nw, pathfinder, srad. */
+    public static final List<String> ISCA19_BENCHMARKS = Catalogue.ISCA19;
+
+    /**
+     * The peer simulator's benchmarks as workloads (Rodinia's backprop, bfs, hotspot, nw, pathfinder and srad_v2,
+     * PolyBench/GPU's FDTD-2D, HPC Challenge's RandomAccess, sssp), one row each: {@code benchmark}, {@code suite},
+     * {@code kernels}, {@code launches}, {@code footprint_bytes}, {@code peer_working_set_bytes},
+     * {@code gpu_accesses}, {@code source}. Use one with {@code scenario("nw").benchmark("nw")}.
+     */
+    public static Table benchmarks() {
+        return BenchmarkSpec.catalogue();
+    }
+
+    /**
+     * The catalogue's benchmark {@code name}, to tune before it joins a scenario:
+     * {@code scenario("bfs").benchmark(benchmark("bfs").accessSize(KiB(4)))}.
+     *
+     * @throws IllegalArgumentException listing the catalogue when there is no benchmark of that name
+     */
+    public static BenchmarkSpec benchmark(String name) {
+        return BenchmarkSpec.named(name);
+    }
+
+    /**
+     * The peer's ISCA'19 experiments over its seven benchmarks, as one matrix of runs (prefetchers, oversubscription,
+     * eviction policies, matched pairs, large-page eviction), each with the lab's timed fault path and the peer's
+     * accounting beside it: {@code peerMatrix().benchmarks("bfs").run()}. See {@link PeerMatrix}.
+     */
+    public static PeerMatrix peerMatrix() {
+        return PeerMatrix.isca19();
     }
 
     /** An empty measurement row to add cells to: {@code row().with("faults", 12)}. */

@@ -302,6 +302,66 @@ public final class Scenario {
     }
 
     /**
+     * Appends the steps of the catalogue's benchmark {@code name} (its host loops and kernel launches, in program
+     * order) over an allocation named after it, allocated with its arrays unless the scenario has one of that name:
+     * {@code scenario("nw").on(A100_PCIE4).benchmark("nw")}. {@link Lab#benchmarks()} lists the catalogue.
+     *
+     * @throws IllegalArgumentException listing the catalogue when there is no benchmark of that name
+     */
+    public Scenario benchmark(String name) {
+        return benchmark(BenchmarkSpec.named(name));
+    }
+
+    /** {@link #benchmark(String)} for a benchmark value, with its access size: {@code .benchmark(benchmark("bfs"))}. */
+    public Scenario benchmark(BenchmarkSpec b) {
+        Objects.requireNonNull(b, "benchmark(b): b must be a benchmark such as benchmark(\"nw\"), got null");
+        Scenario s = this;
+        Allocation a = allocations.stream().filter(x -> x.name().equals(b.name())).findFirst().orElse(null);
+        if (a == null) {
+            s = alloc(b.name(), b.footprint());
+        } else if (a.size().compareTo(b.footprint()) < 0) {
+            throw new IllegalArgumentException("benchmark(\"" + b.name() + "\"): allocation '" + b.name() + "' must hold"
+                    + " its arrays (" + b.footprint() + "), got " + a.size());
+        }
+        for (Free f : frees) {
+            if (f.allocation().equals(b.name())) {
+                throw new IllegalArgumentException("benchmark(\"" + b.name() + "\"): it uses allocation '" + b.name()
+                        + "' after it is freed " + freedWhere(f));
+            }
+        }
+        List<Phase> next = new ArrayList<>(phases);
+        next.addAll(b.phases(b.name()));
+        return new Scenario(name, platform, vram, policy, s.allocations, next, seed, engine, faultPath, frees);
+    }
+
+    /**
+     * Device memory sized to oversubscribe the allocations made so far by {@code ratio}, as the peer sizes it
+     * (device memory = working set / ratio, in whole 64 KiB big pages): {@code .benchmark("bfs").oversubscribe(1.1)}
+     * for 110 %. {@code ratio} must be in [1, 1000] and leave at least 2 MiB.
+     */
+    public Scenario oversubscribe(double ratio) {
+        if (!(ratio >= 1.0 && ratio <= 1000.0)) {
+            throw new IllegalArgumentException("oversubscribe(ratio): ratio must be in [1, 1000] (device memory ="
+                    + " working set / ratio, 1 fits it all), got " + ratio);
+        }
+        if (allocations.isEmpty()) {
+            throw new IllegalArgumentException("oversubscribe(ratio): there is no working set yet; allocate first"
+                    + " (.alloc(\"x\", MiB(64)) or .benchmark(\"nw\"))");
+        }
+        long workingSet = 0;
+        for (Allocation a : allocations) {
+            workingSet += a.size().bytes();
+        }
+        long memory = (long) Math.floor(workingSet / ratio) & -Bytes.KiB(64).bytes(); // whole big pages
+        if (memory < Bytes.HUGE_PAGE.bytes()) {
+            throw new IllegalArgumentException("oversubscribe(ratio): ratio must leave at least 2 MiB of device memory"
+                    + " for a working set of " + Bytes.of(workingSet) + ", so at most " + (workingSet / (double)
+                    Bytes.HUGE_PAGE.bytes()) + ", got " + ratio);
+        }
+        return vram(Bytes.of(memory));
+    }
+
+    /**
      * Frees {@code allocation} once the phases before this call have run ({@code free}, {@code munmap},
      * {@code cudaFree}): its pages leave device and host memory without a copy back, and the room serves the
      * phases after it. No later phase may touch it: {@code .gpu(kernel("k1").writes("tmp")).free("tmp")}.

@@ -325,6 +325,28 @@ class DslCompileTest {
         org.hmmlab.dsl.spec.PresetLink.of(H100_PCIE5.withLink(gen(4), lanes(8))).get().platform();
         sc.then(sc.phases().get(0));
         sc.alloc("tmp", MiB(2)).gpu(kernel("t").writes("tmp")).free("tmp").frees();
+        // the benchmark catalogue and the peer's matrix
+        benchmarks();
+        BenchmarkSpec bench = benchmark("nw").accessSize(KiB(4));
+        bench.name();
+        bench.accessSize();
+        bench.footprint();
+        bench.peerWorkingSet();
+        bench.derivation();
+        bench.benchmark();
+        bench.phases("nw");
+        bench.arrays();
+        bench.steps();
+        bench.deviceMemoryAt(1.1);
+        BenchmarkSpec.catalogue();
+        scenario("nw").benchmark("nw").oversubscribe(1.25).benchmark(bench);
+        ISCA19_BENCHMARKS.size();
+        PeerMatrix pm = peerMatrix().benchmarks("nw").on(V100_PCIE3).farFault(us(45)).accessSize(KiB(4))
+                .parallelism(1).engine(TIMING);
+        pm.benchmarks();
+        pm.cells();
+        pm.scenario(pm.cells().get(0));
+        pm.peerTime(us(1), 2);
         sc.renamed("variant").engine(TIMING).faultPath(ATS_PRI).faultPath(REPLAYABLE_BUFFER).engine(RESIDENCY_MODEL);
         Table.concat("both", t, t);
         sc.name();

@@ -12,7 +12,7 @@ import org.hmmlab.units.Bytes;
  */
 public sealed interface Pattern permits Patterns.Sequential, Patterns.Strided, Patterns.UniformRandom,
         Patterns.Zipf, Patterns.HotSet, Patterns.Stencil, Patterns.PointerChase, Patterns.Replay,
-        Patterns.Arrays, Patterns.Gemm {
+        Patterns.Arrays, Patterns.Gemm, KernelLaunch {
 
     /**
      * A fresh stream of {@code accesses} accesses over {@code footprint} bytes.

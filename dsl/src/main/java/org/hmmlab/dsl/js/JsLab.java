@@ -96,6 +96,12 @@ public final class JsLab {
         return new JsPhase(Lab.phase(name));
     }
 
+    /** The benchmark catalogue as a table: {@code lab.show(lab.benchmarks())}. */
+    @HostAccess.Export
+    public Table benchmarks() {
+        return Lab.benchmarks();
+    }
+
     /** Shows a result: a table prints, a chart is written under --out. */
     @HostAccess.Export
     public void show(Object value) {
@@ -386,6 +392,31 @@ public final class JsLab {
         @HostAccess.Export
         public JsScenario alloc(String name, String size) {
             return new JsScenario(s.alloc(name, Bytes.parse(size)));
+        }
+
+        /**
+         * The steps of the catalogue's benchmark {@code name} over an allocation named after it:
+         * {@code .benchmark("nw")}; {@code .benchmark("nw", "4KiB")} cuts kernel accesses at 4 KiB instead of 128 B.
+         */
+        @HostAccess.Export
+        public JsScenario benchmark(String name) {
+            return new JsScenario(s.benchmark(name));
+        }
+
+        /** {@link #benchmark(String)} with kernel accesses of at most {@code accessSize}. */
+        @HostAccess.Export
+        public JsScenario benchmark(String name, String accessSize) {
+            return new JsScenario(s.benchmark(Lab.benchmark(name).accessSize(Bytes.parse(accessSize))));
+        }
+
+        /** Device memory = the allocations so far / {@code ratio}: {@code .oversubscribe(1.1)} for 110 %. */
+        @HostAccess.Export
+        public JsScenario oversubscribe(Value ratio) {
+            if (ratio == null || !ratio.isNumber()) {
+                throw new IllegalArgumentException("oversubscribe(ratio): ratio must be a number in [1, 1000], got "
+                        + ratio);
+            }
+            return new JsScenario(s.oversubscribe(ratio.asDouble()));
         }
 
         /** A GPU phase. */

@@ -7,6 +7,8 @@ import java.util.List;
 
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import org.hmmlab.dsl.BenchmarkSpec;
 import org.hmmlab.dsl.Engine;
 import org.hmmlab.dsl.Scenario;
 import org.hmmlab.dsl.ScenarioResult;
@@ -33,9 +35,12 @@ import org.hmmlab.workload.AccessTrace;
 import org.hmmlab.workload.Agent;
 import org.hmmlab.workload.Allocation;
 import org.hmmlab.workload.Free;
+import org.hmmlab.workload.KernelLaunch;
 import org.hmmlab.workload.Pattern;
 import org.hmmlab.workload.Patterns;
 import org.hmmlab.workload.Phase;
+import org.hmmlab.workload.catalogue.Benchmark;
+import org.hmmlab.workload.catalogue.Catalogue;
 
 /**
  * Scenarios and their results as JSON: what {@code ./hmmlab run FILE.json} reads and {@code --json} writes.
@@ -57,7 +62,11 @@ import org.hmmlab.workload.Phase;
  * }</pre>
  *
  * <p>A free ({@link Scenario#free}) is an element of {@code "phases"}, {@code {"free": "x"}}, at its place in the
- * sequence.
+ * sequence. So is a benchmark of the catalogue ({@link Scenario#benchmark}), {@code {"benchmark": "nw"}} with an
+ * optional {@code "accessSize"}: its steps join there, over an allocation named after it (allocated unless listed);
+ * written back, they are phases whose pattern is {@code {"kind": "kernel", "benchmark": "nw", "step": 3}}. A
+ * top-level {@code "oversubscription": 1.1} sizes device memory from every allocation once the phases are read
+ * ({@link Scenario#oversubscribe}).
  *
  * <p>The policy's components and hints are read by the spec itself ({@link org.hmmlab.dsl.spec}), through the same
  * grammar the JavaScript front end uses, so a bad value has the same message here as in Java and JavaScript, with the
@@ -66,7 +75,7 @@ import org.hmmlab.workload.Phase;
 public final class ScenarioJson {
 
     static final List<String> PATTERNS = List.of("sequential", "strided", "random", "zipf", "hot-set", "stencil",
-            "pointer-chase", "arrays", "gemm", "trace");
+            "pointer-chase", "arrays", "gemm", "trace", "kernel");
 
     private ScenarioJson() {
     }
@@ -194,6 +203,7 @@ public final class ScenarioJson {
                     .put("file", r.trace().source().orElseThrow(() -> new IllegalArgumentException("pattern "
                             + p.label() + " has no JSON form: its trace was not read from a file")))
                     .put("from", r.from()).put("to", r.to()).put("base", "0x" + Long.toHexString(r.baseAddress()));
+            case KernelLaunch k -> o.put("kind", "kernel").put("benchmark", k.benchmark()).put("step", k.step());
         }
         return o;
     }
@@ -286,8 +296,7 @@ public final class ScenarioJson {
     /** Reads a scenario at {@code r}'s position in a larger document. */
     public static Scenario read(JsonNodeReader r) {
         r.object(Set.of("name", "platform", "driver", "topology", "vram", "seed", "engine", "faultPath", "policy",
-                "allocations",
-                "phases"));
+                "allocations", "phases", "oversubscription"));
         Scenario s = Scenario.named(r.field("name").text());
         if (r.has("platform")) {
             JsonNodeReader p = r.field("platform");
@@ -341,7 +350,7 @@ public final class ScenarioJson {
             PolicySpec policy = readPolicy(r.field("policy"));
             s = s.policy(policy);
         }
-        for (JsonNodeReader a : r.field("allocations").elements()) {
+        for (JsonNodeReader a : r.has("allocations") ? r.field("allocations").elements() : List.<JsonNodeReader>of()) {
             a.object(Set.of("name", "size"));
             String name = a.field("name").text();
             Bytes size = a.field("size").parsed(Bytes::parse);
@@ -357,6 +366,18 @@ public final class ScenarioJson {
             }
         }
         for (JsonNodeReader ph : r.field("phases").elements()) {
+            if (ph.node().isObject() && ph.has("benchmark")) {
+                ph.object(Set.of("benchmark", "accessSize"));
+                BenchmarkSpec b = at(ph.field("benchmark"), () -> BenchmarkSpec.named(ph.field("benchmark").text()));
+                if (ph.has("accessSize")) {
+                    Bytes size = ph.field("accessSize").parsed(Bytes::parse);
+                    b = at(ph.field("accessSize"), () -> BenchmarkSpec.named(ph.field("benchmark").text())
+                            .accessSize(size));
+                }
+                BenchmarkSpec chosen = b;
+                s = at(ph, s, sc -> sc.benchmark(chosen));
+                continue;
+            }
             if (ph.node().isObject() && ph.has("free")) {
                 ph.object(Set.of("free"));
                 String allocation = ph.field("free").text();
@@ -366,7 +387,19 @@ public final class ScenarioJson {
             Phase phase = readPhase(ph);
             s = at(ph, s, sc -> sc.then(phase));
         }
+        if (r.has("oversubscription")) { // device memory = working set / ratio, once every allocation is known
+            double ratio = r.field("oversubscription").doubleValue(1, 1000);
+            s = at(r.field("oversubscription"), s, sc -> sc.oversubscribe(ratio));
+        }
         return s;
+    }
+
+    private static <T> T at(JsonNodeReader where, Supplier<T> make) {
+        try {
+            return make.get();
+        } catch (IllegalArgumentException e) {
+            throw new JsonFormatException(where.path(), e.getMessage(), e);
+        }
     }
 
     private static Scenario at(JsonNodeReader where, Scenario s, Function<Scenario, Scenario> step) {
@@ -460,6 +493,11 @@ public final class ScenarioJson {
                         throw n.error("must be a multiple of tile (" + tile + "), got " + side);
                     }
                     yield Patterns.gemm(side, tile);
+                }
+                case "kernel" -> {
+                    p.object(Set.of("kind", "benchmark", "step"));
+                    Benchmark b = Catalogue.named(p.field("benchmark").oneOf(Catalogue.NAMES));
+                    yield b.launch((int) p.field("step").longValue(0, b.steps().size() - 1));
                 }
                 default -> throw new AssertionError(kind);
             };

@@ -19,7 +19,7 @@ class BenchSuitesTest {
     @Test
     void theDslSuitesRegisterBehindTheEnginesInOrder() {
         List<String> names = Bench.suites().stream().map(BenchSuite::name).toList();
-        assertEquals(List.of("core", "policy", "timing", "soak", "js", "sweep"), names);
+        assertEquals(List.of("core", "policy", "timing", "soak", "js", "sweep", "peer"), names);
     }
 
     @Test
@@ -37,5 +37,15 @@ class BenchSuitesTest {
                 "sweep_cpu_time_2_threads_over_1", "sweep_cores_given_2_threads"), sweep.stream().map(Figure::name).toList());
         assertTrue(sweep.get(0).value() > 0 && sweep.get(1).value() > 0, sweep.toString());
         assertEquals(sweep.get(0).value() / sweep.get(1).value(), sweep.get(2).value(), 1e-9);
+    }
+
+    @Test
+    void thePeerSuiteTimesTheWholeMatrix() {
+        BenchSuite peer = Bench.suites().stream().filter(s -> s.name().equals("peer")).findFirst().orElseThrow();
+        List<Figure> figures = peer.run(true);
+        assertEquals(List.of("peer_matrix_timing_cold_s", "peer_matrix_timing_warm_s", "peer_matrix_residency_warm_s",
+                "peer_matrix_runs"), figures.stream().map(Figure::name).toList());
+        assertEquals(21, figures.get(3).value(), "one benchmark's row of the matrix in the quick run");
+        assertTrue(figures.get(0).value() > 0 && figures.get(1).value() > 0 && figures.get(2).value() > 0);
     }
 }

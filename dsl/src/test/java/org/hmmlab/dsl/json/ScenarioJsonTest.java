@@ -75,7 +75,7 @@ class ScenarioJsonTest {
     @Test
     void malformedFilesNameThePathAndTheAllowedValues() {
         String good = ScenarioJson.write(SCENARIO);
-        expect("$.phases[1].pattern.kind", "\"zipff\" is not one of sequential, strided, random, zipf, hot-set, stencil, pointer-chase, arrays, gemm, trace",
+        expect("$.phases[1].pattern.kind", "\"zipff\" is not one of sequential, strided, random, zipf, hot-set, stencil, pointer-chase, arrays, gemm, trace, kernel",
                 good.replace("\"zipf\"", "\"zipff\""));
         expect("$.platform", "\"B200\" is not one of V100_PCIE3, A100_PCIE4, H100_PCIE5, GTX1080TI_PCIE3, MI100_PCIE4, MI210_PCIE4, MI300X_PCIE5",
                 good.replace("\"H100_PCIE5\"", "\"B200\""));
