@@ -487,7 +487,8 @@ public final class MmStruct {
 
     /**
      * Merges area {@code v} with its neighbours where the kernel would: vma_merge_existing_range() after mprotect or
-     * madvise changed its flags, vma_merge_new_range() for a new mapping (mm/vma.c). Neighbours merge when they touch,
+     * madvise changed its flags, vma_merge_new_range() for a new mapping, vma_merge_copied_range() for the
+     * destination of mremap (mm/vma.c). Neighbours merge when they touch,
      * have the same flags, the same file (none for anonymous memory) at contiguous page offsets (vm_pgoff, the
      * address for anonymous areas) and compatible anon_vmas; never an area with VM_SPECIAL flags, a device file's or
      * a hugetlb area (its vm_ops has close(), can_merge_remove_vma()). Returns the area that holds {@code v}'s range.
@@ -1561,6 +1562,9 @@ public final class MmStruct {
         }
         if ((flags & Mman.MREMAP_DONTUNMAP) == 0) {
             removeVma(old);
+        }
+        if (old.device == null) {
+            mergeAround(findVma(newAddr)); // copy_vma() -> vma_merge_copied_range() at the destination
         }
         frames.checkpoint();
         return newAddr;

@@ -677,6 +677,22 @@ class MainlineParityTest {
             assertEquals(2, vmasIn(e, f + 4 * PAGE_SIZE), "is_mergeable_anon_vma(): two anon_vmas");
         }
 
+        @Test
+        void anAreaMovedAwayAndBackJoinsItsOldNeighbour() {
+            long m = mm.mmap(8 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
+            for (int i = 0; i < 8; i++) {
+                mm.writeInt(m + i * PAGE_SIZE, i + 1);
+            }
+            long away = m + 64 * PAGE_SIZE;
+            assertEquals(away, mm.mremap(m + 4 * PAGE_SIZE, 4 * PAGE_SIZE, 4 * PAGE_SIZE,
+                    Mman.MREMAP_MAYMOVE | Mman.MREMAP_FIXED, away));
+            assertEquals(1, vmasIn(m, m + 8 * PAGE_SIZE));
+            assertEquals(m + 4 * PAGE_SIZE, mm.mremap(away, 4 * PAGE_SIZE, 4 * PAGE_SIZE,
+                    Mman.MREMAP_MAYMOVE | Mman.MREMAP_FIXED, m + 4 * PAGE_SIZE));
+            assertEquals(1, vmasIn(m, m + 8 * PAGE_SIZE), "vma_merge_copied_range(): same anon_vma, pgoff in line");
+            assertEquals(6, mm.readInt(m + 5 * PAGE_SIZE));
+        }
+
         int vmasIn(long start, long end) {
             return (int) mm.vmas().stream().filter(v -> v.start() < end && v.end() > start).count();
         }
