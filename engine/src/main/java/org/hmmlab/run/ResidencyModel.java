@@ -322,6 +322,17 @@ public final class ResidencyModel {
             return (int) (page - basePage);
         }
 
+        /** The allocation whose 2 MiB-aligned span holds {@code page}, or -1. */
+        private int allocationOf(long page) {
+            long i = page - basePage;
+            for (int a = 0; a < allocFirstPage.length; a++) {
+                if (i >= allocFirstPage[a] && i < allocFirstPage[a] + allocPages[a]) {
+                    return a;
+                }
+            }
+            return -1;
+        }
+
         private FaultContext context(long page, AccessType type, int processor) {
             return ctx.fill(page << Pages.PAGE_SHIFT, type, processor, now);
         }
@@ -428,7 +439,11 @@ public final class ResidencyModel {
                 if (PageMask.count(faulted) == 0) {
                     continue;
                 }
-                policy.prefetch(block, resident, faulted, prefetch, now);
+                // max_prefetch_region: the block's pages inside the allocation (its tail block may end early)
+                int a = allocationOf(blockFirst);
+                int regionOuter = a < 0 ? Pages.PAGES_PER_BLOCK : (int) Math.min(Pages.PAGES_PER_BLOCK,
+                        allocFirstPage[a] + allocPages[a] - (blockFirst - basePage));
+                policy.prefetch(block, 0, regionOuter, resident, faulted, prefetch, now);
                 now += policy.prefetcher().decisionCost().nanos();
                 for (int k = 0; k < Pages.PAGES_PER_BLOCK; k++) {
                     if (PageMask.test(faulted, k)) {

@@ -315,7 +315,24 @@ final class VaBlockService {
                 }
             }
         }
-        gpu.policy.prefetch(block, residentMask, gpu.blockMask, gpu.outMask, t);
+        // max_prefetch_region: the block's pages inside the faulting allocation (a VA block ends where its range
+        // does, block_calc_end() in uvm_va_range.c), the hull where one block's faults span several allocations
+        int regionFirst = Pages.PAGES_PER_BLOCK;
+        int regionOuter = 0;
+        for (int p = 0; p < Pages.PAGES_PER_BLOCK; p++) {
+            if (p >= regionFirst && p < regionOuter || !PageMask.test(gpu.blockMask, p)
+                    || !pt.allocBounds(firstPage + p, bounds)) {
+                continue;
+            }
+            regionFirst = Math.min(regionFirst, (int) (Math.max(bounds[0], firstPage) - firstPage));
+            regionOuter = Math.max(regionOuter, (int) (Math.min(bounds[1], firstPage + Pages.PAGES_PER_BLOCK)
+                    - firstPage));
+        }
+        if (regionFirst >= regionOuter) {
+            regionFirst = 0;
+            regionOuter = Pages.PAGES_PER_BLOCK;
+        }
+        gpu.policy.prefetch(block, regionFirst, regionOuter, residentMask, gpu.blockMask, gpu.outMask, t);
         PageMask.andNot(gpu.outMask, residentMask);
         PageMask.andNot(gpu.outMask, gpu.blockMask);
         // only pages inside a mirrored allocation
