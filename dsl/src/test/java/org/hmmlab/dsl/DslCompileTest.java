@@ -313,6 +313,7 @@ class DslCompileTest {
         org.hmmlab.dsl.spec.PresetLink.of(H100_PCIE5.withLink(gen(4), lanes(8))).get().platform();
         sc.then(sc.phases().get(0));
         sc.alloc("tmp", MiB(2)).gpu(kernel("t").writes("tmp")).free("tmp").frees();
+        sc.alloc("pre", MiB(4)).prefetchToGpu("pre").prefetchToGpu("pre", MiB(2), MiB(2)).prefetches();
         sc.renamed("variant").engine(TIMING).faultPath(ATS_PRI).faultPath(REPLAYABLE_BUFFER).engine(RESIDENCY_MODEL);
         Table.concat("both", t, t);
         sc.name();
