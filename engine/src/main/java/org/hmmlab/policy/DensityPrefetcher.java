@@ -110,10 +110,19 @@ public final class DensityPrefetcher implements Prefetcher {
         int topShift = 32 - Integer.numberOfLeadingZeros(leafCount - 1); // ilog2(roundup_pow_of_two(leafCount))
         int shift = offset - regionFirst; // block page + shift = leaf
         // Occupancy: resident | faulted, with faults grown to whole big pages (and partial ones at the ends).
-        PageMask.clearAll(tree);
-        for (int p = regionFirst; p < regionOuter; p++) {
-            if (PageMask.test(resident, p) || PageMask.test(faulted, p)) {
-                PageMask.set(tree, p + shift);
+        if (shift == 0) {
+            for (int w = 0; w < PageMask.WORDS; w++) {
+                tree[w] = resident[w] | faulted[w];
+            }
+            if (regionFirst > 0 || regionOuter < Pages.PAGES_PER_BLOCK) {
+                Pages.clipToRegion(tree, regionFirst, regionOuter);
+            }
+        } else {
+            PageMask.clearAll(tree);
+            for (int p = regionFirst; p < regionOuter; p++) {
+                if (PageMask.test(resident, p) || PageMask.test(faulted, p)) {
+                    PageMask.set(tree, p + shift);
+                }
             }
         }
         if (!bigPages) {
