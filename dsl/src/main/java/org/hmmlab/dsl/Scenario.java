@@ -21,6 +21,7 @@ import org.hmmlab.units.Bytes;
 import org.hmmlab.workload.Agent;
 import org.hmmlab.workload.Allocation;
 import org.hmmlab.workload.Free;
+import org.hmmlab.workload.UserPrefetch;
 import org.hmmlab.workload.Phase;
 import org.hmmlab.workload.Workload;
 
@@ -59,16 +60,19 @@ public final class Scenario {
     private final Engine engine;
     private final FaultPath faultPath;
     private final List<Free> frees;
+    private final List<UserPrefetch> prefetches;
 
     Scenario(String name, Platform platform, Bytes vram, PolicySpec policy, List<Allocation> allocations,
             List<Phase> phases, long seed) {
         this(name, platform, vram, policy, allocations, phases, seed, Engine.TIMING, FaultPath.REPLAYABLE_BUFFER,
-                List.of());
+                List.of(), List.of());
     }
 
     Scenario(String name, Platform platform, Bytes vram, PolicySpec policy, List<Allocation> allocations,
-            List<Phase> phases, long seed, Engine engine, FaultPath faultPath, List<Free> frees) {
+            List<Phase> phases, long seed, Engine engine, FaultPath faultPath, List<Free> frees,
+            List<UserPrefetch> prefetches) {
         this.frees = List.copyOf(frees);
+        this.prefetches = List.copyOf(prefetches);
         this.engine = engine;
         this.faultPath = faultPath;
         this.name = name;
@@ -97,7 +101,7 @@ public final class Scenario {
         if (newName == null || newName.isBlank()) {
             throw new IllegalArgumentException("renamed(name): name must be non-empty text, got '" + newName + "'");
         }
-        return new Scenario(newName, platform, vram, policy, allocations, phases, seed, engine, faultPath, frees);
+        return new Scenario(newName, platform, vram, policy, allocations, phases, seed, engine, faultPath, frees, prefetches);
     }
 
     /** Runs on {@code p}, a preset ({@code H100_PCIE5}) or a modified one. */
@@ -110,7 +114,7 @@ public final class Scenario {
                         + " (give the GPUs with .gpus(n) after .on(platform))");
             }
         }
-        return new Scenario(name, p, vram, policy, allocations, phases, seed, engine, faultPath, frees);
+        return new Scenario(name, p, vram, policy, allocations, phases, seed, engine, faultPath, frees, prefetches);
     }
 
     /**
@@ -135,14 +139,14 @@ public final class Scenario {
         if (memory == null || memory.bytes() < Bytes.HUGE_PAGE.bytes() || memory.bytes() > (16L << 40)) {
             throw new IllegalArgumentException("vram(memory): memory must be in [2 MiB, 16 TiB], got " + memory);
         }
-        return new Scenario(name, platform, memory, policy, allocations, phases, seed, engine, faultPath, frees);
+        return new Scenario(name, platform, memory, policy, allocations, phases, seed, engine, faultPath, frees, prefetches);
     }
 
     /** The driver policy: {@code .policy(uvmDefaults().prefetch(noPrefetch()))}. */
     public Scenario policy(PolicySpec p) {
         Objects.requireNonNull(p, "policy(p): p must be a policy such as uvmDefaults(), got null");
         requireHintGpus("policy(p)", p, platform.gpus());
-        return new Scenario(name, platform, vram, p, allocations, phases, seed, engine, faultPath, frees);
+        return new Scenario(name, platform, vram, p, allocations, phases, seed, engine, faultPath, frees, prefetches);
     }
 
     /** A managed allocation of {@code size} shared by CPU and GPU: {@code .alloc("x", GiB(2))}. */
@@ -161,7 +165,7 @@ public final class Scenario {
         }
         List<Allocation> next = new ArrayList<>(allocations);
         next.add(new Allocation(allocationName, size));
-        return new Scenario(name, platform, vram, policy, next, phases, seed, engine, faultPath, frees);
+        return new Scenario(name, platform, vram, policy, next, phases, seed, engine, faultPath, frees, prefetches);
     }
 
     /** A GPU phase on GPU 0, run after the phases before it: {@code .gpu(kernel("saxpy").reads("x"))}. */
@@ -331,7 +335,7 @@ public final class Scenario {
         }
         List<Phase> next = new ArrayList<>(phases);
         next.addAll(b.phases(b.name()));
-        return new Scenario(name, platform, vram, policy, s.allocations, next, seed, engine, faultPath, frees);
+        return new Scenario(name, platform, vram, policy, s.allocations, next, seed, engine, faultPath, frees, prefetches);
     }
 
     /**
@@ -383,12 +387,67 @@ public final class Scenario {
         }
         List<Free> next = new ArrayList<>(frees);
         next.add(new Free(allocation, phases.size()));
-        return new Scenario(name, platform, vram, policy, allocations, phases, seed, engine, faultPath, next);
+        return new Scenario(name, platform, vram, policy, allocations, phases, seed, engine, faultPath, next, prefetches);
     }
 
     private String freedWhere(Free f) {
         return f.afterPhases() == 0 ? "before the first phase"
                 : "after phase '" + phases.get(f.afterPhases() - 1).name() + "'";
+    }
+
+    /**
+     * Prefetches all of {@code allocation} to GPU 0 once the phases before this call have run
+     * ({@code cudaMemPrefetchAsync(x, size, 0)}), as GPGPU-Sim UVMSmart does: cut at every 2 MiB line and at pages
+     * already there, one transfer after the other; the next phase starts when the last has landed:
+     * {@code .cpu(phase("init").writes("x")).prefetchToGpu("x").gpu(kernel("k").reads("x"))}.
+     */
+    public Scenario prefetchToGpu(String allocation) {
+        Allocation a = allocationForPrefetch("prefetchToGpu(\"" + allocation + "\")", allocation);
+        return prefetchToGpu(allocation, Bytes.ZERO, Bytes.pages(a.size().pagesCeil()));
+    }
+
+    /**
+     * Prefetches {@code size} bytes of {@code allocation} from {@code offset} to GPU 0, as {@link #prefetchToGpu(String)}:
+     * {@code .prefetchToGpu("x", MiB(2), MiB(4))}. Offset and size are multiples of 4 KiB and the range lies inside the
+     * allocation (its size rounded up to pages).
+     */
+    public Scenario prefetchToGpu(String allocation, Bytes offset, Bytes size) {
+        String call = "prefetchToGpu(\"" + allocation + "\", offset, size)";
+        Allocation a = allocationForPrefetch(call, allocation);
+        if (offset == null || offset.bytes() < 0 || offset.bytes() % Bytes.PAGE.bytes() != 0) {
+            throw new IllegalArgumentException(call + ": offset must be a multiple of 4 KiB and >= 0, got " + offset);
+        }
+        if (size == null || size.bytes() < Bytes.PAGE.bytes() || size.bytes() % Bytes.PAGE.bytes() != 0) {
+            throw new IllegalArgumentException(call + ": size must be a multiple of 4 KiB and >= 4 KiB, got " + size);
+        }
+        Bytes limit = Bytes.pages(a.size().pagesCeil());
+        if (offset.bytes() > limit.bytes() - size.bytes()) {
+            throw new IllegalArgumentException(call + ": offset + size must be <= the size of '" + allocation
+                    + "' rounded to pages (" + limit + "), got " + offset + " + " + size);
+        }
+        List<UserPrefetch> next = new ArrayList<>(prefetches);
+        next.add(new UserPrefetch(allocation, offset, size, 0, phases.size()));
+        return new Scenario(name, platform, vram, policy, allocations, phases, seed, engine, faultPath, frees, next);
+    }
+
+    private Allocation allocationForPrefetch(String call, String allocation) {
+        if (allocation == null || allocation.isBlank()) {
+            throw new IllegalArgumentException(call + ": allocation must be non-empty text, got '" + allocation + "'");
+        }
+        for (Free f : frees) {
+            if (f.allocation().equals(allocation)) {
+                throw new IllegalArgumentException(call + ": '" + allocation + "' is prefetched after it is freed "
+                        + freedWhere(f));
+            }
+        }
+        return allocations.stream().filter(a -> a.name().equals(allocation)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(call + ": '" + allocation + "' is not allocated;"
+                        + " allocations: " + allocations.stream().map(Allocation::name).toList()));
+    }
+
+    /** The explicit prefetches, each with the number of phases that run before it. */
+    public List<UserPrefetch> prefetches() {
+        return prefetches;
     }
 
     /** The frees, each with the number of phases that run before it. */
@@ -424,7 +483,7 @@ public final class Scenario {
         }
         List<Phase> next = new ArrayList<>(phases);
         next.add(spec.resolve(agent, alloc));
-        return new Scenario(name, platform, vram, policy, allocations, next, seed, engine, faultPath, frees);
+        return new Scenario(name, platform, vram, policy, allocations, next, seed, engine, faultPath, frees, prefetches);
     }
 
     /**
@@ -435,14 +494,14 @@ public final class Scenario {
         Objects.requireNonNull(phase, "then(phase): phase must be set, got null");
         List<Phase> next = new ArrayList<>(phases);
         next.add(phase);
-        Scenario s = new Scenario(name, platform, vram, policy, allocations, next, seed, engine, faultPath, frees);
+        Scenario s = new Scenario(name, platform, vram, policy, allocations, next, seed, engine, faultPath, frees, prefetches);
         s.workload(); // the engine's checks: the allocation exists and holds the footprint
         return s;
     }
 
     /** The seed of {@link #run()}: same seed, same result, bit for bit. */
     public Scenario seed(long runSeed) {
-        return new Scenario(name, platform, vram, policy, allocations, phases, runSeed, engine, faultPath, frees);
+        return new Scenario(name, platform, vram, policy, allocations, phases, runSeed, engine, faultPath, frees, prefetches);
     }
 
     /**
@@ -451,13 +510,13 @@ public final class Scenario {
      */
     public Scenario engine(Engine e) {
         Objects.requireNonNull(e, "engine(e): e must be TIMING or RESIDENCY_MODEL, got null");
-        return new Scenario(name, platform, vram, policy, allocations, phases, seed, e, faultPath, frees);
+        return new Scenario(name, platform, vram, policy, allocations, phases, seed, e, faultPath, frees, prefetches);
     }
 
     /** How the GPU reports faults on the timing engine: the replayable fault buffer (default) or ATS/PRI. */
     public Scenario faultPath(FaultPath p) {
         Objects.requireNonNull(p, "faultPath(p): p must be REPLAYABLE_BUFFER or ATS_PRI, got null");
-        return new Scenario(name, platform, vram, policy, allocations, phases, seed, engine, p, frees);
+        return new Scenario(name, platform, vram, policy, allocations, phases, seed, engine, p, frees, prefetches);
     }
 
     public Engine engine() {
@@ -528,7 +587,7 @@ public final class Scenario {
                 platform.topology().requireGpu("scenario '" + name + "': phase '" + p.name() + "'", p.agent().index());
             }
         }
-        return new Workload(allocations, phases, frees);
+        return new Workload(allocations, phases, frees, prefetches);
     }
 
     /** Runs with the scenario's seed. */

@@ -347,6 +347,7 @@ class DslCompileTest {
         pm.cells();
         pm.scenario(pm.cells().get(0));
         pm.peerTime(us(1), 2);
+        sc.alloc("pre", MiB(4)).prefetchToGpu("pre").prefetchToGpu("pre", MiB(2), MiB(2)).prefetches();
         sc.renamed("variant").engine(TIMING).faultPath(ATS_PRI).faultPath(REPLAYABLE_BUFFER).engine(RESIDENCY_MODEL);
         Table.concat("both", t, t);
         sc.name();

@@ -10,6 +10,7 @@ import org.hmmlab.platform.AmdSvm;
 import org.hmmlab.platform.GpuProfile;
 import org.hmmlab.platform.Platform;
 import org.hmmlab.policy.MigrationPolicy;
+import org.hmmlab.policy.UserPrefetchPlan;
 import org.hmmlab.sim.EventHandler;
 import org.hmmlab.sim.Simulator;
 import org.hmmlab.workload.AccessStream;
@@ -40,6 +41,8 @@ public final class Gpu {
     private final HostMemory.DeviceDriver hostSide;
     /** AMD's SVM driver when it is the platform's personality, else null. */
     private final AmdSvmGpu amd;
+    /** NVIDIA's UVM driver when it is the platform's personality, else null. */
+    private final UvmGpu uvm;
 
     public Gpu(Simulator sim, Platform platform, PcieLink link, HostMemory host, MigrationPolicy policy,
                FaultPath path, RunMetrics metrics) {
@@ -57,6 +60,7 @@ public final class Gpu {
                 throw new IllegalArgumentException("faultPath " + path + " is not a path of the amdSvm driver, whose"
                         + " retry faults arrive in the IH ring: use faultPath REPLAYABLE_BUFFER (the default)");
             }
+            this.uvm = null;
             this.amd = new AmdSvmGpu(sim, platform, svm, host, policy, metrics, pt, tlb, engines);
             this.mirror = amd.hmm();
             this.hostSide = amd.hmm();
@@ -75,6 +79,7 @@ public final class Gpu {
         }
         this.amd = null;
         UvmGpu driver = new UvmGpu(sim, platform, link, ats, host, policy, path, metrics, pt, tlb, engines);
+        this.uvm = driver;
         this.mirror = driver.hmm();
         this.hostSide = driver.hmm();
         metrics.listIommu(platform.iommu().translates());
@@ -133,6 +138,32 @@ public final class Gpu {
             return;
         }
         warps.runPhase(accesses, allocationFirstPage, concurrency, done);
+    }
+
+    /**
+     * An explicit prefetch to this GPU ({@code cudaMemPrefetchAsync}) of the allocation that starts at
+     * {@code allocationFirstPage}, pages [{@code firstPage}, {@code firstPage + pages}): cut into transfers as
+     * GPGPU-Sim UVMSmart does ({@link UserPrefetchPlan}, planned when the step starts), each migrated when the one
+     * before it has landed; {@code done} runs after the last. Only the UVM personality takes it: AMD's SVM driver
+     * prefetches through its ranges' {@code prefetchLoc}.
+     */
+    public void userPrefetch(long allocationFirstPage, long firstPage, long pages, EventHandler done) {
+        if (uvm == null) {
+            throw new IllegalArgumentException("prefetch: an explicit prefetch step needs the uvm driver; the amdSvm"
+                    + " driver prefetches a range through its prefetchLoc attribute");
+        }
+        long[][] transfers = UserPrefetchPlan.transfers(firstPage, pages, allocationFirstPage, uvm::validOnDevice);
+        int[] k = {0};
+        EventHandler[] next = new EventHandler[1];
+        next[0] = a -> {
+            if (k[0] == transfers.length) {
+                done.handle(a);
+                return;
+            }
+            long[] tr = transfers[k[0]++];
+            uvm.migrateExplicitly(tr[0], tr[1], next[0]);
+        };
+        next[0].handle(0);
     }
 
     // --- the CPU side, served by the driver ---------------------------------------------------------------------

@@ -60,8 +60,34 @@ public final class DensityPrefetcher implements Prefetcher {
 
     @Override
     public void prefetch(long block, long[] resident, long[] faulted, long[] out) {
+        prefetch(block, 0, Pages.PAGES_PER_BLOCK, resident, faulted, out);
+    }
+
+    /**
+     * The prefetch of a block whose allocation covers only its pages {@code [regionFirst, regionOuter)}: the tree
+     * is built over the region's pages alone.
+     *
+     * <p>Mirrors {@code init_bitmap_tree_from_region()} and {@code uvm_perf_prefetch_bitmap_tree_iter_get_range()}
+     * ({@code uvm_perf_prefetch.c}, {@code uvm_perf_tree_iter_leaf_range()} in {@code uvm_perf_utils.h}): the tree
+     * has one leaf per page of the region, its level count rounded up to a power of two
+     * ({@code ilog2(roundup_pow_of_two(leaf_count)) + 1}), but a node's extent is clamped to the real leaves, so a
+     * node that overhangs the region's end is judged on the pages it really has ({@code counter * 100 >
+     * subregion_pages * threshold} with the clamped {@code subregion_pages}). When the region does not start on a
+     * big page, the tree is shifted so that big pages stay aligned ({@code update_bitmap_tree_from_va_block()}:
+     * {@code offset}); a partial big page at either end grows whole, as the "prefix" and "suffix" of
+     * {@code grow_fault_granularity()}; the chosen subtree is clamped back to the region
+     * ({@code compute_prefetch_region()}), and the walk stops once a region reaches the region's end
+     * ({@code compute_prefetch_mask()}). The region's page 0 is taken as the VA block's first page, as for a managed
+     * range, whose first block starts at the range's start ({@code block_calc_start()}, {@code uvm_va_range.c}); the
+     * clamp keeps the driver's quirk that a subtree starting in the alignment padding starts the prefetch at page
+     * {@code offset} of the block rather than at its first page.
+     */
+    @Override
+    public void prefetch(long block, int regionFirst, int regionOuter, long[] resident, long[] faulted,
+                         long[] out) {
+        Pages.checkRegion(regionFirst, regionOuter);
         PageMask.clearAll(out);
-        int nFaulted = PageMask.count(faulted);
+        int nFaulted = PageMask.count(faulted, regionFirst, regionOuter);
         if (nFaulted == 0) {
             return;
         }
@@ -75,20 +101,41 @@ public final class DensityPrefetcher implements Prefetcher {
                 return;
             }
         }
-        // Occupancy: resident | faulted, with faults grown to whole big pages.
-        for (int w = 0; w < PageMask.WORDS; w++) {
-            tree[w] = resident[w] | faulted[w];
-        }
-        int coveredTo = 0;
         int big = 1 << bigPageShift;
-        if (big > 1) {
-            for (int first = 0; first < Pages.PAGES_PER_BLOCK; first += big) {
-                if (PageMask.count(faulted, first, first + big) > 0) {
-                    PageMask.setRange(tree, first, first + big);
+        int bigFirst = (regionFirst + big - 1) & -big; // uvm_va_block_big_page_region_subset()
+        int bigOuter = regionOuter & -big;
+        boolean bigPages = bigFirst < bigOuter;
+        int offset = bigPages && bigFirst > regionFirst ? big - (bigFirst - regionFirst) : 0;
+        int leafCount = regionOuter - regionFirst + offset;
+        int topShift = 32 - Integer.numberOfLeadingZeros(leafCount - 1); // ilog2(roundup_pow_of_two(leafCount))
+        int shift = offset - regionFirst; // block page + shift = leaf
+        // Occupancy: resident | faulted, with faults grown to whole big pages (and partial ones at the ends).
+        if (shift == 0) {
+            for (int w = 0; w < PageMask.WORDS; w++) {
+                tree[w] = resident[w] | faulted[w];
+            }
+            if (regionFirst > 0 || regionOuter < Pages.PAGES_PER_BLOCK) {
+                Pages.clipToRegion(tree, regionFirst, regionOuter);
+            }
+        } else {
+            PageMask.clearAll(tree);
+            for (int p = regionFirst; p < regionOuter; p++) {
+                if (PageMask.test(resident, p) || PageMask.test(faulted, p)) {
+                    PageMask.set(tree, p + shift);
                 }
             }
         }
-        for (int p = 0; p < Pages.PAGES_PER_BLOCK; p++) {
+        if (!bigPages) {
+            growIfFaulted(faulted, regionFirst, regionOuter, shift);
+        } else {
+            growIfFaulted(faulted, regionFirst, bigFirst, shift);
+            for (int first = bigFirst; first < bigOuter; first += big) {
+                growIfFaulted(faulted, first, first + big, shift);
+            }
+            growIfFaulted(faulted, bigOuter, regionOuter, shift);
+        }
+        int coveredTo = 0;
+        for (int p = regionFirst; p < regionOuter; p++) {
             if (!PageMask.test(faulted, p)) {
                 continue;
             }
@@ -97,29 +144,37 @@ public final class DensityPrefetcher implements Prefetcher {
                 // shared, so this page would choose the same region
                 continue;
             }
-            int regionFirst = -1;
-            int regionOuter = -1;
-            for (int level = Pages.BLOCK_PAGE_SHIFT; level >= 0; level--) {
+            int leaf = p + shift;
+            for (int level = topShift; level >= 0; level--) {
                 // from the root down: the first subtree above the threshold is the largest
-                int size = 1 << level;
-                int first = p & -size;
-                int occupied = PageMask.count(tree, first, first + size);
-                if (occupied * 100 > size * thresholdPercent) {
-                    regionFirst = first;
-                    regionOuter = first + size;
+                int first = leaf & -(1 << level);
+                int outer = Math.min(first + (1 << level), leafCount);
+                int occupied = PageMask.count(tree, first, outer);
+                if (occupied * 100 > (outer - first) * thresholdPercent) {
+                    // compute_prefetch_region()'s clamp, as written: a subtree that starts in the alignment
+                    // padding starts the region at page `offset` of the block, not at its first page
+                    int from = first < offset ? regionFirst + offset : Math.max(first - shift, regionFirst);
+                    int to = Math.min(outer - shift, regionOuter);
+                    if (from < to) {
+                        coveredTo = to;
+                        PageMask.setRange(out, from, to);
+                    }
                     break;
                 }
             }
-            if (regionFirst >= 0) {
-                coveredTo = regionOuter;
-                PageMask.setRange(out, regionFirst, regionOuter);
-                if (regionOuter == Pages.PAGES_PER_BLOCK) {
-                    break;
-                }
+            if (coveredTo == regionOuter) {
+                break;
             }
         }
         PageMask.andNot(out, faulted);
         PageMask.andNot(out, resident);
+    }
+
+    /** Fills the tree over block pages {@code [from, to)} when one of them faulted. */
+    private void growIfFaulted(long[] faulted, int from, int to, int shift) {
+        if (from < to && PageMask.count(faulted, from, to) > 0) {
+            PageMask.setRange(tree, from + shift, to + shift);
+        }
     }
 
     public int thresholdPercent() {

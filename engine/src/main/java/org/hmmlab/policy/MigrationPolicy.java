@@ -112,8 +112,18 @@ public record MigrationPolicy(Placement placement, Prefetcher prefetcher, Evicto
      * (uvm_perf_prefetch.c); without thrashing pages it is {@link Prefetcher#prefetch} itself.
      */
     public void prefetch(long block, long[] resident, long[] faulted, long[] out, long nowNanos) {
+        prefetch(block, 0, Pages.PAGES_PER_BLOCK, resident, faulted, out, nowNanos);
+    }
+
+    /**
+     * As {@link #prefetch(long, long[], long[], long[], long)} for a block of which only pages
+     * {@code [regionFirst, regionOuter)} belong to the faulting allocation (its tail VA block): the prefetcher's
+     * {@code max_prefetch_region} ({@link Prefetcher#prefetch(long, int, int, long[], long[], long[])}).
+     */
+    public void prefetch(long block, int regionFirst, int regionOuter, long[] resident, long[] faulted, long[] out,
+                         long nowNanos) {
         if (!thrashing.anyThrashing()) {
-            prefetcher.prefetch(block, resident, faulted, out);
+            prefetcher.prefetch(block, regionFirst, regionOuter, resident, faulted, out);
             return;
         }
         long first = Pages.firstPageOfBlock(block);
@@ -129,7 +139,7 @@ public record MigrationPolicy(Placement placement, Prefetcher prefetcher, Evicto
             PageMask.clearAll(out); // only thrashing pages faulted: nothing to predict from
             return;
         }
-        prefetcher.prefetch(block, resident, drivers, out);
+        prefetcher.prefetch(block, regionFirst, regionOuter, resident, drivers, out);
         PageMask.andNot(out, thrashingPages);
     }
 

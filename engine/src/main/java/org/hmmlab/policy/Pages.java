@@ -64,4 +64,25 @@ public final class Pages {
         }
         return Long.numberOfTrailingZeros(pages);
     }
+
+    /**
+     * Checks a block region {@code [first, outer)} handed to a prefetcher: {@code 0 <= first < outer <= 512}.
+     */
+    public static void checkRegion(int first, int outer) {
+        if (first < 0 || outer > PAGES_PER_BLOCK || first >= outer) {
+            throw new IllegalArgumentException("prefetch region must satisfy 0 <= regionFirst < regionOuter <= "
+                    + PAGES_PER_BLOCK + ", got [" + first + ", " + outer + ")");
+        }
+    }
+
+    /** Clears the pages of {@code mask} outside the block region {@code [first, outer)}. */
+    public static void clipToRegion(long[] mask, int first, int outer) {
+        checkRegion(first, outer);
+        for (int p = 0; p < first; p++) {
+            PageMask.clear(mask, p);
+        }
+        for (int p = outer; p < PAGES_PER_BLOCK; p++) {
+            PageMask.clear(mask, p);
+        }
+    }
 }

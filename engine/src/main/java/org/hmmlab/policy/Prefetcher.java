@@ -24,6 +24,26 @@ public interface Prefetcher extends DriverPolicy {
     void prefetch(long block, long[] resident, long[] faulted, long[] out);
 
     /**
+     * Fills {@code out} with the pages of block {@code block} to prefetch when only the block's pages
+     * {@code [regionFirst, regionOuter)} belong to the faulting allocation, as in the tail VA block of an allocation
+     * whose size is not a multiple of 2 MiB.
+     *
+     * <p>Mirrors {@code max_prefetch_region} of {@code uvm_perf_prefetch_prenotify_fault_migrations()}
+     * ({@code uvm_perf_prefetch.c}): a VA block ends where its VA range ends ({@code block_calc_end()},
+     * {@code uvm_va_range.c}), so the region is the block's own pages. The default answers for the whole block and
+     * drops what falls outside the region; prefetchers whose decision depends on the region's extent override it.
+     * The whole block ({@code 0, 512}) gives {@link #prefetch(long, long[], long[], long[])} exactly.
+     *
+     * @param regionFirst first page of the region, {@code 0 ..} {@code regionOuter - 1}
+     * @param regionOuter one past its last page, {@code regionFirst + 1 ..} 512
+     */
+    default void prefetch(long block, int regionFirst, int regionOuter, long[] resident, long[] faulted,
+                          long[] out) {
+        prefetch(block, resident, faulted, out);
+        Pages.clipToRegion(out, regionFirst, regionOuter);
+    }
+
+    /**
      * Seeds the prefetcher's random choices from the run: the engine calls it once, before the run's first access,
      * with the run's prefetcher seed ({@code org.hmmlab.run.Seeds.prefetcher(runSeed)}). Prefetchers that draw
      * nothing ignore it (the default).

@@ -32,6 +32,12 @@ public final class SwitchOnEvictionPrefetcher implements Prefetcher, ResidencyLi
     }
 
     @Override
+    public void prefetch(long block, int regionFirst, int regionOuter, long[] resident, long[] faulted,
+                         long[] out) {
+        (evicted ? after : before).prefetch(block, regionFirst, regionOuter, resident, faulted, out);
+    }
+
+    @Override
     public void onMigrated(long firstPage, long pages, int from, int to, MigrationCause cause, long nowNanos) {
         if (cause == MigrationCause.EVICTION) {
             evicted = true;

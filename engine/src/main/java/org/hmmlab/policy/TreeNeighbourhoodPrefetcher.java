@@ -27,11 +27,39 @@ public final class TreeNeighbourhoodPrefetcher implements Prefetcher {
 
     @Override
     public void prefetch(long block, long[] resident, long[] faulted, long[] out) {
+        prefetch(block, 0, Pages.PAGES_PER_BLOCK, resident, faulted, out);
+    }
+
+    /**
+     * The prefetch of a block whose allocation covers only its pages {@code [regionFirst, regionOuter)}. For the
+     * tail of an allocation (the region starts the block and ends before it), the tree is the peer's tail tree: the
+     * smallest 64 KiB x 2^i covering the tail, a full binary tree whose leaves past the allocation's end are
+     * padding that starts invalid and counts in every node's size.
+     *
+     * <p>Mirrors {@code cudaMallocManaged()} ({@code libcuda/cuda_runtime_api.cc}): the size is rounded up to whole
+     * 2 MiB large pages plus {@code corrected_remainder}, the smallest {@code MIN_PREFETCH_SIZE x 2^i} (64 KiB x
+     * 2^i) not below the remainder, and {@code gmmu_t::initialize_large_page()} builds the last large page's tree
+     * ({@code build_lp_tree()}) on that rounded size. The peer's allocation really is that large, so its fills move
+     * the padding too; the lab's allocation ends where the user's does, so padding pages are never resident and
+     * never moved ({@link Prefetcher#prefetch(long, int, int, long[], long[], long[])} stays inside the region).
+     * A region that does not start the block (an allocation not 2 MiB aligned) keeps the block's 32-leaf tree,
+     * clipped to the region: the peer's trees start at the allocation, which a per-block prefetcher cannot follow.
+     */
+    @Override
+    public void prefetch(long block, int regionFirst, int regionOuter, long[] resident, long[] faulted,
+                         long[] out) {
+        Pages.checkRegion(regionFirst, regionOuter);
         PageMask.clearAll(out);
-        if (PageMask.count(faulted) == 0) {
+        if (PageMask.count(faulted, regionFirst, regionOuter) == 0) {
             return;
         }
-        for (int leaf = 0; leaf < LEAVES; leaf++) {
+        int leaves = LEAVES;
+        if (regionFirst == 0 && regionOuter < Pages.PAGES_PER_BLOCK) {
+            int realLeaves = (regionOuter + LEAF - 1) / LEAF;
+            leaves = Integer.highestOneBit(realLeaves - 1) << 1; // the smallest power of two >= realLeaves
+            leaves = Math.max(1, Math.min(leaves, LEAVES));
+        }
+        for (int leaf = 0; leaf < leaves; leaf++) {
             int first = leaf * LEAF;
             valid[leaf] = PageMask.count(resident, first, first + LEAF) > 0
                     || PageMask.count(faulted, first, first + LEAF) > 0;
@@ -39,8 +67,8 @@ public final class TreeNeighbourhoodPrefetcher implements Prefetcher {
                 PageMask.setRange(out, first, first + LEAF); // the faulting basic block, whole
             }
         }
-        for (int size = 2; size <= LEAVES; size <<= 1) {
-            for (int first = 0; first < LEAVES; first += size) {
+        for (int size = 2; size <= leaves; size <<= 1) {
+            for (int first = 0; first < leaves; first += size) {
                 int count = 0;
                 for (int leaf = first; leaf < first + size; leaf++) {
                     count += valid[leaf] ? 1 : 0;
@@ -55,6 +83,7 @@ public final class TreeNeighbourhoodPrefetcher implements Prefetcher {
         }
         PageMask.andNot(out, faulted);
         PageMask.andNot(out, resident);
+        Pages.clipToRegion(out, regionFirst, regionOuter);
     }
 
     @Override

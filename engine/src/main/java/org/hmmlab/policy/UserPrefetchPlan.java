@@ -13,8 +13,8 @@ import java.util.function.LongPredicate;
  * (case 3; valid pages before its first are skipped). The next transfer is scheduled only when the previous one has
  * landed ({@code pending_prefetch.empty()}).
  *
- * <p>A planner only: the lab's scenarios have no explicit-migration step yet, so no engine consumes it; it gives the
- * transfers such a step would issue.
+ * <p>The engines' explicit prefetch step ({@link org.hmmlab.workload.UserPrefetch}) asks it for the transfers when
+ * the step starts and issues them one after the other.
  */
 public final class UserPrefetchPlan {
 

@@ -26,6 +26,7 @@ import org.hmmlab.units.SimDuration;
 import org.hmmlab.workload.Allocation;
 import org.hmmlab.workload.Free;
 import org.hmmlab.workload.Phase;
+import org.hmmlab.workload.UserPrefetch;
 import org.hmmlab.workload.Workload;
 
 /**
@@ -158,10 +159,14 @@ public record Experiment(Platform platform, Workload workload, Supplier<Migratio
                 timings.add(new RunResult.PhaseTiming("free " + f.allocation(), "cpu", freeStart, freeEnd));
                 freeStart = freeEnd;
             }
+            // then the explicit prefetches due there, one after the other (cudaMemPrefetchAsync, the peer's cut)
+            List<UserPrefetch> due = workload.prefetchesAfter(i[0]);
+            Runnable afterFrees = due.isEmpty() ? startPhase[0] : () -> userPrefetches(sim, gpu, due, 0, first,
+                    timings, startPhase[0]);
             if (freeEnd > sim.nowNanos()) {
-                sim.scheduleAtNanos(freeEnd, EventPhase.HOST, a -> startPhase[0].run(), 0);
+                sim.scheduleAtNanos(freeEnd, EventPhase.HOST, a -> afterFrees.run(), 0);
             } else {
-                startPhase[0].run();
+                afterFrees.run();
             }
         };
         startPhase[0] = () -> {
@@ -193,5 +198,27 @@ public record Experiment(Platform platform, Workload workload, Supplier<Migratio
         return new RunResult(platform.name(), pol.describe(), faultPath.name(), seed, SimDuration.ns(end),
                 System.nanoTime() - hostStart, metrics.counters(), metrics.faults(), metrics.batches(),
                 metrics.accessCounterBatches(), metrics.hostToDevice(), metrics.deviceToHost(), List.copyOf(timings), metrics.deviceResidency());
+    }
+
+    /** Runs {@code due[k..]} in order, each a timing row "prefetch NAME" on its GPU, then {@code then}. */
+    private static void userPrefetches(Simulator sim, Gpu gpu, List<UserPrefetch> due, int k,
+                                       Map<String, Long> first, List<RunResult.PhaseTiming> timings,
+                                       Runnable then) {
+        if (k == due.size()) {
+            then.run();
+            return;
+        }
+        UserPrefetch u = due.get(k);
+        if (u.gpu() != 0) {
+            throw new IllegalArgumentException("prefetch of '" + u.allocation() + "' gpu must be 0 (the timing engine"
+                    + " runs one GPU), got " + u.gpu());
+        }
+        long start = sim.nowNanos();
+        long base = first.get(u.allocation());
+        gpu.userPrefetch(base, base + u.firstPage(), u.pages(), a -> {
+            timings.add(new RunResult.PhaseTiming("prefetch " + u.allocation(), "gpu" + u.gpu(), start,
+                    sim.nowNanos()));
+            userPrefetches(sim, gpu, due, k + 1, first, timings, then);
+        });
     }
 }

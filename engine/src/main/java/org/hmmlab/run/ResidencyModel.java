@@ -10,6 +10,7 @@ import org.hmmlab.policy.MigrationPolicy;
 import org.hmmlab.policy.MutableFaultContext;
 import org.hmmlab.policy.PageMask;
 import org.hmmlab.policy.Pages;
+import org.hmmlab.policy.UserPrefetchPlan;
 import org.hmmlab.sim.CancellationToken;
 import org.hmmlab.units.Bandwidth;
 import org.hmmlab.units.Bytes;
@@ -18,6 +19,7 @@ import org.hmmlab.workload.AccessStream;
 import org.hmmlab.workload.AccessType;
 import org.hmmlab.workload.Allocation;
 import org.hmmlab.workload.Free;
+import org.hmmlab.workload.UserPrefetch;
 import org.hmmlab.workload.Phase;
 import org.hmmlab.workload.Workload;
 
@@ -185,6 +187,9 @@ public final class ResidencyModel {
             for (Free f : workload.freesAfter(i)) {
                 r.free(f.allocation());
             }
+            for (UserPrefetch u : workload.prefetchesAfter(i)) {
+                r.userPrefetch(u);
+            }
             if (i < phases.size()) {
                 r.phase(phases.get(i), Seeds.phase(seed, i, phases.get(i).name()));
             }
@@ -287,6 +292,28 @@ public final class ResidencyModel {
          * Frees an allocation (munmap): its pages leave every place, device copies included, without a copy back,
          * and the policies forget them. Mirrors MMU_NOTIFY_UNMAP and the pagemap's page_free (mm/memremap.c).
          */
+        /**
+         * An explicit prefetch ({@code cudaMemPrefetchAsync}) to the GPU: the transfers GPGPU-Sim UVMSmart cuts
+         * ({@link UserPrefetchPlan}), each page migrated as {@link MigrationCause#EXPLICIT}, one page copy each.
+         */
+        void userPrefetch(UserPrefetch u) {
+            if (u.gpu() != 0) {
+                throw new IllegalArgumentException("prefetch of '" + u.allocation() + "' gpu must be 0 in the"
+                        + " residency model, got " + u.gpu());
+            }
+            int a = 0;
+            while (!names[a].equals(u.allocation())) {
+                a++;
+            }
+            long first = basePage + allocFirstPage[a];
+            for (long[] t : UserPrefetchPlan.transfers(first + u.firstPage(), u.pages(), first,
+                    p -> loc[index(p)] == 0 || duplicate[index(p)])) {
+                for (long p = t[0]; p < t[0] + t[1]; p++) {
+                    migrateToDevice(p, MigrationCause.EXPLICIT);
+                }
+            }
+        }
+
         void free(String allocation) {
             int a = 0;
             while (!names[a].equals(allocation)) {
@@ -320,6 +347,17 @@ public final class ResidencyModel {
 
         private int index(long page) {
             return (int) (page - basePage);
+        }
+
+        /** The allocation whose 2 MiB-aligned span holds {@code page}, or -1. */
+        private int allocationOf(long page) {
+            long i = page - basePage;
+            for (int a = 0; a < allocFirstPage.length; a++) {
+                if (i >= allocFirstPage[a] && i < allocFirstPage[a] + allocPages[a]) {
+                    return a;
+                }
+            }
+            return -1;
         }
 
         private FaultContext context(long page, AccessType type, int processor) {
@@ -428,7 +466,11 @@ public final class ResidencyModel {
                 if (PageMask.count(faulted) == 0) {
                     continue;
                 }
-                policy.prefetch(block, resident, faulted, prefetch, now);
+                // max_prefetch_region: the block's pages inside the allocation (its tail block may end early)
+                int a = allocationOf(blockFirst);
+                int regionOuter = a < 0 ? Pages.PAGES_PER_BLOCK : (int) Math.min(Pages.PAGES_PER_BLOCK,
+                        allocFirstPage[a] + allocPages[a] - (blockFirst - basePage));
+                policy.prefetch(block, 0, regionOuter, resident, faulted, prefetch, now);
                 now += policy.prefetcher().decisionCost().nanos();
                 for (int k = 0; k < Pages.PAGES_PER_BLOCK; k++) {
                     if (PageMask.test(faulted, k)) {

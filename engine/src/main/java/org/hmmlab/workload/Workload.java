@@ -20,11 +20,17 @@ import org.hmmlab.units.Bytes;
  *                 Phase.gpu("scan", "x", Patterns.sequential(), Bytes.MiB(64), 16_384)));
  * }</pre>
  */
-public record Workload(List<Allocation> allocations, List<Phase> phases, List<Free> frees) {
+public record Workload(List<Allocation> allocations, List<Phase> phases, List<Free> frees,
+                       List<UserPrefetch> prefetches) {
 
     /** A workload whose allocations live to the end of the run. */
     public Workload(List<Allocation> allocations, List<Phase> phases) {
         this(allocations, phases, List.of());
+    }
+
+    /** A workload with frees and no explicit prefetch. */
+    public Workload(List<Allocation> allocations, List<Phase> phases, List<Free> frees) {
+        this(allocations, phases, frees, List.of());
     }
 
     public Workload {
@@ -77,6 +83,29 @@ public record Workload(List<Allocation> allocations, List<Phase> phases, List<Fr
                 }
             }
         }
+        prefetches = List.copyOf(prefetches == null ? List.of() : prefetches);
+        for (UserPrefetch u : prefetches) {
+            Allocation a = byName.get(u.allocation());
+            if (a == null) {
+                throw new IllegalArgumentException("prefetch of allocation '" + u.allocation() + "': it is not one of "
+                        + byName.keySet());
+            }
+            if (u.afterPhases() > phases.size()) {
+                throw new IllegalArgumentException("prefetch of allocation '" + u.allocation() + "' afterPhases must"
+                        + " be in [0, " + phases.size() + "] (the number of phases), got " + u.afterPhases());
+            }
+            long pages = a.size().pagesCeil();
+            if (u.firstPage() + u.pages() > pages) {
+                throw new IllegalArgumentException("prefetch of allocation '" + u.allocation() + "' offset + size must"
+                        + " be <= its size rounded to pages (" + Bytes.pages(pages) + "), got " + u.offset() + " + "
+                        + u.size());
+            }
+            Free f = freed.get(u.allocation());
+            if (f != null && f.afterPhases() <= u.afterPhases()) {
+                throw new IllegalArgumentException("prefetch of allocation '" + u.allocation() + "' comes after it is"
+                        + " freed " + where(f, phases));
+            }
+        }
     }
 
     private static String where(Free f, List<Phase> phases) {
@@ -93,7 +122,31 @@ public record Workload(List<Allocation> allocations, List<Phase> phases, List<Fr
     public Workload withFree(String allocation, int afterPhases) {
         List<Free> next = new ArrayList<>(frees);
         next.add(new Free(allocation, afterPhases));
-        return new Workload(allocations, phases, next);
+        return new Workload(allocations, phases, next, prefetches);
+    }
+
+    /**
+     * This workload with an explicit prefetch ({@code cudaMemPrefetchAsync}):
+     * {@code w.withPrefetch(new UserPrefetch("x", Bytes.ZERO, Bytes.MiB(2), 0, 1))}.
+     *
+     * @throws IllegalArgumentException when the allocation does not exist, the range passes its end, or it is freed
+     *                                  before the prefetch
+     */
+    public Workload withPrefetch(UserPrefetch prefetch) {
+        List<UserPrefetch> next = new ArrayList<>(prefetches);
+        next.add(prefetch);
+        return new Workload(allocations, phases, frees, next);
+    }
+
+    /** The explicit prefetches that run once exactly {@code phasesRun} phases have run (after that point's frees). */
+    public List<UserPrefetch> prefetchesAfter(int phasesRun) {
+        List<UserPrefetch> out = new ArrayList<>();
+        for (UserPrefetch u : prefetches) {
+            if (u.afterPhases() == phasesRun) {
+                out.add(u);
+            }
+        }
+        return out;
     }
 
     /** The frees that run once exactly {@code phasesRun} phases have run, in the order they were given. */

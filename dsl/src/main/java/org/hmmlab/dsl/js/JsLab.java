@@ -484,6 +484,18 @@ public final class JsLab {
                     JsNumbers.wholeInt(call, "warps", warps)));
         }
 
+        /** Prefetches all of {@code allocation} to GPU 0 here ({@code cudaMemPrefetchAsync}): {@code .prefetchToGpu("x")}. */
+        @HostAccess.Export
+        public JsScenario prefetchToGpu(String allocation) {
+            return new JsScenario(s.prefetchToGpu(allocation));
+        }
+
+        /** Prefetches {@code size} bytes from {@code offset}: {@code .prefetchToGpu("x", "2MiB", "4MiB")}. */
+        @HostAccess.Export
+        public JsScenario prefetchToGpu(String allocation, String offset, String size) {
+            return new JsScenario(s.prefetchToGpu(allocation, Bytes.parse(offset), Bytes.parse(size)));
+        }
+
         /** The engine: {@code "timing"} (the default) or {@code "residency-model"}. */
         @HostAccess.Export
         public JsScenario engine(String name) {

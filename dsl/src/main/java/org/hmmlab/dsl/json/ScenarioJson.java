@@ -36,6 +36,7 @@ import org.hmmlab.workload.Agent;
 import org.hmmlab.workload.Allocation;
 import org.hmmlab.workload.Free;
 import org.hmmlab.workload.KernelLaunch;
+import org.hmmlab.workload.UserPrefetch;
 import org.hmmlab.workload.Pattern;
 import org.hmmlab.workload.Patterns;
 import org.hmmlab.workload.Phase;
@@ -66,7 +67,8 @@ import org.hmmlab.workload.catalogue.Catalogue;
  * optional {@code "accessSize"}: its steps join there, over an allocation named after it (allocated unless listed);
  * written back, they are phases whose pattern is {@code {"kind": "kernel", "benchmark": "nw", "step": 3}}. A
  * top-level {@code "oversubscription": 1.1} sizes device memory from every allocation once the phases are read
- * ({@link Scenario#oversubscribe}).
+ * ({@link Scenario#oversubscribe}). An explicit prefetch ({@link Scenario#prefetchToGpu}) is a step of the sequence
+ * too: {@code {"prefetchToGpu": "x"}} or {@code {"prefetchToGpu": "x", "offset": "2MiB", "size": "4MiB"}}.
  *
  * <p>The policy's components and hints are read by the spec itself ({@link org.hmmlab.dsl.spec}), through the same
  * grammar the JavaScript front end uses, so a bad value has the same message here as in Java and JavaScript, with the
@@ -148,6 +150,16 @@ public final class ScenarioJson {
             for (Free f : s.frees()) {
                 if (f.afterPhases() == i) {
                     phases.addObject().put("free", f.allocation()); // a step in the sequence, where it runs
+                }
+            }
+            for (UserPrefetch u : s.prefetches()) {
+                if (u.afterPhases() == i) {
+                    ObjectNode o = phases.addObject().put("prefetchToGpu", u.allocation()); // after that point's frees
+                    long whole = s.allocations().stream().filter(a -> a.name().equals(u.allocation())).findFirst()
+                            .orElseThrow().size().pagesCeil();
+                    if (u.firstPage() != 0 || u.pages() != whole) {
+                        o.put("offset", bytes(u.offset())).put("size", bytes(u.size()));
+                    }
                 }
             }
             if (i == s.phases().size()) {
@@ -382,6 +394,21 @@ public final class ScenarioJson {
                 ph.object(Set.of("free"));
                 String allocation = ph.field("free").text();
                 s = at(ph, s, sc -> sc.free(allocation));
+                continue;
+            }
+            if (ph.node().isObject() && ph.has("prefetchToGpu")) {
+                ph.object(Set.of("prefetchToGpu", "offset", "size"));
+                String allocation = ph.field("prefetchToGpu").text();
+                if (ph.has("offset") != ph.has("size")) {
+                    throw ph.error("a prefetch gives both \"offset\" and \"size\", or neither (the whole allocation)");
+                }
+                if (ph.has("offset")) {
+                    Bytes offset = ph.field("offset").parsed(Bytes::parse);
+                    Bytes size = ph.field("size").parsed(Bytes::parse);
+                    s = at(ph, s, sc -> sc.prefetchToGpu(allocation, offset, size));
+                } else {
+                    s = at(ph, s, sc -> sc.prefetchToGpu(allocation));
+                }
                 continue;
             }
             Phase phase = readPhase(ph);

@@ -153,6 +153,20 @@ public final class UvmGpu {
     }
 
     /** Refills the policy's view of a fault on {@code page} by GPU 0 at {@code nowNanos}. */
+    /**
+     * Migrates pages [{@code firstPage}, {@code firstPage + pages}) to this GPU now, at the caller's request
+     * ({@code cudaMemPrefetchAsync}); {@code done} runs once every copy has landed and been mapped.
+     */
+    public void migrateExplicitly(long firstPage, long pages, EventHandler done) {
+        new VaBlockService(this, sim.nowNanos(), 0, false).migrateExplicitly(firstPage, pages, done);
+    }
+
+    /** Whether {@code page} is valid in this GPU's memory (resident, or a read-only duplicate). */
+    public boolean validOnDevice(long page) {
+        return pt.covers(page) && (pt.resid(pt.idx(page)) == DevicePageTable.R_GPU
+                || pt.resid(pt.idx(page)) == DevicePageTable.R_DUP);
+    }
+
     void fillContext(long page, boolean write, long nowNanos) {
         ctx.fill(page << 12, write ? AccessType.WRITE : AccessType.READ, 0, nowNanos);
     }

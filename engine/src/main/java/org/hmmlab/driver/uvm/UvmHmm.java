@@ -316,7 +316,10 @@ public final class UvmHmm implements HostMemory.Invalidator, HostMemory.DeviceDr
         for (long q = first; q < last; q++) {
             PageMask.set(faulted, (int) (q - blockFirst));
         }
-        gpu.policy.prefetch(block, resident, faulted, out, now);
+        // max_prefetch_region: the block's pages inside the allocation (uvm_hmm_get_prefetch_region())
+        int regionFirst = (int) (Math.max(bounds[0], blockFirst) - blockFirst);
+        int regionOuter = (int) (Math.min(bounds[1], blockFirst + Pages.PAGES_PER_BLOCK) - blockFirst);
+        gpu.policy.prefetch(block, regionFirst, regionOuter, resident, faulted, out, now);
         PageMask.or(out, faulted);
         for (int k = 0; k < Pages.PAGES_PER_BLOCK; k++) {
             long q = blockFirst + k;

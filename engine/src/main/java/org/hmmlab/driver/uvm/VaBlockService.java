@@ -57,6 +57,8 @@ final class VaBlockService {
     /** Pages the service maps remotely: their PTEs are written when its CPU work is done, not at the decision. */
     private long[] remotePages;
     private int remoteCount;
+    /** For an explicit migration ({@link #migrateExplicitly}): what runs when its copies have landed; else null. */
+    private EventHandler explicitDone;
 
     VaBlockService(UvmGpu gpu, long start, long entryCharged, boolean notifications) {
         this.gpu = gpu;
@@ -144,6 +146,52 @@ final class VaBlockService {
         gpu.sim.scheduleAtNanos(t, EventPhase.HOST, a -> {
             cpuReached = true;
             mapRemote();
+            finishIfDone();
+        }, 0);
+    }
+
+    /**
+     * Migrates pages [{@code first}, {@code first + pages}) to the GPU at the caller's request, block by block, the
+     * pages already in device memory (or duplicated there) left alone; {@code done} runs once every copy has landed
+     * and been mapped. An explicit migration, as {@code cudaMemPrefetchAsync} to a GPU asks: no fault, no
+     * prefetcher, no replay; each block pays its first touch and its copy and map pushes as a fault's service does
+     * ({@code uvm_migrate()} -> {@code uvm_va_block_make_resident()}, {@code uvm_migrate.c}, {@code uvm_va_block.c}).
+     */
+    void migrateExplicitly(long first, long pages, EventHandler done) {
+        explicitDone = done;
+        page0 = first;
+        boolean ptesWritten = false;
+        for (long block = first >>> Pages.BLOCK_PAGE_SHIFT; block <= (first + pages - 1) >>> Pages.BLOCK_PAGE_SHIFT;
+             block++) {
+            PageMask.clearAll(gpu.blockMask);
+            PageMask.clearAll(gpu.prefetchMask);
+            long blockFirst = block << Pages.BLOCK_PAGE_SHIFT;
+            int from = (int) (Math.max(first, blockFirst) - blockFirst);
+            int to = (int) (Math.min(first + pages, blockFirst + Pages.PAGES_PER_BLOCK) - blockFirst);
+            int n = 0;
+            for (int p = from; p < to; p++) {
+                long q = blockFirst + p;
+                if (pt.covers(q) && pt.allocBounds(q, bounds) && pt.resid(pt.idx(q)) != R_GPU
+                        && pt.resid(pt.idx(q)) != R_DUP) {
+                    PageMask.set(gpu.prefetchMask, p);
+                    n++;
+                }
+            }
+            if (n == 0) {
+                continue;
+            }
+            if (gpu.path == FaultPath.REPLAYABLE_BUFFER) {
+                charge(Stage.FIRST_TOUCH, gpu.firstTouch.blockSetUp(block, gpu.g.atcInvalidate().nanos()));
+            }
+            migrateBlock(block);
+            ptesWritten = true;
+        }
+        if (ptesWritten) {
+            charge(Stage.PTE_UPDATE, gpu.batchCost.mapPush().nanos());
+        }
+        cpuDone = t;
+        gpu.sim.scheduleAtNanos(t, EventPhase.HOST, a -> {
+            cpuReached = true;
             finishIfDone();
         }, 0);
     }
@@ -315,7 +363,24 @@ final class VaBlockService {
                 }
             }
         }
-        gpu.policy.prefetch(block, residentMask, gpu.blockMask, gpu.outMask, t);
+        // max_prefetch_region: the block's pages inside the faulting allocation (a VA block ends where its range
+        // does, block_calc_end() in uvm_va_range.c), the hull where one block's faults span several allocations
+        int regionFirst = Pages.PAGES_PER_BLOCK;
+        int regionOuter = 0;
+        for (int p = 0; p < Pages.PAGES_PER_BLOCK; p++) {
+            if (p >= regionFirst && p < regionOuter || !PageMask.test(gpu.blockMask, p)
+                    || !pt.allocBounds(firstPage + p, bounds)) {
+                continue;
+            }
+            regionFirst = Math.min(regionFirst, (int) (Math.max(bounds[0], firstPage) - firstPage));
+            regionOuter = Math.max(regionOuter, (int) (Math.min(bounds[1], firstPage + Pages.PAGES_PER_BLOCK)
+                    - firstPage));
+        }
+        if (regionFirst >= regionOuter) {
+            regionFirst = 0;
+            regionOuter = Pages.PAGES_PER_BLOCK;
+        }
+        gpu.policy.prefetch(block, regionFirst, regionOuter, residentMask, gpu.blockMask, gpu.outMask, t);
         PageMask.andNot(gpu.outMask, residentMask);
         PageMask.andNot(gpu.outMask, gpu.blockMask);
         // only pages inside a mirrored allocation
@@ -462,7 +527,7 @@ final class VaBlockService {
                 gpu.counters.add(Counter.PAGES_POPULATED_ON_DEVICE, runPages);
             } // a duplicate collapsing into the only copy was counted when it was copied
             gpu.policy.onMigrated(runFirst, runPages, from == R_UNPOPULATED ? Location.UNPOPULATED : Location.HOST, 0,
-                    prefetched ? MigrationCause.PREFETCH
+                    explicitDone != null ? MigrationCause.EXPLICIT : prefetched ? MigrationCause.PREFETCH
                             : notifications ? MigrationCause.ACCESS_COUNTER : MigrationCause.DEVICE_FAULT, copyAt);
             if (gpu.metrics.tracing()) {
                 gpu.metrics.trace(new TraceEvent.Migrated(copyAt, runFirst, runPages, true));
@@ -497,6 +562,10 @@ final class VaBlockService {
         }
         long now = gpu.sim.nowNanos();
         stage[Stage.MIGRATION_COPY.ordinal()] += now - cpuDone; // waiting for copies beyond the CPU work
+        if (explicitDone != null) {
+            explicitDone.handle(0); // an explicit migration ends when its copies have landed: nothing to replay
+            return;
+        }
         if (notifications) {
             gpu.metrics.accessCounterBatches().record(now - start, stageWithoutEntry());
             gpu.accessCounters.batchDone(now);
