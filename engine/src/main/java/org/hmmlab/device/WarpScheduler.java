@@ -369,9 +369,8 @@ public final class WarpScheduler {
                     accesses++;
                     if (local) {
                         long size = pieces.size(w);
-                        long moved = memory.reserve(t, size);
-                        ready[w] = Math.max(t, moved - memory.transferNanos(size)) + localLatencyNanos;
-                        pieces.complete(w);
+                        ready[w] = memory.reserveStart(t, size) + localLatencyNanos;
+                        pieces.complete(w, size);
                         if (accessObserver != null) {
                             accessObserver.onDeviceAccess(0, page, write, retrying[w], t);
                         }
