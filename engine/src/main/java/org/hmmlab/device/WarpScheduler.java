@@ -354,7 +354,8 @@ public final class WarpScheduler {
                 boolean mapped = DevicePageTable.allows(e, write);
                 long tag = tlb.tagOf(page);
                 // the SM's micro-TLB holds the warp's last translation until the next invalidation
-                boolean hit = utlb.holds(w, tag, tlb.epoch()) || tlb.lookup(page);
+                boolean warpHit = utlb.holds(w, tag, tlb.epoch());
+                boolean hit = warpHit || tlb.lookup(page);
                 boolean local = (e & DevicePageTable.LOCAL) != 0;
                 if (mapped && (hit || local || path == FaultPath.REPLAYABLE_BUFFER)) {
                     if (hit) {
@@ -365,7 +366,9 @@ public final class WarpScheduler {
                         t += walkNanos;
                         tlb.insert(page);
                     }
-                    utlb.remember(w, tag, tlb.epoch());
+                    if (!warpHit) {
+                        utlb.remember(w, tag, tlb.epoch()); // a micro-TLB hit holds this translation already
+                    }
                     accesses++;
                     if (local) {
                         long size = pieces.size(w);
