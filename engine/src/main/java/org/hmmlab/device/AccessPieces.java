@@ -84,4 +84,9 @@ final class AccessPieces {
     void complete(int i) {
         at[i] += size(i);
     }
+
+    /** Issuer {@code i}'s current piece, of {@code size} bytes as {@link #size} gave it, completed. */
+    void complete(int i, long size) {
+        at[i] += size;
+    }
 }

@@ -51,6 +51,15 @@ final class BandwidthSlots {
      * filled by other accesses.
      */
     long reserve(long t, long bytes) {
+        return reserveStart(t, bytes) + transferNanos(bytes);
+    }
+
+    /**
+     * Reserves {@code bytes} for an access issued at {@code t} and returns when its data starts moving: {@link
+     * #reserve}'s time less the access's own transfer time, and never before {@code t}.
+     */
+    long reserveStart(long t, long bytes) {
+        long transfer = transferNanos(bytes);
         long slot = t >> SLOT_SHIFT;
         long left = bytes;
         while (true) {
@@ -61,9 +70,16 @@ final class BandwidthSlots {
             }
             long room = capacity - used[i];
             if (left <= room) {
-                used[i] += left;
-                long filled = (slot << SLOT_SHIFT) + Math.ceilDiv(used[i] * SLOT_NS, capacity);
-                return Math.max(t + transferNanos(bytes), filled);
+                long u = used[i] + left;
+                used[i] = u;
+                // the slot fills to start + ceil(u * SLOT_NS / capacity): at or before t + transfer exactly when
+                // u * SLOT_NS <= (t + transfer - start) * capacity, which needs no division (the usual case while
+                // the memory is not saturated); else the data starts moving its transfer time before that point
+                long start = slot << SLOT_SHIFT;
+                if (u * SLOT_NS <= (t + transfer - start) * capacity) {
+                    return t;
+                }
+                return start + Math.ceilDiv(u * SLOT_NS, capacity) - transfer;
             }
             used[i] = capacity;
             left -= room;

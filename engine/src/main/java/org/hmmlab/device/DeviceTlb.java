@@ -18,6 +18,13 @@ public final class DeviceTlb {
     private final long[] stamps;
     private long clock;
     private long epoch;
+    /**
+     * The entry the last lookup hit or the last insert wrote, and its tag: warps that run one after another mostly
+     * touch the same region, so a lookup first checks that entry. A tag lives in at most one entry (of its own set),
+     * so when that entry still holds the tag it is the entry the set's scan would find, with the same recency update.
+     */
+    private int lastIdx;
+    private long lastTag = -1;
 
     /** A TLB of {@code entries} entries, each mapping {@code 2^pageShift} 4 KiB pages. */
     public DeviceTlb(int entries, int pageShift) {
@@ -36,10 +43,16 @@ public final class DeviceTlb {
     /** Looks up {@code page}; on a hit refreshes its recency and returns true. */
     public boolean lookup(long page) {
         long tag = page >>> shift;
+        if (tag == lastTag && tags[lastIdx] == tag) {
+            stamps[lastIdx] = ++clock;
+            return true;
+        }
         int base = set(tag) * ways;
         for (int i = base; i < base + ways; i++) {
             if (tags[i] == tag) {
                 stamps[i] = ++clock;
+                lastIdx = i;
+                lastTag = tag;
                 return true;
             }
         }
@@ -62,6 +75,8 @@ public final class DeviceTlb {
         }
         tags[victim] = tag;
         stamps[victim] = ++clock;
+        lastIdx = victim;
+        lastTag = tag;
     }
 
     /**

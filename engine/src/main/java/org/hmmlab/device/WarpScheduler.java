@@ -332,17 +332,21 @@ public final class WarpScheduler {
             int w = runQueue[runHead];
             runHead = runHead + 1 == warps ? 0 : runHead + 1;
             runCount--;
+            // the warp's clock, kept in a local while the warp issues and written back wherever it stops
+            long clock = ready[w];
             while (true) {
-                if (ready[w] >= limit) {
+                if (clock >= limit) {
+                    ready[w] = clock;
                     enqueue(w);
-                    nextReady = Math.min(nextReady, ready[w]);
+                    nextReady = Math.min(nextReady, clock);
                     break;
                 }
                 // an access that spans pages is issued one page-sized piece at a time
                 if (!pieces.pending(w) && !nextAccess(w)) {
+                    ready[w] = clock;
                     wstate[w] = DONE;
                     doneWarps++;
-                    lastFinish = Math.max(lastFinish, ready[w]);
+                    lastFinish = Math.max(lastFinish, clock);
                     break;
                 }
                 // --- one access ---
@@ -350,11 +354,12 @@ public final class WarpScheduler {
                 int i = pt.idx(page);
                 byte e = pt.pte(i);
                 boolean write = pieces.write(w);
-                long t = ready[w];
+                long t = clock;
                 boolean mapped = DevicePageTable.allows(e, write);
                 long tag = tlb.tagOf(page);
                 // the SM's micro-TLB holds the warp's last translation until the next invalidation
-                boolean hit = utlb.holds(w, tag, tlb.epoch()) || tlb.lookup(page);
+                boolean warpHit = utlb.holds(w, tag, tlb.epoch());
+                boolean hit = warpHit || tlb.lookup(page);
                 boolean local = (e & DevicePageTable.LOCAL) != 0;
                 if (mapped && (hit || local || path == FaultPath.REPLAYABLE_BUFFER)) {
                     if (hit) {
@@ -365,13 +370,14 @@ public final class WarpScheduler {
                         t += walkNanos;
                         tlb.insert(page);
                     }
-                    utlb.remember(w, tag, tlb.epoch());
+                    if (!warpHit) {
+                        utlb.remember(w, tag, tlb.epoch()); // a micro-TLB hit holds this translation already
+                    }
                     accesses++;
                     if (local) {
                         long size = pieces.size(w);
-                        long moved = memory.reserve(t, size);
-                        ready[w] = Math.max(t, moved - memory.transferNanos(size)) + localLatencyNanos;
-                        pieces.complete(w);
+                        clock = memory.reserveStart(t, size) + localLatencyNanos;
+                        pieces.complete(w, size);
                         if (accessObserver != null) {
                             accessObserver.onDeviceAccess(0, page, write, retrying[w], t);
                         }
@@ -379,10 +385,12 @@ public final class WarpScheduler {
                         continue;
                     }
                     // mapped to host memory: a remote (zero-copy) access over the link
+                    ready[w] = clock;
                     wstate[w] = REMOTE;
                     sim.scheduleAtNanos(t, EventPhase.DEVICE, remoteStart, w);
                     break;
                 }
+                ready[w] = clock;
                 if (!hit) {
                     misses++;
                 }

@@ -25,6 +25,14 @@ public final class PcieLink {
     private final LinkDirection deviceToHost;
     private final long roundTrip;
     private final long oneWay;
+    /**
+     * The last read size and its requests' and completions' wire bytes and tag load, worked out once per size (a
+     * phase's reads mostly have one size): three divisions and a floating-point division a read otherwise.
+     */
+    private long readBytes = -1;
+    private long readRequestWire;
+    private long readCompletionWire;
+    private double readTagNanos;
 
     public PcieLink(Simulator sim, PcieLinkConfig config) {
         this.config = config;
@@ -65,9 +73,14 @@ public final class PcieLink {
      */
     public void dmaRead(long bytes, EventHandler onDone, long arg) {
         requirePositive(bytes);
-        deviceToHost.start(config.readRequestWireBytes(bytes), 0, 0, null, 0);
-        long cplWire = config.readCompletionWireBytes(bytes);
-        hostToDevice.start(cplWire, bytes, roundTrip, onDone, arg, tagNanosPerWireByte(bytes, cplWire));
+        if (bytes != readBytes) {
+            readRequestWire = config.readRequestWireBytes(bytes);
+            readCompletionWire = config.readCompletionWireBytes(bytes);
+            readTagNanos = tagNanosPerWireByte(bytes, readCompletionWire);
+            readBytes = bytes;
+        }
+        deviceToHost.start(readRequestWire, 0, 0, null, 0);
+        hostToDevice.start(readCompletionWire, bytes, roundTrip, onDone, arg, readTagNanos);
     }
 
     /**

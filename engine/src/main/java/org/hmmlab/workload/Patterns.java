@@ -101,9 +101,14 @@ public final class Patterns {
         @Override
         public AccessStream stream(Bytes footprint, long accesses, Bytes accessSize, double writeFraction, long seed) {
             return new Cursor(footprint, accesses, accessSize, writeFraction, seed) {
+                /** {@code i % elements} for the next {@code i}: accesses come in order, so no division is needed. */
+                private long wrapped;
+
                 @Override
                 long element(long i) {
-                    return i % elements;
+                    long e = wrapped;
+                    wrapped = e + 1 == elements ? 0 : e + 1;
+                    return e;
                 }
             };
         }

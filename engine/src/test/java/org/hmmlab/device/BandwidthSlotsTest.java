@@ -40,4 +40,22 @@ class BandwidthSlotsTest {
         long next = m.reserve(1_000, 64);
         assertTrue(next == 100 * 64 + 64, "queued behind the backlog: " + next);
     }
+
+    @Test
+    void theStartOfAnAccessIsItsEndLessItsOwnTransferTimeAndNeverBeforeItsIssue() {
+        // two memories fed the same accesses, issued out of time order and overfilling slots
+        BandwidthSlots ends = new BandwidthSlots(Bandwidth.GBps(1.5));
+        BandwidthSlots starts = new BandwidthSlots(Bandwidth.GBps(1.5));
+        java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+        int delayed = 0;
+        for (int k = 0; k < 20_000; k++) {
+            long t = r.nextLong(50_000);
+            long bytes = 1 + r.nextLong(300);
+            long end = ends.reserve(t, bytes);
+            long start = starts.reserveStart(t, bytes);
+            assertEquals(Math.max(t, end - ends.transferNanos(bytes)), start, "access " + k);
+            delayed += start > t ? 1 : 0;
+        }
+        assertTrue(delayed > 1_000, "the memory was saturated for some accesses: " + delayed);
+    }
 }

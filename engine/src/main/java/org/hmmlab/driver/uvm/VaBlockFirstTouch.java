@@ -1,8 +1,5 @@
 package org.hmmlab.driver.uvm;
 
-import java.util.HashSet;
-import java.util.Set;
-
 import org.hmmlab.platform.GpuProfile;
 import org.hmmlab.platform.HostProfile;
 import org.hmmlab.units.Bytes;
@@ -69,9 +66,9 @@ public final class VaBlockFirstTouch {
 
     private final HostProfile h;
     private final GpuProfile g;
-    private final Set<Long> blocks = new HashSet<>();
-    private final Set<Long> directories = new HashSet<>();
-    private final Set<Long> chunked = new HashSet<>();
+    private final LongSet blocks = new LongSet();
+    private final LongSet directories = new LongSet();
+    private final LongSet chunked = new LongSet();
     private long freeRootChunks;
 
     VaBlockFirstTouch(HostProfile h, GpuProfile g) {
