@@ -156,12 +156,7 @@ class ScenarioGoldenTest {
         StringBuilder trace = new StringBuilder();
         Experiment.of(s.platform(), s.workload(), () -> s.policy().build()).withFaultPath(s.faultPath())
                 .withSeed(s.seed()).withTrace(trace).run();
-        List<String> lines = trace.toString().lines().toList();
-        StringBuilder out = new StringBuilder();
-        out.append("lines ").append(lines.size()).append('\n');
-        out.append("sha256 ").append(sha256(trace.toString())).append('\n');
-        lines.stream().limit(60).forEach(l -> out.append(l).append('\n'));
-        return out.toString();
+        return digest(trace.toString());
     }
 
     static Table summaryTable(ScenarioResult r) {
@@ -196,10 +191,12 @@ class ScenarioGoldenTest {
 
     /** {@code text}, or for a long time series its line count, SHA-256 and first 60 lines: every bit still checked. */
     static String abbreviated(String text) {
+        return text.lines().count() <= LONG_SECTION ? text : digest(text);
+    }
+
+    /** {@code text} as its line count, SHA-256 and first 60 lines. */
+    static String digest(String text) {
         List<String> lines = text.lines().toList();
-        if (lines.size() <= LONG_SECTION) {
-            return text;
-        }
         StringBuilder out = new StringBuilder();
         out.append("lines ").append(lines.size()).append('\n');
         out.append("sha256 ").append(sha256(text)).append('\n');

@@ -979,34 +979,39 @@ public final class MmStruct {
             return;
         }
         long head = Pte.pfn(pmde);
+        boolean shared = frames.mapcount(head) > 1;
         splitHugePmd(pa, true);
-        for (MmStruct m : frames.addressSpaces()) {
-            m.remapZeroFilledSubpages(head);
+        if (!shared) { // mapped once, here: the only PTEs to look at are the 512 that just replaced the PMD
+            remapZeroFilledSubpages(head, pa, pa + Mman.PMD_SIZE);
+            return;
+        }
+        for (MmStruct m : frames.addressSpaces()) { // the rmap walk: every anonymous area of every space
+            for (Vma v : m.vmas.values()) {
+                if (v.isAnonymous()) {
+                    m.remapZeroFilledSubpages(head, v.start, v.end);
+                }
+            }
         }
     }
 
-    private void remapZeroFilledSubpages(long head) {
-        for (Vma v : vmas.values()) {
-            if (!v.isAnonymous()) {
+    /** Maps to the zero page each zero-filled page of the folio at {@code head} that [start, end) maps by a PTE. */
+    private void remapZeroFilledSubpages(long head, long start, long end) {
+        for (long a = start; a < end; a += Mman.PAGE_SIZE) {
+            long[] t = pt.pteTable(a);
+            if (t == null) {
+                a = (a & -Mman.PMD_SIZE) + Mman.PMD_SIZE - Mman.PAGE_SIZE;
                 continue;
             }
-            for (long a = v.start; a < v.end; a += Mman.PAGE_SIZE) {
-                long[] t = pt.pteTable(a);
-                if (t == null) {
-                    a = (a & -Mman.PMD_SIZE) + Mman.PMD_SIZE - Mman.PAGE_SIZE;
-                    continue;
-                }
-                int i = PageTable.pteIndex(a);
-                long e = t[i];
-                long pfn = Pte.pfn(e);
-                if (!Pte.isPresent(e) || Pte.isSpecial(e) || pfn < head || pfn >= head + Mman.PMD_NR
-                        || !zeroFilled(frames.data(pfn))) {
-                    continue;
-                }
-                t[i] = Pte.mk(Frames.ZERO_PFN, false, false) | Pte.SPECIAL;
-                frames.decMapcount(pfn);
-                frames.put(pfn);
+            int i = PageTable.pteIndex(a);
+            long e = t[i];
+            long pfn = Pte.pfn(e);
+            if (!Pte.isPresent(e) || Pte.isSpecial(e) || pfn < head || pfn >= head + Mman.PMD_NR
+                    || !zeroFilled(frames.data(pfn))) {
+                continue;
             }
+            t[i] = Pte.mk(Frames.ZERO_PFN, false, false) | Pte.SPECIAL;
+            frames.decMapcount(pfn);
+            frames.put(pfn);
         }
     }
 

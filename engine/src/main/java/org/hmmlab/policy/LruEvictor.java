@@ -1,6 +1,5 @@
 package org.hmmlab.policy;
 
-import java.util.Arrays;
 import org.hmmlab.units.Bytes;
 import org.hmmlab.units.SimDuration;
 
@@ -20,10 +19,7 @@ import org.hmmlab.units.SimDuration;
 public final class LruEvictor extends ChunkEvictor {
 
     private final boolean refreshOnAccess;
-    private int[] prev = new int[64];
-    private int[] next = new int[64];
-    private final int[] head = new int[64];
-    private final int[] tail = new int[64];
+    private final SlotRecencyList list = new SlotRecencyList();
 
     /**
      * @param granularity     chunk size, a power of two from 4 KiB to 2 MiB (UVM: 2 MiB root chunks)
@@ -33,8 +29,6 @@ public final class LruEvictor extends ChunkEvictor {
     public LruEvictor(Bytes granularity, boolean refreshOnAccess, SimDuration cost) {
         super("lru", granularity, cost);
         this.refreshOnAccess = refreshOnAccess;
-        Arrays.fill(head, -1);
-        Arrays.fill(tail, -1);
     }
 
     /** UVM's list at the given granularity, ordered by allocation. */
@@ -49,67 +43,35 @@ public final class LruEvictor extends ChunkEvictor {
 
     @Override
     void grow(int len) {
-        prev = Arrays.copyOf(prev, len);
-        next = Arrays.copyOf(next, len);
-    }
-
-    private void append(int s, int gpu) {
-        prev[s] = tail[gpu];
-        next[s] = -1;
-        if (tail[gpu] >= 0) {
-            next[tail[gpu]] = s;
-        } else {
-            head[gpu] = s;
-        }
-        tail[gpu] = s;
-    }
-
-    private void unlink(int s, int gpu) {
-        if (prev[s] >= 0) {
-            next[prev[s]] = next[s];
-        } else {
-            head[gpu] = next[s];
-        }
-        if (next[s] >= 0) {
-            prev[next[s]] = prev[s];
-        } else {
-            tail[gpu] = prev[s];
-        }
-    }
-
-    private void moveToTail(int s, int gpu) {
-        if (tail[gpu] != s) {
-            unlink(s, gpu);
-            append(s, gpu);
-        }
+        list.grow(len);
     }
 
     @Override
     void added(int slot, int gpu, long nowNanos) {
-        append(slot, gpu);
+        list.append(slot, gpu);
     }
 
     @Override
     void allocatedInto(int slot, int gpu, long nowNanos) {
-        moveToTail(slot, gpu);
+        list.moveToTail(slot, gpu);
     }
 
     @Override
     void removed(int slot, int gpu) {
-        unlink(slot, gpu);
+        list.unlink(slot, gpu);
     }
 
     @Override
     int choose(int gpu, long nowNanos) {
-        return head[gpu];
+        return list.head(gpu);
     }
 
     @Override
     public void onDeviceAccess(int gpu, long page, long nowNanos) {
         if (refreshOnAccess) {
             int s = residentSlot(gpu, page);
-            if (s >= 0 && tail[gpu] != s) {
-                moveToTail(s, gpu);
+            if (s >= 0 && list.tail(gpu) != s) {
+                list.moveToTail(s, gpu);
                 forgetVictims();
             }
         }

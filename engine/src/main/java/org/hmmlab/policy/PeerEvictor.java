@@ -47,10 +47,7 @@ public class PeerEvictor extends ChunkEvictor {
     private long[] lastUse = new long[64];
     private long[] uses = new long[64];
     private boolean[] written = new boolean[64];
-    private int[] prev = new int[64];
-    private int[] next = new int[64];
-    private final int[] head = new int[64];
-    private final int[] tail = new int[64];
+    private final SlotRecencyList list = new SlotRecencyList();
     /** The chunk (number) of the latest page to arrive on each GPU, and of the latest faulted page: in flight. */
     private final long[] arriving = new long[64];
     private final long[] faulting = new long[64];
@@ -81,8 +78,6 @@ public class PeerEvictor extends ChunkEvictor {
         this.order = order;
         this.options = options;
         this.label = label;
-        Arrays.fill(head, -1);
-        Arrays.fill(tail, -1);
         Arrays.fill(arriving, -1);
         Arrays.fill(faulting, -1);
     }
@@ -120,58 +115,25 @@ public class PeerEvictor extends ChunkEvictor {
 
     @Override
     void grow(int len) {
-        int old = lastUse.length;
         lastUse = Arrays.copyOf(lastUse, len);
         uses = Arrays.copyOf(uses, len);
         written = Arrays.copyOf(written, len);
-        prev = Arrays.copyOf(prev, len);
-        next = Arrays.copyOf(next, len);
+        list.grow(len);
         scratch = Arrays.copyOf(scratch, Math.max(scratch.length, len));
-        if (old < len) {
-            Arrays.fill(prev, old, len, -1);
-            Arrays.fill(next, old, len, -1);
-        }
     }
 
-    // --- the recency list ------------------------------------------------------------------------------------
-
-    private void append(int s, int gpu) {
-        prev[s] = tail[gpu];
-        next[s] = -1;
-        if (tail[gpu] >= 0) {
-            next[tail[gpu]] = s;
-        } else {
-            head[gpu] = s;
-        }
-        tail[gpu] = s;
-    }
-
-    private void unlink(int s, int gpu) {
-        if (prev[s] >= 0) {
-            next[prev[s]] = next[s];
-        } else {
-            head[gpu] = next[s];
-        }
-        if (next[s] >= 0) {
-            prev[next[s]] = prev[s];
-        } else {
-            tail[gpu] = prev[s];
-        }
-    }
+    // --- the recency list (SlotRecencyList) ---------------------------------------------------------------------
 
     private void use(int s, int gpu) {
         lastUse[s] = ++stamp;
-        if (tail[gpu] != s) {
-            unlink(s, gpu);
-            append(s, gpu);
-        }
+        list.moveToTail(s, gpu);
     }
 
     @Override
     void added(int slot, int gpu, long nowNanos) {
         lastUse[slot] = ++stamp;
         written[slot] = false;
-        append(slot, gpu);
+        list.append(slot, gpu);
     }
 
     @Override
@@ -181,7 +143,7 @@ public class PeerEvictor extends ChunkEvictor {
 
     @Override
     void removed(int slot, int gpu) {
-        unlink(slot, gpu);
+        list.unlink(slot, gpu);
         written[slot] = false;
     }
 
@@ -250,7 +212,7 @@ public class PeerEvictor extends ChunkEvictor {
     @Override
     int choose(int gpu, long nowNanos) {
         int s = switch (order) {
-            case LRU -> firstEvictable(gpu, head[gpu], reserved(memberCount[gpu]));
+            case LRU -> firstEvictable(gpu, list.head(gpu), reserved(memberCount[gpu]));
             case BLOCK_LRU -> blockLru(gpu);
             case LFU -> lfu(gpu);
             case RANDOM -> randomPosition(gpu);
@@ -263,10 +225,10 @@ public class PeerEvictor extends ChunkEvictor {
     private int firstEvictable(int gpu, int from, int skip) {
         int s = from;
         for (int i = 0; i < skip && s >= 0; i++) {
-            s = next[s];
+            s = list.next(s);
         }
         while (s >= 0 && !evictable(s, gpu)) {
-            s = next[s];
+            s = list.next(s);
         }
         return s;
     }
@@ -289,14 +251,14 @@ public class PeerEvictor extends ChunkEvictor {
                 return s;
             }
             int t = firstEvictable(gpu, s, 0);
-            return t >= 0 ? t : firstEvictable(gpu, head[gpu], 0);
+            return t >= 0 ? t : firstEvictable(gpu, list.head(gpu), 0);
         }
-        return firstEvictable(gpu, head[gpu], k + random.nextInt(n - k));
+        return firstEvictable(gpu, list.head(gpu), k + random.nextInt(n - k));
     }
 
     private int lfu(int gpu) {
         int n = 0;
-        for (int s = head[gpu]; s >= 0; s = next[s]) {
+        for (int s = list.head(gpu); s >= 0; s = list.next(s)) {
             scratch[n++] = s;
         }
         // a stable insertion into (count, written, last use) order; 2 MiB chunks keep n small
@@ -336,7 +298,7 @@ public class PeerEvictor extends ChunkEvictor {
         if (blockOrder.length < memberCount[gpu]) {
             blockOrder = new long[memberCount[gpu]];
         }
-        for (int s = tail[gpu]; s >= 0; s = prev[s]) {
+        for (int s = list.tail(gpu); s >= 0; s = list.prev(s)) {
             long block = (keyOf[s] >>> 6) / LEAVES_PER_BLOCK;
             int b = blockSlots.slot(block);
             if (b >= blockSeen.length) {

@@ -238,9 +238,13 @@ public final class EngineInterpreter {
         }
         long start = addr(area, page);
         long end = start + npages * PAGE;
-        for (var e : parted612.entrySet()) {
-            if (e.getKey() >= start && e.getKey() < end) {
-                return e.getValue();
+        if (parted612.isEmpty()) {
+            return null;
+        }
+        for (long a = start; a < end; a += PAGE) { // the lowest parted page decides: one lookup a page
+            String why = parted612.get(a);
+            if (why != null) {
+                return why;
             }
         }
         return null;
